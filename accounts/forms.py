@@ -1,0 +1,8 @@
+from django import forms
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="账号", max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label="密码", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -1,0 +1,83 @@
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from accounts.choices import DATA_ROLES, FULL_ID_ROLES, REGISTRY_EDITORS, Role
+from core.models import AuditedModel
+
+
+class User(AbstractUser, AuditedModel):
+    """A person. Each is bound to one node of the organisation tree, their jurisdiction."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="管辖范围", on_delete=models.PROTECT, related_name="users",
+    )
+    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    objects = UserManager()
+    audit_exclude = ("created_at", "updated_at", "password", "last_login")
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def data_scope_path(self) -> str | None:
+        """The subtree path this user may see, or None (no domain data). Used by `visible_to`."""
+        if self.role not in DATA_ROLES:
+            return None
+        return self.organization.path
+
+    @property
+    def can_edit_registry(self) -> bool:
+        return self.role in REGISTRY_EDITORS
+
+    @property
+    def sees_full_ids(self) -> bool:
+        return self.role in FULL_ID_ROLES
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def find(self, raw: str) -> "ApiToken | None":
+        return self.select_related("user", "user__organization").filter(key_hash=_hash_token(raw)).first()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the raw token is shown once."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的令牌"
+
+    @classmethod
+    def issue(cls, user: User, **kwargs: Any) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, key_hash=_hash_token(raw))
+        return raw

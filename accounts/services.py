@@ -1,0 +1,69 @@
+"""Account rules: creating users, logging in with lockout, API tokens."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import ApiToken, User
+
+
+class LoginError(Exception):
+    """A login refused, with the message shown to the person (never saying which part was wrong)."""
+
+
+@transaction.atomic
+def user_create(*, username: str, role: str, organization: object, password: str | None = None,
+                full_name: str = "", check_password: bool = True) -> User:
+    if role not in Role.values:
+        raise ValidationError(f"未知角色：{role}（可选：{'、'.join(Role.values)}）")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"账号 {username} 已存在")
+    user = User(username=username, role=role, organization=organization, first_name=full_name)
+    if password:
+        if check_password:
+            validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def user_login(*, request: HttpRequest | None, username: str, password: str) -> User:
+    """Check credentials, counting failures and locking the account after too many."""
+    generic = "账号或密码错误"
+    candidate = User.objects.filter(username=username).first()
+    if candidate is not None and candidate.is_locked:
+        raise LoginError(f"登录失败次数过多，账号已锁定，请于{settings.JYB_LOGIN_LOCK_MINUTES}分钟后再试或联系安全管理员")
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        if candidate is not None:
+            _count_failure(candidate)
+        raise LoginError(generic)
+    assert isinstance(user, User)
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        user.failed_logins, user.locked_until = 0, None
+    return user
+
+
+def _count_failure(user: User) -> None:
+    failures = user.failed_logins + 1
+    locked_until = None
+    if failures >= settings.JYB_LOGIN_MAX_FAILURES:
+        locked_until = timezone.now() + dt.timedelta(minutes=settings.JYB_LOGIN_LOCK_MINUTES)
+        failures = 0
+    # A plain update: the failure itself is already in the audit log (user_login_failed signal).
+    User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
+
+
+def token_issue(*, request: HttpRequest | None, username: str, password: str) -> str:
+    user = user_login(request=request, username=username, password=password)
+    return ApiToken.issue(user)

@@ -1,0 +1,78 @@
+"""Fixtures every app's tests share: a small city tree and one user of each role.
+
+    C 示范市 (city)
+    ├── A 城关区 (county)  ── A1 城关镇 (township) ── A1a 东关村 (village)
+    └── B 河西县 (county)  ── B1 河西镇 (township) ── B1a 西河社区 (village)
+"""
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("JYB_TESTING", "1")
+
+PASSWORD = "Test@2023pass"
+
+
+@dataclass
+class Tree:
+    city: object
+    county_a: object
+    township_a: object
+    village_a: object
+    county_b: object
+    township_b: object
+    village_b: object
+
+
+@pytest.fixture
+def tree(db: object) -> Tree:
+    from orgs.services import org_create
+
+    city = org_create(parent=None, code="C", name="示范市委", kind="committee", sector="organ", tier="city",
+                      division_code="130100")
+    a = org_create(parent=city, code="A", name="城关区委", kind="committee", sector="organ", tier="county")
+    a1 = org_create(parent=a, code="A1", name="城关镇党委", kind="committee", sector="township",
+                    tier="township")
+    a1a = org_create(parent=a1, code="A1a", name="东关村党支部", kind="branch", sector="village",
+                     tier="village")
+    b = org_create(parent=city, code="B", name="河西县委", kind="committee", sector="organ", tier="county")
+    b1 = org_create(parent=b, code="B1", name="河西镇党委", kind="committee", sector="township",
+                    tier="township")
+    b1a = org_create(parent=b1, code="B1a", name="西河社区党支部", kind="branch", sector="community",
+                     tier="village")
+    return Tree(city, a, a1, a1a, b, b1, b1a)
+
+
+@pytest.fixture
+def users(tree: Tree) -> dict[str, object]:
+    """One user per role: data roles at their natural places, administrators at the city root."""
+    from accounts.services import user_create
+
+    places = {
+        "office": tree.city, "leader": tree.city, "liaison": tree.county_a, "unit": tree.village_a,
+        "sysadmin": tree.city, "secadmin": tree.city, "auditor": tree.city,
+    }
+    return {role: user_create(username=role, role=role, organization=org, password=PASSWORD)
+            for role, org in places.items()}
+
+
+_seq = iter(range(1, 10**6))
+
+
+def make_member(org: object, *, mobile: bool = False, frail: bool = False, gender: str = "M",
+                birth: dt.date = dt.date(1980, 5, 17), name: str = "张三") -> object:
+    from core.cn import make_id_number
+    from orgs.services import member_create
+
+    return member_create(organization=org, name=name, gender=gender, birth_date=birth,
+                         id_number=make_id_number("130102", birth, next(_seq), gender),
+                         phone="13800138000", joined_on=dt.date(2005, 7, 1), category="full",
+                         is_mobile=mobile, is_frail=frail)
+
+
+@pytest.fixture
+def member_factory(tree: Tree):  # noqa: ANN201
+    return make_member

@@ -1,0 +1,117 @@
+"""Writing the audit log. Who and where come from a context set by the middleware (web, API) or by
+`audit_context` (management commands, jobs), so services never pass them around."""
+
+import contextlib
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+    ip: str | None = None
+
+
+SYSTEM = Actor(user_id=None, name="system")
+_actor: ContextVar[Actor] = ContextVar("audit_actor", default=SYSTEM)
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+@contextlib.contextmanager
+def audit_context(*, user: Any = None, name: str | None = None, ip: str | None = None) -> Iterator[None]:
+    """Attribute every entry written inside the block to `user` (or `name`, for commands)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        actor = Actor(user_id=user.pk, name=user.get_username(), ip=ip)
+    else:
+        actor = Actor(user_id=None, name=name or "system", ip=ip)
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def type_label(obj: models.Model | type[models.Model]) -> str:
+    return obj._meta.label_lower
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    exclude = set(getattr(obj, "audit_exclude", ())) | {"password"}
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = _jsonable(getattr(obj, field.attname))
+    return data
+
+
+def _entry(action: str, *, object_type: str = "", object_id: str = "", object_repr: str = "",
+           before: dict | None = None, after: dict | None = None, actor: Actor | None = None) -> AuditEntry:
+    actor = actor or current_actor()
+    return AuditEntry(
+        actor_id=actor.user_id, actor_name=actor.name[:150], ip=actor.ip, action=action,
+        object_type=object_type, object_id=object_id[:64], object_repr=object_repr[:200],
+        before=before, after=after,
+    )
+
+
+def record(action: str, **kwargs: Any) -> AuditEntry:
+    entry = _entry(action, **kwargs)
+    entry.save()
+    return entry
+
+
+def record_change(obj: models.Model, *, before: dict | None) -> AuditEntry | None:
+    """After a save: a create entry, or an update entry holding only the fields that changed."""
+    after = snapshot(obj)
+    if before is None:
+        return record(AuditEntry.Action.CREATE, object_type=type_label(obj), object_id=str(obj.pk),
+                      object_repr=str(obj), after=after)
+    changed = {k for k in after if before.get(k) != after.get(k)}
+    if not changed:
+        return None
+    return record(
+        AuditEntry.Action.UPDATE, object_type=type_label(obj), object_id=str(obj.pk), object_repr=str(obj),
+        before={k: before.get(k) for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)},
+    )
+
+
+def record_many(action: str, model: type[models.Model],
+                rows: Iterable[tuple[Any, str, dict | None, dict | None]], batch_size: int = 2000) -> int:
+    """Bulk paths: one entry per (object_id, repr, before, after) row, written in batches."""
+    actor = current_actor()
+    label = type_label(model)
+    batch: list[AuditEntry] = []
+    count = 0
+    for object_id, object_repr, before, after in rows:
+        batch.append(_entry(action, object_type=label, object_id=str(object_id), object_repr=object_repr,
+                            before=before, after=after, actor=actor))
+        if len(batch) >= batch_size:
+            AuditEntry.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        AuditEntry.objects.bulk_create(batch)
+        count += len(batch)
+    return count

@@ -1,0 +1,98 @@
+"""Base classes every domain model builds on, and the audit log. No domain models live here."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from core.scoping import ScopedQuerySet
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit log: who did what to which object, from where, before and after.
+
+    Rows are written by `core.audit` only. The model refuses updates and deletes so that no code path of the
+    application can rewrite history; a hash chain (a later issue) is added as two columns here.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField("对象标识", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditedModel(models.Model):
+    """A model whose every save and delete is written to the audit log.
+
+    Bulk paths (imports, generators) bypass save(); they call `core.audit.record_many` themselves.
+    """
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    # Fields left out of audit snapshots (derived or noisy).
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from core import audit
+
+        before = None
+        if self.pk is not None and not self._state.adding:
+            old = type(self)._base_manager.filter(pk=self.pk).first()
+            before = audit.snapshot(old) if old is not None else None
+        super().save(*args, **kwargs)
+        audit.record_change(self, before=before)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        from core import audit
+
+        before = audit.snapshot(self)
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        audit.record(
+            AuditEntry.Action.DELETE, object_type=audit.type_label(self), object_id=str(pk),
+            object_repr=str(self)[:200], before=before,
+        )
+        return result
+
+
+__all__ = ["AuditEntry", "AuditedModel", "ScopedQuerySet"]

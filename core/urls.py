@@ -1,0 +1,6 @@
+from django.urls import path
+
+from core import views
+
+app_name = "audit"
+urlpatterns: list = []

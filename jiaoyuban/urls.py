@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("orgs/", include("orgs.urls")),
+    path("audit/", include("core.urls")),
+    path("api/v1/", include("api.urls")),
+]

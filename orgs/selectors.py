@@ -1,0 +1,155 @@
+"""Queries that pages, exports, commands and the API share. Statistics read the stored roll-up only."""
+
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgs.choices import Sector, Tier
+from orgs.models import Organization, OrganizationQuerySet, Rollup
+
+
+@dataclass
+class Totals:
+    orgs: int = 0
+    members: int = 0
+    mobile: int = 0
+    frail: int = 0
+    cadres: int = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        for name in Rollup.COUNTERS:
+            setattr(self, name, getattr(self, name) + row[name])
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in Rollup.COUNTERS}
+
+
+@dataclass
+class OrgStats:
+    organization: Organization
+    totals: Totals
+    by_sector: list[tuple[str, str, Totals]]  # (value, label, totals), in the glossary's order
+    by_tier: list[tuple[str, str, Totals]]
+    children: list[tuple[Organization, Totals]] = field(default_factory=list)
+
+    @property
+    def sentence(self) -> str:
+        t = self.totals
+        return f"共有党组织{t.orgs}个，党员{t.members}人，县处级以上领导干部{t.cadres}人"
+
+    def as_dict(self) -> dict[str, Any]:
+        org = self.organization
+        return {
+            "code": org.code,
+            "name": org.name,
+            "sentence": self.sentence,
+            "totals": self.totals.as_dict(),
+            "by_sector": [{"sector": v, "label": lbl, **t.as_dict()} for v, lbl, t in self.by_sector],
+            "by_tier": [{"tier": v, "label": lbl, **t.as_dict()} for v, lbl, t in self.by_tier],
+            "children": [{"code": c.code, "name": c.name, **t.as_dict()} for c, t in self.children],
+        }
+
+
+def org_children(org: Organization) -> OrganizationQuerySet:
+    return Organization.objects.in_subtree(org.path).filter(depth=org.depth + 1)
+
+
+def org_totals(org: Organization) -> Totals:
+    """The sentence's three numbers and more: a sum of this node's few roll-up rows."""
+    totals = Totals()
+    for row in Rollup.objects.filter(organization=org).values(*Rollup.COUNTERS):
+        totals.add(row)
+    return totals
+
+
+def org_stats(org: Organization, *, with_children: bool = True) -> OrgStats:
+    children = list(org_children(org)) if with_children else []
+    ids = [org.pk] + [c.pk for c in children]
+    rows = Rollup.objects.filter(organization_id__in=ids).values("organization_id", "sector", "tier",
+                                                                  *Rollup.COUNTERS)
+    totals = Totals()
+    sectors: dict[str, Totals] = {}
+    tiers: dict[str, Totals] = {}
+    per_child: dict[int, Totals] = {c.pk: Totals() for c in children}
+    for row in rows:
+        if row["organization_id"] == org.pk:
+            totals.add(row)
+            sectors.setdefault(row["sector"], Totals()).add(row)
+            tiers.setdefault(row["tier"], Totals()).add(row)
+        else:
+            per_child[row["organization_id"]].add(row)
+    return OrgStats(
+        organization=org,
+        totals=totals,
+        by_sector=[(s.value, str(s.label), sectors[s.value]) for s in Sector if s.value in sectors],
+        by_tier=[(t.value, str(t.label), tiers[t.value]) for t in Tier if t.value in tiers],
+        children=[(c, per_child[c.pk]) for c in children],
+    )
+
+
+def org_search(qs: OrganizationQuerySet, q: str) -> OrganizationQuerySet:
+    """By name, code, or pinyin initials ("cgz" finds 城关镇)."""
+    from django.db.models import Q
+
+    q = q.strip()
+    if not q:
+        return qs
+    cond = Q(name__contains=q) | Q(code=q)
+    if q.isascii() and q.isalnum():
+        cond |= Q(initials__startswith=q.lower()) | Q(initials__contains=q.lower())
+    return qs.filter(cond)
+
+
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Member and cadre lists: the same filters serve the list pages, their exports and the API.
+
+MEMBER_FILTERS = ("q", "gender", "category", "mobile", "frail")
+CADRE_FILTERS = ("q", "rank", "county_level")
+
+
+def _flag(value: str | None) -> bool | None:
+    if value in ("1", "true", "yes", "是"):
+        return True
+    if value in ("0", "false", "no", "否"):
+        return False
+    return None
+
+
+def member_list(org: Organization, params: dict[str, str] | None = None):  # noqa: ANN201
+    """Members of `org`'s subtree, filtered by `params` (the list page's GET parameters)."""
+    from django.db.models import Q
+
+    from orgs.models import Member
+
+    params = params or {}
+    qs = Member.objects.in_subtree(org.path).select_related("organization")
+    if q := (params.get("q") or "").strip():
+        qs = qs.filter(Q(name__contains=q) | Q(id_number=q.upper()))
+    if params.get("gender"):
+        qs = qs.filter(gender=params["gender"])
+    if params.get("category"):
+        qs = qs.filter(category=params["category"])
+    if (mobile := _flag(params.get("mobile"))) is not None:
+        qs = qs.filter(is_mobile=mobile)
+    if (frail := _flag(params.get("frail"))) is not None:
+        qs = qs.filter(is_frail=frail)
+    return qs.order_by("organization__path", "id")
+
+
+def cadre_list(org: Organization, params: dict[str, str] | None = None):  # noqa: ANN201
+    from django.db.models import Q
+
+    from orgs.choices import RANK_COUNTY
+    from orgs.models import Cadre
+
+    params = params or {}
+    qs = Cadre.objects.in_subtree(org.path).select_related("organization")
+    if q := (params.get("q") or "").strip():
+        qs = qs.filter(Q(name__contains=q) | Q(id_number=q.upper()) | Q(position__contains=q))
+    if (rank := params.get("rank")) and rank.isdigit():
+        qs = qs.filter(rank=int(rank))
+    if _flag(params.get("county_level")):
+        qs = qs.filter(rank__gte=RANK_COUNTY)
+    return qs.order_by("-rank", "organization__path", "id")
