@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "treebeard",
+    "ninja",  # serves its bundled swagger-ui (no CDN on the intranet)
     "core",
     "accounts",
     "orgs",
@@ -148,6 +149,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing; files come from the finders
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True
 
