@@ -171,3 +171,49 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.sector}/{self.tier}"
+
+
+class ImportJob(models.Model):
+    """One upload on the import page: validated in the background, then applied after the user confirms."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        VALIDATING = "validating", "正在校验"
+        INVALID = "invalid", "校验未通过"
+        READY = "ready", "校验通过，待确认"
+        APPLYING = "applying", "正在导入"
+        DONE = "done", "导入完成"
+        FAILED = "failed", "出错"
+
+    FINISHED = frozenset({Status.INVALID, Status.READY, Status.DONE, Status.FAILED})
+
+    kind = models.CharField("导入类型", max_length=20)
+    user = models.ForeignKey("accounts.User", verbose_name="上传人", on_delete=models.CASCADE,
+                             related_name="import_jobs")
+    file_path = models.CharField("文件位置", max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("总行数", default=0)
+    processed = models.PositiveIntegerField("已处理行数", default=0)
+    report = models.JSONField("结果", null=True, blank=True)
+    message = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.READY, self.Status.DONE, self.Status.INVALID):
+            return 100
+        return min(100, self.processed * 100 // self.total) if self.total else 0
