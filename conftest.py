@@ -74,5 +74,5 @@ def make_member(org: object, *, mobile: bool = False, frail: bool = False, gende
 
 
 @pytest.fixture
-def member_factory(tree: Tree):  # noqa: ANN201
+def member_factory(tree: Tree):
     return make_member

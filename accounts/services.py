@@ -41,7 +41,8 @@ def user_login(*, request: HttpRequest | None, username: str, password: str) -> 
     generic = "账号或密码错误"
     candidate = User.objects.filter(username=username).first()
     if candidate is not None and candidate.is_locked:
-        raise LoginError(f"登录失败次数过多，账号已锁定，请于{settings.JYB_LOGIN_LOCK_MINUTES}分钟后再试或联系安全管理员")
+        minutes = settings.JYB_LOGIN_LOCK_MINUTES
+        raise LoginError(f"登录失败次数过多，账号已锁定，请于{minutes}分钟后再试或联系安全管理员")
     user = authenticate(request, username=username, password=password)
     if user is None:
         if candidate is not None:

@@ -1,11 +1,14 @@
 """Queries that pages, exports, commands and the API share. Statistics read the stored roll-up only."""
 
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgs.choices import Sector, Tier
-from orgs.models import Organization, OrganizationQuerySet, Rollup
+from django.db.models import Q, QuerySet
+
+from orgs.choices import RANK_COUNTY, Sector, Tier
+from orgs.models import Cadre, Member, Organization, OrganizationQuerySet, Rollup
 
 
 @dataclass
@@ -89,8 +92,6 @@ def org_stats(org: Organization, *, with_children: bool = True) -> OrgStats:
 
 def org_search(qs: OrganizationQuerySet, q: str) -> OrganizationQuerySet:
     """By name, code, or pinyin initials ("cgz" finds 城关镇)."""
-    from django.db.models import Q
-
     q = q.strip()
     if not q:
         return qs
@@ -117,12 +118,8 @@ def _flag(value: str | None) -> bool | None:
     return None
 
 
-def member_list(org: Organization, params: dict[str, str] | None = None):  # noqa: ANN201
+def member_list(org: Organization, params: Mapping[str, str] | None = None) -> "QuerySet[Member]":
     """Members of `org`'s subtree, filtered by `params` (the list page's GET parameters)."""
-    from django.db.models import Q
-
-    from orgs.models import Member
-
     params = params or {}
     qs = Member.objects.in_subtree(org.path).select_related("organization")
     if q := (params.get("q") or "").strip():
@@ -138,12 +135,7 @@ def member_list(org: Organization, params: dict[str, str] | None = None):  # noq
     return qs.order_by("organization__path", "id")
 
 
-def cadre_list(org: Organization, params: dict[str, str] | None = None):  # noqa: ANN201
-    from django.db.models import Q
-
-    from orgs.choices import RANK_COUNTY
-    from orgs.models import Cadre
-
+def cadre_list(org: Organization, params: Mapping[str, str] | None = None) -> "QuerySet[Cadre]":
     params = params or {}
     qs = Cadre.objects.in_subtree(org.path).select_related("organization")
     if q := (params.get("q") or "").strip():
