@@ -1,0 +1,46 @@
+"""The REST API, assembled from each app's `api.py` (DESIGN §3): this module only creates the NinjaAPI,
+sets authentication and error handling, and mounts the apps' routers."""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from accounts.api import router as accounts_router
+from api.auth import audited, session_auth, token_auth
+from orgs.api import router as orgs_router
+
+NOT_FOUND = "未找到"
+UNAUTHENTICATED = "未登录或令牌无效：请先通过 /api/v1/auth/token 获取令牌，以 Authorization: Bearer <令牌> 调用"
+
+api = NinjaAPI(
+    title="主题教育工作平台 API",
+    version="1",
+    description="主题教育工作平台的数据接口。除获取令牌外，所有接口都需要认证，并且只返回调用者管辖范围内的数据。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[token_auth, session_auth],
+)
+api.add_decorator(audited)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
+# Outside the jurisdiction or not allowed: the same answer as unknown, so nothing leaks (like the pages).
+api.add_exception_handler(ObjectDoesNotExist, _not_found)
+api.add_exception_handler(PermissionDenied, _not_found)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+api.add_router("/auth/", accounts_router)
+api.add_router("/", orgs_router)

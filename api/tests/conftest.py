@@ -1,0 +1,16 @@
+from collections.abc import Callable
+
+import pytest
+
+from api.tests.helpers import ApiClient
+
+
+@pytest.fixture
+def api_as(client: object, users: dict) -> Callable[[str], ApiClient]:
+    """api_as("unit") → a client sending the unit user's bearer token."""
+    return lambda role: ApiClient(client, users[role])
+
+
+@pytest.fixture
+def anonymous(client: object, db: object) -> ApiClient:
+    return ApiClient(client)
