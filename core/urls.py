@@ -3,4 +3,6 @@ from django.urls import path
 from core import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+]

@@ -1,8 +1,24 @@
+import json
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from accounts.choices import DATA_ROLES, Role
+from core import selectors
+from core.forms import AuditFilterForm
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs: QuerySet) -> Page:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.elided_range = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
 
 
 @login_required
@@ -13,4 +29,26 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("orgs:detail", code=user.organization.code)
     if user.role == Role.AUDITOR:
         return redirect("audit:list")
-    return render(request, "core/admin_home.html")
+    context: dict[str, Any] = {}
+    if user.role == Role.SECADMIN:
+        from accounts.models import User
+
+        users = User.objects.select_related("organization").order_by("username")
+        context["page"] = _page(request, users)
+    return render(request, "core/admin_home.html", context)
+
+
+def _compact(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+@login_required
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The audit log, read-only, for the auditor only (anyone else: 404)."""
+    if request.user.role != Role.AUDITOR:
+        raise Http404
+    form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types())
+    page = _page(request, selectors.audit_entries(request.GET))
+    rows = [{"entry": e, "before": _compact(e.before), "after": _compact(e.after)} for e in page.object_list]
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": rows})

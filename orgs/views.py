@@ -1,24 +1,137 @@
-"""Placeholder: being written."""
+"""Registry pages: the tree, an organisation's statistics, its member and cadre lists.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Thin views: every organisation is fetched through `Organization.objects.visible_to(request.user)`, so an
+organisation outside the user's jurisdiction — and any organisation for the three administrators, who see
+no registry data — answers 404. Queries are `orgs.selectors`.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from core.scoping import PATH_END
+from orgs import selectors
+from orgs.forms import CadreFilterForm, MemberFilterForm, OrgSearchForm
+from orgs.models import Organization
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 50
+DETAIL_FIELDS = ("kind", "sector", "tier", "unit_name", "credit_code", "division_code")
 
 
-
-def tree(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _visible_org(request: HttpRequest, code: str) -> Organization:
+    return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
-def tree_children(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _root(request: HttpRequest) -> Organization:
+    """The user's jurisdiction root (404 for roles without registry data)."""
+    return get_object_or_404(Organization.objects.visible_to(request.user), pk=request.user.organization_id)
 
 
-def member_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _trails(request: HttpRequest, orgs: list[Organization]) -> dict[int, list[dict[str, Any]]]:
+    """Each organisation's ancestors, root first, in one query. Only those inside the user's jurisdiction
+    are marked as links."""
+    paths = {p for org in orgs for p in org.ancestor_paths()[:-1]}
+    by_path = {a.path: a for a in Organization.objects.filter(path__in=paths)} if paths else {}
+    scope = request.user.data_scope_path() or PATH_END
+    return {
+        org.pk: [
+            {"org": by_path[p], "link": p.startswith(scope)}
+            for p in org.ancestor_paths()[:-1] if p in by_path
+        ]
+        for org in orgs
+    }
 
 
-def cadre_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _children_items(node: Organization) -> list[dict[str, Any]]:
+    return [{"org": child, "totals": totals} for child, totals in selectors.org_stats(node).children]
+
+
+def _page(request: HttpRequest, qs: QuerySet) -> Page:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.elided_range = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The list's filters as a query string (without the page), for the export link."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    root = _root(request)
+    form = OrgSearchForm(request.GET or None)
+    q = (request.GET.get("q") or "").strip()
+    matches: list[dict[str, Any]] = []
+    more = False
+    if q:
+        found = list(selectors.org_search(Organization.objects.visible_to(request.user), q)[:SEARCH_LIMIT + 1])
+        more = len(found) > SEARCH_LIMIT
+        found = found[:SEARCH_LIMIT]
+        trails = _trails(request, found)
+        matches = [{"org": org, "trail": trails[org.pk]} for org in found]
+    return render(request, "orgs/tree.html", {
+        "root": root, "root_totals": selectors.org_totals(root), "items": _children_items(root),
+        "form": form, "q": q, "matches": matches, "more": more, "search_limit": SEARCH_LIMIT,
+    })
+
+
+@login_required
+@require_GET
+def tree_children(request: HttpRequest, code: str) -> HttpResponse:
+    """The <li> items of a node's children (htmx, when a node is expanded)."""
+    node = _visible_org(request, code)
+    return render(request, "orgs/_tree_items.html", {"items": _children_items(node)})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    org = _visible_org(request, code)
+    stats = selectors.org_stats(org)
+    fields = []
+    for name in DETAIL_FIELDS:
+        field = Organization._meta.get_field(name)
+        value = getattr(org, f"get_{name}_display")() if field.choices else getattr(org, name)
+        fields.append({"label": field.verbose_name, "value": value})
+    chart_data = {
+        "sector": [{"name": label, "orgs": t.orgs, "members": t.members} for _, label, t in stats.by_sector],
+        "tier": [{"name": label, "orgs": t.orgs, "members": t.members} for _, label, t in stats.by_tier],
+    }
+    return render(request, "orgs/detail.html", {
+        "org": org, "stats": stats, "fields": fields, "trail": _trails(request, [org])[org.pk],
+        "chart_data": chart_data,
+    })
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest, code: str) -> HttpResponse:
+    org = _visible_org(request, code)
+    page = _page(request, selectors.member_list(org, request.GET))
+    return render(request, "orgs/member_list.html", {
+        "org": org, "page": page, "form": MemberFilterForm(request.GET or None),
+        "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,
+        "trail": _trails(request, [org])[org.pk],
+    })
+
+
+@login_required
+@require_GET
+def cadre_list(request: HttpRequest, code: str) -> HttpResponse:
+    org = _visible_org(request, code)
+    page = _page(request, selectors.cadre_list(org, request.GET))
+    return render(request, "orgs/cadre_list.html", {
+        "org": org, "page": page, "form": CadreFilterForm(request.GET or None),
+        "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,
+        "trail": _trails(request, [org])[org.pk],
+    })

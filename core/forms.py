@@ -1,0 +1,17 @@
+from django import forms
+
+from core.models import AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    """Renders the audit page's filters and keeps what was typed; `core.selectors.audit_entries` filters."""
+
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部"), *AuditEntry.Action.choices])
+    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    object_type = forms.ChoiceField(label="对象类型", required=False, choices=[("", "全部")])
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, object_types: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", "全部"), *(object_types or [])]
