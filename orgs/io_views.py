@@ -1,32 +1,154 @@
-"""Placeholder: being written."""
+"""Import pages (upload → background validation → preview with every error → confirm → background apply)
+and the member / cadre exports of the filtered list pages."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+import io
+import uuid
+from pathlib import Path
+from urllib.parse import quote
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import audit
+from core.models import AuditEntry
+from orgs import exports, selectors, tasks
+from orgs.imports import HEADERS, ImportKind
+from orgs.models import Cadre, ImportJob, Member, Organization
 
-def import_start(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def import_template(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def import_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def import_progress(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def import_confirm(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def export_members(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_cadres(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=ImportKind.choices)
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
+        if upload.size > settings.JYB_IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(f"文件不能超过 {settings.JYB_IMPORT_MAX_MB} MB")
+        return upload
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not getattr(request.user, "can_edit_registry", False):
+        raise Http404
+
+
+def _own_job(request: HttpRequest, job_id: int) -> ImportJob:
+    _require_editor(request)
+    return get_object_or_404(ImportJob, pk=job_id, user=request.user)
+
+
+def _attachment(data: io.BytesIO, filename: str) -> FileResponse:
+    data.seek(0)
+    response = FileResponse(data, content_type=XLSX)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      initial={"kind": request.GET.get("kind", ImportKind.MEMBERS)})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with open(target, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job = ImportJob.objects.create(kind=form.cleaned_data["kind"], user=request.user, file_path=str(target),
+                                       original_name=Path(upload.name).name[:255])
+        tasks.validate_import.enqueue(job.pk)
+        return redirect("orgs:import_detail", job_id=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    kinds = [(k.value, k.label, HEADERS[k.value]) for k in ImportKind]
+    return render(request, "orgs/import_start.html", {"form": form, "jobs": jobs, "kinds": kinds})
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _require_editor(request)
+    if kind not in ImportKind.values:
+        raise Http404
+    data = io.BytesIO()
+    exports.write_template(kind=kind, out=data)
+    return _attachment(data, f"{ImportKind(kind).label}导入模板.xlsx")
+
+
+def _job_context(job: ImportJob) -> dict[str, object]:
+    report = job.report or {}
+    return {"job": job, "report": report, "errors": report.get("errors", []),
+            "kind_label": ImportKind(job.kind).label if job.kind in ImportKind.values else job.kind}
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _own_job(request, job_id)
+    return render(request, "orgs/import_detail.html", _job_context(job))
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress bar, polled by htmx every second while the job runs; reloads the page when it ends."""
+    job = _own_job(request, job_id)
+    response = render(request, "orgs/import_progress.html", _job_context(job))
+    if job.is_finished and getattr(request, "htmx", False):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _own_job(request, job_id)
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.APPLYING, processed=0)
+    if updated:
+        tasks.apply_import.enqueue(job.pk)
+    return redirect("orgs:import_detail", job_id=job.pk)
+
+
+def _export(request: HttpRequest, code: str, model: type[Member] | type[Cadre]) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    masked = not request.user.sees_full_ids
+    params = request.GET.dict()
+    data = io.BytesIO()
+    if model is Member:
+        rows = exports.export_members(queryset=selectors.member_list(org, params), out=data, masked=masked)
+        title = "党员名册"
+    else:
+        rows = exports.export_cadres(queryset=selectors.cadre_list(org, params), out=data, masked=masked)
+        title = "领导干部名册"
+    audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(model), object_id=org.code,
+                 object_repr=f"{title}-{org.name}"[:200],
+                 after={"rows": rows, "masked": masked, "filters": params})
+    return _attachment(data, f"{title}-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
+def export_members(request: HttpRequest, code: str) -> HttpResponse:
+    return _export(request, code, Member)
+
+
+@login_required
+@require_GET
+def export_cadres(request: HttpRequest, code: str) -> HttpResponse:
+    return _export(request, code, Cadre)
