@@ -43,7 +43,7 @@ def ensure_demo_accounts(password: str) -> tuple[list[User], list[str]]:
     """Create the missing demo accounts. Returns every demo account and the usernames created now."""
     if not settings.DEMO:
         raise CommandError("只有演示环境（JYB_DEMO=1）才能创建演示账号；生产环境不创建演示账号。")
-    root = Organization.get_first_root_node()
+    root = Organization.objects.get_first_root_node()
     if root is None:
         raise CommandError("党组织库为空，请先生成演示数据（manage.py gendata --scale demo）")
     created: list[str] = []
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         users, created = ensure_demo_accounts(password)
         if created:
             out(f"已创建演示账号：{'、'.join(created)}")
-        root = Organization.get_first_root_node()
+        root = Organization.objects.get_first_root_node()
         out("")
         out(self.style.SUCCESS(f"访问地址：http://127.0.0.1:{opts['port']}/"))
         out("")

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"组织编码 {opts['org']} 不存在")
         else:
-            org = Organization.get_first_root_node()
+            org = Organization.objects.get_first_root_node()
             if org is None:
                 raise CommandError("党组织库为空")
         stats = org_stats(org)
