@@ -12,12 +12,14 @@
   }
 
   var charts = [];
+  var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
 
   function pieChart(el, rows) {
     var useMembers = rows.some(function (r) { return r.members > 0; });
     var key = useMembers ? "members" : "orgs";
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
+      textStyle: { fontFamily: FONT },
       color: RED,
       title: { text: useMembers ? "党员按单位类别" : "党组织按单位类别", left: "center", top: 0,
         textStyle: { fontSize: 14, fontWeight: "normal" } },
@@ -35,11 +37,11 @@
   function barChart(el, rows) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
+      textStyle: { fontFamily: FONT },
       color: ["#a4161a", "#e0b44c"],
-      title: { text: "按层级", left: "center", top: 0, textStyle: { fontSize: 14, fontWeight: "normal" } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0, data: ["党员（人）", "党组织（个）"] },
-      grid: { left: 8, right: 8, top: 36, bottom: 40, containLabel: true },
+      grid: { left: 8, right: 8, top: 30, bottom: 40, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
         axisLabel: { interval: 0, fontSize: 11 } },
       yAxis: [{ type: "value", name: "人", minInterval: 1 }, { type: "value", name: "个", minInterval: 1,

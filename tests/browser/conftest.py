@@ -1,0 +1,67 @@
+"""Browser tests: Playwright's sync API driving Debian's chromium against pytest-django's live server.
+
+Never `playwright install`: the browser is /usr/bin/chromium. The data is built with the services (like
+the root `tree` fixture) but under `transactional_db`, so the live server's thread sees it.
+"""
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def city(transactional_db: None) -> dict[str, Any]:
+    """The small city of the root conftest, with members and cadres, and an office user."""
+    from accounts.services import user_create
+    from conftest import PASSWORD, make_member
+    from orgs.services import cadre_create, org_create
+
+    c = org_create(parent=None, code="C", name="示范市委", kind="committee", sector="organ", tier="city",
+                   division_code="130100")
+    a = org_create(parent=c, code="A", name="城关区委", kind="committee", sector="organ", tier="county")
+    a1 = org_create(parent=a, code="A1", name="城关镇党委", kind="committee", sector="township", tier="township")
+    a1a = org_create(parent=a1, code="A1a", name="东关村党支部", kind="branch", sector="village", tier="village")
+    a1b = org_create(parent=a1, code="A1b", name="城关镇中心小学党支部", kind="branch", sector="institution",
+                     tier="village")
+    b = org_create(parent=c, code="B", name="河西县委", kind="committee", sector="organ", tier="county")
+    b1 = org_create(parent=b, code="B1", name="河西镇党委", kind="committee", sector="township", tier="township")
+    b1a = org_create(parent=b1, code="B1a", name="西河社区党支部", kind="branch", sector="community",
+                     tier="village")
+    people = [(a1a, "王建国", "M", True, False), (a1a, "李秀英", "F", False, True), (a1a, "张伟", "M", False, False),
+              (a1b, "刘芳", "F", False, False), (a1, "陈明", "M", False, False), (b1a, "赵丽", "F", True, False),
+              (b1a, "孙强", "M", False, True), (b, "周敏", "F", False, False)]
+    for i, (org, name, gender, mobile, frail) in enumerate(people):
+        make_member(org, name=name, gender=gender, mobile=mobile, frail=frail,
+                    birth=dt.date(1960 + i * 3, 3, 1 + i))
+    cadre_create(organization=a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
+    cadre_create(organization=a1, name="郑洁", id_number="440524188001010014", position="镇党委书记", rank=30)
+    user_create(username="office", role="office", organization=c, password=PASSWORD, full_name="王主任")
+    return {"password": PASSWORD}
+
+
+@pytest.fixture
+def browser(city: dict[str, Any]) -> Iterator[Any]:
+    """A headless chromium, started after the data is written (Playwright's sync API runs an event loop in
+    this thread, during which Django refuses ORM calls)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
