@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from api.auth import request_user
-from orgs import selectors
+from orgs import imports, selectors
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.models import Cadre, Member, Organization, OrganizationQuerySet
 from orgs.schemas import (
@@ -146,8 +146,6 @@ def import_upload(
 ) -> Status:
     """Every row is checked before anything is written; a file with any error writes nothing and answers
     422 with every error (row, column, value, reason)."""
-    from orgs import imports  # written alongside; imported here so the rest of the API never depends on it
-
     user = request_user(request)
     if not user.can_edit_registry:
         raise Http404
@@ -156,7 +154,7 @@ def import_upload(
                                      dry_run=dry_run)
     except imports.ImportFileError as exc:
         return Status(400, {"detail": str(exc)})
-    except PermissionDenied as exc:
+    except (PermissionDenied, PermissionError) as exc:  # not a registry editor: answered like the pages
         raise Http404 from exc
     data = report.as_dict()
     return Status(422 if data["errors"] else 200, data)
