@@ -4,6 +4,7 @@ Both run `orgs.imports.import_file` on the saved file; a job row (`ImportJob`) c
 the report for the page to show. Unexpected failures are logged and shown as a job error, never raised."""
 
 import logging
+from pathlib import Path
 
 from django_tasks import task
 
@@ -43,6 +44,8 @@ def _run(job_id: int, *, dry_run: bool) -> str:
         else:
             job.status, job.message = Status.DONE, report.summary
     job.save(update_fields=["status", "message", "report", "total", "processed", "updated_at"])
+    if job.status != Status.READY:  # the upload is needed again only to apply it
+        Path(job.file_path).unlink(missing_ok=True)
     return str(job.status)
 
 

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -43,6 +44,7 @@ def test_upload_preview_confirm_writes_the_data(client, users, tree):
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == "done"
+    assert not Path(job.file_path).exists()  # the upload is removed once applied
     assert Member.objects.count() == 2
     assert rollup_differences() == []
     assert AuditEntry.objects.get(action="import").actor_name == "office"
