@@ -47,6 +47,8 @@ def city(transactional_db: None) -> dict[str, Any]:
     cadre_create(organization=a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
     cadre_create(organization=a1, name="郑洁", id_number="440524188001010014", position="镇党委书记", rank=30)
     user_create(username="office", role="office", organization=c, password=PASSWORD, full_name="王主任")
+    user_create(username="auditor", role="auditor", organization=c, password=PASSWORD)
+    user_create(username="secadmin", role="secadmin", organization=c, password=PASSWORD)
     return {"password": PASSWORD}
 
 

@@ -18,13 +18,14 @@ def _page(browser: Any, live_server: Any, viewport: dict[str, int]) -> tuple[Any
     return page, outside
 
 
-def _login(page: Any, live_server: Any, password: str) -> None:
+def _login(page: Any, live_server: Any, password: str, username: str = "office",
+           landing: str = "**/orgs/C/") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.title().startswith("登录")
-    page.fill("#id_username", "office")
+    page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/orgs/C/")
+    page.wait_for_url(landing)
 
 
 def _chart_drawn(page: Any, selector: str) -> bool:
@@ -110,4 +111,22 @@ def test_phone_width_has_no_horizontal_overflow(browser, live_server, city):
             assert _chart_drawn(page, "#chart-sector")
         assert _no_horizontal_overflow(page), path
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert outside == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375"])
+def test_auditor_and_secadmin_pages(browser, live_server, city, viewport):
+    page, outside = _page(browser, live_server, viewport)
+    _login(page, live_server, city["password"], "auditor", "**/audit/")
+    assert "审计日志" in page.inner_text("h1")
+    page.click("details.audit-json summary >> nth=0")
+    if viewport == PHONE:
+        assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / f"audit-{viewport['width']}.png"), full_page=True)
+    page.context.clear_cookies()
+    _login(page, live_server, city["password"], "secadmin", f"{live_server.url}/")
+    assert "三员分立" in page.inner_text("main") and "auditor" in page.inner_text("main")
+    if viewport == PHONE:
+        assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / f"secadmin-{viewport['width']}.png"), full_page=True)
     assert outside == []
