@@ -66,10 +66,10 @@ SCALES: dict[str, Scale] = {
     "demo": Scale(cities=1, counties=4, townships=(8, 10), villages=(11, 18), county_organs=18, county_units=5,
                   county_schools=4, county_enterprises=3, county_non_public=7, county_social=3,
                   city_organs=24, city_units=6, city_institutions=5, city_enterprises=4),
-    "city": Scale(cities=1, counties=18, townships=(12, 18), villages=(20, 34), county_organs=30, county_units=8,
+    "city": Scale(cities=1, counties=17, townships=(12, 18), villages=(20, 34), county_organs=30, county_units=8,
                   county_schools=6, county_enterprises=5, county_non_public=14, county_social=5,
                   city_organs=36, city_units=10, city_institutions=8, city_enterprises=6),
-    "province": Scale(cities=11, counties=20, townships=(12, 20), villages=(20, 36), county_organs=30,
+    "province": Scale(cities=11, counties=18, townships=(12, 20), villages=(20, 36), county_organs=30,
                       county_units=8, county_schools=6, county_enterprises=5, county_non_public=14,
                       county_social=5, city_organs=36, city_units=10, city_institutions=8, city_enterprises=6),
 }

@@ -6,7 +6,9 @@
     python scripts/bench.py pg-create  create the PostgreSQL database of DATABASE_URL if missing / --drop first
 
 A cache is complete when the registry holds the organisations that the one `gendata city seed 1` audit entry
-says it wrote (the entry is written in the same transaction as the data, so it exists only for a full load).
+says it wrote (the entry is written in the same transaction as the data, so it exists only for a full load),
+and the table jyb_bench_marker holds the hash of the generator (orgs/gendata.py) that wrote it, so a changed
+generator regenerates the cache.
 """
 
 import json
@@ -40,17 +42,36 @@ def vendor() -> str:
     return "postgresql" if connection.vendor == "postgresql" else "sqlite"
 
 
+def generator_hash() -> str:
+    import hashlib
+
+    return hashlib.sha256((ROOT / "orgs" / "gendata.py").read_bytes()).hexdigest()[:16]
+
+
 def cache_ok() -> bool:
-    from django.db import DatabaseError
+    from django.db import DatabaseError, connection, transaction
 
     from core.models import AuditEntry
     from orgs.models import Organization
 
     try:
-        entry = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT, object_repr=MARKER_REPR).first()
-        return entry is not None and entry.after.get("orgs") == Organization.objects.count() > 0
-    except DatabaseError:  # not migrated yet
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT source_hash FROM jyb_bench_marker")
+            marker = cursor.fetchone()
+            entry = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT, object_repr=MARKER_REPR).first()
+            return (marker is not None and marker[0] == generator_hash() and entry is not None
+                    and entry.after.get("orgs") == Organization.objects.count() > 0)
+    except DatabaseError:  # not migrated or not generated yet
         return False
+
+
+def write_marker() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS jyb_bench_marker (source_hash varchar(64) NOT NULL)")
+        cursor.execute("DELETE FROM jyb_bench_marker")
+        cursor.execute("INSERT INTO jyb_bench_marker (source_hash) VALUES (%s)", [generator_hash()])
 
 
 def generate() -> float:
@@ -59,7 +80,9 @@ def generate() -> float:
     call_command("migrate", interactive=False, verbosity=0)
     started = time.monotonic()
     call_command("gendata", scale=SCALE, seed=SEED, verbosity=1)
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    write_marker()
+    return seconds
 
 
 def pg_create(drop: bool) -> None:
