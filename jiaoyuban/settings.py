@@ -5,6 +5,7 @@ SECRET_KEY     required unless JYB_DEMO=1; production never falls back to a demo
 DEBUG          "1" to turn on Django's debug pages (never in production).
 ALLOWED_HOSTS  comma-separated.
 JYB_DEMO       "1" for `make demo`: a secret is generated once under var/ and demo accounts may exist.
+JYB_CLI        set by manage.py: without SECRET_KEY a command gets a throwaway random key (see _secret_key).
 """
 
 import os
@@ -36,6 +37,10 @@ def _secret_key() -> str:
     if key:
         return key
     if not (DEMO or TESTING):
+        if env_flag("JYB_CLI"):
+            # manage.py in a checkout (makemigrations, check, stats …): a throwaway random key, never stored,
+            # so nothing signed with it outlives the command. The web server (wsgi) never takes this path.
+            return secrets.token_urlsafe(50)
         raise ImproperlyConfigured("SECRET_KEY 未设置：生产环境必须通过环境变量提供 SECRET_KEY。")
     # Demo and tests only: a random key kept under var/ so sessions survive a restart.
     key_file = VAR_DIR / "demo-secret-key"

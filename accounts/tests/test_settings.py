@@ -20,3 +20,10 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_uses_the_given_secret_key():
     assert _settings_import({"SECRET_KEY": "x" * 50}).returncode == 0
+
+
+def test_manage_py_runs_without_a_secret_key():
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "JYB_DEMO", "JYB_TESTING"}}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=clean,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
