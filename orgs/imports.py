@@ -382,8 +382,6 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
     if category is None and "category" not in bad:
         category = MemberCategory.FULL
     ethnicity = _cell_text(raw["ethnicity"]) or "汉族"
-    if len(ethnicity) > 20:
-        errs["ethnicity"] = "民族不能超过20个字符"
     is_mobile = _flag(rows, n, "is_mobile", raw["is_mobile"], errs)
     is_frail = _flag(rows, n, "is_frail", raw["is_frail"], errs)
     phone = _cell_text(raw["phone"]).replace(" ", "").replace("-", "")
@@ -394,7 +392,7 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
     }
     rule_errors = services.member_field_errors(
         name=values["name"], gender=values["gender"], birth_date=birth_date, id_number=id_number, phone=phone,
-        joined_on=joined_on, category=values["category"],
+        joined_on=joined_on, category=values["category"], ethnicity=ethnicity,
     )
     for name, reason in rule_errors.items():
         if name in errs:
@@ -417,10 +415,6 @@ def _parse_cadre(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | N
         "position": _cell_text(raw["position"]), "rank": rank,
     }
     errs = services.cadre_field_errors(**values)
-    if len(values["name"]) > 50 and "name" not in errs:
-        errs["name"] = "姓名不能超过50个字符"
-    if len(values["position"]) > 100 and "position" not in errs:
-        errs["position"] = "职务不能超过100个字符"
     for name, reason in errs.items():
         if name in bad:
             reason = f"未知的职级：{reason}"
@@ -569,9 +563,7 @@ def _parse_org(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | Non
         "credit_code": _cell_text(raw["credit_code"]).upper(),
         "division_code": _cell_text(raw["division_code"]),
     }
-    errs = services.org_field_errors(**{k: v for k, v in values.items() if k not in ("parent", "unit_name")})
-    if len(values["unit_name"]) > 100:
-        errs["unit_name"] = "单位名称不能超过100个字符"
+    errs = services.org_field_errors(**{k: v for k, v in values.items() if k != "parent"})
     for name, reason in errs.items():
         if name in bad:
             reason = f"未知的{rows.columns[name]}：{reason}"

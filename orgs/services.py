@@ -18,8 +18,10 @@ from orgs.models import Cadre, Member, Organization, Rollup
 
 
 def org_field_errors(*, code: str, name: str, kind: str, sector: str, tier: str, credit_code: str = "",
-                     division_code: str = "") -> dict[str, str]:
+                     division_code: str = "", unit_name: str = "") -> dict[str, str]:
     errors: dict[str, str] = {}
+    if len(unit_name) > 100:
+        errors["unit_name"] = "单位名称不能超过100个字符"
     if not code:
         errors["code"] = "组织编码不能为空"
     elif len(code) > 32:
@@ -43,9 +45,11 @@ def org_field_errors(*, code: str, name: str, kind: str, sector: str, tier: str,
 
 def member_field_errors(*, name: str, gender: str, birth_date: dt.date | None, id_number: str,
                         phone: str = "", joined_on: dt.date | None = None, category: str = MemberCategory.FULL,
-                        today: dt.date | None = None) -> dict[str, str]:
+                        ethnicity: str = "汉族", today: dt.date | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     today = today or dt.date.today()
+    if len(ethnicity) > 20:
+        errors["ethnicity"] = "民族不能超过20个字符"
     if not name:
         errors["name"] = "姓名不能为空"
     elif len(name) > 50:
@@ -81,10 +85,14 @@ def cadre_field_errors(*, name: str, id_number: str, position: str, rank: int | 
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "姓名不能为空"
+    elif len(name) > 50:
+        errors["name"] = "姓名不能超过50个字符"
     if id_error := (cn.id_number_error(id_number) if id_number else "公民身份号码不能为空"):
         errors["id_number"] = id_error
     if not position:
         errors["position"] = "职务不能为空"
+    elif len(position) > 100:
+        errors["position"] = "职务不能超过100个字符"
     if rank not in Rank.values:
         errors["rank"] = f"职级应为：{'、'.join(Rank.labels)}"
     return errors
@@ -114,7 +122,7 @@ def _own_counts(org: Organization) -> dict[str, int]:
 def org_create(*, parent: Organization | None, code: str, name: str, kind: str, sector: str, tier: str,
                unit_name: str = "", credit_code: str = "", division_code: str = "") -> Organization:
     errors = org_field_errors(code=code, name=name, kind=kind, sector=sector, tier=tier,
-                              credit_code=credit_code, division_code=division_code)
+                              credit_code=credit_code, division_code=division_code, unit_name=unit_name)
     if "code" not in errors and Organization.objects.filter(code=code).exists():
         errors["code"] = f"组织编码 {code} 已存在"
     _raise(errors)
@@ -140,7 +148,7 @@ def org_update(*, org: Organization, **fields: Any) -> Organization:
     for name, value in fields.items():
         setattr(org, name, value)
     errors = org_field_errors(code=org.code, name=org.name, kind=org.kind, sector=org.sector, tier=org.tier,
-                              credit_code=org.credit_code, division_code=org.division_code)
+                              credit_code=org.credit_code, division_code=org.division_code, unit_name=org.unit_name)
     if "code" in fields and Organization.objects.filter(code=org.code).exclude(pk=org.pk).exists():
         errors["code"] = f"组织编码 {org.code} 已存在"
     _raise(errors)
@@ -220,7 +228,8 @@ def member_create(*, organization: Organization, **fields: Any) -> Member:
     _raise(member_field_errors(**{k: fields.get(k) for k in
                                   ("name", "gender", "birth_date", "id_number")},
                                phone=fields.get("phone", ""), joined_on=fields.get("joined_on"),
-                               category=fields.get("category", MemberCategory.FULL)))
+                               category=fields.get("category", MemberCategory.FULL),
+                               ethnicity=fields.get("ethnicity", "汉族")))
     if Member.objects.filter(id_number=fields["id_number"]).exists():
         raise ValidationError({"id_number": "该公民身份号码已登记为党员"})
     member = Member(organization=organization, **fields)
@@ -238,7 +247,7 @@ def member_update(*, member: Member, **fields: Any) -> Member:
     member.id_number = cn.normalize_id_number(member.id_number)
     _raise(member_field_errors(name=member.name, gender=member.gender, birth_date=member.birth_date,
                                id_number=member.id_number, phone=member.phone, joined_on=member.joined_on,
-                               category=member.category))
+                               category=member.category, ethnicity=member.ethnicity))
     if Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk).exists():
         raise ValidationError({"id_number": "该公民身份号码已登记为党员"})
     member.save()
