@@ -2,8 +2,6 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -11,14 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts.choices import DATA_ROLES, Role
 from core import selectors
 from core.forms import AuditFilterForm
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, qs: QuerySet) -> Page:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
+from core.paging import paginate
 
 
 @login_required
@@ -34,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         from accounts.models import User
 
         users = User.objects.select_related("organization").order_by("username")
-        context["page"] = _page(request, users)
+        context["page"] = paginate(request, users)
     return render(request, "core/admin_home.html", context)
 
 
@@ -49,6 +40,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.AUDITOR:
         raise Http404
     form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types())
-    page = _page(request, selectors.audit_entries(request.GET))
+    page = paginate(request, selectors.audit_entries(request.GET))
     rows = [{"entry": e, "before": _compact(e.before), "after": _compact(e.after)} for e in page.object_list]
     return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": rows})

@@ -135,6 +135,20 @@ def member_list(org: Organization, params: Mapping[str, str] | None = None) -> "
     return qs.order_by("organization__path", "id")
 
 
+def member_list_total(org: Organization, params: Mapping[str, str] | None = None) -> int | None:
+    """The member list's total from the stored counters when its filters allow (none, or only 流动党员 or
+    only 年老体弱 = 是); None when it must be counted."""
+    params = params or {}
+    active = {name: params[name] for name in MEMBER_FILTERS if (params.get(name) or "").strip()}
+    if not active:
+        return org_totals(org).members
+    if len(active) == 1 and _flag(active.get("mobile")):
+        return org_totals(org).mobile
+    if len(active) == 1 and _flag(active.get("frail")):
+        return org_totals(org).frail
+    return None
+
+
 def cadre_list(org: Organization, params: Mapping[str, str] | None = None) -> "QuerySet[Cadre]":
     params = params or {}
     qs = Cadre.objects.in_subtree(org.path).select_related("organization")

@@ -8,18 +8,16 @@ no registry data — answers 404. Queries are `orgs.selectors`.
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.paging import paginate
 from core.scoping import PATH_END
 from orgs import selectors
 from orgs.forms import CadreFilterForm, MemberFilterForm, OrgSearchForm
 from orgs.models import Organization
 
-PAGE_SIZE = 50
 SEARCH_LIMIT = 50
 DETAIL_FIELDS = ("kind", "sector", "tier", "unit_name", "credit_code", "division_code")
 
@@ -51,11 +49,6 @@ def _trails(request: HttpRequest, orgs: list[Organization]) -> dict[int, list[di
 def _children_items(node: Organization) -> list[dict[str, Any]]:
     return [{"org": child, "totals": totals} for child, totals in selectors.org_stats(node).children]
 
-
-def _page(request: HttpRequest, qs: QuerySet) -> Page:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
 
 
 def _filter_query(request: HttpRequest) -> str:
@@ -117,7 +110,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def member_list(request: HttpRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
-    page = _page(request, selectors.member_list(org, request.GET))
+    page = paginate(request, selectors.member_list(org, request.GET),
+                    total=selectors.member_list_total(org, request.GET))
     return render(request, "orgs/member_list.html", {
         "org": org, "page": page, "form": MemberFilterForm(request.GET or None),
         "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,
@@ -129,7 +123,7 @@ def member_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def cadre_list(request: HttpRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
-    page = _page(request, selectors.cadre_list(org, request.GET))
+    page = paginate(request, selectors.cadre_list(org, request.GET))
     return render(request, "orgs/cadre_list.html", {
         "org": org, "page": page, "form": CadreFilterForm(request.GET or None),
         "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,

@@ -123,7 +123,7 @@ def run(runs: int = 50, warmups: int = 5, naive_runs: int = 5) -> list[dict[str,
 
     from orgs.choices import RANK_COUNTY, Tier
     from orgs.models import Cadre, Member, Organization, Rollup
-    from orgs.selectors import org_stats
+    from orgs.selectors import member_list, org_stats
 
     db = vendor()
     root = Organization.objects.get_first_root_node()
@@ -152,8 +152,20 @@ def run(runs: int = 50, warmups: int = 5, naive_runs: int = 5) -> list[dict[str,
             o = Organization.objects.in_subtree(org.path).count()
             return m["n"] + c + o
 
+        def list_page(org: Organization = org, number: int = 1) -> int:
+            # What the member list page does: Django's Paginator (COUNT(*) plus one page of 50).
+            from django.core.paginator import Paginator
+
+            page = Paginator(member_list(org, {}), 50).get_page(number)
+            return len(list(page.object_list))
+
+        def list_deep(org: Organization = org) -> int:
+            return list_page(org, 100)
+
         for method, fn, n, w in (("org_stats", stats, runs, warmups), ("rollup_sum", rollup_sum, runs, warmups),
-                                 ("naive_join", naive, naive_runs, 1)):
+                                 ("naive_join", naive, naive_runs, 1),
+                                 ("member_list_page_1", list_page, naive_runs * 2, 1),
+                                 ("member_list_page_100", list_deep, naive_runs * 2, 1)):
             times, rows = timed(fn, n, w)
             line = {"database": db, "level": level, "org": org.code, "name": org.name, "method": method,
                     "p50_ms": round(statistics.median(times), 3), "p95_ms": round(percentile(times, 0.95), 3),

@@ -161,3 +161,30 @@ def test_navigation_follows_the_role(client, users):
     client.logout()
     html = login(client, "leader").get(reverse("orgs:tree")).content.decode()
     assert reverse("orgs:import_start") not in html
+
+
+def test_member_list_total_comes_from_the_counters_and_matches_the_rows(tree):
+    from orgs import selectors
+
+    for i in range(3):
+        make_member(tree.village_a, mobile=i == 0, frail=i == 1)
+    make_member(tree.village_b)
+    for params in ({}, {"mobile": "1"}, {"frail": "1"}, {"mobile": "0"}, {"q": "张"}, {"gender": "F"}):
+        total = selectors.member_list_total(tree.county_a, params)
+        real = selectors.member_list(tree.county_a, params).count()
+        assert total is None or total == real, params
+    assert selectors.member_list_total(tree.county_a, {}) == 3
+    assert selectors.member_list_total(tree.county_a, {"q": "张"}) is None
+
+
+def test_unfiltered_member_list_runs_no_count_query(client, users, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+
+    make_member(tree.village_a)
+    client.force_login(users["office"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("orgs:members", kwargs={"code": "C"}))
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "orgs_member" in q["sql"]]
