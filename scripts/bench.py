@@ -123,7 +123,7 @@ def run(runs: int = 50, warmups: int = 5, naive_runs: int = 5) -> list[dict[str,
 
     from orgs.choices import RANK_COUNTY, Tier
     from orgs.models import Cadre, Member, Organization, Rollup
-    from orgs.selectors import member_list, org_stats
+    from orgs.selectors import member_list, member_list_total, org_stats
 
     db = vendor()
     root = Organization.objects.get_first_root_node()
@@ -153,11 +153,12 @@ def run(runs: int = 50, warmups: int = 5, naive_runs: int = 5) -> list[dict[str,
             return m["n"] + c + o
 
         def list_page(org: Organization = org, number: int = 1) -> int:
-            # What the member list page does: Django's Paginator (COUNT(*) plus one page of 50).
+            # What the member list page does: the total from the counters, then one page of 50.
             from django.core.paginator import Paginator
 
-            page = Paginator(member_list(org, {}), 50).get_page(number)
-            return len(list(page.object_list))
+            paginator = Paginator(member_list(org, {}), 50)
+            paginator.count = member_list_total(org, {})
+            return len(list(paginator.get_page(number).object_list))
 
         def list_deep(org: Organization = org) -> int:
             return list_page(org, 100)
