@@ -7,11 +7,15 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import ApiToken, User
+from core import audit
+from core.middleware import client_ip
+from core.models import AuditEntry
 
 
 class LoginError(Exception):
@@ -41,6 +45,9 @@ def user_login(*, request: HttpRequest | None, username: str, password: str) -> 
     generic = "账号或密码错误"
     candidate = User.objects.filter(username=username).first()
     if candidate is not None and candidate.is_locked:
+        # authenticate() is not called, so Django sends no user_login_failed: record the attempt here.
+        audit.record(AuditEntry.Action.LOGIN_FAILED, object_type="accounts.user", object_id=str(candidate.pk),
+                     object_repr=username[:150], after={"reason": "locked"})
         minutes = settings.JYB_LOGIN_LOCK_MINUTES
         raise LoginError(f"登录失败次数过多，账号已锁定，请于{minutes}分钟后再试或联系安全管理员")
     user = authenticate(request, username=username, password=password)
@@ -56,15 +63,22 @@ def user_login(*, request: HttpRequest | None, username: str, password: str) -> 
 
 
 def _count_failure(user: User) -> None:
-    failures = user.failed_logins + 1
-    locked_until = None
-    if failures >= settings.JYB_LOGIN_MAX_FAILURES:
-        locked_until = timezone.now() + dt.timedelta(minutes=settings.JYB_LOGIN_LOCK_MINUTES)
-        failures = 0
-    # A plain update: the failure itself is already in the audit log (user_login_failed signal).
-    User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
+    # Counted in the database (F + 1), so parallel guesses cannot overwrite each other's count. Plain updates:
+    # the failure itself is already in the audit log (user_login_failed signal).
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        failures = User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).get()
+        if failures >= settings.JYB_LOGIN_MAX_FAILURES:
+            locked_until = timezone.now() + dt.timedelta(minutes=settings.JYB_LOGIN_LOCK_MINUTES)
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=locked_until)
 
 
 def token_issue(*, request: HttpRequest | None, username: str, password: str) -> str:
+    """An API login: checks like the login page, and is audited like one (Django's login() is not called,
+    so no user_logged_in signal fires)."""
     user = user_login(request=request, username=username, password=password)
-    return ApiToken.issue(user)
+    raw = ApiToken.issue(user)
+    with audit.audit_context(user=user, ip=client_ip(request) if request is not None else None):
+        audit.record(AuditEntry.Action.LOGIN, object_type="accounts.user", object_id=str(user.pk),
+                     object_repr=user.get_username(), after={"via": "api_token"})
+    return raw

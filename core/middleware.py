@@ -1,14 +1,26 @@
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core.audit import audit_context
 
 
+def _ip_or_none(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind nginx the real address is in X-Real-IP (set by our nginx config, never trusted from clients
-    # when no proxy is configured: REMOTE_ADDR is then the client).
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    """The client's address for the audit log. X-Real-IP is believed only when the request comes from one of
+    the proxies in settings.JYB_TRUSTED_PROXIES (our nginx sets it); anyone else could write anything there."""
+    remote = _ip_or_none(request.META.get("REMOTE_ADDR"))
+    if remote is not None and remote in settings.JYB_TRUSTED_PROXIES:
+        return _ip_or_none(request.META.get("HTTP_X_REAL_IP")) or remote
+    return remote
 
 
 class AuditContextMiddleware:

@@ -142,6 +142,8 @@ X_FRAME_OPTIONS = "DENY"
 # Failed logins before an account is locked, and for how long (minutes).
 JYB_LOGIN_MAX_FAILURES = int(os.environ.get("JYB_LOGIN_MAX_FAILURES", "5"))
 JYB_LOGIN_LOCK_MINUTES = int(os.environ.get("JYB_LOGIN_LOCK_MINUTES", "15"))
+# Reverse proxies whose X-Real-IP header is believed (the nginx in front of gunicorn), comma-separated.
+JYB_TRUSTED_PROXIES = frozenset(p.strip() for p in os.environ.get("JYB_TRUSTED_PROXIES", "").split(",") if p.strip())
 # Largest upload accepted by imports, in MiB.
 JYB_IMPORT_MAX_MB = int(os.environ.get("JYB_IMPORT_MAX_MB", "50"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

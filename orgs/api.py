@@ -110,7 +110,8 @@ def org_members(
 ) -> QuerySet[Member]:
     params = {"q": q, "gender": gender, "category": category, "mobile": _bool_param(mobile),
               "frail": _bool_param(frail)}
-    return selectors.member_list(_visible_org(request, code), {k: v for k, v in params.items() if v})
+    return selectors.member_list(_visible_org(request, code), {k: v for k, v in params.items() if v},
+                                 full_ids=request_user(request).sees_full_ids)
 
 
 @router.get("/orgs/{code}/cadres", response={200: list[CadreOut], 404: ErrorOut}, summary="领导干部列表")
@@ -124,12 +125,17 @@ def org_cadres(
 ) -> QuerySet[Cadre]:
     params = {"q": q, "rank": None if rank is None else str(int(rank)),
               "county_level": _bool_param(county_level)}
-    return selectors.cadre_list(_visible_org(request, code), {k: v for k, v in params.items() if v})
+    return selectors.cadre_list(_visible_org(request, code), {k: v for k, v in params.items() if v},
+                                full_ids=request_user(request).sees_full_ids)
 
 
 @router.get("/members/{id_number}", response={200: MemberOut, 404: ErrorOut}, summary="按公民身份号码查党员")
 def member_detail(request: HttpRequest, id_number: str) -> Member:
-    qs = Member.objects.visible_to(request_user(request)).select_related("organization")
+    user = request_user(request)
+    if not user.sees_full_ids:
+        # Looking a person up by full number would confirm numbers this role is not shown.
+        raise Http404
+    qs = Member.objects.visible_to(user).select_related("organization")
     return get_object_or_404(qs, id_number=id_number.strip().upper())
 
 

@@ -179,6 +179,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+NUMERIC_ID = "公民身份号码被 Excel 存成了数字，末几位已经丢失；请把该列设为“文本”格式后重新填写"
+
+
+def _id_cell(value: Any) -> tuple[str, str | None]:
+    """An ID-number cell as text, or the reason it cannot be trusted. Excel keeps 15 significant digits, so an
+    18-digit number stored as a number has already lost its last digits: never turn it back into an ID."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "", NUMERIC_ID
+    return cn.normalize_id_number(_cell_text(value)), None
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -364,7 +375,9 @@ _CADRE_SPEC = _PersonSpec(Cadre, ("name", "id_number", "position", "rank", "orga
 def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | None:
     errs: dict[str, str] = {}
     bad: dict[str, Any] = {}
-    id_number = cn.normalize_id_number(_cell_text(raw["id_number"]))
+    id_number, id_reason = _id_cell(raw["id_number"])
+    if id_reason:
+        errs["id_number"] = id_reason
     gender = _choice(rows, n, "gender", raw["gender"], _GENDER_LABELS, bad)
     category = _choice(rows, n, "category", raw["category"], _CATEGORY_LABELS, bad)
     birth_date, reason = parse_date(raw["birth_date"])
@@ -399,8 +412,8 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
             continue
         if name in bad:
             reason = f"未知的{rows.columns[name]}：{reason}"
-        elif name == "birth_date" and reason.endswith("不能为空") and "id_number" in rule_errors:
-            continue  # the ID number's own error says it
+        elif name in ("birth_date", "gender") and not values[name] and ("id_number" in rule_errors or id_reason):
+            continue  # left blank to be read from the ID number, whose own error says what is wrong
         errs[name] = reason
     for name, reason in errs.items():
         rows.error(n, name, raw.get(name), reason)
@@ -410,11 +423,14 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
 def _parse_cadre(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | None:
     bad: dict[str, Any] = {}
     rank = _choice(rows, n, "rank", raw["rank"], _RANK_LABELS, bad)
+    id_number, id_reason = _id_cell(raw["id_number"])
     values = {
-        "name": _cell_text(raw["name"]), "id_number": cn.normalize_id_number(_cell_text(raw["id_number"])),
+        "name": _cell_text(raw["name"]), "id_number": id_number,
         "position": _cell_text(raw["position"]), "rank": rank,
     }
     errs = services.cadre_field_errors(**values)
+    if id_reason:
+        errs["id_number"] = id_reason
     for name, reason in errs.items():
         if name in bad:
             reason = f"未知的职级：{reason}"
@@ -438,7 +454,7 @@ def _import_people(kind: str, sheet: _Sheet, user: "User | None", dry_run: bool,
         if not code:
             rows.error(n, "organization", "", "所在党组织编码不能为空")
             values = None
-        id_number = cn.normalize_id_number(_cell_text(raw["id_number"]))
+        id_number, _ = _id_cell(raw["id_number"])
         if id_number:
             if id_number in first_row:
                 rows.error(n, "id_number", id_number,

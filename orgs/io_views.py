@@ -131,10 +131,12 @@ def _export(request: HttpRequest, code: str, model: type[Member] | type[Cadre]) 
     params = request.GET.dict()
     data = io.BytesIO()
     if model is Member:
-        rows = exports.export_members(queryset=selectors.member_list(org, params), out=data, masked=masked)
+        qs = selectors.member_list(org, params, full_ids=not masked)
+        rows = exports.export_members(queryset=qs, out=data, masked=masked)
         title = "党员名册"
     else:
-        rows = exports.export_cadres(queryset=selectors.cadre_list(org, params), out=data, masked=masked)
+        qs = selectors.cadre_list(org, params, full_ids=not masked)
+        rows = exports.export_cadres(queryset=qs, out=data, masked=masked)
         title = "领导干部名册"
     audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(model), object_id=org.code,
                  object_repr=f"{title}-{org.name}"[:200],

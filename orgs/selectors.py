@@ -118,12 +118,14 @@ def _flag(value: str | None) -> bool | None:
     return None
 
 
-def member_list(org: Organization, params: Mapping[str, str] | None = None) -> "QuerySet[Member]":
-    """Members of `org`'s subtree, filtered by `params` (the list page's GET parameters)."""
+def member_list(org: Organization, params: Mapping[str, str] | None = None, *,
+                full_ids: bool = True) -> "QuerySet[Member]":
+    """Members of `org`'s subtree, filtered by `params` (the list page's GET parameters). Search by ID number
+    only for those who see full numbers (`full_ids`): others could use it to confirm a number they guessed."""
     params = params or {}
     qs = Member.objects.in_subtree(org.path).select_related("organization")
     if q := (params.get("q") or "").strip():
-        qs = qs.filter(Q(name__contains=q) | Q(id_number=q.upper()))
+        qs = qs.filter(Q(name__contains=q) | Q(id_number=q.upper())) if full_ids else qs.filter(name__contains=q)
     if params.get("gender"):
         qs = qs.filter(gender=params["gender"])
     if params.get("category"):
@@ -149,11 +151,15 @@ def member_list_total(org: Organization, params: Mapping[str, str] | None = None
     return None
 
 
-def cadre_list(org: Organization, params: Mapping[str, str] | None = None) -> "QuerySet[Cadre]":
+def cadre_list(org: Organization, params: Mapping[str, str] | None = None, *,
+               full_ids: bool = True) -> "QuerySet[Cadre]":
     params = params or {}
     qs = Cadre.objects.in_subtree(org.path).select_related("organization")
     if q := (params.get("q") or "").strip():
-        qs = qs.filter(Q(name__contains=q) | Q(id_number=q.upper()) | Q(position__contains=q))
+        cond = Q(name__contains=q) | Q(position__contains=q)
+        if full_ids:
+            cond |= Q(id_number=q.upper())
+        qs = qs.filter(cond)
     if (rank := params.get("rank")) and rank.isdigit():
         qs = qs.filter(rank=int(rank))
     if _flag(params.get("county_level")):

@@ -2,6 +2,7 @@
 whatever the path: pages, API, imports, commands."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,10 @@ from orgs.models import Cadre, Member, Organization, Rollup
 # ---------------------------------------------------------------------------------------------------------
 # Field rules shared by forms, the API and imports. Each returns {field: reason} for what is wrong.
 
+# Codes appear in URLs (/orgs/<code>/), so they are URL-safe; words the URL map uses are reserved.
+ORG_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+RESERVED_ORG_CODES = frozenset({"import"})
+
 
 def org_field_errors(*, code: str, name: str, kind: str, sector: str, tier: str, credit_code: str = "",
                      division_code: str = "", unit_name: str = "") -> dict[str, str]:
@@ -24,8 +29,10 @@ def org_field_errors(*, code: str, name: str, kind: str, sector: str, tier: str,
         errors["unit_name"] = "单位名称不能超过100个字符"
     if not code:
         errors["code"] = "组织编码不能为空"
-    elif len(code) > 32:
-        errors["code"] = "组织编码不能超过32个字符"
+    elif not ORG_CODE_RE.fullmatch(code):
+        errors["code"] = "组织编码只能由字母、数字、“-”“_”“.”组成，以字母或数字开头，不超过32个字符"
+    elif code.lower() in RESERVED_ORG_CODES:
+        errors["code"] = f"“{code}”是系统保留字，不能作为组织编码"
     if not name:
         errors["name"] = "组织名称不能为空"
     elif len(name) > 100:
@@ -179,10 +186,13 @@ def org_move(*, org: Organization, new_parent: Organization) -> Organization:
     if old_parent is not None and old_parent.pk == new_parent.pk:
         return org
     totals = _subtree_totals(org)
-    rollup_apply([(org.path, s, t, {k: -v for k, v in c.items()}) for s, t, c in totals], above_only=True)
+    old_path = org.path
     Organization.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
-    rollup_apply([(org.path, s, t, c) for s, t, c in totals], above_only=True)
+    # One call after the move: the old ancestors keep their paths (only the moved subtree's change), and if
+    # the change is large enough for a full rebuild, the rebuild sees the final tree.
+    rollup_apply([(old_path, s, t, {k: -v for k, v in c.items()}) for s, t, c in totals]
+                 + [(org.path, s, t, c) for s, t, c in totals], above_only=True)
     audit.record(
         AuditEntry.Action.UPDATE, object_type=audit.type_label(org), object_id=str(org.pk), object_repr=str(org),
         before={"parent": old_parent.code if old_parent else None},

@@ -110,7 +110,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def member_list(request: HttpRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
-    page = paginate(request, selectors.member_list(org, request.GET),
+    page = paginate(request, selectors.member_list(org, request.GET, full_ids=request.user.sees_full_ids),
                     total=selectors.member_list_total(org, request.GET))
     return render(request, "orgs/member_list.html", {
         "org": org, "page": page, "form": MemberFilterForm(request.GET or None),
@@ -123,7 +123,7 @@ def member_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def cadre_list(request: HttpRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
-    page = paginate(request, selectors.cadre_list(org, request.GET))
+    page = paginate(request, selectors.cadre_list(org, request.GET, full_ids=request.user.sees_full_ids))
     return render(request, "orgs/cadre_list.html", {
         "org": org, "page": page, "form": CadreFilterForm(request.GET or None),
         "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,

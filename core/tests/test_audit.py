@@ -61,3 +61,39 @@ def test_web_changes_are_attributed_to_the_user(client, users, tree):
     entry = AuditEntry.objects.filter(action="update", object_type="orgs.organization").last()
     assert entry.actor_id == users["office"].pk and entry.ip == "10.9.9.9"
     assert entry.before == {"name": "东关村党支部"} and entry.after == {"name": "东关村党总支"}
+
+
+def test_forged_x_real_ip_is_not_believed(client, users):
+    client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD},
+                HTTP_X_REAL_IP="6.6.6.6")
+    assert AuditEntry.objects.filter(action="login").last().ip == "127.0.0.1"
+
+
+def test_x_real_ip_from_a_trusted_proxy_is_believed_and_checked(client, users, settings):
+    settings.JYB_TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+    client.post(reverse("accounts:login"), {"username": "office", "password": "wrong"},
+                HTTP_X_REAL_IP="not an ip")
+    client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD},
+                HTTP_X_REAL_IP="10.20.30.40")
+    failed, login = AuditEntry.objects.filter(action__in=["login_failed", "login"]).order_by("id")
+    assert failed.ip == "127.0.0.1" and login.ip == "10.20.30.40"
+
+
+def test_attempts_on_a_locked_account_are_recorded(client, users, settings):
+    settings.JYB_LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        client.post(reverse("accounts:login"), {"username": "office", "password": "wrong"})
+    before = AuditEntry.objects.filter(action="login_failed").count()
+    client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
+    locked = AuditEntry.objects.filter(action="login_failed").order_by("id")
+    assert locked.count() == before + 1 and locked.last().after == {"reason": "locked"}
+    assert not AuditEntry.objects.filter(action="login").exists()
+
+
+def test_api_token_login_is_recorded(client, users):
+    response = client.post("/api/v1/auth/token", {"username": "liaison", "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="login")
+    assert entry.actor_id == users["liaison"].pk and entry.after == {"via": "api_token"}
+    assert entry.ip == "127.0.0.1"

@@ -351,3 +351,22 @@ def test_import_template_command_writes_an_importable_empty_file(tmp_path: Path,
         call_command("import_template", kind, str(path))
         with pytest.raises(ImportFileError, match="没有数据"):
             import_file(kind=kind, file=path, filename=path.name, user=None)
+
+
+def test_id_number_stored_as_an_excel_number_is_refused_not_rounded(tree):
+    real = idn(7)
+    report = run("members", [member_row(7, **{"公民身份号码": float(real), "性别": None, "出生日期": None})])
+    assert not report.applied
+    assert [(e.row, e.column) for e in report.errors] == [(2, "公民身份号码")]
+    assert "数字" in report.errors[0].reason and "文本" in report.errors[0].reason
+    assert not Member.objects.exists()
+    cadre_report = run("cadres", [cadre_row(8, **{"公民身份号码": float(idn(8))})])
+    assert not cadre_report.applied and "数字" in cadre_report.errors[0].reason
+
+
+@pytest.mark.parametrize("code", ["X/1", "有中文", "import", "a b", "-x"])
+def test_org_codes_must_be_url_safe_and_not_reserved(tree, code):
+    report = run("orgs", [org_row(code, "A1")])
+    assert not report.applied
+    assert [e.column for e in report.errors] == ["组织编码"]
+    assert not Organization.objects.filter(code=code).exists()
