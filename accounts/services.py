@@ -40,6 +40,39 @@ def user_create(*, username: str, role: str, organization: object, password: str
     return user
 
 
+@transaction.atomic
+def user_update(*, actor: User, user: User, role: str, organization: object, full_name: str,
+                is_active: bool) -> User:
+    """Change a user's role, jurisdiction, name or status (the security administrator's work)."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"未知角色：{role}"})
+    if user.pk == actor.pk and (role != user.role or not is_active):
+        # Otherwise the last security administrator could lock everyone out of account management.
+        raise ValidationError("不能更改自己的角色或停用自己的账号，请由另一名安全管理员操作")
+    user.role, user.organization, user.first_name, user.is_active = role, organization, full_name, is_active
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, user: User) -> User:
+    user.failed_logins, user.locked_until = 0, None
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    validate_password(password, user)
+    user.set_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    user.save()
+    # Snapshots leave the password out, so say here that it changed (never what it is).
+    audit.record(AuditEntry.Action.UPDATE, object_type="accounts.user", object_id=str(user.pk),
+                 object_repr=user.get_username(), after={"password": "已重置"})
+    return user
+
+
 def user_login(*, request: HttpRequest | None, username: str, password: str) -> User:
     """Check credentials, counting failures and locking the account after too many."""
     generic = "账号或密码错误"

@@ -1,11 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
-from accounts.forms import LoginForm
+from accounts import selectors, services
+from accounts.choices import Role
+from accounts.forms import LoginForm, PasswordResetForm, UserForm
+from accounts.models import User
+from core.paging import paginate
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -30,3 +36,102 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Account management: the security administrator's pages (三员分立: nobody else reaches them → 404).
+
+
+def _require_secadmin(request: HttpRequest) -> None:
+    if getattr(request.user, "role", None) != Role.SECADMIN:
+        raise Http404
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_secadmin(request)
+    q = (request.GET.get("q") or "").strip()
+    users = selectors.user_list(q=q, role=request.GET.get("role", ""))
+    return render(request, "accounts/user_list.html", {"page": paginate(request, users), "q": q,
+                                                        "roles": Role.choices, "role": request.GET.get("role", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_new(request: HttpRequest) -> HttpResponse:
+    _require_secadmin(request)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(username=data["username"], role=data["role"], organization=data["org_code"],
+                                        password=data["password"] or None, full_name=data["full_name"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已创建账号 {user.username}")
+            return redirect("accounts:user_edit", user_id=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "editing": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_secadmin(request)
+    target = get_object_or_404(User.objects.select_related("organization"), pk=user_id)
+    initial = {"username": target.username, "full_name": target.first_name, "role": target.role,
+               "org_code": target.organization.code, "is_active": target.is_active}
+    form = UserForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(actor=request.user, user=target, role=data["role"], organization=data["org_code"],
+                                 full_name=data["full_name"], is_active=data["is_active"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存账号 {target.username}")
+            return redirect("accounts:user_edit", user_id=target.pk)
+    return render(request, "accounts/user_form.html", {
+        "form": form, "editing": True, "target": target, "password_form": PasswordResetForm(),
+    })
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_secadmin(request)
+    target = get_object_or_404(User, pk=user_id)
+    services.user_unlock(user=target)
+    messages.success(request, f"已解除账号 {target.username} 的锁定")
+    return redirect("accounts:user_edit", user_id=target.pk)
+
+
+@login_required
+@require_POST
+def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_secadmin(request)
+    target = get_object_or_404(User.objects.select_related("organization"), pk=user_id)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(user=target, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            form.add_error("password", exc)
+        else:
+            messages.success(request, f"已重置账号 {target.username} 的密码")
+            return redirect("accounts:user_edit", user_id=target.pk)
+    initial = {"username": target.username, "full_name": target.first_name, "role": target.role,
+               "org_code": target.organization.code, "is_active": target.is_active}
+    return render(request, "accounts/user_form.html", {
+        "form": UserForm(initial=initial, editing=True), "editing": True, "target": target, "password_form": form,
+    }, status=400)
+
+
+def _add_errors(form: UserForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -1,5 +1,4 @@
 import json
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,13 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("orgs:detail", code=user.organization.code)
     if user.role == Role.AUDITOR:
         return redirect("audit:list")
-    context: dict[str, Any] = {}
     if user.role == Role.SECADMIN:
-        from accounts.models import User
-
-        users = User.objects.select_related("organization").order_by("username")
-        context["page"] = paginate(request, users)
-    return render(request, "core/admin_home.html", context)
+        return redirect("accounts:users")
+    return render(request, "core/admin_home.html")
 
 
 def _compact(value: object) -> str:

@@ -58,8 +58,10 @@ def test_admin_home_explains_the_roles_and_secadmin_sees_accounts(client, users)
     assert "三员分立" in html and "用户账号" not in html
     client.logout()
     assert client.login(username="secadmin", password=PASSWORD)
-    html = client.get(reverse("home")).content.decode()
-    assert "用户账号" in html and "unit" in html and "东关村党支部" in html
+    response = client.get(reverse("home"), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("accounts:users")
+    assert "用户管理" in html and "unit" in html and "东关村党支部" in html
 
 
 def test_login_page_in_chinese_keeps_the_username(client, users):

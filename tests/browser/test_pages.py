@@ -124,7 +124,7 @@ def test_auditor_and_secadmin_pages(browser, live_server, city, viewport):
         assert _no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / f"audit-{viewport['width']}.png"), full_page=True)
     page.context.clear_cookies()
-    _login(page, live_server, city["password"], "secadmin", f"{live_server.url}/")
+    _login(page, live_server, city["password"], "secadmin", "**/accounts/users/")
     assert "三员分立" in page.inner_text("main") and "auditor" in page.inner_text("main")
     if viewport == PHONE:
         assert _no_horizontal_overflow(page)
