@@ -93,3 +93,10 @@ def test_deactivated_user_cannot_log_in(client, users):
     client.logout()
     response = client.post(reverse("accounts:login"), {"username": "leader", "password": PASSWORD})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_password_rules_speak_chinese(client, users):
+    client.force_login(users["secadmin"])
+    body = client.post(reverse("accounts:user_password", kwargs={"user_id": users["unit"].pk}),
+                       {"password": "123"}).content.decode()
+    assert "密码太短，至少需要8个字符" in body and "too short" not in body
