@@ -36,6 +36,7 @@ test: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	JYB_TESTING=1 $(BIN)/mypy .
 	JYB_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 ## make bench: statistics query at city scale on SQLite and PostgreSQL, as JSON lines.

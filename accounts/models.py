@@ -1,6 +1,6 @@
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -20,7 +20,7 @@ class User(AbstractUser, AuditedModel):
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
     audit_exclude = ("created_at", "updated_at", "password", "last_login")
     REQUIRED_FIELDS = ["email"]
 
@@ -54,7 +54,7 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def find(self, raw: str) -> "ApiToken | None":
         return self.select_related("user", "user__organization").filter(key_hash=_hash_token(raw)).first()
 

@@ -16,6 +16,7 @@ from accounts.models import ApiToken, User
 from core import audit
 from core.middleware import client_ip
 from core.models import AuditEntry
+from orgs.models import Organization
 
 
 class LoginError(Exception):
@@ -23,7 +24,7 @@ class LoginError(Exception):
 
 
 @transaction.atomic
-def user_create(*, username: str, role: str, organization: object, password: str | None = None,
+def user_create(*, username: str, role: str, organization: Organization, password: str | None = None,
                 full_name: str = "", check_password: bool = True) -> User:
     if role not in Role.values:
         raise ValidationError(f"未知角色：{role}（可选：{'、'.join(Role.values)}）")
@@ -41,7 +42,7 @@ def user_create(*, username: str, role: str, organization: object, password: str
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, role: str, organization: object, full_name: str,
+def user_update(*, actor: User, user: User, role: str, organization: Organization, full_name: str,
                 is_active: bool) -> User:
     """Change a user's role, jurisdiction, name or status (the security administrator's work)."""
     if role not in Role.values:

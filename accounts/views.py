@@ -11,6 +11,7 @@ from accounts import selectors, services
 from accounts.choices import Role
 from accounts.forms import LoginForm, PasswordResetForm, UserForm
 from accounts.models import User
+from core.http import AuthedRequest
 from core.paging import paginate
 
 
@@ -49,7 +50,7 @@ def _require_secadmin(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     _require_secadmin(request)
     q = (request.GET.get("q") or "").strip()
     users = selectors.user_list(q=q, role=request.GET.get("role", ""))
@@ -59,7 +60,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_new(request: HttpRequest) -> HttpResponse:
+def user_new(request: AuthedRequest) -> HttpResponse:
     _require_secadmin(request)
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +78,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     _require_secadmin(request)
     target = get_object_or_404(User.objects.select_related("organization"), pk=user_id)
     initial = {"username": target.username, "full_name": target.first_name, "role": target.role,
@@ -100,7 +101,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_unlock(request: AuthedRequest, user_id: int) -> HttpResponse:
     _require_secadmin(request)
     target = get_object_or_404(User, pk=user_id)
     services.user_unlock(user=target)
@@ -110,7 +111,7 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     _require_secadmin(request)
     target = get_object_or_404(User.objects.select_related("organization"), pk=user_id)
     form = PasswordResetForm(request.POST)

@@ -26,7 +26,7 @@ api.add_decorator(audited)
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: HttpRequest, exc: object) -> HttpResponse:
     return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 

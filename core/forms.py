@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from core.models import AuditEntry
@@ -12,6 +14,8 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, object_types: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, object_types: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", "全部"), *(object_types or [])]
+        object_type = self.fields["object_type"]
+        assert isinstance(object_type, forms.ChoiceField)
+        object_type.choices = [("", "全部"), *(object_types or [])]

@@ -30,11 +30,16 @@ def user_scope_path(user: Any) -> str | None:
 class ScopedQuerySet(models.QuerySet):
     """Querysets of models placed in the tree. The model names its path lookup in `scope_path_field`."""
 
+    def _path_field(self) -> str:
+        field = getattr(self.model, "scope_path_field", None)
+        assert isinstance(field, str), f"{self.model.__name__} must name its path lookup in scope_path_field"
+        return field
+
     def visible_to(self, user: Any) -> Self:
         path = user_scope_path(user)
         if path is None:
             return self.none()
-        return self.filter(subtree_q(self.model.scope_path_field, path))
+        return self.filter(subtree_q(self._path_field(), path))
 
     def in_subtree(self, path: str) -> Self:
-        return self.filter(subtree_q(self.model.scope_path_field, path))
+        return self.filter(subtree_q(self._path_field(), path))

@@ -1,18 +1,19 @@
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.choices import DATA_ROLES, Role
 from core import selectors
 from core.forms import AuditFilterForm
+from core.http import AuthedRequest
 from core.paging import paginate
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each role lands where its work is."""
     user = request.user
     if user.role in DATA_ROLES:
@@ -30,7 +31,7 @@ def _compact(value: object) -> str:
 
 @login_required
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit log, read-only, for the auditor only (anyone else: 404)."""
     if request.user.role != Role.AUDITOR:
         raise Http404

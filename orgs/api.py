@@ -85,7 +85,7 @@ def org_list(
 @router.get("/orgs/{code}", response={200: OrgDetailOut, 404: ErrorOut}, summary="党组织详情")
 def org_detail(request: HttpRequest, code: str) -> Organization:
     qs = _with_parent_code(Organization.objects.visible_to(request_user(request)))
-    org = get_object_or_404(qs, code=code)
+    org: Organization = get_object_or_404(qs, code=code)
     org.totals = selectors.org_totals(org).as_dict()
     return org
 

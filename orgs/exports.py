@@ -14,7 +14,9 @@ from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.imports import DATE_FORMATS, HEADERS, MASKED_NOTICE, NO, YES, ImportKind
 
 CHUNK = 2000
-SHEET_NAMES = {ImportKind.ORGS: "党组织", ImportKind.MEMBERS: "党员名册", ImportKind.CADRES: "领导干部名册"}
+SHEET_NAMES: dict[str, str] = {
+    ImportKind.ORGS: "党组织", ImportKind.MEMBERS: "党员名册", ImportKind.CADRES: "领导干部名册",
+}
 _WIDTHS = {"姓名": 10, "公民身份号码": 22, "手机号码": 14, "组织名称": 28, "单位名称": 28, "职务": 24,
            "统一社会信用代码": 22, "所在党组织编码": 16, "组织编码": 16, "上级组织编码": 16}
 _TEXT_COLUMNS = {"公民身份号码", "手机号码", "组织编码", "上级组织编码", "所在党组织编码", "统一社会信用代码",

@@ -10,13 +10,13 @@ the end, and one audit entry records the load (no per-row entries for generated 
 """
 
 import datetime as dt
+import functools
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from core import cn
@@ -303,7 +303,7 @@ class CityPlanner:
             ))
         return rows
 
-    def _cadres(self, rng: random.Random, specs: list[tuple[int, str]], divisions: list[str]) -> list[tuple]:
+    def _cadres(self, rng: random.Random, specs: Sequence[tuple[int, str]], divisions: list[str]) -> list[tuple]:
         rows = []
         for rank, position in specs:
             gender = Gender.FEMALE if rng.random() < 0.2 else Gender.MALE
@@ -440,7 +440,7 @@ class CityPlanner:
         root.children.append(two_new)
         root.children.append(self._social(rng, f"{city}市律师协会", Tier.CITY, div, divs))
         for i in range(s.counties):
-            root.children.append(Lazy(lambda i=i: self.county_node(i)))
+            root.children.append(Lazy(functools.partial(self.county_node, i)))
         return root
 
     def county_node(self, i: int) -> Node:
@@ -640,7 +640,7 @@ class Writer:
 
     def __init__(self, progress: Callable[[str], None] | None = None) -> None:
         self.codes: dict[str, int] = {}
-        self.pending: list[tuple[Node, str]] = []
+        self.pending: list[tuple[Node, str, int]] = []  # (node, path, number of children)
         self.counts = {"orgs": 0, "members": 0, "cadres": 0}
         self.progress = progress
         self.now = timezone.now()
@@ -651,19 +651,25 @@ class Writer:
             "name", "id_number", "position", "rank", "organization", "created_at", "updated_at"))
 
     @staticmethod
-    def _insert_sql(model: type, names: tuple[str, ...]) -> tuple[str, list[Any]]:
-        fields = [model._meta.get_field(n) for n in names]
+    def _insert_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list[models.Field]]:
         qn = connection.ops.quote_name
-        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        fields: list[models.Field] = []
+        columns: list[str] = []
+        for name in names:
+            f = model._meta.get_field(name)
+            assert isinstance(f, models.Field) and f.column is not None, f"{name} is not a column"
+            fields.append(f)
+            columns.append(qn(f.column))
+        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "
                f"VALUES ({', '.join(['%s'] * len(fields))})")
         return sql, fields
 
     def write(self, node: Node | Lazy, path: str) -> None:
         if isinstance(node, Lazy):
             node = node.build()
-        self.pending.append((node, path))
         children = node.children
-        node.children = [None] * len(children)  # keep the count (numchild), drop the subtrees once written
+        self.pending.append((node, path, len(children)))
+        node.children = []  # drop the subtrees once written
         if len(self.pending) >= self.ORG_BATCH:
             self.flush()
         for n, child in enumerate(children, start=1):
@@ -679,12 +685,12 @@ class Writer:
             return
         orgs = [
             Organization(
-                path=path, depth=len(path) // STEPLEN, numchild=len(node.children), code=self._code(node.division),
+                path=path, depth=len(path) // STEPLEN, numchild=numchild, code=self._code(node.division),
                 name=node.name, initials=cn.pinyin_initials(node.name), kind=str(node.kind),
                 sector=str(node.sector), tier=str(node.tier), unit_name=node.unit_name[:100],
                 credit_code=node.credit_code, division_code=node.division_code,
             )
-            for node, path in self.pending
+            for node, path, numchild in self.pending
         ]
         Organization.objects.bulk_create(orgs, batch_size=500)
         if any(o.pk is None for o in orgs):  # a backend that does not return ids from bulk inserts
@@ -695,7 +701,7 @@ class Writer:
         stamp = self.member_cols[-1].get_db_prep_save(self.now, connection)
         members: list[tuple] = []
         cadres: list[tuple] = []
-        for (node, _), org in zip(self.pending, orgs, strict=True):
+        for (node, _, _), org in zip(self.pending, orgs, strict=True):
             for row in node.members:
                 members.append((*row[:3], prep[3](row[3], connection), row[4], row[5],
                                 prep[6](row[6], connection), *row[7:], org.pk, stamp, stamp))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -111,7 +111,7 @@ Progress = Callable[[int, int], None]
 # Reading: rows as lists of cells, numbered as in the spreadsheet.
 
 
-def _file_size(fh: BinaryIO) -> int:
+def _file_size(fh: IO[bytes]) -> int:
     pos = fh.tell()
     fh.seek(0, os.SEEK_END)
     size = fh.tell()
@@ -119,7 +119,7 @@ def _file_size(fh: BinaryIO) -> int:
     return size
 
 
-def _xlsx_rows(fh: BinaryIO) -> tuple[Iterator[list[Any]], int]:
+def _xlsx_rows(fh: IO[bytes]) -> tuple[Iterator[list[Any]], int]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -142,7 +142,7 @@ def _csv_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _csv_rows(fh: BinaryIO) -> tuple[Iterator[list[Any]], int]:
+def _csv_rows(fh: IO[bytes]) -> tuple[Iterator[list[Any]], int]:
     head = fh.read(65536)
     encoding = _csv_encoding(head)
     # A cheap count of lines for the progress bar (rows may span lines; it is an estimate).
@@ -229,7 +229,7 @@ class _Sheet:
     total: int
 
 
-def _open_sheet(kind: str, fh: BinaryIO, filename: str) -> _Sheet:
+def _open_sheet(kind: str, fh: IO[bytes], filename: str) -> _Sheet:
     ext = Path(filename).suffix.lower()
     if ext not in (".xlsx", ".csv"):
         raise ImportFileError(f"不支持的文件类型“{ext or filename}”：请上传 .xlsx 或 .csv 文件")
@@ -355,9 +355,12 @@ def _jsonable(value: Any) -> Any:
 # Members and cadres: matched by ID number, written in bulk.
 
 
+_Person = TypeVar("_Person", Member, Cadre)
+
+
 @dataclass
-class _PersonSpec:
-    model: type[Member] | type[Cadre]
+class _PersonSpec(Generic[_Person]):
+    model: type[_Person]
     fields: tuple[str, ...]  # model fields compared and written (organization as organization_id)
     duplicate_reason: str
 
@@ -365,6 +368,45 @@ class _PersonSpec:
         if self.model is Member:
             return member_delta(mobile=values["is_mobile"], frail=values["is_frail"], sign=sign)
         return cadre_delta(rank=values["rank"], sign=sign)
+
+    @transaction.atomic
+    def write(self, creates: list[dict[str, Any]], updates: list[tuple[dict[str, Any], dict[str, Any]]],
+              report: ImportReport, filename: str) -> None:
+        model = self.model
+        changes: list[tuple[str, str, str, dict[str, int]]] = []
+        now = timezone.now()
+        for i in range(0, len(creates), BATCH):
+            batch = creates[i:i + BATCH]
+            objs = [model(**{f: v[f] for f in self.fields}) for v in batch]
+            model.objects.bulk_create(objs, batch_size=BATCH)
+            if any(o.pk is None for o in objs):  # a backend that cannot return keys
+                pks = dict(model.objects.filter(id_number__in=[o.id_number for o in objs])
+                           .values_list("id_number", "id"))
+                for o in objs:
+                    o.pk = pks[o.id_number]
+            audit.record_many(AuditEntry.Action.CREATE, model,
+                              ((o.pk, str(o), None, audit.snapshot(o)) for o in objs))
+            for v in batch:
+                path, sector, tier = v["_org"][1:]
+                changes.append((path, sector, tier, self.delta(v, +1)))
+        for i in range(0, len(updates), BATCH):
+            pairs = updates[i:i + BATCH]
+            objs = []
+            entries = []
+            for old, new in pairs:
+                obj = model(pk=old["id"], **{f: new[f] for f in self.fields}, updated_at=now)
+                objs.append(obj)
+                changed = [f for f in self.fields if old[f] != new[f]]
+                entries.append((old["id"], new["name"], {f: _jsonable(old[f]) for f in changed},
+                                {f: _jsonable(new[f]) for f in changed}))
+                changes.append((old["organization__path"], old["organization__sector"], old["organization__tier"],
+                                self.delta(old, -1)))
+                path, sector, tier = new["_org"][1:]
+                changes.append((path, sector, tier, self.delta(new, +1)))
+            model.objects.bulk_update(objs, [*self.fields, "updated_at"], batch_size=500)
+            audit.record_many(AuditEntry.Action.UPDATE, model, entries)
+        rollup_apply(changes)
+        _record_summary(model, report, filename)
 
 
 _MEMBER_SPEC = _PersonSpec(Member, ("name", "gender", "ethnicity", "birth_date", "id_number", "phone", "joined_on",
@@ -398,14 +440,15 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
     is_mobile = _flag(rows, n, "is_mobile", raw["is_mobile"], errs)
     is_frail = _flag(rows, n, "is_frail", raw["is_frail"], errs)
     phone = _cell_text(raw["phone"]).replace(" ", "").replace("-", "")
+    person_name = _cell_text(raw["name"])
     values = {
-        "name": _cell_text(raw["name"]), "gender": gender or "", "ethnicity": ethnicity,
+        "name": person_name, "gender": gender or "", "ethnicity": ethnicity,
         "birth_date": birth_date, "id_number": id_number, "phone": phone, "joined_on": joined_on,
         "category": category or "", "is_mobile": is_mobile, "is_frail": is_frail,
     }
     rule_errors = services.member_field_errors(
-        name=values["name"], gender=values["gender"], birth_date=birth_date, id_number=id_number, phone=phone,
-        joined_on=joined_on, category=values["category"], ethnicity=ethnicity,
+        name=person_name, gender=gender or "", birth_date=birth_date, id_number=id_number, phone=phone,
+        joined_on=joined_on, category=category or "", ethnicity=ethnicity,
     )
     for name, reason in rule_errors.items():
         if name in errs:
@@ -509,49 +552,9 @@ def _import_people(kind: str, sheet: _Sheet, user: "User | None", dry_run: bool,
         return report
     if dry_run:
         return report
-    _write_people(spec, creates, updates, report, filename)
+    spec.write(creates, updates, report, filename)
     report.applied = True
     return report
-
-
-@transaction.atomic
-def _write_people(spec: _PersonSpec, creates: list[dict[str, Any]],
-                  updates: list[tuple[dict[str, Any], dict[str, Any]]], report: ImportReport,
-                  filename: str) -> None:
-    model = spec.model
-    changes: list[tuple[str, str, str, dict[str, int]]] = []
-    now = timezone.now()
-    for i in range(0, len(creates), BATCH):
-        batch = creates[i:i + BATCH]
-        objs = [model(**{f: v[f] for f in spec.fields}) for v in batch]
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        if any(o.pk is None for o in objs):  # a backend that cannot return keys
-            pks = dict(model.objects.filter(id_number__in=[o.id_number for o in objs]).values_list("id_number", "id"))
-            for o in objs:
-                o.pk = pks[o.id_number]
-        audit.record_many(AuditEntry.Action.CREATE, model,
-                          ((o.pk, str(o), None, audit.snapshot(o)) for o in objs))
-        for v in batch:
-            path, sector, tier = v["_org"][1:]
-            changes.append((path, sector, tier, spec.delta(v, +1)))
-    for i in range(0, len(updates), BATCH):
-        batch = updates[i:i + BATCH]
-        objs = []
-        entries = []
-        for old, new in batch:
-            obj = model(pk=old["id"], **{f: new[f] for f in spec.fields}, updated_at=now)
-            objs.append(obj)
-            changed = [f for f in spec.fields if old[f] != new[f]]
-            entries.append((old["id"], new["name"], {f: _jsonable(old[f]) for f in changed},
-                            {f: _jsonable(new[f]) for f in changed}))
-            changes.append((old["organization__path"], old["organization__sector"], old["organization__tier"],
-                            spec.delta(old, -1)))
-            path, sector, tier = new["_org"][1:]
-            changes.append((path, sector, tier, spec.delta(new, +1)))
-        model.objects.bulk_update(objs, [*spec.fields, "updated_at"], batch_size=500)
-        audit.record_many(AuditEntry.Action.UPDATE, model, entries)
-    rollup_apply(changes)
-    _record_summary(model, report, filename)
 
 
 def _record_summary(model: type[models.Model], report: ImportReport, filename: str) -> None:
@@ -747,7 +750,7 @@ def _write_orgs(plan: list[tuple[str, dict[str, Any]]], report: ImportReport, fi
 # ---------------------------------------------------------------------------------------------------------
 
 
-def import_file(*, kind: str, file: BinaryIO | str | Path, filename: str, user: "User | None",
+def import_file(*, kind: str, file: IO[bytes] | str | Path, filename: str, user: "User | None",
                 dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Validate every row of `file`, then (unless `dry_run` or any error) write all of it in one transaction.
 
@@ -759,7 +762,7 @@ def import_file(*, kind: str, file: BinaryIO | str | Path, filename: str, user: 
     _check_user(user)
     if isinstance(file, str | Path):
         try:
-            fh: BinaryIO = open(file, "rb")
+            fh: IO[bytes] = open(file, "rb")
         except FileNotFoundError as exc:
             raise ImportFileError(f"文件不存在：{file}") from exc
         except OSError as exc:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
+from core.http import AuthedRequest
 from core.models import AuditEntry
 from orgs import exports, selectors, tasks
 from orgs.imports import HEADERS, ImportKind
@@ -41,7 +42,7 @@ def _require_editor(request: HttpRequest) -> None:
         raise Http404
 
 
-def _own_job(request: HttpRequest, job_id: int) -> ImportJob:
+def _own_job(request: AuthedRequest, job_id: int) -> ImportJob:
     _require_editor(request)
     return get_object_or_404(ImportJob, pk=job_id, user=request.user)
 
@@ -58,7 +59,7 @@ def _attachment(data: io.BytesIO, filename: str) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthedRequest) -> HttpResponse:
     _require_editor(request)
     form = ImportForm(request.POST or None, request.FILES or None,
                       initial={"kind": request.GET.get("kind", ImportKind.MEMBERS)})
@@ -81,7 +82,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     _require_editor(request)
     if kind not in ImportKind.values:
         raise Http404
@@ -98,14 +99,14 @@ def _job_context(job: ImportJob) -> dict[str, object]:
 
 @login_required
 @require_GET
-def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = _own_job(request, job_id)
     return render(request, "orgs/import_detail.html", _job_context(job))
 
 
 @login_required
 @require_GET
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_progress(request: AuthedRequest, job_id: int) -> HttpResponse:
     """The progress bar, polled by htmx every second while the job runs; reloads the page when it ends."""
     job = _own_job(request, job_id)
     response = render(request, "orgs/import_progress.html", _job_context(job))
@@ -116,7 +117,7 @@ def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = _own_job(request, job_id)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
         status=ImportJob.Status.APPLYING, processed=0)
@@ -125,18 +126,18 @@ def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     return redirect("orgs:import_detail", job_id=job.pk)
 
 
-def _export(request: HttpRequest, code: str, model: type[Member] | type[Cadre]) -> HttpResponse:
-    org = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+def _export(request: AuthedRequest, code: str, model: type[Member] | type[Cadre]) -> FileResponse:
+    org: Organization = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
     masked = not request.user.sees_full_ids
     params = request.GET.dict()
     data = io.BytesIO()
     if model is Member:
-        qs = selectors.member_list(org, params, full_ids=not masked)
-        rows = exports.export_members(queryset=qs, out=data, masked=masked)
+        members = selectors.member_list(org, params, full_ids=not masked)
+        rows = exports.export_members(queryset=members, out=data, masked=masked)
         title = "党员名册"
     else:
-        qs = selectors.cadre_list(org, params, full_ids=not masked)
-        rows = exports.export_cadres(queryset=qs, out=data, masked=masked)
+        cadres = selectors.cadre_list(org, params, full_ids=not masked)
+        rows = exports.export_cadres(queryset=cadres, out=data, masked=masked)
         title = "领导干部名册"
     audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(model), object_id=org.code,
                  object_repr=f"{title}-{org.name}"[:200],
@@ -146,11 +147,11 @@ def _export(request: HttpRequest, code: str, model: type[Member] | type[Cadre]) 
 
 @login_required
 @require_GET
-def export_members(request: HttpRequest, code: str) -> HttpResponse:
+def export_members(request: AuthedRequest, code: str) -> FileResponse:
     return _export(request, code, Member)
 
 
 @login_required
 @require_GET
-def export_cadres(request: HttpRequest, code: str) -> HttpResponse:
+def export_cadres(request: AuthedRequest, code: str) -> FileResponse:
     return _export(request, code, Cadre)

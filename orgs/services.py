@@ -235,8 +235,8 @@ def _member_change(m: Member, sign: int) -> tuple[str, str, str, dict[str, int]]
 @transaction.atomic
 def member_create(*, organization: Organization, **fields: Any) -> Member:
     fields["id_number"] = cn.normalize_id_number(fields.get("id_number", ""))
-    _raise(member_field_errors(**{k: fields.get(k) for k in
-                                  ("name", "gender", "birth_date", "id_number")},
+    _raise(member_field_errors(name=fields.get("name", ""), gender=fields.get("gender", ""),
+                               birth_date=fields.get("birth_date"), id_number=fields["id_number"],
                                phone=fields.get("phone", ""), joined_on=fields.get("joined_on"),
                                category=fields.get("category", MemberCategory.FULL),
                                ethnicity=fields.get("ethnicity", "汉族")))

@@ -8,10 +8,12 @@ no registry data — answers 404. Queries are `orgs.selectors`.
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.http import AuthedRequest
 from core.paging import paginate
 from core.scoping import PATH_END
 from orgs import selectors
@@ -22,16 +24,16 @@ SEARCH_LIMIT = 50
 DETAIL_FIELDS = ("kind", "sector", "tier", "unit_name", "credit_code", "division_code")
 
 
-def _visible_org(request: HttpRequest, code: str) -> Organization:
+def _visible_org(request: AuthedRequest, code: str) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
-def _root(request: HttpRequest) -> Organization:
+def _root(request: AuthedRequest) -> Organization:
     """The user's jurisdiction root (404 for roles without registry data)."""
     return get_object_or_404(Organization.objects.visible_to(request.user), pk=request.user.organization_id)
 
 
-def _trails(request: HttpRequest, orgs: list[Organization]) -> dict[int, list[dict[str, Any]]]:
+def _trails(request: AuthedRequest, orgs: list[Organization]) -> dict[int, list[dict[str, Any]]]:
     """Each organisation's ancestors, root first, in one query. Only those inside the user's jurisdiction
     are marked as links."""
     paths = {p for org in orgs for p in org.ancestor_paths()[:-1]}
@@ -60,7 +62,7 @@ def _filter_query(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthedRequest) -> HttpResponse:
     root = _root(request)
     form = OrgSearchForm(request.GET or None)
     q = (request.GET.get("q") or "").strip()
@@ -80,7 +82,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def tree_children(request: HttpRequest, code: str) -> HttpResponse:
+def tree_children(request: AuthedRequest, code: str) -> HttpResponse:
     """The <li> items of a node's children (htmx, when a node is expanded)."""
     node = _visible_org(request, code)
     return render(request, "orgs/_tree_items.html", {"items": _children_items(node)})
@@ -88,12 +90,13 @@ def tree_children(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: AuthedRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
     stats = selectors.org_stats(org)
     fields = []
     for name in DETAIL_FIELDS:
         field = Organization._meta.get_field(name)
+        assert isinstance(field, models.Field)  # DETAIL_FIELDS are the model's own columns
         value = getattr(org, f"get_{name}_display")() if field.choices else getattr(org, name)
         fields.append({"label": field.verbose_name, "value": value})
     chart_data = {
@@ -108,7 +111,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_list(request: HttpRequest, code: str) -> HttpResponse:
+def member_list(request: AuthedRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
     page = paginate(request, selectors.member_list(org, request.GET, full_ids=request.user.sees_full_ids),
                     total=selectors.member_list_total(org, request.GET))
@@ -121,7 +124,7 @@ def member_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def cadre_list(request: HttpRequest, code: str) -> HttpResponse:
+def cadre_list(request: AuthedRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
     page = paginate(request, selectors.cadre_list(org, request.GET, full_ids=request.user.sees_full_ids))
     return render(request, "orgs/cadre_list.html", {

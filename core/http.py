@@ -1,0 +1,15 @@
+"""Request types for views."""
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind `@login_required` (or another guard that refuses anonymous users): its
+    `user` is a `User`, never `AnonymousUser`. Only an annotation — requests stay plain `HttpRequest`s."""
+
+    user: "User"
