@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.choices import DATA_ROLES, FULL_ID_ROLES, REGISTRY_EDITORS, Role
 from core.models import AuditedModel
+from core.scoping import narrowed_paths
 
 
 class User(AbstractUser, AuditedModel):
@@ -32,10 +33,22 @@ class User(AbstractUser, AuditedModel):
         return self.get_full_name() or self.username
 
     def data_scope_path(self) -> str | None:
-        """The subtree path this user may see, or None (no domain data). Used by `visible_to`."""
+        """The path of this user's jurisdiction, or None for roles that see no domain data."""
         if self.role not in DATA_ROLES:
             return None
         return self.organization.path
+
+    def data_scope_paths(self) -> list[str] | None:
+        """The roots of the subtrees this user may see (used by `visible_to`): the jurisdiction, unless an app
+        narrows it (a liaison member sees only the units assigned to their groups)."""
+        root = self.data_scope_path()
+        if root is None:
+            return None
+        return narrowed_paths(self, root)
+
+    def sees_own_organization(self) -> bool:
+        paths = self.data_scope_paths()
+        return bool(paths) and self.organization.path in (paths or [])
 
     @property
     def can_edit_registry(self) -> bool:

@@ -8,6 +8,8 @@ from ninja.errors import AuthenticationError
 
 from accounts.api import router as accounts_router
 from api.auth import audited, session_auth, token_auth
+from campaigns.api import router as campaigns_router
+from measures.api import router as measures_router
 from orgs.api import router as orgs_router
 
 NOT_FOUND = "未找到"
@@ -44,3 +46,5 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 api.add_router("/auth/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/campaigns/", campaigns_router)
+api.add_router("/measures/", measures_router)

@@ -6,6 +6,7 @@ range uses it on both databases (DESIGN §6). Path columns use the "C" collation
 order holds; '~' sorts after every character of the tree's path alphabet.
 """
 
+from collections.abc import Callable
 from typing import Any, Self
 
 from django.db import models
@@ -19,12 +20,39 @@ def subtree_q(field: str, path: str) -> Q:
     return Q(**{f"{field}__gte": path, f"{field}__lt": path + PATH_END})
 
 
-def user_scope_path(user: Any) -> str | None:
-    """The path of the subtree `user` may see, or None when they may see no domain data."""
+def subtrees_q(field: str, paths: list[str]) -> Q:
+    """Rows in any of the subtrees rooted at `paths` (an empty list matches nothing)."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= subtree_q(field, path)
+    return q
+
+
+def user_scope_paths(user: Any) -> list[str] | None:
+    """The roots of the subtrees `user` may see, or None when they may see no domain data."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    scope = getattr(user, "data_scope_path", None)
+    scope = getattr(user, "data_scope_paths", None)
     return scope() if callable(scope) else None
+
+
+# Apps that narrow what a role sees inside its jurisdiction register here (campaigns: a liaison member sees the
+# units assigned to their groups). A narrower returns the paths to use, or None to leave the jurisdiction as is.
+ScopeNarrower = Callable[[Any, str], list[str] | None]
+_narrowers: list[ScopeNarrower] = []
+
+
+def register_scope_narrower(narrower: ScopeNarrower) -> None:
+    if narrower not in _narrowers:
+        _narrowers.append(narrower)
+
+
+def narrowed_paths(user: Any, root: str) -> list[str]:
+    for narrower in _narrowers:
+        paths = narrower(user, root)
+        if paths is not None:
+            return paths
+    return [root]
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -36,10 +64,10 @@ class ScopedQuerySet(models.QuerySet):
         return field
 
     def visible_to(self, user: Any) -> Self:
-        path = user_scope_path(user)
-        if path is None:
+        paths = user_scope_paths(user)
+        if not paths:
             return self.none()
-        return self.filter(subtree_q(self._path_field(), path))
+        return self.filter(subtrees_q(self._path_field(), paths))
 
     def in_subtree(self, path: str) -> Self:
         return self.filter(subtree_q(self._path_field(), path))

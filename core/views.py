@@ -17,7 +17,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     """Each role lands where its work is."""
     user = request.user
     if user.role in DATA_ROLES:
-        return redirect("orgs:detail", code=user.organization.code)
+        if user.sees_own_organization():
+            return redirect("orgs:detail", code=user.organization.code)
+        return redirect("orgs:tree")  # a liaison member: the units assigned to their groups
     if user.role == Role.AUDITOR:
         return redirect("audit:list")
     if user.role == Role.SECADMIN:

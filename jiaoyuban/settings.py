@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "orgs",
+    "campaigns",
+    "measures",
     "api",
 ]
 

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("measures/", include("measures.urls")),
     path("audit/", include("core.urls")),
     path("api/v1/", include("api.urls")),
 ]

@@ -9,13 +9,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from core.http import AuthedRequest
 from core.paging import paginate
-from core.scoping import PATH_END
 from orgs import selectors
 from orgs.forms import CadreFilterForm, MemberFilterForm, OrgSearchForm
 from orgs.models import Organization
@@ -28,9 +27,13 @@ def _visible_org(request: AuthedRequest, code: str) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
-def _root(request: AuthedRequest) -> Organization:
-    """The user's jurisdiction root (404 for roles without registry data)."""
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=request.user.organization_id)
+def _roots(request: AuthedRequest) -> list[Organization]:
+    """The roots of what the user sees: their jurisdiction, or the units assigned to a liaison member's groups
+    (404 for roles without registry data)."""
+    roots = list(Organization.objects.visible_to(request.user).filter(path__in=request.user.data_scope_paths() or []))
+    if not roots:
+        raise Http404
+    return roots
 
 
 def _trails(request: AuthedRequest, orgs: list[Organization]) -> dict[int, list[dict[str, Any]]]:
@@ -38,10 +41,10 @@ def _trails(request: AuthedRequest, orgs: list[Organization]) -> dict[int, list[
     are marked as links."""
     paths = {p for org in orgs for p in org.ancestor_paths()[:-1]}
     by_path = {a.path: a for a in Organization.objects.filter(path__in=paths)} if paths else {}
-    scope = request.user.data_scope_path() or PATH_END
+    scopes = request.user.data_scope_paths() or []
     return {
         org.pk: [
-            {"org": by_path[p], "link": p.startswith(scope)}
+            {"org": by_path[p], "link": any(p.startswith(s) for s in scopes)}
             for p in org.ancestor_paths()[:-1] if p in by_path
         ]
         for org in orgs
@@ -63,7 +66,7 @@ def _filter_query(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def tree(request: AuthedRequest) -> HttpResponse:
-    root = _root(request)
+    roots = _roots(request)
     form = OrgSearchForm(request.GET or None)
     q = (request.GET.get("q") or "").strip()
     matches: list[dict[str, Any]] = []
@@ -74,9 +77,11 @@ def tree(request: AuthedRequest) -> HttpResponse:
         found = found[:SEARCH_LIMIT]
         trails = _trails(request, found)
         matches = [{"org": org, "trail": trails[org.pk]} for org in found]
+    # One root opens with its children; several (a liaison member's units) are listed closed.
+    nodes = [{"org": root, "totals": selectors.org_totals(root),
+              "items": _children_items(root) if len(roots) == 1 else None} for root in roots]
     return render(request, "orgs/tree.html", {
-        "root": root, "root_totals": selectors.org_totals(root), "items": _children_items(root),
-        "form": form, "q": q, "matches": matches, "more": more, "search_limit": SEARCH_LIMIT,
+        "nodes": nodes, "form": form, "q": q, "matches": matches, "more": more, "search_limit": SEARCH_LIMIT,
     })
 
 

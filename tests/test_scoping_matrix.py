@@ -146,17 +146,31 @@ def _scoped_models() -> list:
     return [m for m in apps.get_models() if hasattr(m, "scope_path_field")]
 
 
-def test_every_scoped_model_hides_other_cities(users, world):
+def test_every_scoped_model_has_a_factory():
+    from tests.scoped_factories import FACTORIES
+
+    missing = {m._meta.label for m in _scoped_models()} - set(FACTORIES)
+    assert not missing, f"add a factory to tests/scoped_factories.py for {sorted(missing)}"
+
+
+def test_every_scoped_model_hides_other_cities(users, world, tree):
     """A new model placed in the tree (it declares scope_path_field) is covered here automatically."""
+    from orgs.models import Organization
+    from tests.scoped_factories import FACTORIES
+
+    outside = Organization.objects.get(code=OUTSIDE)
     models = _scoped_models()
     assert {m._meta.label for m in models} >= {"orgs.Organization", "orgs.Member", "orgs.Cadre"}
     for model in models:
+        inside_row = FACTORIES[model._meta.label](tree.village_a)
+        outside_row = FACTORIES[model._meta.label](outside)
         for role in DATA_ROLES:
             visible = model._default_manager.visible_to(users[role])
-            assert visible.exists(), (model, role)
+            assert visible.filter(pk=inside_row.pk).exists(), (model, role)
+            assert not visible.filter(pk=outside_row.pk).exists(), (model, role)
             paths = visible.values_list(model.scope_path_field, flat=True)
-            root = users[role].organization.path
-            assert all(p.startswith(root) for p in paths), (model, role)
+            roots = users[role].data_scope_paths()
+            assert all(any(p.startswith(r) for r in roots) for p in paths), (model, role)
         for role in ADMIN_ROLES:
             assert not model._default_manager.visible_to(users[role]).exists(), (model, role)
         assert not model._default_manager.visible_to(None).exists()
