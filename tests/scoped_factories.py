@@ -39,7 +39,7 @@ def _participation(org: Any) -> Any:
 
     campaign = Campaign.objects.filter(is_current=True).first() or Campaign.objects.create(
         name="学习贯彻主题教育", batch=2, starts_on=dt.date(2023, 9, 1), is_current=True)
-    return Participation.objects.create(campaign=campaign, organization=org)
+    return Participation.objects.get_or_create(campaign=campaign, organization=org)[0]
 
 
 FACTORIES: dict[str, Callable[[Any], Any]] = {
@@ -48,3 +48,14 @@ FACTORIES: dict[str, Callable[[Any], Any]] = {
     "orgs.Cadre": _cadre,
     "campaigns.Participation": _participation,
 }
+
+
+def _liaison_assignment(org: Any) -> Any:
+    from campaigns.models import LiaisonAssignment, LiaisonGroup
+
+    participation = _participation(org)
+    group = LiaisonGroup.objects.create(campaign=participation.campaign, name=f"第{next(_seq)}联络组")
+    return LiaisonAssignment.objects.create(group=group, campaign=group.campaign, organization=org)
+
+
+FACTORIES["campaigns.LiaisonAssignment"] = _liaison_assignment
