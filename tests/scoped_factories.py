@@ -59,3 +59,88 @@ def _liaison_assignment(org: Any) -> Any:
 
 
 FACTORIES["campaigns.LiaisonAssignment"] = _liaison_assignment
+
+
+# measures: every record is made through its service, for the current campaign the organisation takes part in.
+def _measures_campaign(org: Any) -> Any:
+    return _participation(org).campaign
+
+
+def _study_session(org: Any) -> Any:
+    from measures.services import study_session_create
+
+    return study_session_create(organization=org, campaign=_measures_campaign(org), kind="group_study",
+                                topic="集中学习", held_on=dt.date(2023, 10, 1), participant_count=10)
+
+
+def _research_topic(org: Any) -> Any:
+    from measures.services import research_topic_create
+
+    return research_topic_create(organization=org, campaign=_measures_campaign(org), title=f"课题{next(_seq)}")
+
+
+def _research_report(org: Any) -> Any:
+    from measures.services import research_report_create
+
+    return research_report_create(topic=_research_topic(org), title="调研报告", submitted_on=dt.date(2023, 10, 8))
+
+
+def _results_exchange(org: Any) -> Any:
+    from measures.services import results_exchange_create
+
+    return results_exchange_create(organization=org, campaign=_measures_campaign(org), held_on=dt.date(2023, 11, 1),
+                                   topics=[_research_topic(org)])
+
+
+def _public_service(org: Any) -> Any:
+    from measures.services import public_service_create
+
+    return public_service_create(organization=org, campaign=_measures_campaign(org), title="修缮便民路",
+                                 target="年底前完工", owner="村委会", deadline=dt.date(2023, 12, 31))
+
+
+def _research_use(org: Any) -> Any:
+    from measures.services import research_use_create
+
+    return research_use_create(report=_research_report(org), text="形成便民措施", public_service=_public_service(org))
+
+
+def _milestone(org: Any) -> Any:
+    from measures.services import milestone_create
+
+    return milestone_create(public_service=_public_service(org), title="开工", due_on=dt.date(2023, 10, 15))
+
+
+def _party_lecture(org: Any) -> Any:
+    from measures.services import party_lecture_create
+
+    return party_lecture_create(organization=org, campaign=_measures_campaign(org), title="专题党课",
+                                held_on=dt.date(2023, 10, 20), audience_count=20, speaker_cadre=_cadre(org))
+
+
+def _life_meeting(org: Any) -> Any:
+    from measures.services import life_meeting_create
+
+    return life_meeting_create(organization=org, campaign=_measures_campaign(org), kind="organisational",
+                               held_on=dt.date(2023, 12, 1), attendance=12)
+
+
+def _life_meeting_item(org: Any) -> Any:
+    from measures.services import life_meeting_item_create
+
+    return life_meeting_item_create(meeting=_life_meeting(org), kind="self_criticism", text="学习不够深入",
+                                    cadre=_cadre(org))
+
+
+FACTORIES.update({
+    "measures.StudySession": _study_session,
+    "measures.ResearchTopic": _research_topic,
+    "measures.ResearchReport": _research_report,
+    "measures.ResultsExchange": _results_exchange,
+    "measures.ResearchUse": _research_use,
+    "measures.PublicService": _public_service,
+    "measures.Milestone": _milestone,
+    "measures.PartyLecture": _party_lecture,
+    "measures.LifeMeeting": _life_meeting,
+    "measures.LifeMeetingItem": _life_meeting_item,
+})

@@ -1,0 +1,78 @@
+"""Fixed vocabularies of the measures app."""
+
+from django.db import models
+
+from accounts.choices import Role
+
+
+class StudyKind(models.TextChoices):
+    """The speech's words (二.2): 开展自学、集中学习、专题研讨."""
+
+    SELF_STUDY = "self_study", "自学"
+    GROUP_STUDY = "group_study", "集中学习"
+    SEMINAR = "seminar", "专题研讨"
+
+
+class LifeMeetingKind(models.TextChoices):
+    DEMOCRATIC = "democratic", "专题民主生活会"
+    ORGANISATIONAL = "organisational", "专题组织生活会"
+
+
+class LifeMeetingItemKind(models.TextChoices):
+    CRITICISM = "criticism", "批评"
+    SELF_CRITICISM = "self_criticism", "自我批评"
+
+
+class LeadAction(models.TextChoices):
+    """What a county-level+ leader (关键少数) must do himself (二.1: 带头…). Each is derived from records,
+    never ticked by hand (measures.selectors.lead_actions)."""
+
+    STUDIED = "studied", "学习研讨"
+    RESEARCHED = "researched", "调研并形成报告"
+    LECTURED = "lectured", "讲专题党课"
+    FOUND_PROBLEMS = "found_problems", "检视问题"
+    RECTIFIED = "rectified", "整改落实"
+
+
+class RecordKind(models.TextChoices):
+    """The kinds of records a unit keeps, one per thing a guidance profile can make apply
+    (campaigns.GuidanceProfile.applies_*). Used by the unit page and the coverage view."""
+
+    STUDY = "study", "学习研讨"
+    RESEARCH = "research", "调研课题"
+    PUBLIC_SERVICE = "public_service", "为民办实事"
+    LECTURE = "lecture", "专题党课"
+    DEMOCRATIC_MEETING = "democratic_meeting", "专题民主生活会"
+    ORGANISATIONAL_MEETING = "organisational_meeting", "专题组织生活会"
+
+
+# The GuidanceProfile flag that makes each record kind apply.
+APPLIES_FIELD: dict[str, str] = {
+    RecordKind.STUDY: "applies_study",
+    RecordKind.RESEARCH: "applies_research",
+    RecordKind.PUBLIC_SERVICE: "applies_public_service",
+    RecordKind.LECTURE: "applies_lecture",
+    RecordKind.DEMOCRATIC_MEETING: "applies_democratic_meeting",
+    RecordKind.ORGANISATIONAL_MEETING: "applies_organisational_meeting",
+}
+
+# What the unit page says while a kind that applies has no record yet (information, not a score).
+OPEN_TEXT: dict[str, str] = {
+    RecordKind.STUDY: "尚未记录学习研讨",
+    RecordKind.RESEARCH: "尚未记录调研课题",
+    RecordKind.PUBLIC_SERVICE: "尚未记录为民办实事项目",
+    RecordKind.LECTURE: "尚未记录专题党课",
+    RecordKind.DEMOCRATIC_MEETING: "尚未记录专题民主生活会",
+    RecordKind.ORGANISATIONAL_MEETING: "尚未记录专题组织生活会",
+}
+
+# Roles that record measures (inside their jurisdiction). Leaders and liaison groups read only.
+RECORDERS = frozenset({Role.OFFICE, Role.UNIT})
+
+
+class QuickKind(models.TextChoices):
+    """What the quick-record form records."""
+
+    STUDY = "study", "学习"
+    LECTURE = "lecture", "党课"
+    MEETING = "meeting", "组织生活会"

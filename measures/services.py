@@ -1,0 +1,377 @@
+"""Every write of the measures app, and its rules, in one place: pages, the quick-record form, the API and
+the demo generator all call these.
+
+Rules every record keeps:
+- its organisation takes part in its campaign (campaigns.selectors.campaigns_of);
+- its dates lie inside the campaign (no phases: every measure is open from the first day to the last, DESIGN
+  §4.3), and what already happened is not dated in the future;
+- bad input raises ValidationError({field: Chinese reason}) and writes nothing.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.selectors import campaigns_of
+from core import audit
+from core.cn import cn_date
+from core.models import AuditEntry
+from measures.choices import RECORDERS, LifeMeetingItemKind, LifeMeetingKind, StudyKind
+from measures.models import (
+    LifeMeeting,
+    LifeMeetingItem,
+    Milestone,
+    PartyLecture,
+    PublicService,
+    ResearchReport,
+    ResearchTopic,
+    ResearchUse,
+    ResultsExchange,
+    StudySession,
+)
+from orgs.models import Cadre, Member, Organization
+
+ATTACHMENT_MAX_MB = 20
+ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".txt",
+                                 ".jpg", ".jpeg", ".png", ".ofd", ".zip"})
+MAX_COUNT = 100_000
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def may_record(user: Any) -> bool:
+    """The unit role and the office record measures; leaders and liaison groups read only."""
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in RECORDERS
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Field rules shared by every record.
+
+
+def _campaign_errors(organization: Organization, campaign: Campaign | None) -> dict[str, str]:
+    if campaign is None:
+        return {"campaign": "当前没有正在开展的主题教育，无法记录"}
+    if not campaigns_of(organization).filter(pk=campaign.pk).exists():
+        return {"organization": f"“{organization.name}”不参加“{campaign}”，不能为它记录"}
+    return {}
+
+
+def _period(campaign: Campaign) -> str:
+    end = cn_date(campaign.ends_on) if campaign.ends_on else "结束"
+    return f"{cn_date(campaign.starts_on)}至{end}"
+
+
+def _date_error(value: dt.date | None, campaign: Campaign | None, *, label: str = "日期",
+                past: bool = True) -> str | None:
+    """`value` must be given and lie inside the campaign; `past`: it already happened (not after today)."""
+    if value is None:
+        return f"请填写{label}"
+    if not isinstance(value, dt.date):
+        return f"{label}格式不正确"
+    if campaign is not None:
+        if value < campaign.starts_on or (campaign.ends_on is not None and value > campaign.ends_on):
+            return f"{label}应在主题教育期间（{_period(campaign)}）"
+    if past and value > timezone.localdate():
+        return f"{label}不能晚于今天"
+    return None
+
+
+def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
+    value = (value or "").strip()
+    if required and not value:
+        return f"请填写{label}"
+    if len(value) > max_length:
+        return f"{label}不能超过{max_length}个字"
+    return None
+
+
+def _count_error(value: Any, label: str) -> str | None:
+    if value is None or value == "":
+        return f"请填写{label}"
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > MAX_COUNT:
+        return f"{label}应为1至{MAX_COUNT}之间的整数"
+    return None
+
+
+def _attachment_error(upload: UploadedFile | None) -> str | None:
+    if not upload:
+        return None
+    if Path(upload.name or "").suffix.lower() not in ATTACHMENT_SUFFIXES:
+        return "附件只能是PDF、Word、WPS、Excel、PPT、OFD、文本、图片或ZIP文件"
+    if (upload.size or 0) > ATTACHMENT_MAX_MB * 1024 * 1024:
+        return f"附件不能超过{ATTACHMENT_MAX_MB}MB"
+    return None
+
+
+def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
+    if reason and field not in errors:
+        errors[field] = reason
+
+
+def _choice_error(value: str, choices: type[models.TextChoices], label: str) -> str | None:
+    if value not in choices.values:
+        return f"{label}应为：{'、'.join(str(x) for x in choices.labels)}"
+    return None
+
+
+def _audit_links(obj: models.Model, field: str, ids: Sequence[int]) -> None:
+    """Many-to-many links are not in the row's snapshot: log them as a change of the row."""
+    audit.record(AuditEntry.Action.UPDATE, object_type=audit.type_label(obj), object_id=str(obj.pk),
+                 object_repr=str(obj)[:200], before={field: []}, after={field: sorted(ids)})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Theory study
+
+
+def study_session_errors(*, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
+                         held_on: dt.date | None, participant_count: Any,
+                         attachment: UploadedFile | None = None, notes: str = "") -> dict[str, str]:
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "kind", _choice_error(kind, StudyKind, "学习形式"))
+    _put(errors, "topic", _text_error(topic, "学习主题", 200))
+    _put(errors, "held_on", _date_error(held_on, campaign))
+    _put(errors, "participant_count", _count_error(participant_count, "参加人数"))
+    _put(errors, "notes", _text_error(notes, "情况说明", 5000, required=False))
+    _put(errors, "attachment", _attachment_error(attachment))
+    return errors
+
+
+@transaction.atomic
+def study_session_create(*, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
+                         held_on: dt.date | None, participant_count: Any, leaders: Iterable[Cadre] = (),
+                         notes: str = "", attachment: UploadedFile | None = None) -> StudySession:
+    """A study session (自学、集中学习、专题研讨). `leaders`: the leadership-team members who took part, by name."""
+    _raise(study_session_errors(organization=organization, campaign=campaign, kind=kind, topic=topic,
+                                held_on=held_on, participant_count=participant_count, attachment=attachment,
+                                notes=notes))
+    assert campaign is not None and held_on is not None
+    session = StudySession.objects.create(
+        organization=organization, campaign=campaign, kind=kind, topic=topic.strip(), held_on=held_on,
+        participant_count=participant_count, notes=(notes or "").strip(), attachment=attachment or "")
+    leader_ids = sorted({c.pk for c in leaders})
+    if leader_ids:
+        session.leaders.set(leader_ids)
+        _audit_links(session, "leaders", leader_ids)
+    return session
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Research
+
+
+@transaction.atomic
+def research_topic_create(*, organization: Organization, campaign: Campaign | None, title: str,
+                          description: str = "", lead_cadre: Cadre | None = None) -> ResearchTopic:
+    """A research topic of a unit, or of one of its leaders (`lead_cadre`)."""
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "title", _text_error(title, "课题名称", 200))
+    _put(errors, "description", _text_error(description, "课题说明", 5000, required=False))
+    _raise(errors)
+    assert campaign is not None
+    return ResearchTopic.objects.create(organization=organization, campaign=campaign, title=title.strip(),
+                                        description=(description or "").strip(), lead_cadre=lead_cadre)
+
+
+@transaction.atomic
+def research_report_create(*, topic: ResearchTopic, title: str, submitted_on: dt.date | None,
+                           author_cadre: Cadre | None = None, summary: str = "",
+                           attachment: UploadedFile | None = None) -> ResearchReport:
+    errors = _campaign_errors(topic.organization, topic.campaign)
+    _put(errors, "title", _text_error(title, "报告标题", 200))
+    _put(errors, "submitted_on", _date_error(submitted_on, topic.campaign, label="形成日期"))
+    _put(errors, "summary", _text_error(summary, "内容摘要", 5000, required=False))
+    _put(errors, "attachment", _attachment_error(attachment))
+    _raise(errors)
+    assert submitted_on is not None
+    return ResearchReport.objects.create(topic=topic, title=title.strip(), submitted_on=submitted_on,
+                                         author_cadre=author_cadre, summary=(summary or "").strip(),
+                                         attachment=attachment or "")
+
+
+@transaction.atomic
+def results_exchange_create(*, organization: Organization, campaign: Campaign | None, held_on: dt.date | None,
+                            topics: Iterable[ResearchTopic] = (), notes: str = "") -> ResultsExchange:
+    """A results-exchange meeting (调研成果交流会) on some of the unit's topics of the same campaign."""
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "held_on", _date_error(held_on, campaign))
+    topic_list = list(topics)
+    if campaign is not None and any(t.campaign_id != campaign.pk for t in topic_list):
+        _put(errors, "topics", "交流的课题应属于同一次主题教育")
+    _put(errors, "notes", _text_error(notes, "情况说明", 5000, required=False))
+    _raise(errors)
+    assert campaign is not None and held_on is not None
+    exchange = ResultsExchange.objects.create(organization=organization, campaign=campaign, held_on=held_on,
+                                              notes=(notes or "").strip())
+    topic_ids = sorted({t.pk for t in topic_list})
+    if topic_ids:
+        exchange.topics.set(topic_ids)
+        _audit_links(exchange, "topics", topic_ids)
+    return exchange
+
+
+@transaction.atomic
+def research_use_create(*, report: ResearchReport, text: str,
+                        public_service: PublicService | None = None) -> ResearchUse:
+    """How a report's results were used: in words, optionally through a public-service commitment of the same
+    campaign. (The problem ledger will add "led to this problem".)"""
+    errors: dict[str, str] = {}
+    _put(errors, "text", _text_error(text, "运用情况", 5000))
+    if public_service is not None and public_service.campaign_id != report.topic.campaign_id:
+        errors["public_service"] = "为民办实事项目应属于同一次主题教育"
+    _raise(errors)
+    return ResearchUse.objects.create(report=report, text=text.strip(), public_service=public_service)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Development: public-service commitments (为民办实事) and their milestones
+
+
+@transaction.atomic
+def public_service_create(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
+                          owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None) -> PublicService:
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "title", _text_error(title, "实事项目", 200))
+    _put(errors, "target", _text_error(target, "目标", 5000))
+    _put(errors, "owner", _text_error(owner, "责任单位或责任人", 100))
+    _put(errors, "deadline", _date_error(deadline, campaign, label="完成时限", past=False))
+    _raise(errors)
+    assert campaign is not None and deadline is not None
+    return PublicService.objects.create(organization=organization, campaign=campaign, title=title.strip(),
+                                        target=target.strip(), owner=owner.strip(), deadline=deadline,
+                                        owner_cadre=owner_cadre)
+
+
+@transaction.atomic
+def milestone_create(*, public_service: PublicService, title: str, due_on: dt.date | None,
+                     done_on: dt.date | None = None) -> Milestone:
+    campaign = public_service.campaign
+    errors: dict[str, str] = {}
+    _put(errors, "title", _text_error(title, "节点", 200))
+    _put(errors, "due_on", _date_error(due_on, campaign, label="计划完成日期", past=False))
+    if done_on is not None:
+        _put(errors, "done_on", _date_error(done_on, campaign, label="实际完成日期"))
+    _raise(errors)
+    assert due_on is not None
+    return Milestone.objects.create(public_service=public_service, title=title.strip(), due_on=due_on,
+                                    done_on=done_on)
+
+
+@transaction.atomic
+def milestone_set_done(*, milestone: Milestone, done_on: dt.date | None) -> Milestone:
+    """Mark a milestone done on `done_on` (None: not done after all). The commitment's progress follows."""
+    if done_on is not None:
+        _raise({k: v for k, v in {"done_on": _date_error(done_on, milestone.public_service.campaign,
+                                                         label="实际完成日期")}.items() if v})
+    milestone.done_on = done_on
+    milestone.save()
+    return milestone
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Thematic party lectures
+
+
+def party_lecture_errors(*, organization: Organization, campaign: Campaign | None, title: str,
+                         held_on: dt.date | None, audience_count: Any, speaker_cadre: Cadre | None,
+                         speaker_member: Member | None, audience: str = "",
+                         attachment: UploadedFile | None = None) -> dict[str, str]:
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "title", _text_error(title, "党课题目", 200))
+    _put(errors, "held_on", _date_error(held_on, campaign))
+    if speaker_cadre is not None and speaker_member is not None:
+        errors["speaker"] = "主讲人只能是一位：领导干部或党员，不能同时填写"
+    elif speaker_cadre is None and speaker_member is None:
+        errors["speaker"] = "请选择主讲人（领导干部或党员）"
+    _put(errors, "audience", _text_error(audience, "听课对象", 200, required=False))
+    _put(errors, "audience_count", _count_error(audience_count, "听课人数"))
+    _put(errors, "attachment", _attachment_error(attachment))
+    return errors
+
+
+@transaction.atomic
+def party_lecture_create(*, organization: Organization, campaign: Campaign | None, title: str,
+                         held_on: dt.date | None, audience_count: Any, speaker_cadre: Cadre | None = None,
+                         speaker_member: Member | None = None, audience: str = "",
+                         attachment: UploadedFile | None = None) -> PartyLecture:
+    """A thematic party lecture. Its speaker is exactly one cadre or one member: a cadre's lecture is what
+    makes "讲专题党课" true for him (selectors.lead_actions)."""
+    _raise(party_lecture_errors(organization=organization, campaign=campaign, title=title, held_on=held_on,
+                                audience_count=audience_count, speaker_cadre=speaker_cadre,
+                                speaker_member=speaker_member, audience=audience, attachment=attachment))
+    assert campaign is not None and held_on is not None
+    return PartyLecture.objects.create(
+        organization=organization, campaign=campaign, title=title.strip(), held_on=held_on,
+        audience_count=audience_count, speaker_cadre=speaker_cadre, speaker_member=speaker_member,
+        audience=(audience or "").strip(), attachment=attachment or "")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Life meetings and their items of criticism and self-criticism
+
+
+def life_meeting_errors(*, organization: Organization, campaign: Campaign | None, kind: str,
+                        held_on: dt.date | None, attendance: Any, topic: str = "", notes: str = "",
+                        attachment: UploadedFile | None = None) -> dict[str, str]:
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "kind", _choice_error(kind, LifeMeetingKind, "会议类型"))
+    _put(errors, "topic", _text_error(topic, "会议主题", 200, required=False))
+    _put(errors, "held_on", _date_error(held_on, campaign))
+    _put(errors, "attendance", _count_error(attendance, "参会人数"))
+    _put(errors, "notes", _text_error(notes, "情况说明", 5000, required=False))
+    _put(errors, "attachment", _attachment_error(attachment))
+    return errors
+
+
+@transaction.atomic
+def life_meeting_create(*, organization: Organization, campaign: Campaign | None, kind: str,
+                        held_on: dt.date | None, attendance: Any, topic: str = "", notes: str = "",
+                        attachment: UploadedFile | None = None,
+                        items: Iterable[dict[str, Any]] = ()) -> LifeMeeting:
+    """A special democratic or organisational life meeting, with its items (each {kind, text, cadre})."""
+    _raise(life_meeting_errors(organization=organization, campaign=campaign, kind=kind, held_on=held_on,
+                               attendance=attendance, topic=topic, notes=notes, attachment=attachment))
+    assert campaign is not None and held_on is not None
+    meeting = LifeMeeting.objects.create(
+        organization=organization, campaign=campaign, kind=kind, topic=(topic or "").strip(), held_on=held_on,
+        attendance=attendance, notes=(notes or "").strip(), attachment=attachment or "")
+    for item in items:
+        life_meeting_item_create(meeting=meeting, **item)
+    return meeting
+
+
+@transaction.atomic
+def life_meeting_item_create(*, meeting: LifeMeeting, kind: str, text: str,
+                             cadre: Cadre | None = None) -> LifeMeetingItem:
+    """An item of criticism or self-criticism; `cadre`: whom it concerns. A self-criticism, or a criticism
+    of a cadre, is what makes "检视问题" true for him. (The problem ledger will let an item become a problem.)"""
+    errors: dict[str, str] = {}
+    _put(errors, "kind", _choice_error(kind, LifeMeetingItemKind, "类型"))
+    _put(errors, "text", _text_error(text, "内容", 5000))
+    _raise(errors)
+    return LifeMeetingItem.objects.create(meeting=meeting, kind=kind, text=text.strip(), cadre=cadre)
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+DELETABLE = (StudySession, ResearchTopic, ResearchReport, ResultsExchange, ResearchUse, PublicService, Milestone,
+             PartyLecture, LifeMeeting, LifeMeetingItem)
+
+
+@transaction.atomic
+def record_delete(*, record: models.Model) -> None:
+    """Remove a record entered by mistake (audited; what was derived from it changes with it)."""
+    if not isinstance(record, DELETABLE):
+        raise TypeError(f"record_delete cannot delete {type(record).__name__}")
+    record.delete()
