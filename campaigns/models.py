@@ -177,3 +177,17 @@ class GuidanceProfile(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.get_tier_display()} · {self.get_sector_display()}"
+
+    # What a profile can switch on, with who it concerns (shown on the unit's page only when it applies).
+    APPLIES = (
+        ("applies_study", "理论学习（自学、集中学习、专题研讨）"),
+        ("applies_research", "调查研究（调研课题、调研报告、成果交流）"),
+        ("applies_public_service", "为民办实事"),
+        ("applies_lecture", "讲专题党课"),
+        ("applies_democratic_meeting", "专题民主生活会（县处级以上领导班子）"),
+        ("applies_organisational_meeting", "专题组织生活会（党支部）"),
+    )
+
+    def applies_labels(self) -> list[str]:
+        """What applies to units of this sector × tier, in the order of the four measures."""
+        return [label for name, label in self.APPLIES if getattr(self, name)]

@@ -110,8 +110,18 @@ def detail(request: AuthedRequest, code: str) -> HttpResponse:
     }
     return render(request, "orgs/detail.html", {
         "org": org, "stats": stats, "fields": fields, "trail": _trails(request, [org])[org.pk],
-        "chart_data": chart_data,
+        "chart_data": chart_data, "profile": _guidance_profile(org),
     })
+
+
+def _guidance_profile(org: Organization) -> Any:
+    """The guidance profile (分级分类指导) of an organisation taking part in the current campaign, else None."""
+    from campaigns import selectors as campaign_selectors
+
+    campaign = campaign_selectors.current_campaign()
+    if campaign is None or not campaign_selectors.takes_part(org, campaign):
+        return None
+    return campaign_selectors.profile_for(org)
 
 
 @login_required
