@@ -1,0 +1,333 @@
+"""Queries that the measures pages, the export and the API share.
+
+Lead actions (关键少数带头) are DERIVED here from the records, never ticked by hand: a cadre "gave a lecture"
+because a PartyLecture names him as speaker. Each derivation is one query of (cadre id, record …) pairs, so a
+list costs a fixed number of queries however many cadres it shows. Coverage counts are grouped by organisation
+in the database (values/annotate), never counted row by row. Nothing here is a score: counts are information
+about what was recorded, and lists are ordered by the tree, never ranked.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonGroup
+from campaigns.selectors import campaigns_of, current_campaign, participating_orgs, profile_for
+from core.scoping import subtrees_q
+from measures.choices import APPLIES_FIELD, OPEN_TEXT, LeadAction, LifeMeetingKind, RecordKind
+from measures.models import (
+    LifeMeeting,
+    LifeMeetingItem,
+    Milestone,
+    PartyLecture,
+    PublicService,
+    ResearchReport,
+    ResearchTopic,
+    StudySession,
+)
+from orgs.choices import RANK_COUNTY, Sector, Tier
+from orgs.models import Cadre, Organization, OrganizationQuerySet
+
+# Lead action "整改落实" needs the problem ledger (a later issue): until it exists it is shown as not derived,
+# with this text — never as done or not done.
+RECTIFIED_PENDING = "待问题清单上线"
+
+# Anchor prefixes of records on the unit page (the proofs of lead actions link to them).
+ANCHOR = {"study": "study", "report": "report", "lecture": "lecture", "meeting": "meeting"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Campaign of a page
+
+
+def campaign_for(org: Organization, campaign_id: Any = None) -> tuple[Campaign | None, list[Campaign]]:
+    """The campaign a unit's page shows (the one asked for, else the current one, else its latest) and every
+    campaign the unit takes part in."""
+    campaigns = list(campaigns_of(org).order_by("-starts_on", "-id"))
+    chosen = None
+    if campaign_id not in (None, ""):
+        chosen = next((c for c in campaigns if str(c.pk) == str(campaign_id)), None)
+    if chosen is None:
+        current = current_campaign()
+        chosen = next((c for c in campaigns if current is not None and c.pk == current.pk), None)
+    if chosen is None and campaigns:
+        chosen = campaigns[0]
+    return chosen, campaigns
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Records
+
+
+def public_services(qs: QuerySet[PublicService]) -> QuerySet[PublicService]:
+    """Commitments with `milestone_count` and `done_count` annotated: `PublicService.progress` (done / all
+    milestones) then needs no query per row."""
+    return qs.annotate(milestone_count=Count("milestones", distinct=True),
+                       done_count=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True))
+
+
+def records_by_kind(campaign: Campaign) -> dict[str, QuerySet[Any]]:
+    """One queryset per kind of record of `campaign` (the unit page's sections, the coverage columns)."""
+    return {
+        RecordKind.STUDY: StudySession.objects.filter(campaign=campaign),
+        RecordKind.RESEARCH: ResearchTopic.objects.filter(campaign=campaign),
+        RecordKind.PUBLIC_SERVICE: PublicService.objects.filter(campaign=campaign),
+        RecordKind.LECTURE: PartyLecture.objects.filter(campaign=campaign),
+        RecordKind.DEMOCRATIC_MEETING: LifeMeeting.objects.filter(campaign=campaign,
+                                                                  kind=LifeMeetingKind.DEMOCRATIC),
+        RecordKind.ORGANISATIONAL_MEETING: LifeMeeting.objects.filter(campaign=campaign,
+                                                                      kind=LifeMeetingKind.ORGANISATIONAL),
+    }
+
+
+def applies(profile: GuidanceProfile | None, kind: str) -> bool:
+    """Whether a kind of record applies under `profile` (without a profile, everything applies)."""
+    return True if profile is None else bool(getattr(profile, APPLIES_FIELD[kind]))
+
+
+@dataclass
+class Section:
+    kind: str
+    label: str
+    applies: bool
+    records: list[Any]
+
+    @property
+    def count(self) -> int:
+        return len(self.records)
+
+    @property
+    def open_text(self) -> str | None:
+        """"尚未记录…" only for what applies to the unit and has no record yet."""
+        return OPEN_TEXT[self.kind] if self.applies and not self.records else None
+
+
+def unit_sections(org: Organization, campaign: Campaign, profile: GuidanceProfile | None) -> list[Section]:
+    """What `org` itself recorded in `campaign`, per kind, with whether each applies under its profile. Kinds
+    that do not apply are listed only when something was recorded anyway."""
+    qs = records_by_kind(campaign)
+    leaders = Prefetch("leaders", queryset=Cadre.objects.order_by("-rank", "name"))
+    reports = Prefetch("reports", queryset=ResearchReport.objects.select_related("author_cadre")
+                       .prefetch_related("uses__public_service"))
+    items = Prefetch("items", queryset=LifeMeetingItem.objects.select_related("cadre"))
+    milestones = Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id"))
+    fetched: dict[str, QuerySet[Any]] = {
+        RecordKind.STUDY: qs[RecordKind.STUDY].prefetch_related(leaders),
+        RecordKind.RESEARCH: qs[RecordKind.RESEARCH].select_related("lead_cadre")
+        .prefetch_related(reports, "exchanges"),
+        RecordKind.PUBLIC_SERVICE: public_services(qs[RecordKind.PUBLIC_SERVICE]).select_related("owner_cadre")
+        .prefetch_related(milestones),
+        RecordKind.LECTURE: qs[RecordKind.LECTURE].select_related("speaker_cadre", "speaker_member"),
+        RecordKind.DEMOCRATIC_MEETING: qs[RecordKind.DEMOCRATIC_MEETING].prefetch_related(items),
+        RecordKind.ORGANISATIONAL_MEETING: qs[RecordKind.ORGANISATIONAL_MEETING].prefetch_related(items),
+    }
+    sections = []
+    for kind in RecordKind:
+        records = list(fetched[kind].filter(organization=org))
+        ok = applies(profile, kind)
+        if ok or records:
+            sections.append(Section(kind=kind.value, label=str(kind.label), applies=ok, records=records))
+    return sections
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lead actions of the key minority (关键少数)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A record that makes a lead action true: shown as a link to it on its unit's page."""
+
+    org_code: str
+    anchor: str
+    title: str
+    on: dt.date | None
+
+
+@dataclass
+class LeadCell:
+    action: str
+    label: str
+    derived: bool  # False: cannot be derived yet (整改落实 until the problem ledger exists)
+    proofs: list[Proof] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool | None:
+        return bool(self.proofs) if self.derived else None
+
+    @property
+    def pending_text(self) -> str:
+        return RECTIFIED_PENDING if not self.derived else ""
+
+
+@dataclass
+class LeadRow:
+    cadre: Cadre
+    cells: list[LeadCell]
+
+    @property
+    def by_action(self) -> dict[str, LeadCell]:
+        return {c.action: c for c in self.cells}
+
+
+def county_level_cadres(campaign: Campaign, orgs: OrganizationQuerySet) -> QuerySet[Cadre]:
+    """County-level+ cadres (Cadre.rank ≥ 县处级副职) of the organisations in `orgs` that take part in
+    `campaign`, in tree order, the higher rank first."""
+    places = orgs.filter(pk__in=participating_orgs(campaign).values("pk")).values("pk")
+    return (Cadre.objects.filter(rank__gte=RANK_COUNTY, organization__in=places).select_related("organization")
+            .order_by("organization__path", "-rank", "name", "id"))
+
+
+def _proofs(campaign: Campaign, cadre_ids: Any) -> dict[str, dict[int, list[Proof]]]:
+    """{action: {cadre id: proofs}} — one query per way an action can be shown (six, whatever the cadres)."""
+    found: dict[str, dict[int, list[Proof]]] = {a.value: defaultdict(list) for a in LeadAction}
+
+    def add(action: str, rows: Iterable[tuple[Any, ...]], anchor: str) -> None:
+        seen = found[action]
+        for cadre_id, record_id, org_code, title, on in rows:
+            proof = Proof(org_code=org_code, anchor=f"{anchor}-{record_id}", title=title, on=on)
+            if proof not in seen[cadre_id]:
+                seen[cadre_id].append(proof)
+
+    # 学习研讨: named among the leaders who took part in a study session.
+    through = StudySession.leaders.through
+    add(LeadAction.STUDIED, through.objects.filter(studysession__campaign=campaign, cadre_id__in=cadre_ids)
+        .order_by("studysession__held_on", "studysession_id")
+        .values_list("cadre_id", "studysession_id", "studysession__organization__code", "studysession__topic",
+                     "studysession__held_on"), ANCHOR["study"])
+    # 调研并形成报告: leads a topic that has at least one report, or wrote a report.
+    reports = ResearchReport.objects.filter(topic__campaign=campaign).order_by("submitted_on", "id")
+    add(LeadAction.RESEARCHED, reports.filter(topic__lead_cadre_id__in=cadre_ids).values_list(
+        "topic__lead_cadre_id", "id", "topic__organization__code", "title", "submitted_on"), ANCHOR["report"])
+    add(LeadAction.RESEARCHED, reports.filter(author_cadre_id__in=cadre_ids).values_list(
+        "author_cadre_id", "id", "topic__organization__code", "title", "submitted_on"), ANCHOR["report"])
+    # 讲专题党课: the speaker of a lecture.
+    add(LeadAction.LECTURED, PartyLecture.objects.filter(campaign=campaign, speaker_cadre_id__in=cadre_ids)
+        .order_by("held_on", "id")
+        .values_list("speaker_cadre_id", "id", "organization__code", "title", "held_on"), ANCHOR["lecture"])
+    # 检视问题: named in an item of criticism or self-criticism at a life meeting. (The problem ledger will add
+    # problems the cadre found or owns.)
+    kinds = dict(LifeMeetingKind.choices)
+    items = (LifeMeetingItem.objects.filter(meeting__campaign=campaign, cadre_id__in=cadre_ids)
+             .order_by("meeting__held_on", "meeting_id")
+             .values_list("cadre_id", "meeting_id", "meeting__organization__code", "meeting__kind",
+                          "meeting__held_on"))
+    add(LeadAction.FOUND_PROBLEMS, ((c, m, o, str(kinds.get(k, k)), d) for c, m, o, k, d in items),
+        ANCHOR["meeting"])
+    # 整改落实: not derivable until the problem ledger exists (RECTIFIED_PENDING) — no value is made up.
+    return found
+
+
+def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], cadre_ids: Any = None) -> list[LeadRow]:
+    """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign`.
+    `cadre_ids`: the same cadres as a subquery, for long lists (else their ids)."""
+    cadres = list(cadres)
+    found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres])
+    rows = []
+    for cadre in cadres:
+        cells = []
+        for action in LeadAction:
+            derived = action != LeadAction.RECTIFIED
+            proofs = list(found[action.value].get(cadre.pk, [])) if derived else []
+            cells.append(LeadCell(action=action.value, label=str(action.label), derived=derived, proofs=proofs))
+        rows.append(LeadRow(cadre=cadre, cells=cells))
+    return rows
+
+
+def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet) -> list[LeadRow]:
+    """For every county-level+ cadre of the participating organisations in `orgs_qs`: each lead action, derived
+    from the records (with the records that prove it). A fixed number of queries, whatever the cadre count."""
+    cadres = county_level_cadres(campaign, orgs_qs)
+    return lead_rows(campaign, cadres, cadre_ids=cadres.values("pk"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The office's coverage view
+
+
+def coverage_orgs(user: Any, campaign: Campaign, params: Mapping[str, Any]) -> OrganizationQuerySet:
+    """The participating organisations `user` sees, filtered by sector, tier and liaison group, in tree order."""
+    qs = participating_orgs(campaign).visible_to(user)
+    if params.get("sector") in Sector.values:
+        qs = qs.filter(sector=params["sector"])
+    if params.get("tier") in Tier.values:
+        qs = qs.filter(tier=params["tier"])
+    group = str(params.get("group") or "")
+    if group.isdigit():
+        paths = list(LiaisonAssignment.objects.filter(campaign=campaign, group_id=int(group))
+                     .values_list("organization__path", flat=True))
+        qs = qs.filter(subtrees_q("path", paths))
+    return qs.order_by("path")
+
+
+def liaison_groups(campaign: Campaign) -> QuerySet[LiaisonGroup]:
+    return LiaisonGroup.objects.filter(campaign=campaign).order_by("name", "id")
+
+
+def record_counts(campaign: Campaign, orgs: Any) -> dict[int, dict[str, int]]:
+    """{organisation id: {record kind: count}} for the organisations `orgs` (ids or a subquery): one grouped
+    query per model (five), whatever the number of organisations."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    grouped = {
+        RecordKind.STUDY: StudySession.objects,
+        RecordKind.RESEARCH: ResearchTopic.objects,
+        RecordKind.PUBLIC_SERVICE: PublicService.objects,
+        RecordKind.LECTURE: PartyLecture.objects,
+    }
+    for kind, manager in grouped.items():
+        rows = (manager.filter(campaign=campaign, organization__in=orgs).order_by().values("organization")
+                .annotate(n=Count("id")).values_list("organization", "n"))
+        for org_id, n in rows:
+            counts[org_id][kind] = n
+    meeting_kind: dict[str, str] = {LifeMeetingKind.DEMOCRATIC: RecordKind.DEMOCRATIC_MEETING,
+                                    LifeMeetingKind.ORGANISATIONAL: RecordKind.ORGANISATIONAL_MEETING}
+    meetings = (LifeMeeting.objects.filter(campaign=campaign, organization__in=orgs).order_by()
+            .values("organization", "kind").annotate(n=Count("id")).values_list("organization", "kind", "n"))
+    for org_id, meeting, n in meetings:
+        counts[org_id][meeting_kind[meeting]] = n
+    return counts
+
+
+@dataclass
+class CoverageCell:
+    kind: str
+    label: str
+    applies: bool
+    count: int
+
+
+@dataclass
+class CoverageRow:
+    org: Organization
+    cells: list[CoverageCell]
+
+
+def _profiles(orgs: list[Organization]) -> dict[tuple[str, str], GuidanceProfile | None]:
+    """The profile of each sector × tier present in `orgs` (at most one look-up per pair, never per row)."""
+    found: dict[tuple[str, str], GuidanceProfile | None] = {}
+    for org in orgs:
+        key = (org.sector, org.tier)
+        if key not in found:
+            found[key] = profile_for(org)
+    return found
+
+
+def coverage_rows(campaign: Campaign, orgs: Iterable[Organization], org_ids: Any = None) -> list[CoverageRow]:
+    """Per organisation × kind of record: whether it applies (its profile) and how many were recorded."""
+    orgs = list(orgs)
+    counts = record_counts(campaign, org_ids if org_ids is not None else [o.pk for o in orgs])
+    profiles = _profiles(orgs)
+    rows = []
+    for org in orgs:
+        profile = profiles[(org.sector, org.tier)]
+        own = counts.get(org.pk, {})
+        rows.append(CoverageRow(org=org, cells=[
+            CoverageCell(kind=kind.value, label=str(kind.label), applies=applies(profile, kind),
+                         count=own.get(kind.value, 0))
+            for kind in RecordKind]))
+    return rows
+

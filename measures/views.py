@@ -1,0 +1,197 @@
+"""Measures pages: the quick record (a branch on a phone), a unit's campaign page and the office's coverage view
+with its export. Thin: organisations come through `visible_to(request.user)` (outside → 404), rules are
+measures.services, queries measures.selectors."""
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.choices import Role
+from campaigns.selectors import current_campaign, profile_for
+from core import audit
+from core.http import AuthedRequest
+from core.models import AuditEntry
+from core.paging import paginate
+from measures import exports, selectors, services
+from measures.choices import LeadAction, QuickKind, RecordKind
+from measures.forms import CoverageFilterForm, QuickRecordForm
+from measures.models import LifeMeeting, PartyLecture, StudySession
+from orgs.models import Cadre, Member, Organization
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
+
+
+def _visible_org(request: AuthedRequest, code: str) -> Organization:
+    return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Quick record
+
+
+def _quick_org(request: AuthedRequest, data: Any) -> tuple[Organization | None, bool]:
+    """(the organisation recorded for, whether the user chooses it). The unit role records for its own
+    organisation; the office for any organisation it sees (by code)."""
+    if request.user.role == Role.UNIT:
+        org = Organization.objects.visible_to(request.user).filter(pk=request.user.organization_id).first()
+        if org is None:
+            raise Http404
+        return org, False
+    code = (data.get("org") or "").strip()
+    org = Organization.objects.visible_to(request.user).filter(code=code).first() if code else None
+    return org, True
+
+
+def _quick_create(form: QuickRecordForm, org: Organization, campaign: Any) -> Any:
+    data = form.cleaned_data
+    what = data["what"]
+    common = {"organization": org, "campaign": campaign, "held_on": data["held_on"],
+              "attachment": data.get("attachment") or None}
+    if what == QuickKind.STUDY:
+        leader_ids = [int(x) for x in data.get("leaders") or []]
+        leaders = list(Cadre.objects.filter(organization=org, pk__in=leader_ids))
+        return services.study_session_create(kind=data.get("study_kind") or "", topic=data["title"],
+                                             participant_count=data["count"], leaders=leaders, **common)
+    if what == QuickKind.LECTURE:
+        cadre_id, member_id = form.speaker_ids()
+        cadre = Cadre.objects.filter(organization=org, pk=cadre_id).first() if cadre_id else None
+        member = Member.objects.filter(organization=org, pk=member_id).first() if member_id else None
+        return services.party_lecture_create(title=data["title"], audience_count=data["count"],
+                                             speaker_cadre=cadre, speaker_member=member, **common)
+    return services.life_meeting_create(kind="organisational", topic=data["title"], attendance=data["count"],
+                                        **common)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quick(request: AuthedRequest) -> HttpResponse:
+    """One short form: 学习 / 党课 / 组织生活会, for the current campaign. Leaders and liaison groups read only
+    (404)."""
+    if not services.may_record(request.user):
+        raise Http404
+    campaign = current_campaign()
+    data = request.POST if request.method == "POST" else request.GET
+    org, choose_org = _quick_org(request, data)
+    initial = {"what": data.get("what") or QuickKind.STUDY, "held_on": timezone.localdate(),
+               "org": data.get("org", "")}
+    form = QuickRecordForm(request.POST or None, request.FILES or None, org=org, choose_org=choose_org,
+                           initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if org is None:
+            form.add_error("org", "请填写您管辖范围内的党组织编码")
+        else:
+            try:
+                record = _quick_create(form, org, campaign)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, f"已记录：{record}（{org.name}）")
+                return redirect(f"{reverse('measures:unit', args=[org.code])}#{_anchor(record)}")
+    return render(request, "measures/quick.html", {"form": form, "org": org, "campaign": campaign,
+                                                   "choose_org": choose_org})
+
+
+def _anchor(record: Any) -> str:
+    if isinstance(record, StudySession):
+        return f"{selectors.ANCHOR['study']}-{record.pk}"
+    if isinstance(record, PartyLecture):
+        return f"{selectors.ANCHOR['lecture']}-{record.pk}"
+    if isinstance(record, LifeMeeting):
+        return f"{selectors.ANCHOR['meeting']}-{record.pk}"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A unit's campaign page
+
+
+@login_required
+@require_GET
+def unit(request: AuthedRequest, code: str) -> HttpResponse:
+    org = _visible_org(request, code)
+    campaign, campaigns = selectors.campaign_for(org, request.GET.get("campaign"))
+    profile = profile_for(org)
+    context: dict[str, Any] = {"org": org, "campaign": campaign, "campaigns": campaigns, "profile": profile,
+                               "may_record": services.may_record(request.user)}
+    if campaign is not None:
+        sections = selectors.unit_sections(org, campaign, profile)
+        by_kind = {s.kind: s for s in sections}
+        context.update({
+            "sections": sections,
+            "open_items": [s.open_text for s in sections if s.open_text],
+            "services": by_kind.get(RecordKind.PUBLIC_SERVICE),
+            "lead_rows": selectors.lead_actions(campaign, Organization.objects.filter(pk=org.pk)),
+            "actions": LeadAction.choices,
+            "rectified_pending": selectors.RECTIFIED_PENDING,
+            "is_current": campaign.is_current,
+        })
+    return render(request, "measures/unit.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The office's coverage view
+
+
+def _coverage_campaign(request: AuthedRequest) -> Any:
+    if request.user.role not in COVERAGE_ROLES:
+        raise Http404
+    campaign = current_campaign()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _filter_query(request: AuthedRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def coverage(request: AuthedRequest) -> HttpResponse:
+    """Per unit × kind of record (counts as information), or per key-minority leader × lead action; filtered by
+    sector, tier and liaison group; paged; each row drills down to the unit's page."""
+    campaign = _coverage_campaign(request)
+    groups = [(str(g.pk), g.name) for g in selectors.liaison_groups(campaign)]
+    form = CoverageFilterForm(request.GET or None, groups=groups)
+    orgs = selectors.coverage_orgs(request.user, campaign, request.GET)
+    tab = "leaders" if request.GET.get("tab") == "leaders" else "units"
+    context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab,
+                               "filter_query": _filter_query(request), "kinds": RecordKind.choices,
+                               "actions": LeadAction.choices, "rectified_pending": selectors.RECTIFIED_PENDING}
+    if tab == "units":
+        page = paginate(request, orgs)
+        context.update({"page": page, "rows": selectors.coverage_rows(campaign, page.object_list)})
+    else:
+        page = paginate(request, selectors.county_level_cadres(campaign, orgs))
+        context.update({"page": page, "lead_rows": selectors.lead_rows(campaign, page.object_list)})
+    return render(request, "measures/coverage.html", context)
+
+
+@login_required
+@require_GET
+def coverage_export(request: AuthedRequest) -> FileResponse:
+    """The same filtered rows as .xlsx: a sheet of units × records and a sheet of leaders × lead actions."""
+    campaign = _coverage_campaign(request)
+    orgs = selectors.coverage_orgs(request.user, campaign, request.GET)
+    data = io.BytesIO()
+    units, leaders = exports.export_coverage(campaign=campaign, orgs=orgs, out=data)
+    audit.record(AuditEntry.Action.EXPORT, object_type="measures.coverage", object_id=str(campaign.pk),
+                 object_repr=f"措施覆盖情况-{campaign}"[:200],
+                 after={"units": units, "leaders": leaders, "filters": request.GET.dict()})
+    data.seek(0)
+    filename = f"措施覆盖情况-{timezone.localdate():%Y%m%d}.xlsx"
+    response = FileResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=\"coverage.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return response
