@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_create
+from campaigns.gendata import campaigns_generate
+from campaigns.models import Campaign
 from core.audit import audit_context
 from orgs.choices import Tier
 from orgs.models import Organization
@@ -71,7 +73,8 @@ class Command(BaseCommand):
             raise CommandError("manage.py demo 只能在演示环境运行（请设置 JYB_DEMO=1，或使用 make demo）。")
         out = self.stdout.write
         call_command("migrate", interactive=False, verbosity=0)
-        if not Organization.objects.exists():
+        generated = not Organization.objects.exists()
+        if generated:
             out("首次运行：正在生成演示城市（约1,500个党组织、30,000名党员）……")
             call_command("gendata", scale="demo", seed=opts["seed"], verbosity=1, stdout=self.stdout)
         else:
@@ -80,6 +83,10 @@ class Command(BaseCommand):
         users, created = ensure_demo_accounts(password)
         if created:
             out(f"已创建演示账号：{'、'.join(created)}")
+        # Campaigns after the accounts: the demo office and liaison users join their teams and groups.
+        if generated or not Campaign.objects.exists():
+            campaigns_generate(seed=opts["seed"])
+            out("已生成演示主题教育：第一批（历史）和第二批（当前开展），内设组和各县（区）联络组。")
         root = Organization.objects.get_first_root_node()
         out("")
         out(self.style.SUCCESS(f"访问地址：http://127.0.0.1:{opts['port']}/"))

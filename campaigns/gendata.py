@@ -1,0 +1,75 @@
+"""Demo campaigns (`campaigns_generate`), run by `manage.py demo` once the registry and the demo accounts exist.
+
+Deterministic: the same registry gives the same campaigns, teams, groups and assignments (no randomness is
+needed; `seed` is accepted so every generator is called the same way). Written through the services, so the
+audit log names "gendata" for each row (a few dozen rows).
+"""
+
+import datetime as dt
+
+from accounts.choices import Role
+from accounts.models import User
+from campaigns import services
+from campaigns.choices import DEFAULT_TEAMS
+from campaigns.models import Campaign, LiaisonGroup
+from core.audit import audit_context
+from orgs.choices import Tier
+from orgs.models import Organization
+
+CAMPAIGN_NAME = "学习贯彻习近平新时代中国特色社会主义思想主题教育"
+# (batch, starts_on, ends_on)
+PAST = (1, dt.date(2023, 4, 3), dt.date(2023, 8, 31))
+CURRENT = (2, dt.date(2023, 9, 1), dt.date(2024, 1, 31))
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def group_name(n: int) -> str:
+    """第一联络组 … 第十联络组, then 第11联络组 …"""
+    return f"第{CN_NUMBERS[n - 1] if n <= len(CN_NUMBERS) else n}联络组"
+
+
+def counties(root: Organization) -> list[Organization]:
+    """The top county-tier organisations under `root` (the county committees), in path order."""
+    found: list[Organization] = []
+    for org in Organization.objects.in_subtree(root.path).filter(tier=Tier.COUNTY).order_by("path"):
+        if not found or not org.path.startswith(found[-1].path):
+            found.append(org)
+    return found
+
+
+def _demo_user(username: str, role: str) -> User | None:
+    return User.objects.select_related("organization").filter(username=username, role=role, is_active=True).first()
+
+
+def campaigns_generate(*, seed: int) -> None:
+    """A past campaign (第一批) and the current one (第二批), the root taking part in both; the office's four
+    teams with the demo office user; one liaison group per county with its county assigned, the demo liaison user
+    a member of the group of their own county. Does nothing when a campaign exists already."""
+    if Campaign.objects.exists():
+        return
+    root = Organization.objects.get_first_root_node()
+    if root is None:
+        return
+    office = _demo_user(str(Role.OFFICE), Role.OFFICE)
+    liaison = _demo_user(str(Role.LIAISON), Role.LIAISON)
+    with audit_context(name="gendata"):
+        batch, starts_on, ends_on = PAST
+        past = services.campaign_create(name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on, ends_on=ends_on)
+        services.participation_add(campaign=past, organization=root)
+        batch, starts_on, ends_on = CURRENT
+        current = services.campaign_create(name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on, ends_on=ends_on,
+                                           is_current=True)
+        services.participation_add(campaign=current, organization=root)
+        for n, (name, duties) in enumerate(DEFAULT_TEAMS):
+            team = services.team_create(campaign=current, name=name, duties=duties)
+            if office is not None:
+                services.team_member_add(team=team, user=office, is_leader=n == 0)
+        groups: list[tuple[Organization, LiaisonGroup]] = []
+        for n, county in enumerate(counties(root), start=1):
+            group = services.liaison_group_create(campaign=current, name=group_name(n))
+            services.liaison_assign(group=group, organization=county)
+            groups.append((county, group))
+        if liaison is not None:
+            for county, group in groups:
+                if liaison.organization.path.startswith(county.path):
+                    services.liaison_member_add(group=group, user=liaison, is_leader=True)
