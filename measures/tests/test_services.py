@@ -1,0 +1,146 @@
+"""The rules every record keeps: Chinese errors, nothing written on bad input; progress computed from milestones."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from campaigns.models import Campaign
+from conftest import make_member
+from core.models import AuditEntry
+from measures import services
+from measures.models import (
+    LifeMeeting,
+    Milestone,
+    PartyLecture,
+    PublicService,
+    ResearchReport,
+    ResearchTopic,
+    StudySession,
+)
+from measures.tests.conftest import DAY, END
+
+
+def _errors(call: Any, **kwargs: Any) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as exc:
+        call(**kwargs)
+    return exc.value.message_dict
+
+
+def test_refuses_an_organisation_that_does_not_take_part(tree, campaign, past_campaign):
+    # county B does not take part in the past campaign (only A did).
+    errors = _errors(services.study_session_create, organization=tree.village_b, campaign=past_campaign,
+                     kind="self_study", topic="学习", held_on=dt.date(2021, 5, 1), participant_count=3)
+    assert errors["organization"] == ["“西河社区党支部”不参加“党史学习教育”，不能为它记录"]
+    assert not StudySession.objects.exists()
+
+
+def test_no_current_campaign(tree):
+    errors = _errors(services.party_lecture_create, organization=tree.village_a, campaign=None, title="党课",
+                     held_on=DAY, audience_count=3, speaker_member=make_member(tree.village_a))
+    assert errors["campaign"] == ["当前没有正在开展的主题教育，无法记录"]
+
+
+def test_dates_lie_inside_the_campaign_and_not_in_the_future(tree, campaign):
+    before = _errors(services.study_session_create, organization=tree.village_a, campaign=campaign,
+                     kind="self_study", topic="学习", held_on=dt.date(2023, 8, 31), participant_count=3)
+    assert before["held_on"] == ["日期应在主题教育期间（2023年9月1日至2024年1月31日）"]
+    after = _errors(services.life_meeting_create, organization=tree.village_a, campaign=campaign,
+                    kind="organisational", held_on=END + dt.timedelta(days=1), attendance=3)
+    assert after["held_on"] == ["日期应在主题教育期间（2023年9月1日至2024年1月31日）"]
+    open_ended = Campaign.objects.filter(pk=campaign.pk)
+    open_ended.update(ends_on=None)
+    campaign.refresh_from_db()
+    future = _errors(services.study_session_create, organization=tree.village_a, campaign=campaign,
+                     kind="self_study", topic="学习", held_on=dt.date.today() + dt.timedelta(days=3),
+                     participant_count=3)
+    assert future["held_on"] == ["日期不能晚于今天"]
+    assert not StudySession.objects.exists() and not LifeMeeting.objects.exists()
+
+
+def test_every_field_error_at_once_in_chinese(tree, campaign):
+    errors = _errors(services.study_session_create, organization=tree.village_a, campaign=campaign, kind="x",
+                     topic=" ", held_on=None, participant_count=0)
+    assert errors == {"kind": ["学习形式应为：自学、集中学习、专题研讨"], "topic": ["请填写学习主题"],
+                      "held_on": ["请填写日期"], "participant_count": ["参加人数应为1至100000之间的整数"]}
+
+
+def test_lecture_speaker_is_exactly_one_cadre_or_member(tree, campaign, cadres):
+    member = make_member(tree.county_a)
+    both = _errors(services.party_lecture_create, organization=tree.county_a, campaign=campaign, title="党课",
+                   held_on=DAY, audience_count=30, speaker_cadre=cadres["deputy"], speaker_member=member)
+    assert both["speaker"] == ["主讲人只能是一位：领导干部或党员，不能同时填写"]
+    neither = _errors(services.party_lecture_create, organization=tree.county_a, campaign=campaign, title="党课",
+                      held_on=DAY, audience_count=30)
+    assert neither["speaker"] == ["请选择主讲人（领导干部或党员）"]
+    assert not PartyLecture.objects.exists()
+    lecture = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课",
+                                            held_on=DAY, audience_count=30, speaker_member=member)
+    assert lecture.speaker_name == member.name
+
+
+def test_attachment_type_is_checked_and_kept_under_media_measures(tree, campaign, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    bad = SimpleUploadedFile("run.exe", b"MZ")
+    errors = _errors(services.study_session_create, organization=tree.village_a, campaign=campaign,
+                     kind="self_study", topic="学习", held_on=DAY, participant_count=3, attachment=bad)
+    assert "附件只能是" in errors["attachment"][0]
+    good = SimpleUploadedFile("学习记录.pdf", b"%PDF-1.4")
+    session = services.study_session_create(organization=tree.village_a, campaign=campaign, kind="self_study",
+                                            topic="学习", held_on=DAY, participant_count=3, attachment=good)
+    assert session.attachment.name.startswith("measures/")
+    assert (tmp_path / session.attachment.name).exists()
+
+
+def test_records_are_audited(tree, campaign, cadres):
+    session = services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+                                            topic="中心组学习", held_on=DAY, participant_count=9,
+                                            leaders=[cadres["secretary"]])
+    entries = AuditEntry.objects.filter(object_type="measures.studysession", object_id=str(session.pk))
+    assert entries.filter(action="create").exists()
+    assert entries.filter(action="update", after__leaders=[cadres["secretary"].pk]).exists()
+
+
+def test_research_chain(tree, campaign, cadres):
+    topic = services.research_topic_create(organization=tree.county_a, campaign=campaign, title="乡村振兴",
+                                           lead_cadre=cadres["secretary"])
+    report = services.research_report_create(topic=topic, title="乡村振兴调研报告", submitted_on=DAY)
+    ps = services.public_service_create(organization=tree.county_a, campaign=campaign, title="建设便民服务站",
+                                        target="覆盖全部行政村", owner="区民政局", deadline=END)
+    use = services.research_use_create(report=report, text="转化为便民服务站建设", public_service=ps)
+    exchange = services.results_exchange_create(organization=tree.county_a, campaign=campaign, held_on=DAY,
+                                                topics=[topic])
+    assert use.public_service == ps and list(exchange.topics.all()) == [topic]
+    errors = _errors(services.research_report_create, topic=topic, title="", submitted_on=None)
+    assert errors == {"title": ["请填写报告标题"], "submitted_on": ["请填写形成日期"]}
+    assert ResearchReport.objects.count() == 1 and ResearchTopic.objects.count() == 1
+
+
+def test_progress_is_computed_from_milestones(tree, campaign):
+    ps = services.public_service_create(organization=tree.village_a, campaign=campaign, title="修缮村道",
+                                        target="年底前完成", owner="村委会", deadline=END)
+    assert ps.progress == 0  # no milestones yet
+    steps = [services.milestone_create(public_service=ps, title=t, due_on=DAY)
+             for t in ("立项", "施工", "验收", "交付")]
+    services.milestone_set_done(milestone=steps[0], done_on=DAY)
+    assert PublicService.objects.get(pk=ps.pk).progress == 25
+    services.milestone_set_done(milestone=steps[1], done_on=DAY)
+    from measures.selectors import public_services
+
+    annotated = public_services(PublicService.objects.all()).get()
+    assert (annotated.milestone_count, annotated.done_count, annotated.progress) == (4, 2, 50)
+    services.milestone_set_done(milestone=steps[1], done_on=None)
+    assert PublicService.objects.get(pk=ps.pk).progress == 25
+    with pytest.raises(ValidationError):
+        services.milestone_set_done(milestone=steps[2], done_on=dt.date(2030, 1, 1))
+    assert Milestone.objects.filter(done_on__isnull=False).count() == 1
+
+
+def test_public_service_deadline_inside_the_campaign(tree, campaign):
+    errors = _errors(services.public_service_create, organization=tree.village_a, campaign=campaign, title="实事",
+                     target="", owner="", deadline=dt.date(2025, 1, 1))
+    assert errors == {"target": ["请填写目标"], "owner": ["请填写责任单位或责任人"],
+                      "deadline": ["完成时限应在主题教育期间（2023年9月1日至2024年1月31日）"]}
+    assert not PublicService.objects.exists()
