@@ -1,3 +1,193 @@
-from ninja import Router
+"""API of the measures: study sessions, lectures and life meetings (list and create — creation calls the same
+services as the forms), public-service commitments with computed progress, and a unit's lead actions.
 
-router = Router()
+Data roles only; every query starts from `visible_to(user)`, anything outside answers 404. Writing needs a role
+that records (the unit role and the office); leaders and liaison groups read only (404 on writes, like the forms).
+"""
+
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from accounts.choices import DATA_ROLES
+from accounts.models import User
+from api.auth import request_user
+from campaigns.models import Campaign
+from campaigns.selectors import current_campaign
+from core.scoping import ScopedQuerySet
+from measures import selectors, services
+from measures.models import LifeMeeting, LifeMeetingItem, Milestone, PartyLecture, PublicService, StudySession
+from measures.schemas import (
+    ErrorOut,
+    LeadRowOut,
+    LectureIn,
+    LectureOut,
+    LifeMeetingIn,
+    LifeMeetingOut,
+    PublicServiceOut,
+    StudySessionIn,
+    StudySessionOut,
+    ValidationErrorOut,
+)
+from orgs.models import Cadre, Member, Organization
+
+router = Router(tags=["四项重点措施"])
+
+MAX_LIMIT = 500
+INVALID = "数据有误，未保存"
+OrgParam = Annotated[str | None, Query(description="党组织编码：只列该组织及其下级的记录")]
+CampaignParam = Annotated[int | None, Query(description="主题教育编号，不填为当前开展的")]
+
+
+def _reader(request: HttpRequest) -> User:
+    user = request_user(request)
+    if user.role not in DATA_ROLES:
+        raise Http404
+    return user
+
+
+def _recorder(request: HttpRequest) -> User:
+    user = _reader(request)
+    if not services.may_record(user):
+        raise Http404
+    return user
+
+
+def _campaign(campaign_id: int | None) -> Campaign | None:
+    if campaign_id is None:
+        return current_campaign()
+    return get_object_or_404(Campaign, pk=campaign_id)
+
+
+def _org(user: User, code: str) -> Organization:
+    return get_object_or_404(Organization.objects.visible_to(user), code=code)
+
+
+def _listed(qs: ScopedQuerySet, user: User, org: str | None, campaign_id: int | None) -> ScopedQuerySet:
+    qs = qs.visible_to(user).select_related("organization")
+    campaign = _campaign(campaign_id)
+    qs = qs.filter(campaign=campaign) if campaign is not None else qs.none()
+    if org:
+        qs = qs.in_subtree(_org(user, org).path)
+    return qs
+
+
+def _visible_cadre(user: User, pk: int | None) -> Cadre | None:
+    return None if pk is None else get_object_or_404(Cadre.objects.visible_to(user), pk=pk)
+
+
+def _invalid(exc: ValidationError) -> Status:
+    return Status(422, {"detail": INVALID, "errors": exc.message_dict})
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+@router.get("/study-sessions", response=list[StudySessionOut], summary="学习研讨列表")
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def study_session_list(request: HttpRequest, org: OrgParam = None,
+                       campaign: CampaignParam = None) -> QuerySet[StudySession]:
+    user = _reader(request)
+    return _listed(StudySession.objects.prefetch_related("leaders"), user, org, campaign).order_by("-held_on", "-id")
+
+
+@router.post("/study-sessions", response={201: StudySessionOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="记录学习研讨")
+def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Status:
+    user = _recorder(request)
+    org = _org(user, payload.org)
+    leaders = [_visible_cadre(user, pk) for pk in payload.leaders]
+    try:
+        session = services.study_session_create(
+            organization=org, campaign=_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+            held_on=payload.held_on, participant_count=payload.participant_count,
+            leaders=[c for c in leaders if c is not None], notes=payload.notes)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, session)
+
+
+@router.get("/lectures", response=list[LectureOut], summary="专题党课列表")
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def lecture_list(request: HttpRequest, org: OrgParam = None, campaign: CampaignParam = None) -> QuerySet[PartyLecture]:
+    user = _reader(request)
+    qs = PartyLecture.objects.select_related("speaker_cadre", "speaker_member")
+    return _listed(qs, user, org, campaign).order_by("-held_on", "-id")
+
+
+@router.post("/lectures", response={201: LectureOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="记录专题党课")
+def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
+    user = _recorder(request)
+    org = _org(user, payload.org)
+    member = (None if payload.speaker_member is None
+              else get_object_or_404(Member.objects.visible_to(user), pk=payload.speaker_member))
+    try:
+        lecture = services.party_lecture_create(
+            organization=org, campaign=_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
+            audience_count=payload.audience_count, speaker_cadre=_visible_cadre(user, payload.speaker_cadre),
+            speaker_member=member, audience=payload.audience)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, lecture)
+
+
+@router.get("/life-meetings", response=list[LifeMeetingOut], summary="专题民主生活会和组织生活会列表")
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def life_meeting_list(request: HttpRequest, org: OrgParam = None,
+                      campaign: CampaignParam = None) -> QuerySet[LifeMeeting]:
+    user = _reader(request)
+    qs = LifeMeeting.objects.prefetch_related(Prefetch("items", queryset=LifeMeetingItem.objects.order_by("id")))
+    return _listed(qs, user, org, campaign).order_by("-held_on", "-id")
+
+
+@router.post("/life-meetings", response={201: LifeMeetingOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="记录专题民主生活会或组织生活会")
+def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
+    user = _recorder(request)
+    org = _org(user, payload.org)
+    items = [{"kind": i.kind, "text": i.text, "cadre": _visible_cadre(user, i.cadre)} for i in payload.items]
+    try:
+        meeting = services.life_meeting_create(
+            organization=org, campaign=_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+            held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, meeting)
+
+
+@router.get("/public-services", response=list[PublicServiceOut], summary="为民办实事列表（含进度）")
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def public_service_list(request: HttpRequest, org: OrgParam = None,
+                        campaign: CampaignParam = None) -> QuerySet[PublicService]:
+    """Progress = milestones done / all milestones, computed, never typed."""
+    user = _reader(request)
+    qs = PublicService.objects.prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")))
+    return selectors.public_services(_listed(qs, user, org, campaign)).order_by("deadline", "id")
+
+
+@router.get("/lead-actions", response={200: list[LeadRowOut], 404: ErrorOut}, summary="县处级以上领导干部带头情况")
+def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description="党组织编码")],
+                     campaign: CampaignParam = None) -> list[dict[str, Any]]:
+    """For the county-level+ cadres registered in the organisation: each lead action, derived from records, with
+    the records that prove it. 整改落实 is not derived until the problem ledger exists (derived=false, done=null)."""
+    user = _reader(request)
+    unit = _org(user, org)
+    chosen = _campaign(campaign)
+    if chosen is None:
+        return []
+    rows = selectors.lead_actions(chosen, Organization.objects.filter(pk=unit.pk))
+    return [{
+        "cadre_id": row.cadre.pk, "name": row.cadre.name, "position": row.cadre.position,
+        "organization_code": row.cadre.organization.code,
+        "actions": [{"action": c.action, "label": c.label, "derived": c.derived, "done": c.done,
+                     "proofs": [{"organization_code": p.org_code, "anchor": p.anchor, "title": p.title, "on": p.on}
+                                for p in c.proofs]} for c in row.cells],
+    } for row in rows]

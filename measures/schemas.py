@@ -1,0 +1,183 @@
+"""API shapes of the measures app."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from measures.models import LifeMeeting, PartyLecture, PublicService, StudySession
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(description="字段 → 错误原因（中文）")
+
+
+class _RecordOut(Schema):
+    id: int
+    campaign_id: int
+    organization_code: str
+    organization_name: str
+
+    @staticmethod
+    def resolve_organization_code(obj: StudySession) -> str:
+        return obj.organization.code
+
+    @staticmethod
+    def resolve_organization_name(obj: StudySession) -> str:
+        return obj.organization.name
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class StudySessionOut(_RecordOut):
+    kind: str
+    kind_label: str
+    topic: str
+    held_on: dt.date
+    participant_count: int
+    leaders: list[PersonOut]
+    notes: str
+
+    @staticmethod
+    def resolve_kind_label(obj: StudySession) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_leaders(obj: StudySession) -> list[dict]:
+        return [{"id": c.pk, "name": c.name} for c in obj.leaders.all()]
+
+
+class StudySessionIn(Schema):
+    org: str = Field(description="党组织编码")
+    campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    kind: str = Field(description="self_study 自学 / group_study 集中学习 / seminar 专题研讨")
+    topic: str
+    held_on: dt.date
+    participant_count: int
+    leaders: list[int] = Field(default_factory=list, description="参加的班子成员（领导干部编号）")
+    notes: str = ""
+
+
+class LectureOut(_RecordOut):
+    title: str
+    held_on: dt.date
+    speaker_cadre_id: int | None
+    speaker_member_id: int | None
+    speaker_name: str
+    audience: str
+    audience_count: int
+
+    @staticmethod
+    def resolve_speaker_name(obj: PartyLecture) -> str:
+        return obj.speaker_name
+
+
+class LectureIn(Schema):
+    org: str = Field(description="党组织编码")
+    campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    title: str
+    held_on: dt.date
+    speaker_cadre: int | None = Field(None, description="主讲领导干部编号（与主讲党员二选一）")
+    speaker_member: int | None = Field(None, description="主讲党员编号（与主讲领导干部二选一）")
+    audience: str = ""
+    audience_count: int
+
+
+class MeetingItemOut(Schema):
+    id: int
+    kind: str
+    text: str
+    cadre_id: int | None
+
+
+class MeetingItemIn(Schema):
+    kind: str = Field(description="criticism 批评 / self_criticism 自我批评")
+    text: str
+    cadre: int | None = Field(None, description="涉及的领导干部编号")
+
+
+class LifeMeetingOut(_RecordOut):
+    kind: str
+    kind_label: str
+    topic: str
+    held_on: dt.date
+    attendance: int
+    notes: str
+    items: list[MeetingItemOut]
+
+    @staticmethod
+    def resolve_kind_label(obj: LifeMeeting) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_items(obj: LifeMeeting) -> list[dict]:
+        return [{"id": i.pk, "kind": i.kind, "text": i.text, "cadre_id": i.cadre_id} for i in obj.items.all()]
+
+
+class LifeMeetingIn(Schema):
+    org: str = Field(description="党组织编码")
+    campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    kind: str = Field(description="democratic 专题民主生活会 / organisational 专题组织生活会")
+    topic: str = ""
+    held_on: dt.date
+    attendance: int
+    notes: str = ""
+    items: list[MeetingItemIn] = Field(default_factory=list)
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+class PublicServiceOut(_RecordOut):
+    title: str
+    target: str
+    owner: str
+    owner_cadre_id: int | None
+    deadline: dt.date
+    milestone_count: int
+    done_count: int
+    progress: int = Field(description="完成的节点占全部节点的百分比（由节点计算，不可填写）")
+    milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_progress(obj: PublicService) -> int:
+        return obj.progress
+
+    @staticmethod
+    def resolve_milestones(obj: PublicService) -> list[dict]:
+        return [{"id": m.pk, "title": m.title, "due_on": m.due_on, "done_on": m.done_on}
+                for m in obj.milestones.all()]
+
+
+class ProofOut(Schema):
+    organization_code: str
+    anchor: str
+    title: str
+    on: dt.date | None
+
+
+class LeadActionOut(Schema):
+    action: str
+    label: str
+    derived: bool = Field(description="false：暂不能由记录得出（整改落实待问题清单上线）")
+    done: bool | None
+    proofs: list[ProofOut]
+
+
+class LeadRowOut(Schema):
+    cadre_id: int
+    name: str
+    position: str
+    organization_code: str
+    actions: list[LeadActionOut]
