@@ -82,8 +82,10 @@ def quick(request: AuthedRequest) -> HttpResponse:
     campaign = current_campaign()
     data = request.POST if request.method == "POST" else request.GET
     org, choose_org = _quick_org(request, data)
-    initial = {"what": data.get("what") or QuickKind.STUDY, "held_on": timezone.localdate(),
-               "org": data.get("org", "")}
+    today = timezone.localdate()
+    if campaign is not None and campaign.ends_on is not None and campaign.ends_on < today:
+        today = campaign.ends_on  # a campaign that has ended: its last day is the nearest valid date
+    initial = {"what": data.get("what") or QuickKind.STUDY, "held_on": today, "org": data.get("org", "")}
     form = QuickRecordForm(request.POST or None, request.FILES or None, org=org, choose_org=choose_org,
                            initial=initial)
     if request.method == "POST" and form.is_valid():

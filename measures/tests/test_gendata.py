@@ -1,0 +1,33 @@
+"""Demo measures: deterministic, for the current and past campaigns, through the models' rules (dates inside the
+campaign), some units and leaders behind."""
+
+import datetime as dt
+from typing import Any
+
+from measures.gendata import measures_generate
+from measures.models import LifeMeeting, PartyLecture, PublicService, StudySession
+from measures.tests.conftest import END, START
+
+
+def _snapshot() -> list[tuple[Any, ...]]:
+    return sorted(StudySession.objects.values_list("organization__code", "campaign__name", "kind", "topic",
+                                                   "held_on", "participant_count"))
+
+
+def test_generates_deterministic_records_inside_each_campaign(tree, campaign, past_campaign, cadres):
+    measures_generate(seed=1)
+    first = _snapshot()
+    assert first and StudySession.objects.filter(campaign=past_campaign).exists()
+    for model in (StudySession, PartyLecture, LifeMeeting):
+        current = model.objects.filter(campaign=campaign)
+        assert not current.filter(held_on__lt=START).exists() and not current.filter(held_on__gt=END).exists()
+        past = model.objects.filter(campaign=past_campaign)
+        assert not past.filter(held_on__lt=dt.date(2021, 2, 20)).exists()
+    # Only organisations that take part: county B took no part in the past campaign.
+    assert not StudySession.objects.filter(campaign=past_campaign, organization__code__startswith="B").exists()
+    assert PublicService.objects.exists()
+    measures_generate(seed=1)  # a second run does nothing
+    assert _snapshot() == first
+    StudySession.objects.all().delete()
+    measures_generate(seed=1)
+    assert _snapshot() == first
