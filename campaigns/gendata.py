@@ -18,8 +18,9 @@ from orgs.models import Organization
 
 CAMPAIGN_NAME = "学习贯彻习近平新时代中国特色社会主义思想主题教育"
 # (batch, starts_on, ends_on)
-PAST = (1, dt.date(2023, 4, 3), dt.date(2023, 8, 31))
-CURRENT = (2, dt.date(2023, 9, 1), dt.date(2024, 1, 31))
+PAST: tuple[int, dt.date, dt.date | None] = (1, dt.date(2023, 4, 3), dt.date(2023, 8, 31))
+# The current campaign has no end date in the demo, so records dated today are accepted whenever it is run.
+CURRENT: tuple[int, dt.date, dt.date | None] = (2, dt.date(2023, 9, 1), None)
 CN_NUMBERS = "一二三四五六七八九十"
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from core.models import AuditEntry
 
@@ -49,6 +50,8 @@ def type_label(obj: models.Model | type[models.Model]) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or ""  # the stored file's name, not its content
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

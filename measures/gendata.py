@@ -59,6 +59,9 @@ CRITICISMS = ("理论学习不够系统深入", "调查研究不够深入，有�
               "联系服务群众不够经常", "担当作为还有差距", "落实基层减负要求不够到位")
 
 
+# The last date of generated records in a campaign that has no end date (the demo's current one).
+GENERATED_UNTIL = dt.date(2024, 1, 31)
+
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
@@ -70,7 +73,8 @@ def _applies(profile: GuidanceProfile | None, flag: str) -> bool:
 @transaction.atomic
 def _generate_campaign(campaign: Campaign, seed: int) -> int:
     start = campaign.starts_on
-    end = min(campaign.ends_on or dt.date.today(), dt.date.today())
+    # Generated records stop at a fixed date (not today) so the same seed gives the same records on any day.
+    end = min(campaign.ends_on or GENERATED_UNTIL, dt.date.today())
     orgs = list(participating_orgs(campaign).order_by("path").only("id", "code", "sector", "tier", "path"))
     ids = [o.pk for o in orgs]
     cadres: dict[int, list[int]] = defaultdict(list)
@@ -194,13 +198,15 @@ def _generate_campaign(campaign: Campaign, seed: int) -> int:
     return rows
 
 
-def measures_generate(*, seed: int) -> None:
-    """Plausible records for the current and past campaigns (see the module's docstring)."""
+def measures_generate(*, seed: int) -> bool:
+    """Plausible records for the current and past campaigns (see the module's docstring). Returns whether it
+    wrote anything (it does nothing when records exist already)."""
     if StudySession.objects.exists():
-        return
+        return False
     with audit_context(name="gendata"):
         for campaign in Campaign.objects.order_by("starts_on", "id"):
             _generate_campaign(campaign, seed)
+    return True
 
 
 __all__ = ["measures_generate"]

@@ -31,7 +31,7 @@ class CampaignRecord(AuditedModel):
     scope_path_field = "organization__path"
     # Attachments are files, not JSON: core.audit snapshots their field as is, so they stay out of the snapshot
     # (the file itself is kept under MEDIA_ROOT/measures/).
-    audit_exclude = ("created_at", "updated_at", "attachment")
+    audit_exclude = ("created_at", "updated_at")
 
     class Meta:
         abstract = True
@@ -93,7 +93,7 @@ class ResearchReport(AuditedModel):
 
     objects = ResearchReportQuerySet.as_manager()
     scope_path_field = "topic__organization__path"
-    audit_exclude = ("created_at", "updated_at", "attachment")
+    audit_exclude = ("created_at", "updated_at")
 
     class Meta:
         verbose_name = "调研报告"

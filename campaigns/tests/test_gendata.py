@@ -87,7 +87,12 @@ def test_demo_command_generates_campaigns_and_fills_an_existing_database(demo_se
     assert current is not None and Campaign.objects.count() == 2
     liaison = User.objects.get(username="liaison")
     assert selectors.liaison_group_of(liaison.organization, current).memberships.filter(user=liaison).exists()
-    Campaign.objects.all().delete()  # an existing demo database from before campaigns existed
+    # An existing demo database from before campaigns existed (so also before their measures' records).
+    from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchTopic, ResultsExchange, StudySession
+
+    for model in (StudySession, ResearchTopic, ResultsExchange, PublicService, PartyLecture, LifeMeeting):
+        model.objects.all().delete()
+    Campaign.objects.all().delete()
     out = io.StringIO()
     call_command("demo", port=8000, stdout=out)
     assert Campaign.objects.count() == 2 and "已生成演示主题教育" in out.getvalue()

@@ -15,6 +15,7 @@ from accounts.services import user_create
 from campaigns.gendata import campaigns_generate
 from campaigns.models import Campaign
 from core.audit import audit_context
+from measures.gendata import measures_generate
 from orgs.choices import Tier
 from orgs.models import Organization
 from orgs.selectors import org_stats
@@ -87,6 +88,8 @@ class Command(BaseCommand):
         if generated or not Campaign.objects.exists():
             campaigns_generate(seed=opts["seed"])
             out("已生成演示主题教育：第一批（历史）和第二批（当前开展），内设组和各县（区）联络组。")
+        if measures_generate(seed=opts["seed"]):
+            out("已生成演示的四项重点措施记录（部分单位和领导干部有意留空）。")
         root = Organization.objects.get_first_root_node()
         out("")
         out(self.style.SUCCESS(f"访问地址：http://127.0.0.1:{opts['port']}/"))
