@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -38,9 +39,8 @@ from measures.models import (
 )
 from orgs.models import Cadre, Member, Organization
 
-ATTACHMENT_MAX_MB = 20
-ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".txt",
-                                 ".jpg", ".jpeg", ".png", ".ofd", ".zip"})
+# Attachments: documents and pictures only, up to settings.JYB_IMPORT_MAX_MB MB (the same limit as imports).
+ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".png"})
 MAX_COUNT = 100_000
 
 
@@ -52,6 +52,12 @@ def _raise(errors: dict[str, str]) -> None:
 def may_record(user: Any) -> bool:
     """The unit role and the office record measures; leaders and liaison groups read only."""
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in RECORDERS
+
+
+def may_record_for(user: Any, organization: Organization) -> bool:
+    """Whether `user` records for `organization`: a recording role, and the organisation is inside the user's
+    jurisdiction (the unit role: its own organisations; the office: any organisation it sees)."""
+    return may_record(user) and Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -103,13 +109,36 @@ def _count_error(value: Any, label: str) -> str | None:
     return None
 
 
+def attachment_max_mb() -> int:
+    return int(settings.JYB_IMPORT_MAX_MB)
+
+
 def _attachment_error(upload: UploadedFile | None) -> str | None:
     if not upload:
         return None
     if Path(upload.name or "").suffix.lower() not in ATTACHMENT_SUFFIXES:
-        return "附件只能是PDF、Word、WPS、Excel、PPT、OFD、文本、图片或ZIP文件"
-    if (upload.size or 0) > ATTACHMENT_MAX_MB * 1024 * 1024:
-        return f"附件不能超过{ATTACHMENT_MAX_MB}MB"
+        return "附件只能是PDF、Word（.doc、.docx）、Excel（.xls、.xlsx）或JPG、PNG图片"
+    if (upload.size or 0) > attachment_max_mb() * 1024 * 1024:
+        return f"附件不能超过{attachment_max_mb()}MB"
+    return None
+
+
+def _current_errors(campaign: Campaign | None) -> dict[str, str]:
+    """Records of a campaign that is not (or no longer) current are history: read only."""
+    if campaign is not None and not campaign.is_current:
+        return {"campaign": f"“{campaign}”不是当前开展的主题教育，它的记录只能查看，不能修改或补充"}
+    return {}
+
+
+def _cadre_error(organization: Organization, cadre: Cadre | None, label: str, *,
+                 county_level: bool = False) -> str | None:
+    """A cadre named on a record belongs to the record's organisation (and is county-level+ where asked)."""
+    if cadre is None:
+        return None
+    if cadre.organization_id != organization.pk:
+        return f"{label}应为“{organization.name}”的领导干部"
+    if county_level and not cadre.is_county_level:
+        return f"{label}应为县处级以上领导干部"
     return None
 
 
@@ -124,10 +153,20 @@ def _choice_error(value: str, choices: type[models.TextChoices], label: str) -> 
     return None
 
 
-def _audit_links(obj: models.Model, field: str, ids: Sequence[int]) -> None:
+def _audit_links(obj: models.Model, field: str, ids: Sequence[int], before: Sequence[int] = ()) -> None:
     """Many-to-many links are not in the row's snapshot: log them as a change of the row."""
     audit.record(AuditEntry.Action.UPDATE, object_type=audit.type_label(obj), object_id=str(obj.pk),
-                 object_repr=str(obj)[:200], before={field: []}, after={field: sorted(ids)})
+                 object_repr=str(obj)[:200], before={field: sorted(before)}, after={field: sorted(ids)})
+
+
+def _set_links(obj: Any, field: str, ids: Iterable[int]) -> None:
+    """Replace the many-to-many links `field` of `obj` by `ids`, audited when they change."""
+    manager = getattr(obj, field)
+    before = sorted(manager.values_list("pk", flat=True))
+    after = sorted(set(ids))
+    if before != after:
+        manager.set(after)
+        _audit_links(obj, field, after, before)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -166,29 +205,73 @@ def study_session_create(*, organization: Organization, campaign: Campaign | Non
     return session
 
 
+@transaction.atomic
+def study_session_update(*, session: StudySession, kind: str, topic: str, held_on: dt.date | None,
+                         participant_count: Any, leaders: Iterable[Cadre] = (), notes: str = "",
+                         attachment: UploadedFile | None = None) -> StudySession:
+    """Correct a study session of the current campaign. `attachment`: a new file replaces the old one (None keeps
+    it)."""
+    errors = _current_errors(session.campaign)
+    errors.update(study_session_errors(organization=session.organization, campaign=session.campaign, kind=kind,
+                                       topic=topic, held_on=held_on, participant_count=participant_count,
+                                       attachment=attachment, notes=notes))
+    leader_list = list(leaders)
+    for cadre in leader_list:
+        _put(errors, "leaders", _cadre_error(session.organization, cadre, "参加的班子成员"))
+    _raise(errors)
+    assert held_on is not None
+    session.kind, session.topic, session.held_on = kind, topic.strip(), held_on
+    session.participant_count, session.notes = participant_count, (notes or "").strip()
+    if attachment:
+        session.attachment = attachment  # type: ignore[assignment]
+    session.save()
+    _set_links(session, "leaders", [c.pk for c in leader_list])
+    return session
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Research
+
+
+def _topic_errors(*, organization: Organization, campaign: Campaign | None, title: str, description: str,
+                  lead_cadre: Cadre | None) -> dict[str, str]:
+    errors = _campaign_errors(organization, campaign)
+    _put(errors, "title", _text_error(title, "课题名称", 200))
+    _put(errors, "description", _text_error(description, "课题说明", 5000, required=False))
+    _put(errors, "lead_cadre", _cadre_error(organization, lead_cadre, "牵头领导干部", county_level=True))
+    return errors
 
 
 @transaction.atomic
 def research_topic_create(*, organization: Organization, campaign: Campaign | None, title: str,
                           description: str = "", lead_cadre: Cadre | None = None) -> ResearchTopic:
-    """A research topic of a unit, or of one of its leaders (`lead_cadre`)."""
-    errors = _campaign_errors(organization, campaign)
-    _put(errors, "title", _text_error(title, "课题名称", 200))
-    _put(errors, "description", _text_error(description, "课题说明", 5000, required=False))
-    _raise(errors)
+    """A research topic of a unit, or of one of its county-level+ leaders (`lead_cadre`)."""
+    _raise(_topic_errors(organization=organization, campaign=campaign, title=title, description=description,
+                         lead_cadre=lead_cadre))
     assert campaign is not None
     return ResearchTopic.objects.create(organization=organization, campaign=campaign, title=title.strip(),
                                         description=(description or "").strip(), lead_cadre=lead_cadre)
 
 
 @transaction.atomic
+def research_topic_update(*, topic: ResearchTopic, title: str, description: str = "",
+                          lead_cadre: Cadre | None = None) -> ResearchTopic:
+    errors = _current_errors(topic.campaign)
+    errors.update(_topic_errors(organization=topic.organization, campaign=topic.campaign, title=title,
+                                description=description, lead_cadre=lead_cadre))
+    _raise(errors)
+    topic.title, topic.description, topic.lead_cadre = title.strip(), (description or "").strip(), lead_cadre
+    topic.save()
+    return topic
+
+
+@transaction.atomic
 def research_report_create(*, topic: ResearchTopic, title: str, submitted_on: dt.date | None,
                            author_cadre: Cadre | None = None, summary: str = "",
                            attachment: UploadedFile | None = None) -> ResearchReport:
-    errors = _campaign_errors(topic.organization, topic.campaign)
+    errors = _current_errors(topic.campaign) or _campaign_errors(topic.organization, topic.campaign)
     _put(errors, "title", _text_error(title, "报告标题", 200))
+    _put(errors, "author_cadre", _cadre_error(topic.organization, author_cadre, "撰写的领导干部"))
     _put(errors, "submitted_on", _date_error(submitted_on, topic.campaign, label="形成日期"))
     _put(errors, "summary", _text_error(summary, "内容摘要", 5000, required=False))
     _put(errors, "attachment", _attachment_error(attachment))
@@ -208,6 +291,8 @@ def results_exchange_create(*, organization: Organization, campaign: Campaign | 
     topic_list = list(topics)
     if campaign is not None and any(t.campaign_id != campaign.pk for t in topic_list):
         _put(errors, "topics", "交流的课题应属于同一次主题教育")
+    if any(t.organization_id != organization.pk for t in topic_list):
+        _put(errors, "topics", f"交流的课题应是“{organization.name}”的课题")
     _put(errors, "notes", _text_error(notes, "情况说明", 5000, required=False))
     _raise(errors)
     assert campaign is not None and held_on is not None
@@ -225,10 +310,12 @@ def research_use_create(*, report: ResearchReport, text: str,
                         public_service: PublicService | None = None) -> ResearchUse:
     """How a report's results were used: in words, optionally through a public-service commitment of the same
     campaign. (The problem ledger will add "led to this problem".)"""
-    errors: dict[str, str] = {}
+    errors = _current_errors(report.topic.campaign)
     _put(errors, "text", _text_error(text, "运用情况", 5000))
     if public_service is not None and public_service.campaign_id != report.topic.campaign_id:
         errors["public_service"] = "为民办实事项目应属于同一次主题教育"
+    elif public_service is not None and public_service.organization_id != report.topic.organization_id:
+        errors["public_service"] = "为民办实事项目应是本组织的项目"
     _raise(errors)
     return ResearchUse.objects.create(report=report, text=text.strip(), public_service=public_service)
 
@@ -237,15 +324,22 @@ def research_use_create(*, report: ResearchReport, text: str,
 # Development: public-service commitments (为民办实事) and their milestones
 
 
-@transaction.atomic
-def public_service_create(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
-                          owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None) -> PublicService:
+def _public_service_errors(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
+                           owner: str, deadline: dt.date | None, owner_cadre: Cadre | None) -> dict[str, str]:
     errors = _campaign_errors(organization, campaign)
     _put(errors, "title", _text_error(title, "实事项目", 200))
     _put(errors, "target", _text_error(target, "目标", 5000))
     _put(errors, "owner", _text_error(owner, "责任单位或责任人", 100))
+    _put(errors, "owner_cadre", _cadre_error(organization, owner_cadre, "牵头领导干部"))
     _put(errors, "deadline", _date_error(deadline, campaign, label="完成时限", past=False))
-    _raise(errors)
+    return errors
+
+
+@transaction.atomic
+def public_service_create(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
+                          owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None) -> PublicService:
+    _raise(_public_service_errors(organization=organization, campaign=campaign, title=title, target=target,
+                                  owner=owner, deadline=deadline, owner_cadre=owner_cadre))
     assert campaign is not None and deadline is not None
     return PublicService.objects.create(organization=organization, campaign=campaign, title=title.strip(),
                                         target=target.strip(), owner=owner.strip(), deadline=deadline,
@@ -253,10 +347,26 @@ def public_service_create(*, organization: Organization, campaign: Campaign | No
 
 
 @transaction.atomic
+def public_service_update(*, public_service: PublicService, title: str, target: str, owner: str,
+                          deadline: dt.date | None, owner_cadre: Cadre | None = None) -> PublicService:
+    """Correct a commitment of the current campaign. Its progress is not a field: it follows the milestones."""
+    errors = _current_errors(public_service.campaign)
+    errors.update(_public_service_errors(organization=public_service.organization, campaign=public_service.campaign,
+                                         title=title, target=target, owner=owner, deadline=deadline,
+                                         owner_cadre=owner_cadre))
+    _raise(errors)
+    assert deadline is not None
+    public_service.title, public_service.target, public_service.owner = title.strip(), target.strip(), owner.strip()
+    public_service.deadline, public_service.owner_cadre = deadline, owner_cadre
+    public_service.save()
+    return public_service
+
+
+@transaction.atomic
 def milestone_create(*, public_service: PublicService, title: str, due_on: dt.date | None,
                      done_on: dt.date | None = None) -> Milestone:
     campaign = public_service.campaign
-    errors: dict[str, str] = {}
+    errors = _current_errors(campaign)
     _put(errors, "title", _text_error(title, "节点", 200))
     _put(errors, "due_on", _date_error(due_on, campaign, label="计划完成日期", past=False))
     if done_on is not None:
@@ -270,9 +380,11 @@ def milestone_create(*, public_service: PublicService, title: str, due_on: dt.da
 @transaction.atomic
 def milestone_set_done(*, milestone: Milestone, done_on: dt.date | None) -> Milestone:
     """Mark a milestone done on `done_on` (None: not done after all). The commitment's progress follows."""
+    campaign = milestone.public_service.campaign
+    errors = _current_errors(campaign)
     if done_on is not None:
-        _raise({k: v for k, v in {"done_on": _date_error(done_on, milestone.public_service.campaign,
-                                                         label="实际完成日期")}.items() if v})
+        _put(errors, "done_on", _date_error(done_on, campaign, label="实际完成日期"))
+    _raise(errors)
     milestone.done_on = done_on
     milestone.save()
     return milestone
@@ -316,6 +428,30 @@ def party_lecture_create(*, organization: Organization, campaign: Campaign | Non
         audience=(audience or "").strip(), attachment=attachment or "")
 
 
+@transaction.atomic
+def party_lecture_update(*, lecture: PartyLecture, title: str, held_on: dt.date | None, audience_count: Any,
+                         speaker_cadre: Cadre | None = None, speaker_member: Member | None = None,
+                         audience: str = "", attachment: UploadedFile | None = None) -> PartyLecture:
+    """Correct a lecture of the current campaign. `attachment`: a new file replaces the old one (None keeps it)."""
+    org = lecture.organization
+    errors = _current_errors(lecture.campaign)
+    errors.update(party_lecture_errors(organization=org, campaign=lecture.campaign, title=title, held_on=held_on,
+                                       audience_count=audience_count, speaker_cadre=speaker_cadre,
+                                       speaker_member=speaker_member, audience=audience, attachment=attachment))
+    _put(errors, "speaker", _cadre_error(org, speaker_cadre, "主讲领导干部"))
+    if speaker_member is not None and speaker_member.organization_id != org.pk:
+        _put(errors, "speaker", f"主讲党员应为“{org.name}”的党员")
+    _raise(errors)
+    assert held_on is not None
+    lecture.title, lecture.held_on, lecture.audience_count = title.strip(), held_on, audience_count
+    lecture.speaker_cadre, lecture.speaker_member = speaker_cadre, speaker_member
+    lecture.audience = (audience or "").strip()
+    if attachment:
+        lecture.attachment = attachment  # type: ignore[assignment]
+    lecture.save()
+    return lecture
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Life meetings and their items of criticism and self-criticism
 
@@ -351,13 +487,29 @@ def life_meeting_create(*, organization: Organization, campaign: Campaign | None
 
 
 @transaction.atomic
+def life_meeting_update(*, meeting: LifeMeeting, kind: str, held_on: dt.date | None, attendance: Any,
+                        topic: str = "", notes: str = "") -> LifeMeeting:
+    """Correct a life meeting of the current campaign (its items are added one by one)."""
+    errors = _current_errors(meeting.campaign)
+    errors.update(life_meeting_errors(organization=meeting.organization, campaign=meeting.campaign, kind=kind,
+                                      held_on=held_on, attendance=attendance, topic=topic, notes=notes))
+    _raise(errors)
+    assert held_on is not None
+    meeting.kind, meeting.held_on, meeting.attendance = kind, held_on, attendance
+    meeting.topic, meeting.notes = (topic or "").strip(), (notes or "").strip()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
 def life_meeting_item_create(*, meeting: LifeMeeting, kind: str, text: str,
                              cadre: Cadre | None = None) -> LifeMeetingItem:
     """An item of criticism or self-criticism; `cadre`: whom it concerns. A self-criticism, or a criticism
     of a cadre, is what makes "检视问题" true for him. (The problem ledger will let an item become a problem.)"""
-    errors: dict[str, str] = {}
+    errors = _current_errors(meeting.campaign)
     _put(errors, "kind", _choice_error(kind, LifeMeetingItemKind, "类型"))
     _put(errors, "text", _text_error(text, "内容", 5000))
+    _put(errors, "cadre", _cadre_error(meeting.organization, cadre, "涉及的领导干部"))
     _raise(errors)
     return LifeMeetingItem.objects.create(meeting=meeting, kind=kind, text=text.strip(), cadre=cadre)
 
