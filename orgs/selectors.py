@@ -59,9 +59,14 @@ def org_children(org: Organization) -> OrganizationQuerySet:
 
 def org_totals(org: Organization) -> Totals:
     """The sentence's three numbers and more: a sum of this node's few roll-up rows."""
-    totals = Totals()
-    for row in Rollup.objects.filter(organization=org).values(*Rollup.COUNTERS):
-        totals.add(row)
+    return orgs_totals([org])[org.pk]
+
+
+def orgs_totals(orgs: list[Organization]) -> dict[int, Totals]:
+    """Totals for several organisations' subtrees in one query."""
+    totals = {org.pk: Totals() for org in orgs}
+    for row in Rollup.objects.filter(organization_id__in=list(totals)).values("organization_id", *Rollup.COUNTERS):
+        totals[row["organization_id"]].add(row)
     return totals
 
 

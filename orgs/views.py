@@ -78,7 +78,8 @@ def tree(request: AuthedRequest) -> HttpResponse:
         trails = _trails(request, found)
         matches = [{"org": org, "trail": trails[org.pk]} for org in found]
     # One root opens with its children; several (a liaison member's units) are listed closed.
-    nodes = [{"org": root, "totals": selectors.org_totals(root),
+    totals = selectors.orgs_totals(roots)
+    nodes = [{"org": root, "totals": totals[root.pk],
               "items": _children_items(root) if len(roots) == 1 else None} for root in roots]
     return render(request, "orgs/tree.html", {
         "nodes": nodes, "form": form, "q": q, "matches": matches, "more": more, "search_limit": SEARCH_LIMIT,
