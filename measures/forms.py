@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from measures.choices import QuickKind, StudyKind
+from measures import services
+from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
 from orgs.choices import Sector, Tier
 from orgs.models import Cadre, Member, Organization
 
@@ -124,3 +125,241 @@ class CoverageFilterForm(forms.Form):
         group_field = self.fields["group"]
         assert isinstance(group_field, forms.ChoiceField)
         group_field.choices = _ANY + list(groups or [])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry pages: one form per record. Field names are the services' keyword arguments, so a service's Chinese
+# error lands on the field it concerns; anything else (campaign, organisation) is shown above the form.
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.position}）"
+
+
+class CadreMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.position}）"
+
+
+class EntryForm(forms.Form):
+    """Bootstrap classes, Chinese messages for what the form itself checks, and the services' errors put back on
+    their fields. `FIELD_OF` maps a service's field name to the form's where they differ."""
+
+    FIELD_OF: dict[str, str] = {}
+
+    def __init__(self, *args: Any, readonly: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, fld in self.fields.items():
+            label = str(fld.label or name)
+            choose = isinstance(fld, forms.ChoiceField | forms.ModelChoiceField | forms.FileField)
+            fld.error_messages.update({
+                "required": f"请{'选择' if choose else '填写'}{label}",
+                "invalid": f"{label}格式不正确" + ("，如2023-09-01" if isinstance(fld, forms.DateField) else ""),
+                "invalid_choice": f"请从列表中选择{label}",
+                "invalid_pk_value": f"请从列表中选择{label}",
+                "max_length": f"{label}不能超过{getattr(fld, 'max_length', '')}个字",
+                "min_value": f"{label}至少为1",
+                "max_value": f"{label}过大",
+                "list": f"请从列表中选择{label}",
+                "empty": f"{label}是空文件",
+            })
+            widget = fld.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+            if readonly:
+                fld.disabled = True
+        if "attachment" in self.fields:
+            self.fields["attachment"].help_text = (
+                f"可传PDF、Word、Excel或JPG、PNG图片，不超过{services.attachment_max_mb()}MB")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            target: str | None = self.FIELD_OF.get(name, name)
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+        self._mark_invalid()
+
+
+def _cadres(org: Organization, *, county_level: bool = False) -> Any:
+    qs = Cadre.objects.filter(organization=org)
+    if county_level:
+        qs = qs.county_level()
+    return qs.order_by("-rank", "name", "id")
+
+
+def _text(label: str, max_length: int | None = None, *, required: bool = True, area: bool = False) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": 3}) if area else None
+    return forms.CharField(label=label, max_length=max_length, required=required, widget=widget)
+
+
+def _count(label: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=1, max_value=100_000,
+                              widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, widget=DATE_WIDGET)
+
+
+def _attachment() -> forms.FileField:
+    return forms.FileField(label="附件（可不传）", required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.png"}))
+
+
+class StudySessionForm(EntryForm):
+    kind = forms.ChoiceField(label="学习形式", choices=[("", "请选择"), *StudyKind.choices])
+    topic = _text("学习主题", 200)
+    held_on = _date("日期")
+    participant_count = _count("参加人数")
+    leaders = CadreMultipleChoiceField(label="参加的班子成员", queryset=Cadre.objects.none(), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    notes = _text("情况说明", 5000, required=False, area=True)
+    attachment = _attachment()
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leaders = self.fields["leaders"]
+        assert isinstance(leaders, forms.ModelMultipleChoiceField)
+        leaders.queryset = _cadres(org)
+        if not leaders.queryset.exists():
+            del self.fields["leaders"]
+
+
+class PartyLectureForm(EntryForm):
+    title = _text("党课题目", 200)
+    held_on = _date("日期")
+    speaker = forms.ChoiceField(label="主讲人", choices=[])
+    audience = _text("听课对象", 200, required=False)
+    audience_count = _count("听课人数")
+    attachment = _attachment()
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        speaker = self.fields["speaker"]
+        assert isinstance(speaker, forms.ChoiceField)
+        speaker.choices = _people(org)[0]
+
+    def speaker_ids(self) -> tuple[int | None, int | None]:
+        value = self.cleaned_data.get("speaker") or ""
+        if value.startswith("c"):
+            return int(value[1:]), None
+        if value.startswith("m"):
+            return None, int(value[1:])
+        return None, None
+
+
+class ResearchTopicForm(EntryForm):
+    title = _text("课题名称", 200)
+    description = _text("课题说明", 5000, required=False, area=True)
+    lead_cadre = CadreChoiceField(label="牵头领导干部", queryset=Cadre.objects.none(), required=False,
+                                  empty_label="无（单位课题）", help_text="本组织县处级以上领导干部")
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lead = self.fields["lead_cadre"]
+        assert isinstance(lead, forms.ModelChoiceField)
+        lead.queryset = _cadres(org, county_level=True)
+
+
+class ResearchReportForm(EntryForm):
+    title = _text("报告标题", 200)
+    author_cadre = CadreChoiceField(label="撰写的领导干部", queryset=Cadre.objects.none(), required=False,
+                                    empty_label="无")
+    submitted_on = _date("形成日期")
+    summary = _text("内容摘要", 5000, required=False, area=True)
+    attachment = _attachment()
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        author = self.fields["author_cadre"]
+        assert isinstance(author, forms.ModelChoiceField)
+        author.queryset = _cadres(org)
+
+
+class ResultsExchangeForm(EntryForm):
+    held_on = _date("日期")
+    topics = forms.ModelMultipleChoiceField(label="交流的课题", queryset=Cadre.objects.none(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    notes = _text("情况说明", 5000, required=False, area=True)
+
+    def __init__(self, *args: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["topics"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = topics
+
+
+class ResearchUseForm(EntryForm):
+    text = _text("运用情况", 5000, area=True)
+    public_service = forms.ModelChoiceField(label="转化为为民办实事（可不选）", queryset=Cadre.objects.none(),
+                                            required=False, empty_label="不关联")
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["public_service"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = services
+
+
+class PublicServiceForm(EntryForm):
+    title = _text("实事项目", 200)
+    target = _text("目标", 5000, area=True)
+    owner = _text("责任单位或责任人", 100)
+    owner_cadre = CadreChoiceField(label="牵头领导干部", queryset=Cadre.objects.none(), required=False,
+                                   empty_label="无")
+    deadline = _date("完成时限")
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner_cadre"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = _cadres(org)
+
+
+class MilestoneForm(EntryForm):
+    title = _text("节点", 200)
+    due_on = _date("计划完成日期")
+
+
+class MilestoneDoneForm(EntryForm):
+    done_on = _date("实际完成日期")
+
+
+class LifeMeetingForm(EntryForm):
+    kind = forms.ChoiceField(label="会议类型", choices=[("", "请选择"), *LifeMeetingKind.choices])
+    held_on = _date("日期")
+    topic = _text("会议主题", 200, required=False)
+    attendance = _count("参会人数")
+    notes = _text("情况说明", 5000, required=False, area=True)
+
+
+class LifeMeetingItemForm(EntryForm):
+    kind = forms.ChoiceField(label="类型", choices=[("", "请选择"), *LifeMeetingItemKind.choices])
+    text = _text("内容", 5000, area=True)
+    cadre = CadreChoiceField(label="涉及的领导干部", queryset=Cadre.objects.none(), required=False, empty_label="无")
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cadre = self.fields["cadre"]
+        assert isinstance(cadre, forms.ModelChoiceField)
+        cadre.queryset = _cadres(org)

@@ -103,6 +103,10 @@ class ResearchReport(AuditedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def attachment_filename(self) -> str:
+        return (self.attachment.name or "").rsplit("/", 1)[-1]
+
 
 class ResultsExchange(CampaignRecord):
     """A results-exchange meeting (调研成果交流会)."""

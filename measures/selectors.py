@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import campaigns_of, current_campaign, participating_orgs, profile_for
@@ -57,6 +58,14 @@ def campaign_for(org: Organization, campaign_id: Any = None) -> tuple[Campaign |
     if chosen is None and campaigns:
         chosen = campaigns[0]
     return chosen, campaigns
+
+
+def entry_date(campaign: Campaign | None) -> dt.date:
+    """The date a new record's form starts with: today, or the last day of a campaign that has ended."""
+    today = timezone.localdate()
+    if campaign is not None and campaign.ends_on is not None and campaign.ends_on < today:
+        return campaign.ends_on
+    return today
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -136,6 +136,8 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
             "actions": LeadAction.choices,
             "rectified_pending": selectors.RECTIFIED_PENDING,
             "is_current": campaign.is_current,
+            # New records and corrections: a recording role, inside its jurisdiction, in the current campaign.
+            "can_edit": campaign.is_current and services.may_record_for(request.user, org),
         })
     return render(request, "measures/unit.html", context)
 
