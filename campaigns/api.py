@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from accounts.choices import Role
 from accounts.models import User
 from api.auth import request_user
 from campaigns import selectors
@@ -63,6 +64,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     sentence), the office's teams, and the liaison groups with the units the caller may see."""
     user = _reader(request)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
+    # Who staffs the office's teams and groups is for the office and the leading group, not for every unit.
+    people = user.role in (Role.OFFICE, Role.LEADER)
     return {
         "id": campaign.pk, "name": campaign.name, "batch": campaign.batch, "starts_on": campaign.starts_on,
         "ends_on": campaign.ends_on, "is_current": campaign.is_current,
@@ -70,10 +73,11 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
             {"code": p.organization.code, "name": p.organization.name,
              "sentence": org_stats(p.organization, with_children=False).sentence}
             for p in selectors.campaign_participations(campaign, user)],
-        "teams": [{"id": t.pk, "name": t.name, "duties": t.duties, "members": [_person(m) for m in t.memberships.all()]}
+        "teams": [{"id": t.pk, "name": t.name, "duties": t.duties,
+                   "members": [_person(m) for m in t.memberships.all()] if people else []}
                   for t in selectors.campaign_teams(campaign)],
         "liaison_groups": [
-            {"id": g.pk, "name": g.name, "members": [_person(m) for m in g.memberships.all()],
+            {"id": g.pk, "name": g.name, "members": [_person(m) for m in g.memberships.all()] if people else [],
              "units": [{"code": a.organization.code, "name": a.organization.name} for a in g.assignments.all()]}
             for g in selectors.campaign_liaison_groups(campaign, user)],
     }

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.choices import DATA_ROLES
+from accounts.choices import DATA_ROLES, Role
 from accounts.models import User
 from campaigns.models import (
     Campaign,
@@ -154,9 +154,20 @@ def liaison_group_create(*, campaign: Campaign, name: str) -> LiaisonGroup:
     return LiaisonGroup.objects.create(campaign=campaign, name=name)
 
 
+def _outside_jurisdiction(user: User, organization: Organization) -> bool:
+    return not organization.path.startswith(user.organization.path)
+
+
 @transaction.atomic
 def liaison_member_add(*, group: LiaisonGroup, user: User, is_leader: bool = False) -> LiaisonMembership:
     _check_member(user)
+    # A liaison member sees the group's units only inside their own jurisdiction (core.scoping narrowing):
+    # refuse a member who would be cut off from the units they are meant to supervise.
+    if user.role == Role.LIAISON:
+        for assignment in group.assignments.select_related("organization"):
+            if _outside_jurisdiction(user, assignment.organization):
+                raise ValidationError(f"账号 {user.username} 的管辖范围（{user.organization.name}）不包含本组联系单位"
+                                      f"{assignment.organization.name}，请先由安全管理员调整其管辖范围")
     if group.memberships.filter(user=user).exists():
         raise ValidationError(f"{user}已在{group.name}")
     return LiaisonMembership.objects.create(group=group, user=user, is_leader=is_leader)
@@ -195,6 +206,11 @@ def liaison_assign(*, group: LiaisonGroup, organization: Organization) -> Liaiso
                                   "请先移除下级后再分配整个单位")
         raise ValidationError(f"{organization.name}的下级{below.organization.name}已分配给{below.group.name}，"
                               f"不能再把{organization.name}分配给{group.name}")
+    for membership in group.memberships.select_related("user__organization"):
+        member = membership.user
+        if member.role == Role.LIAISON and _outside_jurisdiction(member, organization):
+            raise ValidationError(f"{organization.name}不在本组成员 {member.username} 的管辖范围"
+                                  f"（{member.organization.name}）内，该成员将看不到它；请先调整成员或其管辖范围")
     return LiaisonAssignment.objects.create(group=group, campaign_id=campaign_id, organization=organization)
 
 

@@ -77,3 +77,11 @@ def test_profiles(client, users, world):
 
 def test_unknown_campaign_is_404(client, users, world):
     assert _get(client, users["office"], "/api/v1/campaigns/99999").status_code == 404
+
+
+def test_office_staff_are_listed_only_to_the_office_and_leaders(client, users, world):
+    for role, shown in (("office", True), ("leader", True), ("unit", False), ("liaison", False)):
+        detail = _get(client, users[role], f"/api/v1/campaigns/{world.pk}").json()
+        members = [m for t in detail["teams"] for m in t["members"]]
+        members += [m for g in detail["liaison_groups"] for m in g["members"]]
+        assert bool(members) == shown, role

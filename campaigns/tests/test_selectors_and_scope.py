@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.services import user_create
 from campaigns import selectors, services
+from campaigns.models import LiaisonMembership
 from conftest import PASSWORD, make_member
 from orgs.models import Member, Organization
 from orgs.services import org_create
@@ -88,14 +89,16 @@ def test_liaison_without_a_group_keeps_the_jurisdiction(campaign, tree, users):
 def test_unit_above_the_jurisdiction_narrows_to_the_jurisdiction(campaign, tree, users):
     g = services.liaison_group_create(campaign=campaign, name="第一联络组")
     services.liaison_assign(group=g, organization=tree.city)  # contains A, the liaison's jurisdiction
-    services.liaison_member_add(group=g, user=users["liaison"])
+    # The service refuses such a member; this is the state after the member's jurisdiction changed later.
+    LiaisonMembership.objects.create(group=g, user=users["liaison"])
     assert users["liaison"].data_scope_paths() == [tree.county_a.path]
 
 
 def test_units_outside_the_jurisdiction_give_nothing(campaign, tree, users):
     g = services.liaison_group_create(campaign=campaign, name="第一联络组")
     services.liaison_assign(group=g, organization=tree.county_b)
-    services.liaison_member_add(group=g, user=users["liaison"])
+    # The service refuses such a member; this is the state after the member's jurisdiction changed later.
+    LiaisonMembership.objects.create(group=g, user=users["liaison"])
     assert users["liaison"].data_scope_paths() == []
     assert not Organization.objects.visible_to(users["liaison"]).exists()
 

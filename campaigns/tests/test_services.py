@@ -103,3 +103,23 @@ def test_members_are_active_data_role_users(campaign, tree, users):
         services.liaison_member_add(group=group, user=idle)
     services.team_member_remove(membership=m)
     assert not TeamMembership.objects.exists()
+
+
+def test_liaison_member_outside_the_units_jurisdiction_is_refused_both_ways(tree, users):
+    import datetime as dt
+
+    from accounts.services import user_create
+    from campaigns import services as cs
+    from campaigns.models import LiaisonMembership
+
+    campaign = cs.campaign_create(name="主题教育", batch=2, starts_on=dt.date(2023, 9, 1), is_current=True)
+    cs.participation_add(campaign=campaign, organization=tree.city)
+    group = cs.liaison_group_create(campaign=campaign, name="第九联络组")
+    cs.liaison_assign(group=group, organization=tree.township_a)
+    liaison_b = user_create(username="liaison_b", role="liaison", organization=tree.county_b, password=None)
+    with pytest.raises(ValidationError, match="管辖范围"):
+        cs.liaison_member_add(group=group, user=liaison_b)
+    assert not LiaisonMembership.objects.filter(user=liaison_b).exists()
+    cs.liaison_member_add(group=group, user=users["liaison"])  # bound to county A: contains A1
+    with pytest.raises(ValidationError, match="管辖范围"):
+        cs.liaison_assign(group=group, organization=tree.township_b)
