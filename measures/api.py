@@ -22,7 +22,15 @@ from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from core.scoping import ScopedQuerySet
 from measures import selectors, services
-from measures.models import LifeMeeting, LifeMeetingItem, Milestone, PartyLecture, PublicService, StudySession
+from measures.models import (
+    LifeMeeting,
+    LifeMeetingItem,
+    Milestone,
+    PartyLecture,
+    PublicService,
+    ResearchTopic,
+    StudySession,
+)
 from measures.schemas import (
     ErrorOut,
     LeadRowOut,
@@ -30,7 +38,15 @@ from measures.schemas import (
     LectureOut,
     LifeMeetingIn,
     LifeMeetingOut,
+    MilestoneDoneIn,
+    MilestoneIn,
+    MilestoneOut,
+    PublicServiceIn,
     PublicServiceOut,
+    ResearchReportIn,
+    ResearchReportOut,
+    ResearchTopicIn,
+    ResearchTopicOut,
     StudySessionIn,
     StudySessionOut,
     ValidationErrorOut,
@@ -191,3 +207,84 @@ def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description
                      "proofs": [{"organization_code": p.org_code, "anchor": p.anchor, "title": p.title, "on": p.on}
                                 for p in c.proofs]} for c in row.cells],
     } for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public-service commitments (progress follows the milestones) and research topics and reports. Same services
+# as the entry pages; attachments of reports are uploaded on the page only.
+
+
+def _service_out(pk: int) -> PublicService:
+    qs = PublicService.objects.filter(pk=pk).select_related("organization").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")))
+    return selectors.public_services(qs).get()
+
+
+@router.post("/public-services", response={201: PublicServiceOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="新增为民办实事（当前主题教育）")
+def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Status:
+    user = _recorder(request)
+    org = _org(user, payload.org)
+    try:
+        record = services.public_service_create(
+            organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
+            owner=payload.owner, deadline=payload.deadline, owner_cadre=_visible_cadre(user, payload.owner_cadre))
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, _service_out(record.pk))
+
+
+@router.post("/public-services/{service_id}/milestones",
+             response={201: MilestoneOut, 422: ValidationErrorOut, 404: ErrorOut}, summary="为民办实事添加节点")
+def milestone_create(request: HttpRequest, service_id: int, payload: MilestoneIn) -> Status:
+    user = _recorder(request)
+    record = get_object_or_404(PublicService.objects.visible_to(user), pk=service_id)
+    try:
+        milestone = services.milestone_create(public_service=record, title=payload.title, due_on=payload.due_on)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, milestone)
+
+
+@router.post("/milestones/{milestone_id}/done",
+             response={200: PublicServiceOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="标记节点完成（或改为未完成），返回重新计算进度后的为民办实事")
+def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDoneIn) -> Status:
+    user = _recorder(request)
+    milestone = get_object_or_404(Milestone.objects.visible_to(user).select_related("public_service__campaign"),
+                                  pk=milestone_id)
+    try:
+        services.milestone_set_done(milestone=milestone, done_on=payload.done_on)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(200, _service_out(milestone.public_service_id))
+
+
+@router.post("/research-topics", response={201: ResearchTopicOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="新增调研课题（当前主题教育）")
+def research_topic_create(request: HttpRequest, payload: ResearchTopicIn) -> Status:
+    user = _recorder(request)
+    org = _org(user, payload.org)
+    try:
+        topic = services.research_topic_create(
+            organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
+            lead_cadre=_visible_cadre(user, payload.lead_cadre))
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, topic)
+
+
+@router.post("/research-topics/{topic_id}/reports",
+             response={201: ResearchReportOut, 422: ValidationErrorOut, 404: ErrorOut},
+             summary="添加调研报告（不含附件：附件只能在调研课题页面上传）")
+def research_report_create(request: HttpRequest, topic_id: int, payload: ResearchReportIn) -> Status:
+    user = _recorder(request)
+    topic = get_object_or_404(ResearchTopic.objects.visible_to(user).select_related("organization", "campaign"),
+                              pk=topic_id)
+    try:
+        report = services.research_report_create(
+            topic=topic, title=payload.title, submitted_on=payload.submitted_on, summary=payload.summary,
+            author_cadre=_visible_cadre(user, payload.author_cadre))
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, report)

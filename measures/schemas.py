@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from measures.models import LifeMeeting, PartyLecture, PublicService, StudySession
+from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchReport, ResearchTopic, StudySession
 
 
 class ErrorOut(Schema):
@@ -181,3 +181,68 @@ class LeadRowOut(Schema):
     position: str
     organization_code: str
     actions: list[LeadActionOut]
+
+
+class PublicServiceIn(Schema):
+    org: str = Field(description="党组织编码")
+    title: str
+    target: str
+    owner: str = Field(description="责任单位或责任人")
+    owner_cadre: int | None = Field(None, description="牵头领导干部编号（本组织的领导干部）")
+    deadline: dt.date
+
+
+class PublicServiceUpdateIn(Schema):
+    title: str
+    target: str
+    owner: str
+    owner_cadre: int | None = None
+    deadline: dt.date
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: dt.date
+
+
+class MilestoneDoneIn(Schema):
+    done_on: dt.date | None = Field(description="实际完成日期；null 表示改为未完成")
+
+
+class ResearchTopicIn(Schema):
+    org: str = Field(description="党组织编码")
+    title: str
+    description: str = ""
+    lead_cadre: int | None = Field(None, description="牵头领导干部编号（本组织县处级以上领导干部）")
+
+
+class ResearchReportOut(Schema):
+    id: int
+    topic_id: int
+    title: str
+    author_cadre_id: int | None
+    submitted_on: dt.date
+    summary: str
+    has_attachment: bool
+
+    @staticmethod
+    def resolve_has_attachment(obj: ResearchReport) -> bool:
+        return bool(obj.attachment)
+
+
+class ResearchTopicOut(_RecordOut):
+    title: str
+    description: str
+    lead_cadre_id: int | None
+    reports: list[ResearchReportOut]
+
+    @staticmethod
+    def resolve_reports(obj: ResearchTopic) -> list[ResearchReport]:
+        return list(obj.reports.order_by("submitted_on", "id"))
+
+
+class ResearchReportIn(Schema):
+    title: str
+    submitted_on: dt.date
+    author_cadre: int | None = Field(None, description="撰写的领导干部编号（本组织的领导干部）")
+    summary: str = ""
