@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 from tests.browser.test_pages import _login, _no_horizontal_overflow, _page
 
 pytestmark = pytest.mark.browser
@@ -63,3 +63,69 @@ def test_unit_records_a_study_session_on_a_phone(campaign_city, browser, live_se
     assert _no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "measures-unit-375.png"), full_page=True)
     assert outside == []
+
+
+def test_unit_keeps_a_commitment_with_milestones_and_a_research_topic(campaign_city, browser, live_server):
+    """From the unit page (375 px): a public-service commitment, two milestones, one marked done (progress follows);
+    a research topic with a report and its attachment. Then both pages at desktop width."""
+    today = dt.date.today().isoformat()
+    page, outside = _page(browser, live_server, PHONE)
+    _login(page, live_server, campaign_city["password"], "unit", "**/orgs/A1a/")
+    page.goto(f"{live_server.url}/measures/unit/A1a/")
+    page.click("#section-public_service a:has-text('新增')")
+    page.wait_for_url("**/service/new/")
+    page.fill("#id_title", "修缮东关村村道")
+    page.fill("#id_owner", "村委会")
+    page.fill("#id_deadline", "2099-12-31")
+    page.click(".entry-form button[type=submit]")
+    assert "请填写目标" in page.inner_text(".entry-form")  # a Chinese error; what was typed is kept
+    assert page.input_value("#id_title") == "修缮东关村村道"
+    page.fill("#id_target", "年底前硬化村道两公里")
+    page.click(".entry-form button[type=submit]")
+    page.wait_for_url("**/service/*/")
+    for title in ("立项和设计", "施工和验收"):
+        page.fill("#id_milestone-title", title)
+        page.fill("#id_milestone-due_on", today)
+        page.click("#milestone-new button[type=submit]")
+        page.wait_for_selector(f".milestone:has-text('{title}')")
+    assert page.get_attribute("#progress [role=progressbar]", "aria-valuenow") == "0"
+    page.click(".milestone:has-text('立项和设计') button:has-text('标记完成')")
+    page.wait_for_selector(".milestone:has-text('立项和设计') :text('改为未完成')")
+    assert page.get_attribute("#progress [role=progressbar]", "aria-valuenow") == "50"
+    assert "1/2个节点完成" in page.inner_text("#progress")
+    assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "measures-service-375.png"), full_page=True)
+    service_url = page.url.split("#")[0]
+
+    page.goto(f"{live_server.url}/measures/unit/A1a/")
+    assert "修缮东关村村道" in page.inner_text("#section-public_service")
+    page.click("#section-research a:has-text('新增')")
+    page.fill("#id_title", "村级集体经济发展调研")
+    page.fill("#id_description", "走访农户、合作社，摸清集体经济底数")
+    page.click(".entry-form button[type=submit]")
+    page.wait_for_url("**/topic/*/")
+    page.fill("#id_report-title", "关于东关村集体经济发展的调研报告")
+    page.fill("#id_report-submitted_on", today)
+    page.fill("#id_report-summary", "提出发展特色种植、盘活闲置资产等三条建议")
+    page.set_input_files("#id_report-attachment", files=[
+        {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
+    page.click("#report-new button[type=submit]")
+    assert "附件只能是PDF" in page.inner_text("#report-new")
+    assert page.input_value("#id_report-title") == "关于东关村集体经济发展的调研报告"
+    page.set_input_files("#id_report-attachment", files=[
+        {"name": "调研报告.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 report"}])
+    page.click("#report-new button[type=submit]")
+    page.wait_for_selector("#reports a:has-text('下载附件')")
+    assert "关于东关村集体经济发展的调研报告" in page.inner_text("#reports")
+    assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "measures-research-375.png"), full_page=True)
+    research_url = page.url.split("#")[0]
+    assert outside == []
+
+    desk, desk_outside = _page(browser, live_server, DESKTOP)
+    _login(desk, live_server, campaign_city["password"], "unit", "**/orgs/A1a/")
+    desk.goto(service_url)
+    desk.screenshot(path=str(ARTIFACTS / "measures-service-desktop.png"), full_page=True)
+    desk.goto(research_url)
+    desk.screenshot(path=str(ARTIFACTS / "measures-research-desktop.png"), full_page=True)
+    assert desk_outside == []
