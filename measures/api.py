@@ -3,6 +3,7 @@ services as the forms), public-service commitments with computed progress, and a
 
 Data roles only; every query starts from `visible_to(user)`, anything outside answers 404. Writing needs a role
 that records (the unit role and the office); leaders and liaison groups read only (404 on writes, like the forms).
+New records always go into the current campaign: a `campaign` other than the current one is refused (422).
 """
 
 from typing import Annotated, Any
@@ -81,6 +82,16 @@ def _campaign(campaign_id: int | None) -> Campaign | None:
     return get_object_or_404(Campaign, pk=campaign_id)
 
 
+def _entry_campaign(campaign_id: int | None) -> Campaign | None:
+    """The campaign a new record goes into: always the current one. `campaign` in the body may be left out or be
+    the current campaign's id; any other id (a past campaign, an unknown number) is refused with 422 — records of
+    a past campaign are history, never added to through the API."""
+    current = current_campaign()
+    if campaign_id is not None and (current is None or campaign_id != current.pk):
+        raise ValidationError({"campaign": "只能为当前开展的主题教育新增记录：请不填主题教育编号，或填写当前的编号"})
+    return current
+
+
 def _org(user: User, code: str) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(user), code=code)
 
@@ -121,7 +132,7 @@ def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Statu
     leaders = [_visible_cadre(user, pk) for pk in payload.leaders]
     try:
         session = services.study_session_create(
-            organization=org, campaign=_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+            organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
             held_on=payload.held_on, participant_count=payload.participant_count,
             leaders=[c for c in leaders if c is not None], notes=payload.notes)
     except ValidationError as exc:
@@ -146,7 +157,7 @@ def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
               else get_object_or_404(Member.objects.visible_to(user), pk=payload.speaker_member))
     try:
         lecture = services.party_lecture_create(
-            organization=org, campaign=_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
+            organization=org, campaign=_entry_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
             audience_count=payload.audience_count, speaker_cadre=_visible_cadre(user, payload.speaker_cadre),
             speaker_member=member, audience=payload.audience)
     except ValidationError as exc:
@@ -171,7 +182,7 @@ def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
     items = [{"kind": i.kind, "text": i.text, "cadre": _visible_cadre(user, i.cadre)} for i in payload.items]
     try:
         meeting = services.life_meeting_create(
-            organization=org, campaign=_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+            organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
             held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items)
     except ValidationError as exc:
         return _invalid(exc)
@@ -199,7 +210,7 @@ def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description
     chosen = _campaign(campaign)
     if chosen is None:
         return []
-    rows = selectors.lead_actions(chosen, Organization.objects.filter(pk=unit.pk))
+    rows = selectors.lead_actions(chosen, Organization.objects.filter(pk=unit.pk), user=user)
     return [{
         "cadre_id": row.cadre.pk, "name": row.cadre.name, "position": row.cadre.position,
         "organization_code": row.cadre.organization.code,

@@ -28,8 +28,9 @@ def _chunks(qs: QuerySet[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, out: BinaryIO) -> tuple[int, int]:
-    """Write both sheets to `out`; returns (unit rows, leader rows)."""
+def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any, out: BinaryIO) -> tuple[int, int]:
+    """Write both sheets to `out`; returns (unit rows, leader rows). Lead actions count only records `user`
+    sees."""
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
                                      "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -65,7 +66,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, out: Bina
     leaders.freeze_panes(1, 1)
     row = 1
     for chunk in _chunks(selectors.county_level_cadres(campaign, orgs)):
-        for lead in selectors.lead_rows(campaign, chunk):
+        for lead in selectors.lead_rows(campaign, chunk, user=user):
             cadre = lead.cadre
             leaders.write_string(row, 0, cadre.name)
             leaders.write_string(row, 1, cadre.position)

@@ -56,7 +56,7 @@ class StudySessionOut(_RecordOut):
 
 class StudySessionIn(Schema):
     org: str = Field(description="党组织编码")
-    campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    campaign: int | None = Field(None, description="主题教育编号：只能是当前开展的（可不填），其他编号返回422")
     kind: str = Field(description="self_study 自学 / group_study 集中学习 / seminar 专题研讨")
     topic: str
     held_on: dt.date
@@ -81,7 +81,7 @@ class LectureOut(_RecordOut):
 
 class LectureIn(Schema):
     org: str = Field(description="党组织编码")
-    campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    campaign: int | None = Field(None, description="主题教育编号：只能是当前开展的（可不填），其他编号返回422")
     title: str
     held_on: dt.date
     speaker_cadre: int | None = Field(None, description="主讲领导干部编号（与主讲党员二选一）")
@@ -123,7 +123,7 @@ class LifeMeetingOut(_RecordOut):
 
 class LifeMeetingIn(Schema):
     org: str = Field(description="党组织编码")
-    campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    campaign: int | None = Field(None, description="主题教育编号：只能是当前开展的（可不填），其他编号返回422")
     kind: str = Field(description="democratic 专题民主生活会 / organisational 专题组织生活会")
     topic: str = ""
     held_on: dt.date

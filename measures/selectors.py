@@ -9,7 +9,7 @@ about what was recorded, and lists are ordered by the tree, never ranked.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import campaigns_of, current_campaign, participating_orgs, profile_for
-from core.scoping import subtrees_q
-from measures.choices import APPLIES_FIELD, OPEN_TEXT, LeadAction, LifeMeetingKind, RecordKind
+from core.scoping import subtrees_q, user_scope_paths
+from measures.choices import APPLIES_FIELD, OPEN_TEXT, LeadAction, LifeMeetingItemKind, LifeMeetingKind, RecordKind
 from measures.models import (
     LifeMeeting,
     LifeMeetingItem,
@@ -191,9 +191,19 @@ def county_level_cadres(campaign: Campaign, orgs: OrganizationQuerySet) -> Query
             .order_by("organization__path", "-rank", "name", "id"))
 
 
-def _proofs(campaign: Campaign, cadre_ids: Any) -> dict[str, dict[int, list[Proof]]]:
-    """{action: {cadre id: proofs}} — one query per way an action can be shown (six, whatever the cadres)."""
+def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int, list[Proof]]]:
+    """{action: {cadre id: proofs}} — one query per way an action can be shown (six, whatever the cadres).
+
+    Only records of organisations `user` sees are proofs (and so make an action done for that user): a cadre may
+    be named on a record of a unit outside the viewer's scope (old or generated data, or a record made elsewhere),
+    and its title, date and unit must not reach the viewer."""
     found: dict[str, dict[int, list[Proof]]] = {a.value: defaultdict(list) for a in LeadAction}
+    paths = user_scope_paths(user)
+    if not paths:
+        return found
+
+    def seen_by_user(org_path: str) -> Q:
+        return subtrees_q(org_path, paths)
 
     def add(action: str, rows: Iterable[tuple[Any, ...]], anchor: str) -> None:
         seen = found[action]
@@ -204,24 +214,29 @@ def _proofs(campaign: Campaign, cadre_ids: Any) -> dict[str, dict[int, list[Proo
 
     # 学习研讨: named among the leaders who took part in a study session.
     through = StudySession.leaders.through
-    add(LeadAction.STUDIED, through.objects.filter(studysession__campaign=campaign, cadre_id__in=cadre_ids)
+    add(LeadAction.STUDIED, through.objects.filter(seen_by_user("studysession__organization__path"),
+                                                   studysession__campaign=campaign, cadre_id__in=cadre_ids)
         .order_by("studysession__held_on", "studysession_id")
         .values_list("cadre_id", "studysession_id", "studysession__organization__code", "studysession__topic",
                      "studysession__held_on"), ANCHOR["study"])
     # 调研并形成报告: leads a topic that has at least one report, or wrote a report.
-    reports = ResearchReport.objects.filter(topic__campaign=campaign).order_by("submitted_on", "id")
+    reports = (ResearchReport.objects.filter(seen_by_user("topic__organization__path"), topic__campaign=campaign)
+               .order_by("submitted_on", "id"))
     add(LeadAction.RESEARCHED, reports.filter(topic__lead_cadre_id__in=cadre_ids).values_list(
         "topic__lead_cadre_id", "id", "topic__organization__code", "title", "submitted_on"), ANCHOR["report"])
     add(LeadAction.RESEARCHED, reports.filter(author_cadre_id__in=cadre_ids).values_list(
         "author_cadre_id", "id", "topic__organization__code", "title", "submitted_on"), ANCHOR["report"])
     # 讲专题党课: the speaker of a lecture.
-    add(LeadAction.LECTURED, PartyLecture.objects.filter(campaign=campaign, speaker_cadre_id__in=cadre_ids)
+    add(LeadAction.LECTURED, PartyLecture.objects.filter(seen_by_user("organization__path"), campaign=campaign,
+                                                         speaker_cadre_id__in=cadre_ids)
         .order_by("held_on", "id")
         .values_list("speaker_cadre_id", "id", "organization__code", "title", "held_on"), ANCHOR["lecture"])
-    # 检视问题: named in an item of criticism or self-criticism at a life meeting. (The problem ledger will add
-    # problems the cadre found or owns.)
+    # 检视问题: a self-criticism item about himself at a life meeting — he examined his own problems. Being
+    # criticised by others is not his own examination and does not count. (The problem ledger will add problems
+    # the cadre found or owns.)
     kinds = dict(LifeMeetingKind.choices)
-    items = (LifeMeetingItem.objects.filter(meeting__campaign=campaign, cadre_id__in=cadre_ids)
+    items = (LifeMeetingItem.objects.filter(seen_by_user("meeting__organization__path"), meeting__campaign=campaign,
+                                            kind=LifeMeetingItemKind.SELF_CRITICISM, cadre_id__in=cadre_ids)
              .order_by("meeting__held_on", "meeting_id")
              .values_list("cadre_id", "meeting_id", "meeting__organization__code", "meeting__kind",
                           "meeting__held_on"))
@@ -231,11 +246,12 @@ def _proofs(campaign: Campaign, cadre_ids: Any) -> dict[str, dict[int, list[Proo
     return found
 
 
-def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], cadre_ids: Any = None) -> list[LeadRow]:
-    """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign`.
-    `cadre_ids`: the same cadres as a subquery, for long lists (else their ids)."""
+def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: Any, cadre_ids: Any = None) -> list[LeadRow]:
+    """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign` that `user`
+    sees (records of units outside the user's scope neither show nor count). `cadre_ids`: the same cadres as a
+    subquery, for long lists (else their ids)."""
     cadres = list(cadres)
-    found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres])
+    found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres], user)
     rows = []
     for cadre in cadres:
         cells = []
@@ -247,27 +263,29 @@ def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], cadre_ids: Any = None
     return rows
 
 
-def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet) -> list[LeadRow]:
+def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet, *, user: Any) -> list[LeadRow]:
     """For every county-level+ cadre of the participating organisations in `orgs_qs`: each lead action, derived
-    from the records (with the records that prove it). A fixed number of queries, whatever the cadre count."""
+    from the records `user` sees (with the records that prove it). A fixed number of queries, whatever the cadre
+    count."""
     cadres = county_level_cadres(campaign, orgs_qs)
-    return lead_rows(campaign, cadres, cadre_ids=cadres.values("pk"))
+    return lead_rows(campaign, cadres, user=user, cadre_ids=cadres.values("pk"))
 
 
 # ---------------------------------------------------------------------------------------------------------
 # The office's coverage view
 
 
-def coverage_orgs(user: Any, campaign: Campaign, params: Mapping[str, Any]) -> OrganizationQuerySet:
-    """The participating organisations `user` sees, filtered by sector, tier and liaison group, in tree order."""
+def coverage_orgs(user: Any, campaign: Campaign, *, sector: str = "", tier: str = "",
+                  group_id: int | None = None) -> OrganizationQuerySet:
+    """The participating organisations `user` sees, filtered by sector, tier and liaison group of `campaign`, in
+    tree order. The filters come validated (views.CoverageFilterForm): an unknown value filters nothing."""
     qs = participating_orgs(campaign).visible_to(user)
-    if params.get("sector") in Sector.values:
-        qs = qs.filter(sector=params["sector"])
-    if params.get("tier") in Tier.values:
-        qs = qs.filter(tier=params["tier"])
-    group = str(params.get("group") or "")
-    if group.isdigit():
-        paths = list(LiaisonAssignment.objects.filter(campaign=campaign, group_id=int(group))
+    if sector in Sector.values:
+        qs = qs.filter(sector=sector)
+    if tier in Tier.values:
+        qs = qs.filter(tier=tier)
+    if group_id is not None:
+        paths = list(LiaisonAssignment.objects.filter(campaign=campaign, group_id=group_id)
                      .values_list("organization__path", flat=True))
         qs = qs.filter(subtrees_q("path", paths))
     return qs.order_by("path")

@@ -3,6 +3,9 @@ the demo generator all call these.
 
 Rules every record keeps:
 - its organisation takes part in its campaign (campaigns.selectors.campaigns_of);
+- it is created in the current campaign only: a past campaign is history, read only. Only code that builds
+  history on purpose (tests) passes `allow_past=True` to a create service;
+- a cadre or member it names belongs to its own organisation (`_named_error`, on create and on update alike);
 - its dates lie inside the campaign (no phases: every measure is open from the first day to the last, DESIGN
   §4.3), and what already happened is not dated in the future;
 - bad input raises ValidationError({field: Chinese reason}) and writes nothing.
@@ -130,6 +133,11 @@ def _current_errors(campaign: Campaign | None) -> dict[str, str]:
     return {}
 
 
+def _new_record_errors(campaign: Campaign | None, allow_past: bool) -> dict[str, str]:
+    """A new record goes into the current campaign; `allow_past` (tests building history only) lifts that."""
+    return {} if allow_past else _current_errors(campaign)
+
+
 def _cadre_error(organization: Organization, cadre: Cadre | None, label: str, *,
                  county_level: bool = False) -> str | None:
     """A cadre named on a record belongs to the record's organisation (and is county-level+ where asked)."""
@@ -139,6 +147,29 @@ def _cadre_error(organization: Organization, cadre: Cadre | None, label: str, *,
         return f"{label}应为“{organization.name}”的领导干部"
     if county_level and not cadre.is_county_level:
         return f"{label}应为县处级以上领导干部"
+    return None
+
+
+def _member_error(organization: Organization, member: Member | None, label: str) -> str | None:
+    """A member named on a record belongs to the record's organisation."""
+    if member is not None and member.organization_id != organization.pk:
+        return f"{label}应为“{organization.name}”的党员"
+    return None
+
+
+def _named_error(organization: Organization, label: str, *, cadres: Iterable[Cadre | None] = (),
+                 members: Iterable[Member | None] = ()) -> str | None:
+    """The first cadre or member named on a record (as `label`) who does not belong to the record's organisation.
+    Every create and update of a record that names people goes through here: naming someone of another unit
+    would make a lead action true for him from a record that is not his unit's."""
+    for cadre in cadres:
+        reason = _cadre_error(organization, cadre, label)
+        if reason:
+            return reason
+    for member in members:
+        reason = _member_error(organization, member, label)
+        if reason:
+            return reason
     return None
 
 
@@ -174,13 +205,14 @@ def _set_links(obj: Any, field: str, ids: Iterable[int]) -> None:
 
 
 def study_session_errors(*, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
-                         held_on: dt.date | None, participant_count: Any,
+                         held_on: dt.date | None, participant_count: Any, leaders: Iterable[Cadre] = (),
                          attachment: UploadedFile | None = None, notes: str = "") -> dict[str, str]:
     errors = _campaign_errors(organization, campaign)
     _put(errors, "kind", _choice_error(kind, StudyKind, "学习形式"))
     _put(errors, "topic", _text_error(topic, "学习主题", 200))
     _put(errors, "held_on", _date_error(held_on, campaign))
     _put(errors, "participant_count", _count_error(participant_count, "参加人数"))
+    _put(errors, "leaders", _named_error(organization, "参加的班子成员", cadres=leaders))
     _put(errors, "notes", _text_error(notes, "情况说明", 5000, required=False))
     _put(errors, "attachment", _attachment_error(attachment))
     return errors
@@ -189,11 +221,16 @@ def study_session_errors(*, organization: Organization, campaign: Campaign | Non
 @transaction.atomic
 def study_session_create(*, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
                          held_on: dt.date | None, participant_count: Any, leaders: Iterable[Cadre] = (),
-                         notes: str = "", attachment: UploadedFile | None = None) -> StudySession:
-    """A study session (自学、集中学习、专题研讨). `leaders`: the leadership-team members who took part, by name."""
-    _raise(study_session_errors(organization=organization, campaign=campaign, kind=kind, topic=topic,
-                                held_on=held_on, participant_count=participant_count, attachment=attachment,
-                                notes=notes))
+                         notes: str = "", attachment: UploadedFile | None = None,
+                         allow_past: bool = False) -> StudySession:
+    """A study session (自学、集中学习、专题研讨). `leaders`: the leadership-team members who took part, by name
+    (each of the session's own organisation)."""
+    leaders = list(leaders)
+    errors = _new_record_errors(campaign, allow_past)
+    errors.update(study_session_errors(organization=organization, campaign=campaign, kind=kind, topic=topic,
+                                       held_on=held_on, participant_count=participant_count, leaders=leaders,
+                                       attachment=attachment, notes=notes))
+    _raise(errors)
     assert campaign is not None and held_on is not None
     session = StudySession.objects.create(
         organization=organization, campaign=campaign, kind=kind, topic=topic.strip(), held_on=held_on,
@@ -211,13 +248,11 @@ def study_session_update(*, session: StudySession, kind: str, topic: str, held_o
                          attachment: UploadedFile | None = None) -> StudySession:
     """Correct a study session of the current campaign. `attachment`: a new file replaces the old one (None keeps
     it)."""
+    leader_list = list(leaders)
     errors = _current_errors(session.campaign)
     errors.update(study_session_errors(organization=session.organization, campaign=session.campaign, kind=kind,
                                        topic=topic, held_on=held_on, participant_count=participant_count,
-                                       attachment=attachment, notes=notes))
-    leader_list = list(leaders)
-    for cadre in leader_list:
-        _put(errors, "leaders", _cadre_error(session.organization, cadre, "参加的班子成员"))
+                                       leaders=leader_list, attachment=attachment, notes=notes))
     _raise(errors)
     assert held_on is not None
     session.kind, session.topic, session.held_on = kind, topic.strip(), held_on
@@ -244,10 +279,13 @@ def _topic_errors(*, organization: Organization, campaign: Campaign | None, titl
 
 @transaction.atomic
 def research_topic_create(*, organization: Organization, campaign: Campaign | None, title: str,
-                          description: str = "", lead_cadre: Cadre | None = None) -> ResearchTopic:
+                          description: str = "", lead_cadre: Cadre | None = None,
+                          allow_past: bool = False) -> ResearchTopic:
     """A research topic of a unit, or of one of its county-level+ leaders (`lead_cadre`)."""
-    _raise(_topic_errors(organization=organization, campaign=campaign, title=title, description=description,
-                         lead_cadre=lead_cadre))
+    errors = _new_record_errors(campaign, allow_past)
+    errors.update(_topic_errors(organization=organization, campaign=campaign, title=title, description=description,
+                                lead_cadre=lead_cadre))
+    _raise(errors)
     assert campaign is not None
     return ResearchTopic.objects.create(organization=organization, campaign=campaign, title=title.strip(),
                                         description=(description or "").strip(), lead_cadre=lead_cadre)
@@ -268,10 +306,11 @@ def research_topic_update(*, topic: ResearchTopic, title: str, description: str 
 @transaction.atomic
 def research_report_create(*, topic: ResearchTopic, title: str, submitted_on: dt.date | None,
                            author_cadre: Cadre | None = None, summary: str = "",
-                           attachment: UploadedFile | None = None) -> ResearchReport:
-    errors = _current_errors(topic.campaign) or _campaign_errors(topic.organization, topic.campaign)
+                           attachment: UploadedFile | None = None, allow_past: bool = False) -> ResearchReport:
+    errors = (_new_record_errors(topic.campaign, allow_past)
+              or _campaign_errors(topic.organization, topic.campaign))
     _put(errors, "title", _text_error(title, "报告标题", 200))
-    _put(errors, "author_cadre", _cadre_error(topic.organization, author_cadre, "撰写的领导干部"))
+    _put(errors, "author_cadre", _named_error(topic.organization, "撰写的领导干部", cadres=[author_cadre]))
     _put(errors, "submitted_on", _date_error(submitted_on, topic.campaign, label="形成日期"))
     _put(errors, "summary", _text_error(summary, "内容摘要", 5000, required=False))
     _put(errors, "attachment", _attachment_error(attachment))
@@ -284,9 +323,11 @@ def research_report_create(*, topic: ResearchTopic, title: str, submitted_on: dt
 
 @transaction.atomic
 def results_exchange_create(*, organization: Organization, campaign: Campaign | None, held_on: dt.date | None,
-                            topics: Iterable[ResearchTopic] = (), notes: str = "") -> ResultsExchange:
+                            topics: Iterable[ResearchTopic] = (), notes: str = "",
+                            allow_past: bool = False) -> ResultsExchange:
     """A results-exchange meeting (调研成果交流会) on some of the unit's topics of the same campaign."""
-    errors = _campaign_errors(organization, campaign)
+    errors = _new_record_errors(campaign, allow_past)
+    errors.update(_campaign_errors(organization, campaign))
     _put(errors, "held_on", _date_error(held_on, campaign))
     topic_list = list(topics)
     if campaign is not None and any(t.campaign_id != campaign.pk for t in topic_list):
@@ -306,11 +347,11 @@ def results_exchange_create(*, organization: Organization, campaign: Campaign | 
 
 
 @transaction.atomic
-def research_use_create(*, report: ResearchReport, text: str,
-                        public_service: PublicService | None = None) -> ResearchUse:
+def research_use_create(*, report: ResearchReport, text: str, public_service: PublicService | None = None,
+                        allow_past: bool = False) -> ResearchUse:
     """How a report's results were used: in words, optionally through a public-service commitment of the same
     campaign. (The problem ledger will add "led to this problem".)"""
-    errors = _current_errors(report.topic.campaign)
+    errors = _new_record_errors(report.topic.campaign, allow_past)
     _put(errors, "text", _text_error(text, "运用情况", 5000))
     if public_service is not None and public_service.campaign_id != report.topic.campaign_id:
         errors["public_service"] = "为民办实事项目应属于同一次主题教育"
@@ -330,16 +371,19 @@ def _public_service_errors(*, organization: Organization, campaign: Campaign | N
     _put(errors, "title", _text_error(title, "实事项目", 200))
     _put(errors, "target", _text_error(target, "目标", 5000))
     _put(errors, "owner", _text_error(owner, "责任单位或责任人", 100))
-    _put(errors, "owner_cadre", _cadre_error(organization, owner_cadre, "牵头领导干部"))
+    _put(errors, "owner_cadre", _named_error(organization, "牵头领导干部", cadres=[owner_cadre]))
     _put(errors, "deadline", _date_error(deadline, campaign, label="完成时限", past=False))
     return errors
 
 
 @transaction.atomic
 def public_service_create(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
-                          owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None) -> PublicService:
-    _raise(_public_service_errors(organization=organization, campaign=campaign, title=title, target=target,
-                                  owner=owner, deadline=deadline, owner_cadre=owner_cadre))
+                          owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None,
+                          allow_past: bool = False) -> PublicService:
+    errors = _new_record_errors(campaign, allow_past)
+    errors.update(_public_service_errors(organization=organization, campaign=campaign, title=title, target=target,
+                                         owner=owner, deadline=deadline, owner_cadre=owner_cadre))
+    _raise(errors)
     assert campaign is not None and deadline is not None
     return PublicService.objects.create(organization=organization, campaign=campaign, title=title.strip(),
                                         target=target.strip(), owner=owner.strip(), deadline=deadline,
@@ -364,9 +408,9 @@ def public_service_update(*, public_service: PublicService, title: str, target: 
 
 @transaction.atomic
 def milestone_create(*, public_service: PublicService, title: str, due_on: dt.date | None,
-                     done_on: dt.date | None = None) -> Milestone:
+                     done_on: dt.date | None = None, allow_past: bool = False) -> Milestone:
     campaign = public_service.campaign
-    errors = _current_errors(campaign)
+    errors = _new_record_errors(campaign, allow_past)
     _put(errors, "title", _text_error(title, "节点", 200))
     _put(errors, "due_on", _date_error(due_on, campaign, label="计划完成日期", past=False))
     if done_on is not None:
@@ -405,6 +449,8 @@ def party_lecture_errors(*, organization: Organization, campaign: Campaign | Non
         errors["speaker"] = "主讲人只能是一位：领导干部或党员，不能同时填写"
     elif speaker_cadre is None and speaker_member is None:
         errors["speaker"] = "请选择主讲人（领导干部或党员）"
+    _put(errors, "speaker", _named_error(organization, "主讲领导干部", cadres=[speaker_cadre]))
+    _put(errors, "speaker", _named_error(organization, "主讲党员", members=[speaker_member]))
     _put(errors, "audience", _text_error(audience, "听课对象", 200, required=False))
     _put(errors, "audience_count", _count_error(audience_count, "听课人数"))
     _put(errors, "attachment", _attachment_error(attachment))
@@ -415,12 +461,14 @@ def party_lecture_errors(*, organization: Organization, campaign: Campaign | Non
 def party_lecture_create(*, organization: Organization, campaign: Campaign | None, title: str,
                          held_on: dt.date | None, audience_count: Any, speaker_cadre: Cadre | None = None,
                          speaker_member: Member | None = None, audience: str = "",
-                         attachment: UploadedFile | None = None) -> PartyLecture:
-    """A thematic party lecture. Its speaker is exactly one cadre or one member: a cadre's lecture is what
-    makes "讲专题党课" true for him (selectors.lead_actions)."""
-    _raise(party_lecture_errors(organization=organization, campaign=campaign, title=title, held_on=held_on,
-                                audience_count=audience_count, speaker_cadre=speaker_cadre,
-                                speaker_member=speaker_member, audience=audience, attachment=attachment))
+                         attachment: UploadedFile | None = None, allow_past: bool = False) -> PartyLecture:
+    """A thematic party lecture. Its speaker is exactly one cadre or one member of the lecture's organisation: a
+    cadre's lecture is what makes "讲专题党课" true for him (selectors.lead_actions)."""
+    errors = _new_record_errors(campaign, allow_past)
+    errors.update(party_lecture_errors(organization=organization, campaign=campaign, title=title, held_on=held_on,
+                                       audience_count=audience_count, speaker_cadre=speaker_cadre,
+                                       speaker_member=speaker_member, audience=audience, attachment=attachment))
+    _raise(errors)
     assert campaign is not None and held_on is not None
     return PartyLecture.objects.create(
         organization=organization, campaign=campaign, title=title.strip(), held_on=held_on,
@@ -438,9 +486,6 @@ def party_lecture_update(*, lecture: PartyLecture, title: str, held_on: dt.date 
     errors.update(party_lecture_errors(organization=org, campaign=lecture.campaign, title=title, held_on=held_on,
                                        audience_count=audience_count, speaker_cadre=speaker_cadre,
                                        speaker_member=speaker_member, audience=audience, attachment=attachment))
-    _put(errors, "speaker", _cadre_error(org, speaker_cadre, "主讲领导干部"))
-    if speaker_member is not None and speaker_member.organization_id != org.pk:
-        _put(errors, "speaker", f"主讲党员应为“{org.name}”的党员")
     _raise(errors)
     assert held_on is not None
     lecture.title, lecture.held_on, lecture.audience_count = title.strip(), held_on, audience_count
@@ -473,16 +518,25 @@ def life_meeting_errors(*, organization: Organization, campaign: Campaign | None
 def life_meeting_create(*, organization: Organization, campaign: Campaign | None, kind: str,
                         held_on: dt.date | None, attendance: Any, topic: str = "", notes: str = "",
                         attachment: UploadedFile | None = None,
-                        items: Iterable[dict[str, Any]] = ()) -> LifeMeeting:
-    """A special democratic or organisational life meeting, with its items (each {kind, text, cadre})."""
-    _raise(life_meeting_errors(organization=organization, campaign=campaign, kind=kind, held_on=held_on,
-                               attendance=attendance, topic=topic, notes=notes, attachment=attachment))
+                        items: Iterable[dict[str, Any]] = (), allow_past: bool = False) -> LifeMeeting:
+    """A special democratic or organisational life meeting, with its items (each {kind, text, cadre}). The items
+    are checked with the meeting: nothing is written unless all are valid."""
+    items = list(items)
+    errors = _new_record_errors(campaign, allow_past)
+    errors.update(life_meeting_errors(organization=organization, campaign=campaign, kind=kind, held_on=held_on,
+                                      attendance=attendance, topic=topic, notes=notes, attachment=attachment))
+    for number, item in enumerate(items, start=1):
+        item_errors = _item_errors(organization, kind=item.get("kind", ""), text=item.get("text", ""),
+                                   cadre=item.get("cadre"))
+        if item_errors:
+            _put(errors, "items", f"第{number}条意见：{'；'.join(item_errors.values())}")
+    _raise(errors)
     assert campaign is not None and held_on is not None
     meeting = LifeMeeting.objects.create(
         organization=organization, campaign=campaign, kind=kind, topic=(topic or "").strip(), held_on=held_on,
         attendance=attendance, notes=(notes or "").strip(), attachment=attachment or "")
     for item in items:
-        life_meeting_item_create(meeting=meeting, **item)
+        life_meeting_item_create(meeting=meeting, allow_past=allow_past, **item)
     return meeting
 
 
@@ -501,15 +555,22 @@ def life_meeting_update(*, meeting: LifeMeeting, kind: str, held_on: dt.date | N
     return meeting
 
 
-@transaction.atomic
-def life_meeting_item_create(*, meeting: LifeMeeting, kind: str, text: str,
-                             cadre: Cadre | None = None) -> LifeMeetingItem:
-    """An item of criticism or self-criticism; `cadre`: whom it concerns. A self-criticism, or a criticism
-    of a cadre, is what makes "检视问题" true for him. (The problem ledger will let an item become a problem.)"""
-    errors = _current_errors(meeting.campaign)
+def _item_errors(organization: Organization, *, kind: str, text: str, cadre: Cadre | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
     _put(errors, "kind", _choice_error(kind, LifeMeetingItemKind, "类型"))
     _put(errors, "text", _text_error(text, "内容", 5000))
-    _put(errors, "cadre", _cadre_error(meeting.organization, cadre, "涉及的领导干部"))
+    _put(errors, "cadre", _named_error(organization, "涉及的领导干部", cadres=[cadre]))
+    return errors
+
+
+@transaction.atomic
+def life_meeting_item_create(*, meeting: LifeMeeting, kind: str, text: str, cadre: Cadre | None = None,
+                             allow_past: bool = False) -> LifeMeetingItem:
+    """An item of criticism or self-criticism; `cadre`: whom it concerns (of the meeting's organisation). A
+    self-criticism of a cadre is what makes "检视问题" true for him: he examined his own problems; a criticism by
+    others does not. (The problem ledger will let an item become a problem.)"""
+    errors = _new_record_errors(meeting.campaign, allow_past)
+    errors.update(_item_errors(meeting.organization, kind=kind, text=text, cadre=cadre))
     _raise(errors)
     return LifeMeetingItem.objects.create(meeting=meeting, kind=kind, text=text.strip(), cadre=cadre)
 

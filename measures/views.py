@@ -132,7 +132,7 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
             "sections": sections,
             "open_items": [s.open_text for s in sections if s.open_text],
             "services": by_kind.get(RecordKind.PUBLIC_SERVICE),
-            "lead_rows": selectors.lead_actions(campaign, Organization.objects.filter(pk=org.pk)),
+            "lead_rows": selectors.lead_actions(campaign, Organization.objects.filter(pk=org.pk), user=request.user),
             "actions": LeadAction.choices,
             "rectified_pending": selectors.RECTIFIED_PENDING,
             "is_current": campaign.is_current,
@@ -155,6 +155,18 @@ def _coverage_campaign(request: AuthedRequest) -> Any:
     return campaign
 
 
+def _coverage_filter(request: AuthedRequest, campaign: Any) -> tuple[CoverageFilterForm, dict[str, Any]]:
+    """The filter form and the filters it validated: sector, tier and one of the campaign's liaison groups. A
+    value that is not one of the choices (an unknown code, '²', a number out of range) filters nothing."""
+    groups = [(str(g.pk), g.name) for g in selectors.liaison_groups(campaign)]
+    form = CoverageFilterForm(request.GET or None, groups=groups)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    group = cleaned.get("group") or ""
+    return form, {"sector": cleaned.get("sector") or "", "tier": cleaned.get("tier") or "",
+                  "group_id": int(group) if group else None}
+
+
 def _filter_query(request: AuthedRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -167,9 +179,8 @@ def coverage(request: AuthedRequest) -> HttpResponse:
     """Per unit × kind of record (counts as information), or per key-minority leader × lead action; filtered by
     sector, tier and liaison group; paged; each row drills down to the unit's page."""
     campaign = _coverage_campaign(request)
-    groups = [(str(g.pk), g.name) for g in selectors.liaison_groups(campaign)]
-    form = CoverageFilterForm(request.GET or None, groups=groups)
-    orgs = selectors.coverage_orgs(request.user, campaign, request.GET)
+    form, filters = _coverage_filter(request, campaign)
+    orgs = selectors.coverage_orgs(request.user, campaign, **filters)
     tab = "leaders" if request.GET.get("tab") == "leaders" else "units"
     context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab,
                                "filter_query": _filter_query(request), "kinds": RecordKind.choices,
@@ -179,7 +190,7 @@ def coverage(request: AuthedRequest) -> HttpResponse:
         context.update({"page": page, "rows": selectors.coverage_rows(campaign, page.object_list)})
     else:
         page = paginate(request, selectors.county_level_cadres(campaign, orgs))
-        context.update({"page": page, "lead_rows": selectors.lead_rows(campaign, page.object_list)})
+        context.update({"page": page, "lead_rows": selectors.lead_rows(campaign, page.object_list, user=request.user)})
     return render(request, "measures/coverage.html", context)
 
 
@@ -188,9 +199,10 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 def coverage_export(request: AuthedRequest) -> FileResponse:
     """The same filtered rows as .xlsx: a sheet of units × records and a sheet of leaders × lead actions."""
     campaign = _coverage_campaign(request)
-    orgs = selectors.coverage_orgs(request.user, campaign, request.GET)
+    _form, filters = _coverage_filter(request, campaign)
+    orgs = selectors.coverage_orgs(request.user, campaign, **filters)
     data = io.BytesIO()
-    units, leaders = exports.export_coverage(campaign=campaign, orgs=orgs, out=data)
+    units, leaders = exports.export_coverage(campaign=campaign, orgs=orgs, user=request.user, out=data)
     audit.record(AuditEntry.Action.EXPORT, object_type="measures.coverage", object_id=str(campaign.pk),
                  object_repr=f"措施覆盖情况-{campaign}"[:200],
                  after={"units": units, "leaders": leaders, "filters": request.GET.dict()})

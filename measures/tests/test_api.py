@@ -112,3 +112,42 @@ def test_lead_actions_for_an_org(api_as, tree, campaign, cadres):
     assert by_name["吴刚"]["rectified"] == {"action": "rectified", "label": "整改落实", "derived": False,
                                           "done": None, "proofs": []}
     assert api_as("unit").get("/measures/lead-actions", org="A").status_code == 404
+
+
+def test_records_are_created_in_the_current_campaign_only(api_as, tree, campaign, past_campaign):
+    api = api_as("office")
+    for campaign_id in (past_campaign.pk, 10**22, -1):
+        response = _post(api, "/measures/study-sessions", _study("A1a", campaign=campaign_id, held_on="2021-06-01"))
+        assert response.status_code == 422, response.content
+        assert response.json()["errors"]["campaign"] == [
+            "只能为当前开展的主题教育新增记录：请不填主题教育编号，或填写当前的编号"]
+    lecture = {"org": "A", "campaign": past_campaign.pk, "title": "党史党课", "held_on": "2021-06-01",
+               "audience_count": 3, "speaker_cadre": None}
+    assert _post(api, "/measures/lectures", lecture).status_code == 422
+    meeting = {"org": "A", "campaign": past_campaign.pk, "kind": "democratic", "held_on": "2021-06-01",
+               "attendance": 5}
+    assert _post(api, "/measures/life-meetings", meeting).status_code == 422
+    assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
+    # Left out, or the current campaign's own id: recorded in the current campaign.
+    assert _post(api, "/measures/study-sessions", _study("A1a", campaign=campaign.pk)).status_code == 201
+    assert _post(api, "/measures/study-sessions", _study("A1a")).status_code == 201
+    assert set(StudySession.objects.values_list("campaign", flat=True)) == {campaign.pk}
+
+
+def test_a_record_may_not_name_a_cadre_of_another_unit(api_as, tree, campaign, cadres):
+    api = api_as("office")
+    secretary = cadres["secretary"]  # of county A
+    response = _post(api, "/measures/study-sessions", _study("B1a", leaders=[secretary.pk]))
+    assert response.status_code == 422
+    assert response.json()["errors"]["leaders"] == ["参加的班子成员应为“西河社区党支部”的领导干部"]
+    lecture = {"org": "B1a", "title": "党课", "held_on": DAY.isoformat(), "audience_count": 3,
+               "speaker_cadre": secretary.pk}
+    assert _post(api, "/measures/lectures", lecture).json()["errors"]["speaker"] == [
+        "主讲领导干部应为“西河社区党支部”的领导干部"]
+    meeting = {"org": "B1a", "kind": "organisational", "held_on": DAY.isoformat(), "attendance": 5,
+               "items": [{"kind": "self_criticism", "text": "检视", "cadre": secretary.pk}]}
+    response = _post(api, "/measures/life-meetings", meeting)
+    assert response.status_code == 422 and "涉及的领导干部应为" in response.json()["errors"]["items"][0]
+    assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
+    rows = api.get("/measures/lead-actions", org="A").json()
+    assert all(a["done"] in (False, None) for r in rows for a in r["actions"])

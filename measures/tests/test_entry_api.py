@@ -141,7 +141,8 @@ def test_a_past_campaigns_commitment_is_read_only(api_as, tree, campaign, past_c
     import datetime as dt
 
     service = services.public_service_create(organization=tree.county_a, campaign=past_campaign, title="办实事",
-                                             target="完成", owner="区委办", deadline=dt.date(2021, 6, 1))
+                                             target="完成", owner="区委办", deadline=dt.date(2021, 6, 1),
+                                             allow_past=True)
     response = _post(api_as("office"), f"/measures/public-services/{service.pk}/milestones",
                      {"title": "补记", "due_on": "2021-05-01"})
     assert response.status_code == 422 and "不是当前开展的主题教育" in response.json()["errors"]["campaign"][0]

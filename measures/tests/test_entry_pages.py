@@ -419,10 +419,11 @@ def test_records_of_a_past_campaign_are_read_only(client, users, tree, campaign,
     a = tree.county_a
     when = dt.date(2021, 5, 1)
     session = services.study_session_create(organization=a, campaign=past_campaign, kind="self_study", topic="学党史",
-                                            held_on=when, participant_count=20)
+                                            held_on=when, participant_count=20, allow_past=True)
     service = services.public_service_create(organization=a, campaign=past_campaign, title="办实事", target="完成",
-                                             owner="区委办", deadline=when)
-    topic = services.research_topic_create(organization=a, campaign=past_campaign, title="党史调研")
+                                             owner="区委办", deadline=when, allow_past=True)
+    topic = services.research_topic_create(organization=a, campaign=past_campaign, title="党史调研",
+                                           allow_past=True)
     client.force_login(users["office"])
 
     unit_page = _html(client.get(reverse("measures:unit", args=["A"]), {"campaign": past_campaign.pk}))

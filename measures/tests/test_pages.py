@@ -162,7 +162,7 @@ def test_unit_page_of_a_past_campaign(client, users, tree, campaign, past_campai
     import datetime as dt
 
     services.study_session_create(organization=tree.county_a, campaign=past_campaign, kind="self_study",
-                                  topic="学党史", held_on=dt.date(2021, 5, 1), participant_count=20)
+                                  topic="学党史", held_on=dt.date(2021, 5, 1), participant_count=20, allow_past=True)
     client.force_login(users["office"])
     url = reverse("measures:unit", args=["A"])
     assert "学党史" not in client.get(url).content.decode()
@@ -255,3 +255,33 @@ def test_coverage_export_has_the_filtered_rows(client, users, tree, campaign, ca
     assert [r[0] for r in leaders[1:]] == ["吴刚", "李强"] and leaders[1][-1] == "待问题清单上线"
     from core.models import AuditEntry
     assert AuditEntry.objects.filter(action="export", object_type="measures.coverage").exists()
+
+
+@pytest.mark.parametrize("group", ["²", "99999999999999999999999", "-1", "abc", "1.5", "٣"])
+def test_coverage_ignores_a_group_that_is_not_one_of_the_campaigns(client, users, tree, campaign, cadres, group):
+    from campaigns.models import LiaisonAssignment, LiaisonGroup
+
+    other = LiaisonGroup.objects.create(campaign=campaign, name="第一联络组")
+    LiaisonAssignment.objects.create(group=other, campaign=campaign, organization=tree.county_b)
+    client.force_login(users["office"])
+    url = reverse("measures:coverage")
+    response = client.get(url, {"group": group})
+    assert response.status_code == 200
+    assert [r.org.code for r in response.context["rows"]] == ["C", "A", "A1", "A1a", "B", "B1", "B1a"]
+    leaders = client.get(url, {"group": group, "tab": "leaders"})
+    assert leaders.status_code == 200 and {r.cadre.name for r in leaders.context["lead_rows"]} == {"吴刚", "李强"}
+    export = client.get(reverse("measures:coverage_export"), {"group": group, "tab": "leaders"})
+    assert export.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    assert [r[0] for r in list(book["单位×措施"].iter_rows(values_only=True))[1:]] == ["C", "A", "A1", "A1a", "B",
+                                                                                    "B1", "B1a"]
+
+
+def test_coverage_ignores_a_group_of_another_campaign(client, users, tree, campaign, past_campaign):
+    from campaigns.models import LiaisonAssignment, LiaisonGroup
+
+    old = LiaisonGroup.objects.create(campaign=past_campaign, name="党史联络组")
+    LiaisonAssignment.objects.create(group=old, campaign=past_campaign, organization=tree.county_a)
+    client.force_login(users["office"])
+    rows = client.get(reverse("measures:coverage"), {"group": old.pk}).context["rows"]
+    assert len(rows) == 7

@@ -32,7 +32,8 @@ def _errors(call: Any, **kwargs: Any) -> dict[str, list[str]]:
 def test_refuses_an_organisation_that_does_not_take_part(tree, campaign, past_campaign):
     # county B does not take part in the past campaign (only A did).
     errors = _errors(services.study_session_create, organization=tree.village_b, campaign=past_campaign,
-                     kind="self_study", topic="学习", held_on=dt.date(2021, 5, 1), participant_count=3)
+                     kind="self_study", topic="学习", held_on=dt.date(2021, 5, 1), participant_count=3,
+                     allow_past=True)
     assert errors["organization"] == ["“西河社区党支部”不参加“党史学习教育”，不能为它记录"]
     assert not StudySession.objects.exists()
 
@@ -144,3 +145,74 @@ def test_public_service_deadline_inside_the_campaign(tree, campaign):
     assert errors == {"target": ["请填写目标"], "owner": ["请填写责任单位或责任人"],
                       "deadline": ["完成时限应在主题教育期间（2023年9月1日至2024年1月31日）"]}
     assert not PublicService.objects.exists()
+
+
+# People named on a record belong to its organisation, on create as on update
+
+
+def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadres):
+    secretary = cadres["secretary"]  # county A's secretary
+    b1a = tree.village_b
+    errors = _errors(services.study_session_create, organization=b1a, campaign=campaign, kind="group_study",
+                     topic="学习", held_on=DAY, participant_count=3, leaders=[secretary])
+    assert errors["leaders"] == ["参加的班子成员应为“西河社区党支部”的领导干部"]
+    errors = _errors(services.party_lecture_create, organization=b1a, campaign=campaign, title="党课", held_on=DAY,
+                     audience_count=10, speaker_cadre=secretary)
+    assert errors["speaker"] == ["主讲领导干部应为“西河社区党支部”的领导干部"]
+    member_a = make_member(tree.village_a, name="张三")
+    errors = _errors(services.party_lecture_create, organization=b1a, campaign=campaign, title="党课", held_on=DAY,
+                     audience_count=10, speaker_member=member_a)
+    assert errors["speaker"] == ["主讲党员应为“西河社区党支部”的党员"]
+    errors = _errors(services.life_meeting_create, organization=b1a, campaign=campaign, kind="organisational",
+                     held_on=DAY, attendance=5, items=[{"kind": "self_criticism", "text": "检视", "cadre": None},
+                                                       {"kind": "self_criticism", "text": "检视", "cadre": secretary}])
+    assert errors["items"] == ["第2条意见：涉及的领导干部应为“西河社区党支部”的领导干部"]
+    assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
+
+    meeting = services.life_meeting_create(organization=b1a, campaign=campaign, kind="organisational", held_on=DAY,
+                                           attendance=5)
+    errors = _errors(services.life_meeting_item_create, meeting=meeting, kind="self_criticism", text="检视",
+                     cadre=secretary)
+    assert errors["cadre"] == ["涉及的领导干部应为“西河社区党支部”的领导干部"]
+    assert not meeting.items.exists()
+    # The unit's own people are fine.
+    own = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
+                                        audience_count=10, speaker_cadre=secretary)
+    assert own.speaker_cadre == secretary
+
+
+# New records go into the current campaign only
+
+
+def test_create_refuses_a_past_campaign_unless_building_history(tree, campaign, past_campaign):
+    a, when = tree.county_a, dt.date(2021, 5, 1)
+    past = {"organization": a, "campaign": past_campaign}
+    calls: list[tuple[Any, dict[str, Any]]] = [
+        (services.study_session_create, {**past, "kind": "self_study", "topic": "学党史", "held_on": when,
+                                         "participant_count": 3}),
+        (services.party_lecture_create, {**past, "title": "党史党课", "held_on": when, "audience_count": 3,
+                                         "speaker_member": make_member(a, name="王五")}),
+        (services.life_meeting_create, {**past, "kind": "democratic", "held_on": when, "attendance": 5}),
+        (services.research_topic_create, {**past, "title": "党史调研"}),
+        (services.public_service_create, {**past, "title": "办实事", "target": "完成", "owner": "区委办",
+                                          "deadline": when}),
+        (services.results_exchange_create, {**past, "held_on": when}),
+    ]
+    for call, kwargs in calls:
+        errors = _errors(call, **kwargs)
+        assert errors["campaign"] == ["“党史学习教育”不是当前开展的主题教育，它的记录只能查看，不能修改或补充"], call
+    assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists()
+                or ResearchTopic.objects.exists() or PublicService.objects.exists())
+
+    # Tests (and only they) build history on purpose.
+    for call, kwargs in calls:
+        call(allow_past=True, **kwargs)
+    service = PublicService.objects.get(campaign=past_campaign)
+    topic = ResearchTopic.objects.get(campaign=past_campaign)
+    assert _errors(services.milestone_create, public_service=service, title="开工", due_on=when)["campaign"]
+    assert _errors(services.research_report_create, topic=topic, title="报告", submitted_on=when)["campaign"]
+    services.milestone_create(public_service=service, title="开工", due_on=when, allow_past=True)
+    services.research_report_create(topic=topic, title="报告", submitted_on=when, allow_past=True)
+    assert StudySession.objects.filter(campaign=past_campaign).count() == 1
+    assert Milestone.objects.filter(public_service=service).count() == 1
+    assert ResearchReport.objects.filter(topic=topic).count() == 1
