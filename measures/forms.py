@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from measures import services
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
-from orgs.choices import Sector, Tier
+from orgs.choices import RANK_COUNTY, Sector, Tier
 from orgs.models import Cadre, Member, Organization
 
 MAX_PEOPLE = 500
@@ -19,8 +19,12 @@ def _people(org: Organization | None) -> tuple[list[tuple[str, str]], list[tuple
     """(speaker choices, leader choices) of `org`: its cadres ("c<id>") and its members ("m<id>")."""
     if org is None:
         return [], []
+    # The unit's own cadres, then the county-level+ cadres of the units above it (a leader at his contact point).
+    above = Cadre.objects.filter(organization__path__in=org.ancestor_paths()[:-1], rank__gte=RANK_COUNTY)
     cadres = [(f"c{c.pk}", f"{c.name}（{c.position}）")
               for c in Cadre.objects.filter(organization=org).order_by("-rank", "name", "id")[:MAX_PEOPLE]]
+    cadres += [(f"c{c.pk}", f"{c.name}（{c.organization.name}{c.position}）")
+               for c in above.select_related("organization").order_by("-rank", "name", "id")[:MAX_PEOPLE]]
     members = [(f"m{m.pk}", m.name) for m in Member.objects.filter(organization=org).order_by("name", "id")
                .only("name")[:MAX_PEOPLE]]
     speakers: list[tuple[str, Any]] = [("", "请选择")]
@@ -139,7 +143,22 @@ class CadreChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.position}）"
 
 
-class CadreMultipleChoiceField(forms.ModelMultipleChoiceField):
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Checks that every posted value is a possible id before querying: a huge number would otherwise make the
+    database driver raise (a 500) instead of the field's "choose from the list" error."""
+
+    MAX_ID = 2**63 - 1
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= self.MAX_ID):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
+class CadreMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.position}）"
 
@@ -298,7 +317,7 @@ class ResearchReportForm(EntryForm):
 
 class ResultsExchangeForm(EntryForm):
     held_on = _date("日期")
-    topics = forms.ModelMultipleChoiceField(label="交流的课题", queryset=Cadre.objects.none(), required=False,
+    topics = IdMultipleChoiceField(label="交流的课题", queryset=Cadre.objects.none(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     notes = _text("情况说明", 5000, required=False, area=True)
 

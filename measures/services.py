@@ -140,11 +140,13 @@ def _new_record_errors(campaign: Campaign | None, allow_past: bool) -> dict[str,
 
 def _cadre_error(organization: Organization, cadre: Cadre | None, label: str, *,
                  county_level: bool = False) -> str | None:
-    """A cadre named on a record belongs to the record's organisation (and is county-level+ where asked)."""
+    """A cadre named on a record belongs to the record's organisation or one above it (a county secretary
+    lecturing or studying at a township of his county, his contact point, is his own lead action); never to a
+    unit elsewhere (and county-level+ where asked)."""
     if cadre is None:
         return None
-    if cadre.organization_id != organization.pk:
-        return f"{label}应为“{organization.name}”的领导干部"
+    if cadre.organization_id != organization.pk and not organization.path.startswith(cadre.organization.path):
+        return f"{label}应为“{organization.name}”或其上级组织的领导干部"
     if county_level and not cadre.is_county_level:
         return f"{label}应为县处级以上领导干部"
     return None

@@ -448,3 +448,14 @@ def test_records_of_a_past_campaign_are_read_only(client, users, tree, campaign,
     assert topic.title == "党史调研"
     with pytest.raises(services.ValidationError):
         services.public_service_update(public_service=service, title="改", target="改", owner="改", deadline=when)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "-1", "abc"])
+def test_impossible_ids_in_a_multi_select_are_a_form_error(client, users, tree, campaign, cadres, value):
+    client.force_login(users["office"])
+    response = client.post(reverse("measures:study_new", args=["A"]), {
+        "kind": "self_study", "topic": "x", "held_on": "2023-10-10", "participant_count": 3, "leaders": [value]})
+    assert response.status_code == 200
+    client.force_login(users["unit"])
+    response = client.post(reverse("measures:exchange_new", args=["A1a"]), {"held_on": "2023-10-10", "topics": [value]})
+    assert response.status_code == 200

@@ -155,10 +155,10 @@ def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadre
     b1a = tree.village_b
     errors = _errors(services.study_session_create, organization=b1a, campaign=campaign, kind="group_study",
                      topic="学习", held_on=DAY, participant_count=3, leaders=[secretary])
-    assert errors["leaders"] == ["参加的班子成员应为“西河社区党支部”的领导干部"]
+    assert errors["leaders"] == ["参加的班子成员应为“西河社区党支部”或其上级组织的领导干部"]
     errors = _errors(services.party_lecture_create, organization=b1a, campaign=campaign, title="党课", held_on=DAY,
                      audience_count=10, speaker_cadre=secretary)
-    assert errors["speaker"] == ["主讲领导干部应为“西河社区党支部”的领导干部"]
+    assert errors["speaker"] == ["主讲领导干部应为“西河社区党支部”或其上级组织的领导干部"]
     member_a = make_member(tree.village_a, name="张三")
     errors = _errors(services.party_lecture_create, organization=b1a, campaign=campaign, title="党课", held_on=DAY,
                      audience_count=10, speaker_member=member_a)
@@ -166,14 +166,14 @@ def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadre
     errors = _errors(services.life_meeting_create, organization=b1a, campaign=campaign, kind="organisational",
                      held_on=DAY, attendance=5, items=[{"kind": "self_criticism", "text": "检视", "cadre": None},
                                                        {"kind": "self_criticism", "text": "检视", "cadre": secretary}])
-    assert errors["items"] == ["第2条意见：涉及的领导干部应为“西河社区党支部”的领导干部"]
+    assert errors["items"] == ["第2条意见：涉及的领导干部应为“西河社区党支部”或其上级组织的领导干部"]
     assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
 
     meeting = services.life_meeting_create(organization=b1a, campaign=campaign, kind="organisational", held_on=DAY,
                                            attendance=5)
     errors = _errors(services.life_meeting_item_create, meeting=meeting, kind="self_criticism", text="检视",
                      cadre=secretary)
-    assert errors["cadre"] == ["涉及的领导干部应为“西河社区党支部”的领导干部"]
+    assert errors["cadre"] == ["涉及的领导干部应为“西河社区党支部”或其上级组织的领导干部"]
     assert not meeting.items.exists()
     # The unit's own people are fine.
     own = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
@@ -216,3 +216,11 @@ def test_create_refuses_a_past_campaign_unless_building_history(tree, campaign, 
     assert StudySession.objects.filter(campaign=past_campaign).count() == 1
     assert Milestone.objects.filter(public_service=service).count() == 1
     assert ResearchReport.objects.filter(topic=topic).count() == 1
+
+
+def test_a_county_leader_may_be_named_at_a_unit_below_him(tree, campaign, cadres):
+    """His contact point: a county secretary lecturing at a village of his county is his own lead action."""
+    secretary = cadres["secretary"]  # county A's secretary
+    lecture = services.party_lecture_create(organization=tree.village_a, campaign=campaign, title="联系点党课",
+                                            held_on=DAY, audience_count=20, speaker_cadre=secretary)
+    assert lecture.speaker_cadre == secretary
