@@ -149,13 +149,13 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     MAX_ID = 2**63 - 1
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
             text = str(pk)
             if not (text.isascii() and text.isdigit() and 0 < int(text) <= self.MAX_ID):
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                             params={"pk": pk})
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class CadreMultipleChoiceField(IdMultipleChoiceField):
