@@ -291,14 +291,31 @@ def exchange_new(request: AuthedRequest, code: str) -> HttpResponse:
 @require_GET
 def report_download(request: AuthedRequest, pk: int) -> FileResponse:
     """A report's attachment, for whoever sees the report (outside the jurisdiction, or no file → 404)."""
-    report = get_object_or_404(ResearchReport.objects.visible_to(request.user), pk=pk)
-    if not report.attachment:
+    return attachment_download(request, "report", pk)
+
+
+# Records that may carry an attachment, by the name used in their download URL.
+ATTACHMENT_MODELS: dict[str, type[StudySession] | type[PartyLecture] | type[LifeMeeting] | type[ResearchReport]] = {
+    "study": StudySession, "lecture": PartyLecture, "meeting": LifeMeeting, "report": ResearchReport,
+}
+
+
+@login_required
+@require_GET
+def attachment_download(request: AuthedRequest, kind: str, pk: int) -> FileResponse:
+    """A record's attachment, for whoever sees the record (unknown kind, outside the jurisdiction, or no file →
+    404)."""
+    model = ATTACHMENT_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    if not record.attachment:
         raise Http404
     try:
-        handle = report.attachment.open("rb")
+        handle = record.attachment.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = report.attachment_filename
+    name = (record.attachment.name or "").rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 

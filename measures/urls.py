@@ -26,4 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("unit/<str:code>/meeting/<int:pk>/", entry_views.meeting, name="meeting"),
     path("unit/<str:code>/meeting/<int:pk>/item/", entry_views.item_new, name="item_new"),
     path("report/<int:pk>/download/", entry_views.report_download, name="report_download"),
+    path("attachment/<str:kind>/<int:pk>/", entry_views.attachment_download, name="attachment"),
 ]

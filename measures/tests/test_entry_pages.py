@@ -459,3 +459,22 @@ def test_impossible_ids_in_a_multi_select_are_a_form_error(client, users, tree, 
     client.force_login(users["unit"])
     response = client.post(reverse("measures:exchange_new", args=["A1a"]), {"held_on": "2023-10-10", "topics": [value]})
     assert response.status_code == 200
+
+
+def test_study_lecture_and_meeting_attachments_can_be_opened_inside_the_jurisdiction(client, users, tree, campaign,
+                                                                                     media):
+    study = services.study_session_create(organization=tree.village_a, campaign=campaign, kind="group_study",
+                                          topic="集中学习", held_on=DAY, participant_count=9,
+                                          attachment=SimpleUploadedFile("签到表.pdf", b"%PDF study"))
+    client.force_login(users["unit"])
+    page = _html(client.get(reverse("measures:unit", args=["A1a"])))
+    url = reverse("measures:attachment", args=["study", study.pk])
+    assert url in page
+    assert b"".join(client.get(url).streaming_content) == b"%PDF study"
+    client.force_login(users["liaison"])  # county A contains A1a
+    assert client.get(url).status_code == 200
+    other = services.study_session_create(organization=tree.village_b, campaign=campaign, kind="group_study",
+                                          topic="外单位", held_on=DAY, participant_count=9,
+                                          attachment=SimpleUploadedFile("b.pdf", b"%PDF other"))
+    assert client.get(reverse("measures:attachment", args=["study", other.pk])).status_code == 404
+    assert client.get(reverse("measures:attachment", args=["nope", study.pk])).status_code == 404
