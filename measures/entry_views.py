@@ -309,6 +309,7 @@ def attachment_download(request: AuthedRequest, kind: str, pk: int) -> FileRespo
     if model is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    assert isinstance(record, StudySession | PartyLecture | LifeMeeting | ResearchReport)
     if not record.attachment:
         raise Http404
     try:
