@@ -100,8 +100,11 @@ def sees_campaigns(user: Any) -> bool:
 
 
 def manages_campaigns(user: Any) -> bool:
-    """Only the office sets campaigns, teams, liaison groups and guidance profiles up."""
-    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.OFFICE
+    """Only the office sets campaigns, teams, liaison groups and guidance profiles up — the city's office, bound
+    to a root of the tree: profiles are city-wide, and an office account bound to a county must not rearrange
+    the city's teams and groups."""
+    return (getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.OFFICE
+            and user.organization.depth == 1)
 
 
 def reads_campaign_data(user: Any) -> bool:
