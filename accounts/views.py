@@ -11,6 +11,7 @@ from accounts import selectors, services
 from accounts.choices import Role
 from accounts.forms import LoginForm, PasswordResetForm, UserForm
 from accounts.models import User
+from core.forms import add_service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 
@@ -69,7 +70,7 @@ def user_new(request: AuthedRequest) -> HttpResponse:
             user = services.user_create(username=data["username"], role=data["role"], organization=data["org_code"],
                                         password=data["password"] or None, full_name=data["full_name"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已创建账号 {user.username}")
             return redirect("accounts:user_edit", user_id=user.pk)
@@ -90,7 +91,7 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
             services.user_update(actor=request.user, user=target, role=data["role"], organization=data["org_code"],
                                  full_name=data["full_name"], is_active=data["is_active"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存账号 {target.username}")
             return redirect("accounts:user_edit", user_id=target.pk)
@@ -130,9 +131,3 @@ def user_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     }, status=400)
 
 
-def _add_errors(form: UserForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -25,6 +25,7 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
+from core.forms import add_service_errors
 from core.http import AuthedRequest
 from orgs.choices import Tier
 from orgs.selectors import org_stats
@@ -38,14 +39,6 @@ def _require_reader(request: AuthedRequest) -> None:
 def _require_office(request: AuthedRequest) -> None:
     if not selectors.manages_campaigns(request.user):
         raise Http404
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # ---- campaigns -------------------------------------------------------------------------------------------
@@ -111,7 +104,7 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(**form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新建：{campaign}")
             return redirect("campaigns:detail", campaign_id=campaign.pk)
@@ -131,7 +124,7 @@ def campaign_edit(request: AuthedRequest, campaign_id: int) -> HttpResponse:
         try:
             services.campaign_update(campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("campaigns:detail", campaign_id=campaign.pk)
@@ -161,7 +154,7 @@ def participation_add(request: AuthedRequest, campaign_id: int) -> HttpResponse:
         try:
             p = services.participation_add(campaign=campaign, organization=form.cleaned_data["code"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已将{p.organization.name}列入参学范围")
             return _back(campaign, "participation")
@@ -191,7 +184,7 @@ def team_create(request: AuthedRequest, campaign_id: int) -> HttpResponse:
         try:
             team = services.team_create(campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新增{team.name}")
             return _back(campaign, "teams")
@@ -208,7 +201,7 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
         try:
             services.team_update(team=team, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存{team.name}")
             return _back(team.campaign, "teams")
@@ -227,7 +220,7 @@ def team_member_add(request: AuthedRequest, team_id: int) -> HttpResponse:
             m = services.team_member_add(team=team, user=form.cleaned_data["username"],
                                          is_leader=form.cleaned_data["is_leader"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{m.user}已加入{team.name}")
             return _back(team.campaign, f"team-{team.pk}")
@@ -256,7 +249,7 @@ def liaison_group_create(request: AuthedRequest, campaign_id: int) -> HttpRespon
         try:
             group = services.liaison_group_create(campaign=campaign, name=form.cleaned_data["name"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新增{group.name}")
             return _back(campaign, f"group-{group.pk}")
@@ -274,7 +267,7 @@ def liaison_member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
             m = services.liaison_member_add(group=group, user=form.cleaned_data["username"],
                                             is_leader=form.cleaned_data["is_leader"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{m.user}已加入{group.name}")
             return _back(group.campaign, f"group-{group.pk}")
@@ -301,7 +294,7 @@ def liaison_assign(request: AuthedRequest, group_id: int) -> HttpResponse:
         try:
             a = services.liaison_assign(group=group, organization=form.cleaned_data["code"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已将{a.organization.name}分配给{group.name}")
             return _back(group.campaign, f"group-{group.pk}")
@@ -341,7 +334,7 @@ def profile_edit(request: AuthedRequest, profile_id: int) -> HttpResponse:
         try:
             services.profile_update(profile=profile, **{name: form.cleaned_data[name] for name in form.fields})
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存{profile}的分级分类指导")
             return redirect("campaigns:profiles")

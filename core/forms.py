@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.models import AuditEntry
 
@@ -19,3 +20,12 @@ class AuditFilterForm(forms.Form):
         object_type = self.fields["object_type"]
         assert isinstance(object_type, forms.ChoiceField)
         object_type.choices = [("", "全部"), *(object_types or [])]
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError back on the form: on its field where the form has one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
