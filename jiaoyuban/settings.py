@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "orgs",
     "campaigns",
     "measures",
+    "problems",
     "api",
 ]
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from core import views as core_views
+from problems.urls import public_urlpatterns as feedback_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -8,6 +9,8 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("measures/", include("measures.urls")),
+    path("problems/", include("problems.urls")),
+    path("f/", include((feedback_urls, "feedback"))),
     path("audit/", include("core.urls")),
     path("api/v1/", include("api.urls")),
 ]

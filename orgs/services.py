@@ -13,6 +13,7 @@ from core.models import AuditEntry
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.counters import cadre_delta, member_delta, rollup_apply
 from orgs.models import Cadre, Member, Organization, Rollup
+from orgs.signals import subtree_moved
 
 # ---------------------------------------------------------------------------------------------------------
 # Field rules shared by forms, the API and imports. Each returns {field: reason} for what is wrong.
@@ -193,6 +194,7 @@ def org_move(*, org: Organization, new_parent: Organization) -> Organization:
     # the change is large enough for a full rebuild, the rebuild sees the final tree.
     rollup_apply([(old_path, s, t, {k: -v for k, v in c.items()}) for s, t, c in totals]
                  + [(org.path, s, t, c) for s, t, c in totals], above_only=True)
+    subtree_moved.send(sender=Organization, old_path=old_path, new_path=org.path)
     audit.record(
         AuditEntry.Action.UPDATE, object_type=audit.type_label(org), object_id=str(org.pk), object_repr=str(org),
         before={"parent": old_parent.code if old_parent else None},

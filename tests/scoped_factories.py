@@ -144,3 +144,93 @@ FACTORIES.update({
     "measures.LifeMeeting": _life_meeting,
     "measures.LifeMeetingItem": _life_meeting_item,
 })
+
+
+# problems: every row made through the services (by an office account of the city, which sees both sides).
+def _problem_office(org: Any) -> Any:
+    """An office account bound to the root of `org`'s tree."""
+    from accounts.models import User
+    from accounts.services import user_create
+    from orgs.models import Organization
+
+    root = Organization.objects.get(path=org.path[:org.steplen])
+    office = User.objects.filter(username=f"scoped_office_{root.code}").first()
+    if office is None:
+        office = user_create(username=f"scoped_office_{root.code}", role="office", organization=root,
+                             password="Scoped@2023x")
+    return office
+
+
+def _problem(org: Any) -> Any:
+    from problems.services import problem_create
+
+    _participation(org)
+    return problem_create(user=_problem_office(org), organization=org, description=f"问题{next(_seq)}",
+                          source="self", category="style")
+
+
+def _upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 evidence")
+
+
+def _claimed_problem(org: Any) -> Any:
+    from problems.services import problem_act
+
+    problem = problem_act(user=_problem_office(org), problem=_problem(org), action="start")
+    return problem_act(user=_problem_office(org), problem=problem, action="claim", files=[_upload()])
+
+
+def _step(org: Any) -> Any:
+    from problems.services import step_add
+
+    return step_add(user=_problem_office(org), problem=_problem(org), measure="建立制度")
+
+
+def _evidence(org: Any) -> Any:
+    from problems.services import evidence_add
+
+    return evidence_add(user=_problem_office(org), problem=_problem(org), file=_upload())
+
+
+def _transition(org: Any) -> Any:
+    return _problem(org).timeline.first()
+
+
+def _closure(org: Any) -> Any:
+    from accounts.services import user_create
+    from problems.services import problem_act
+
+    problem = _claimed_problem(org)
+    verifier = user_create(username=f"verifier{next(_seq)}", role="office",
+                           organization=_problem_office(org).organization, password="Scoped@2023x")
+    return problem_act(user=verifier, problem=problem, action="close").closures.get()
+
+
+def _extension(org: Any) -> Any:
+    from problems.services import problem_act
+
+    problem = _problem(org)
+    return problem_act(user=_problem_office(org), problem=problem, action="request_extension", note="需要更多时间",
+                       new_due_on=problem.due_on + dt.timedelta(days=10)).extensions.get()
+
+
+def _satisfaction(org: Any) -> Any:
+    from problems.services import satisfaction_submit
+
+    problem = _problem(org)
+    problem.source = "masses"
+    problem.save()
+    return satisfaction_submit(token=problem.feedback_token, rating="satisfied", ip=f"10.0.0.{next(_seq) % 250}")
+
+
+FACTORIES.update({
+    "problems.Problem": _problem,
+    "problems.RectificationStep": _step,
+    "problems.Evidence": _evidence,
+    "problems.TransitionRecord": _transition,
+    "problems.Closure": _closure,
+    "problems.Extension": _extension,
+    "problems.Satisfaction": _satisfaction,
+})

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ProblemsConfig(AppConfig):
+    name = "problems"
+    verbose_name = "问题清单"
+
+    def ready(self) -> None:
+        # A problem keeps a copy of its organisation's path (the ledger's lists filter and sort on it without a
+        # join, DESIGN §6.3); when a subtree moves, the copies follow in the same transaction.
+        from orgs.signals import subtree_moved
+        from problems.services import problems_follow_move
+
+        subtree_moved.connect(problems_follow_move, dispatch_uid="problems_follow_move")

@@ -1,0 +1,134 @@
+"""Fixed vocabularies of the problem ledger, and the lifecycle's transition table (rules as data)."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from accounts.choices import Role
+
+
+class Source(models.TextChoices):
+    """Where a problem came from (二.3: 自己找、群众提、集体议、上级点, and the liaison groups' findings)."""
+
+    SELF = "self", "自己找"
+    MASSES = "masses", "群众提"
+    COLLECTIVE = "collective", "集体议"
+    SUPERIOR = "superior", "上级点"
+    VISIT = "visit", "督导发现"
+
+
+class Category(models.TextChoices):
+    """What kind of problem it is: the guidance profiles' focus (精神不振、能力不足、作风不实 for organs, serving the
+    masses for the grassroots) and the usual others."""
+
+    SPIRIT = "spirit", "精神不振"
+    ABILITY = "ability", "能力不足"
+    STYLE = "style", "作风不实"
+    SERVICE = "service", "服务群众"
+    DEVELOPMENT = "development", "推动发展"
+    INTEGRITY = "integrity", "廉洁自律"
+    ORGANISATION = "organisation", "基层组织建设"
+    OTHER = "other", "其他"
+
+
+class Severity(models.TextChoices):
+    ORDINARY = "ordinary", "一般"
+    SERIOUS = "serious", "较重"
+    GRAVE = "grave", "严重"
+
+
+# Days from registration to the due date when no deadline is given (a `fix_now` problem: FIX_NOW_DAYS).
+DEFAULT_DAYS: dict[str, int] = {Severity.ORDINARY: 90, Severity.SERIOUS: 60, Severity.GRAVE: 30}
+FIX_NOW_DAYS = 7
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", "已登记"
+    IN_PROGRESS = "in_progress", "整改中"
+    CLAIMED = "claimed", "申请销号"
+    CLOSED = "closed", "已销号"
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.CLAIMED)
+
+
+class Action(models.TextChoices):
+    """Everything that moves a problem along its lifecycle. Each is one row of TRANSITIONS below."""
+
+    REGISTER = "register", "登记"
+    START = "start", "开始整改"
+    CLAIM = "claim", "申请销号"
+    CLOSE = "close", "核验销号"
+    RETURN = "return", "退回"
+    REOPEN = "reopen", "重新打开（反弹）"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    APPROVE_EXTENSION = "approve_extension", "批准延期"
+    REJECT_EXTENSION = "reject_extension", "不批准延期"
+
+
+class Rating(models.TextChoices):
+    """What the masses say of a problem's rectification (群众满意度)."""
+
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+# Who registers problems and works on their rectification: the unit (its own subtree) and the office. A liaison
+# group raises problems from its findings (source 督导发现) but never edits a unit's own records.
+OWNER_ROLES = frozenset({Role.UNIT, Role.OFFICE})
+RAISER_ROLES = frozenset({Role.UNIT, Role.OFFICE, Role.LIAISON})
+LIAISON_SOURCES = frozenset({Source.VISIT})
+# Who verifies: the office and the liaison groups (履行指导组职责), never the owner or the owner's unit.
+VERIFIER_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the lifecycle: `action` moves a problem from one of `sources` to `target` (None: the status
+    stays, e.g. an extension), for `roles`. `verifier`: the actor must not be the owner or of the owner's
+    unit. `needs_note`: a written reason. `needs_evidence`: the problem must hold evidence. `fix_now_only`:
+    the row applies to 立查立改 problems only."""
+
+    action: str
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+    verifier: bool = False
+    needs_note: bool = False
+    needs_evidence: bool = False
+    fix_now_only: bool = False
+
+
+_OWNERS = frozenset(OWNER_ROLES)
+_VERIFIERS = frozenset(VERIFIER_ROLES)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Action.START, frozenset({Status.REGISTERED}), Status.IN_PROGRESS, _OWNERS),
+    Transition(Action.CLAIM, frozenset({Status.IN_PROGRESS}), Status.CLAIMED, _OWNERS, needs_evidence=True),
+    # 立查立改: claimed straight from registration — fast, but still verified by someone else.
+    Transition(Action.CLAIM, frozenset({Status.REGISTERED}), Status.CLAIMED, _OWNERS, needs_evidence=True,
+               fix_now_only=True),
+    Transition(Action.CLOSE, frozenset({Status.CLAIMED}), Status.CLOSED, _VERIFIERS, verifier=True,
+               needs_evidence=True),
+    Transition(Action.RETURN, frozenset({Status.CLAIMED}), Status.IN_PROGRESS, _VERIFIERS, verifier=True,
+               needs_note=True),
+    Transition(Action.REOPEN, frozenset({Status.CLOSED}), Status.IN_PROGRESS, _VERIFIERS, verifier=True,
+               needs_note=True),
+    Transition(Action.REQUEST_EXTENSION, frozenset({Status.REGISTERED, Status.IN_PROGRESS}), None, _OWNERS,
+               needs_note=True),
+    Transition(Action.APPROVE_EXTENSION, frozenset({Status.REGISTERED, Status.IN_PROGRESS}), None, _VERIFIERS,
+               verifier=True),
+    Transition(Action.REJECT_EXTENSION, frozenset({Status.REGISTERED, Status.IN_PROGRESS}), None, _VERIFIERS,
+               verifier=True, needs_note=True),
+)
+
+
+def transitions_for(action: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.action == action]

@@ -1,0 +1,156 @@
+"""The lifecycle through `problems.services` — the rules every path (page, API, import) inherits."""
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from problems.choices import Action, Status
+from problems.models import Closure, Evidence, Problem, TransitionRecord
+from problems.services import evidence_add, problem_act, problem_update, step_add, step_done
+from problems.tests.conftest import TODAY, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _claimed(make_problem: Any, people: dict[str, Any]) -> Problem:
+    problem = make_problem()
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.START)
+    return problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+
+
+def test_registration_sets_due_date_and_timeline(make_problem: Any) -> None:
+    problem = make_problem(severity="grave")
+    assert problem.status == Status.REGISTERED
+    assert problem.registered_on == TODAY
+    assert (problem.due_on - TODAY).days == 30
+    assert problem.number == f"WT{problem.pk:07d}"
+    assert list(problem.timeline.values_list("action", flat=True)) == [Action.REGISTER]
+
+
+def test_claim_then_liaison_closes(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = _claimed(make_problem, people)
+    problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实已整改")
+    problem.refresh_from_db()
+    assert problem.status == Status.CLOSED
+    assert problem.closed_by == people["liaison"]
+    assert problem.closed_on_time is True
+    closure = Closure.objects.get(problem=problem)
+    assert closure.evidence[0]["sha256"] == Evidence.objects.get(problem=problem).sha256
+    assert Evidence.objects.get(problem=problem).frozen
+    assert [t.action for t in TransitionRecord.objects.filter(problem=problem)] == [
+        Action.REGISTER, Action.START, Action.CLAIM, Action.CLOSE]
+
+
+@pytest.mark.parametrize("who", ["unit", "unit2", "village_office"])
+def test_owner_cannot_close_own_problem(make_problem: Any, people: dict[str, Any], who: str) -> None:
+    problem = _claimed(make_problem, people)
+    with pytest.raises(ValidationError):
+        problem_act(user=people[who], problem=problem, action=Action.CLOSE)
+    problem.refresh_from_db()
+    assert problem.status == Status.CLAIMED
+    assert not Closure.objects.exists()
+
+
+def test_claim_needs_evidence(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = problem_act(user=people["unit"], problem=make_problem(), action=Action.START)
+    with pytest.raises(ValidationError) as exc:
+        problem_act(user=people["unit"], problem=problem, action=Action.CLAIM)
+    assert "佐证材料" in str(exc.value)
+    assert Problem.objects.get(pk=problem.pk).status == Status.IN_PROGRESS
+
+
+def test_fix_now_claims_straight_from_registration_but_is_still_verified(make_problem: Any,
+                                                                         people: dict[str, Any]) -> None:
+    problem = make_problem(fix_now=True)
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    assert problem.status == Status.CLAIMED
+    with pytest.raises(ValidationError):
+        problem_act(user=people["unit"], problem=problem, action=Action.CLOSE)
+    problem = problem_act(user=people["office"], problem=problem, action=Action.CLOSE)
+    assert problem.status == Status.CLOSED
+
+
+def test_claim_waits_for_every_step(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = problem_act(user=people["unit"], problem=make_problem(), action=Action.START)
+    step = step_add(user=people["unit"], problem=problem, measure="建立村务公开栏")
+    with pytest.raises(ValidationError) as exc:
+        problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    assert "1项整改措施未完成" in str(exc.value)
+    step_done(user=people["unit"], step=step, done_note="公开栏已建成", files=[upload()])
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM)
+    assert problem.status == Status.CLAIMED
+    assert problem.progress == 100
+
+
+def test_return_needs_a_reason_and_goes_back_to_rectification(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = _claimed(make_problem, people)
+    with pytest.raises(ValidationError):
+        problem_act(user=people["liaison"], problem=problem, action=Action.RETURN)
+    problem = problem_act(user=people["liaison"], problem=problem, action=Action.RETURN, note="材料不足")
+    assert problem.status == Status.IN_PROGRESS
+    assert problem.claimed_by is None
+
+
+def test_closed_problem_is_read_only_and_reopens_as_relapse(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = problem_act(user=people["liaison"], problem=_claimed(make_problem, people), action=Action.CLOSE)
+    with pytest.raises(ValidationError):
+        problem_update(user=people["unit"], problem=problem, version=problem.version, description="改写")
+    with pytest.raises(ValidationError):
+        evidence_add(user=people["unit"], problem=problem, file=upload())
+    problem = problem_act(user=people["office"], problem=problem, action=Action.REOPEN, note="回访发现问题反弹")
+    assert problem.status == Status.IN_PROGRESS
+    assert problem.relapsed and problem.relapse_count == 1
+    assert Closure.objects.filter(problem=problem).count() == 1  # the old closure stays
+
+
+def test_stale_version_is_refused(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = make_problem()
+    seen = problem.version
+    problem_update(user=people["unit"], problem=problem, version=seen, cause="制度不健全")
+    with pytest.raises(ValidationError) as exc:
+        problem_update(user=people["unit2"], problem=problem, version=seen, cause="另一个人的改动")
+    assert "已被他人修改" in str(exc.value)
+    assert Problem.objects.get(pk=problem.pk).cause == "制度不健全"
+
+
+def test_extension_is_approved_by_someone_else_and_counted(make_problem: Any, people: dict[str, Any]) -> None:
+    import datetime as dt
+
+    problem = make_problem(severity="grave")
+    new_due = problem.due_on + dt.timedelta(days=30)
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.REQUEST_EXTENSION,
+                          note="需协调资金", new_due_on=new_due)
+    with pytest.raises(ValidationError):
+        problem_act(user=people["unit2"], problem=problem, action=Action.APPROVE_EXTENSION)
+    problem = problem_act(user=people["liaison"], problem=problem, action=Action.APPROVE_EXTENSION)
+    assert problem.due_on == new_due and problem.extension_count == 1
+
+
+def test_leader_and_outside_liaison_cannot_act(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = _claimed(make_problem, people)
+    with pytest.raises(ValidationError):
+        problem_act(user=people["leader"], problem=problem, action=Action.CLOSE)
+    with pytest.raises(PermissionDenied):
+        problem_act(user=people["liaison_b"], problem=problem, action=Action.CLOSE)
+    assert Problem.objects.get(pk=problem.pk).status == Status.CLAIMED
+
+
+def test_tampered_evidence_blocks_closure(make_problem: Any, people: dict[str, Any]) -> None:
+    problem = _claimed(make_problem, people)
+    evidence = Evidence.objects.get(problem=problem)
+    with open(evidence.file.path, "ab") as fh:
+        fh.write(b"changed")
+    with pytest.raises(ValidationError) as exc:
+        problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE)
+    assert "校验值不符" in str(exc.value)
+
+
+def test_subtree_move_carries_problem_paths(make_problem: Any, tree: Any) -> None:
+    from orgs.services import org_move
+
+    problem = make_problem()
+    org_move(org=tree.township_a, new_parent=tree.county_b)
+    problem.refresh_from_db()
+    tree.village_a.refresh_from_db()
+    assert problem.org_path == tree.village_a.path
