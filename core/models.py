@@ -95,4 +95,38 @@ class AuditedModel(models.Model):
         return result
 
 
-__all__ = ["AuditEntry", "AuditedModel", "ScopedQuerySet"]
+class Notification(models.Model):
+    """An in-app notification (站内提醒) to one user: a line of text and where it leads. Written by `core.notify`
+    only. `key` names what it is about (e.g. a reminder of one problem at one point in time): unique per user, so
+    the same reminder is never sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
+                             related_name="notifications", db_index=False)  # the indexes below lead with it
+    key = models.CharField("去重标识", max_length=200)
+    text = models.CharField("内容", max_length=500)
+    url = models.CharField("链接", max_length=500, blank=True)
+    created_at = models.DateTimeField("时间")
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内提醒"
+        verbose_name_plural = "站内提醒"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Key first: the sender looks up which (key, user) pairs exist already by key.
+            models.UniqueConstraint(fields=["key", "user"], name="notification_unique_key_per_user"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_latest"),
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+__all__ = ["AuditEntry", "AuditedModel", "Notification", "ScopedQuerySet"]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("problems/", include("problems.urls")),
     path("f/", include((feedback_urls, "feedback"))),
     path("audit/", include("core.urls")),
+    path("notifications/", include("core.notification_urls")),
     path("api/v1/", include("api.urls")),
 ]
