@@ -204,7 +204,7 @@ def public_service_list(request: HttpRequest, org: OrgParam = None,
 def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description="党组织编码")],
                      campaign: CampaignParam = None) -> list[dict[str, Any]]:
     """For the county-level+ cadres registered in the organisation: each lead action, derived from records, with
-    the records that prove it. 整改落实 is not derived until the problem ledger exists (derived=false, done=null)."""
+    the records that prove it (检视问题 and 整改落实 also from the problem ledger)."""
     user = _reader(request)
     unit = _org(user, org)
     chosen = _campaign(campaign)
@@ -214,9 +214,9 @@ def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description
     return [{
         "cadre_id": row.cadre.pk, "name": row.cadre.name, "position": row.cadre.position,
         "organization_code": row.cadre.organization.code,
-        "actions": [{"action": c.action, "label": c.label, "derived": c.derived, "done": c.done,
-                     "proofs": [{"organization_code": p.org_code, "anchor": p.anchor, "title": p.title, "on": p.on}
-                                for p in c.proofs]} for c in row.cells],
+        "actions": [{"action": c.action, "label": c.label, "done": c.done,
+                     "proofs": [{"organization_code": p.org_code, "anchor": p.anchor, "title": p.title, "on": p.on,
+                                 "url": p.url} for p in c.proofs]} for c in row.cells],
     } for row in rows]
 
 

@@ -49,6 +49,8 @@ from measures.models import (
     StudySession,
 )
 from orgs.models import Cadre, Member, Organization
+from problems.models import Problem
+from problems.services import may_raise
 
 M = TypeVar("M", bound=Model)
 
@@ -182,6 +184,11 @@ def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Ht
 # Research: topics, reports (attachments), results-exchange meetings, uses of results
 
 
+def _org_problems(org: Organization, campaign: Any) -> Any:
+    """The organisation's problems of the campaign, for linking a research result to the problem it found."""
+    return Problem.objects.filter(organization=org, campaign=campaign).order_by("-id")
+
+
 def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic, *,
                 topic_form: ResearchTopicForm | None = None, report_form: ResearchReportForm | None = None,
                 use_forms: dict[int, ResearchUseForm] | None = None) -> HttpResponse:
@@ -191,12 +198,14 @@ def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic,
     report_form = report_form or ResearchReportForm(prefix="report", org=org,
                                                     initial={"submitted_on": selectors.entry_date(topic.campaign)})
     reports = list(topic.reports.select_related("author_cadre")
-                   .prefetch_related(Prefetch("uses", queryset=ResearchUse.objects.select_related("public_service")
-                                              .order_by("id")))
+                   .prefetch_related(Prefetch("uses", queryset=ResearchUse.objects
+                                              .select_related("public_service", "problem").order_by("id")))
                    .order_by("submitted_on", "id"))
     org_services = PublicService.objects.filter(organization=org, campaign=topic.campaign).order_by("deadline", "id")
     forms_by_report = use_forms or {}
-    rows = [(r, forms_by_report.get(r.pk) or ResearchUseForm(prefix=f"use{r.pk}", services=org_services))
+    org_problems = _org_problems(org, topic.campaign)
+    rows = [(r, forms_by_report.get(r.pk) or ResearchUseForm(prefix=f"use{r.pk}", services=org_services,
+                                                             problems=org_problems))
             for r in reports]
     return render(request, "measures/topic.html", {
         "org": org, "topic": topic, "topic_form": topic_form, "report_form": report_form, "rows": rows,
@@ -260,9 +269,11 @@ def use_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     org = _org(request, code)
     report = _record(request, ResearchReport, org, pk, topic__organization=org)
     org_services = PublicService.objects.filter(organization=org, campaign=report.topic.campaign)
-    form = ResearchUseForm(request.POST, prefix=f"use{report.pk}", services=org_services)
+    form = ResearchUseForm(request.POST, prefix=f"use{report.pk}", services=org_services,
+                           problems=_org_problems(org, report.topic.campaign))
     saved = _save(form, lambda: services.research_use_create(
-        report=report, text=form.cleaned_data["text"], public_service=form.cleaned_data.get("public_service")))
+        report=report, text=form.cleaned_data["text"], public_service=form.cleaned_data.get("public_service"),
+        problem=form.cleaned_data.get("problem")))
     if saved is not None:
         messages.success(request, "已记录成果运用")
         return redirect(reverse("measures:topic", args=[org.code, report.topic_id]) + f"#report-{report.pk}")
@@ -423,10 +434,13 @@ def _meeting_page(request: AuthedRequest, org: Organization, record: LifeMeeting
         "kind": record.kind, "held_on": record.held_on, "topic": record.topic, "attendance": record.attendance,
         "notes": record.notes})
     item_form = item_form or LifeMeetingItemForm(prefix="item", org=org)
-    items = LifeMeetingItem.objects.filter(meeting=record).select_related("cadre").order_by("id")
+    items = (LifeMeetingItem.objects.filter(meeting=record).select_related("cadre")
+             .prefetch_related("problems").order_by("id"))
     return render(request, "measures/meeting.html", {
         "org": org, "record": record, "meeting_form": meeting_form, "item_form": item_form, "items": items,
-        "readonly": readonly, "refusals": _refusals(item_form)})
+        "readonly": readonly, "refusals": _refusals(item_form),
+        # Criticism turns into work: an item can be put on the problem ledger (the current campaign only).
+        "may_raise": may_raise(request.user) and not readonly})
 
 
 def _meeting_args(form: LifeMeetingForm) -> dict[str, Any]:

@@ -73,9 +73,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any
             leaders.write_string(row, 2, cadre.organization.name)
             leaders.write_string(row, 3, cadre.organization.code)
             for col, lead_cell in enumerate(lead.cells, start=4):
-                if not lead_cell.derived:
-                    leaders.write_string(row, col, lead_cell.pending_text, grey)
-                elif lead_cell.proofs:
+                if lead_cell.proofs:
                     leaders.write_string(row, col, f"有（{len(lead_cell.proofs)}项记录）")
                 else:
                     leaders.write_string(row, col, "无记录")

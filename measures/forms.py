@@ -332,12 +332,20 @@ class ResearchUseForm(EntryForm):
     text = _text("运用情况", 5000, area=True)
     public_service = forms.ModelChoiceField(label="转化为为民办实事（可不选）", queryset=Cadre.objects.none(),
                                             required=False, empty_label="不关联")
+    problem = forms.ModelChoiceField(label="列入问题清单的问题（可不选）", queryset=Cadre.objects.none(),
+                                     required=False, empty_label="不关联")
 
-    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: Any, problems: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["public_service"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services
+        problem = self.fields["problem"]
+        assert isinstance(problem, forms.ModelChoiceField)
+        if problems is None:
+            del self.fields["problem"]
+        else:
+            problem.queryset = problems
 
 
 class PublicServiceForm(EntryForm):

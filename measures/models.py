@@ -162,15 +162,16 @@ class ResearchUseQuerySet(ScopedQuerySet):
 
 
 class ResearchUse(AuditedModel):
-    """How a research result was used (成果运用): in words, and optionally through a public-service commitment.
-    The problem ledger (a later issue) adds a link to the problem a report led to; there is deliberately no
-    placeholder field for it here."""
+    """How a research result was used (成果运用): in words, and optionally through a public-service commitment
+    or the problem of the ledger it led to (a problem found by research)."""
 
     report = models.ForeignKey(ResearchReport, verbose_name="调研报告", on_delete=models.CASCADE,
                                related_name="uses")
     text = models.TextField("运用情况")
     public_service = models.ForeignKey(PublicService, verbose_name="转化为为民办实事", null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="research_uses")
+    problem = models.ForeignKey("problems.Problem", verbose_name="列入问题清单的问题", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="research_uses")
 
     objects = ResearchUseQuerySet.as_manager()
     scope_path_field = "report__topic__organization__path"
@@ -260,8 +261,9 @@ class LifeMeetingItemQuerySet(ScopedQuerySet):
 
 
 class LifeMeetingItem(AuditedModel):
-    """One item of criticism or self-criticism raised at a life meeting, and whom it concerns. The problem
-    ledger (a later issue) lets an item become a problem; there is deliberately no placeholder field here."""
+    """One item of criticism or self-criticism raised at a life meeting, and whom it concerns. An item becomes a
+    problem of the ledger through `problems.services.problem_create(life_meeting_item=…)` (Problem holds the
+    link, `item.problems`)."""
 
     meeting = models.ForeignKey(LifeMeeting, verbose_name="会议", on_delete=models.CASCADE, related_name="items")
     kind = models.CharField("类型", max_length=20, choices=LifeMeetingItemKind.choices)

@@ -165,13 +165,13 @@ class ProofOut(Schema):
     anchor: str
     title: str
     on: dt.date | None
+    url: str = Field("", description="记录自己的页面（问题清单中的问题）；为空时见单位页面的 anchor")
 
 
 class LeadActionOut(Schema):
     action: str
     label: str
-    derived: bool = Field(description="false：暂不能由记录得出（整改落实待问题清单上线）")
-    done: bool | None
+    done: bool
     proofs: list[ProofOut]
 
 

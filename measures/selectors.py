@@ -9,11 +9,12 @@ about what was recorded, and lists are ordered by the tree, never ranked.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonGroup
@@ -32,10 +33,8 @@ from measures.models import (
 )
 from orgs.choices import RANK_COUNTY, Sector, Tier
 from orgs.models import Cadre, Organization, OrganizationQuerySet
-
-# Lead action "整改落实" needs the problem ledger (a later issue): until it exists it is shown as not derived,
-# with this text — never as done or not done.
-RECTIFIED_PENDING = "待问题清单上线"
+from problems.choices import Source, Status
+from problems.models import Problem
 
 # Anchor prefixes of records on the unit page (the proofs of lead actions link to them).
 ANCHOR = {"study": "study", "report": "report", "lecture": "lecture", "meeting": "meeting"}
@@ -155,22 +154,18 @@ class Proof:
     anchor: str
     title: str
     on: dt.date | None
+    url: str = ""  # a page of its own (a problem of the ledger); else the unit page's anchor
 
 
 @dataclass
 class LeadCell:
     action: str
     label: str
-    derived: bool  # False: cannot be derived yet (整改落实 until the problem ledger exists)
     proofs: list[Proof] = field(default_factory=list)
 
     @property
-    def done(self) -> bool | None:
-        return bool(self.proofs) if self.derived else None
-
-    @property
-    def pending_text(self) -> str:
-        return RECTIFIED_PENDING if not self.derived else ""
+    def done(self) -> bool:
+        return bool(self.proofs)
 
 
 @dataclass
@@ -205,10 +200,12 @@ def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int
     def seen_by_user(org_path: str) -> Q:
         return subtrees_q(org_path, paths)
 
-    def add(action: str, rows: Iterable[tuple[Any, ...]], anchor: str) -> None:
+    def add(action: str, rows: Iterable[tuple[Any, ...]], anchor: str,
+            url: Callable[[int], str] | None = None) -> None:
         seen = found[action]
         for cadre_id, record_id, org_code, title, on in rows:
-            proof = Proof(org_code=org_code, anchor=f"{anchor}-{record_id}", title=title, on=on)
+            proof = Proof(org_code=org_code, anchor=f"{anchor}-{record_id}", title=title, on=on,
+                          url=url(record_id) if url else "")
             if proof not in seen[cadre_id]:
                 seen[cadre_id].append(proof)
 
@@ -232,8 +229,7 @@ def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int
         .order_by("held_on", "id")
         .values_list("speaker_cadre_id", "id", "organization__code", "title", "held_on"), ANCHOR["lecture"])
     # 检视问题: a self-criticism item about himself at a life meeting — he examined his own problems. Being
-    # criticised by others is not his own examination and does not count. (The problem ledger will add problems
-    # the cadre found or owns.)
+    # criticised by others is not his own examination and does not count.
     kinds = dict(LifeMeetingKind.choices)
     items = (LifeMeetingItem.objects.filter(seen_by_user("meeting__organization__path"), meeting__campaign=campaign,
                                             kind=LifeMeetingItemKind.SELF_CRITICISM, cadre_id__in=cadre_ids)
@@ -242,7 +238,22 @@ def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int
                           "meeting__held_on"))
     add(LeadAction.FOUND_PROBLEMS, ((c, m, o, str(kinds.get(k, k)), d) for c, m, o, k, d in items),
         ANCHOR["meeting"])
-    # 整改落实: not derivable until the problem ledger exists (RECTIFIED_PENDING) — no value is made up.
+    # 检视问题, from the ledger: a problem he is responsible for that his unit found itself or agreed collectively
+    # (自己找、集体议) — problems pointed out by superiors, the masses or a liaison group are not his examination.
+    # 整改落实: a problem he is responsible for, closed after someone else verified it (对账销号).
+    problems = Problem.objects.filter(seen_by_user("org_path"), campaign=campaign, responsible_cadre_id__in=cadre_ids)
+
+    def problem_url(pk: int) -> str:
+        return reverse("problems:problem", args=[pk])
+
+    add(LeadAction.FOUND_PROBLEMS, problems.filter(source__in=[Source.SELF, Source.COLLECTIVE])
+        .order_by("registered_on", "id")
+        .values_list("responsible_cadre_id", "id", "organization__code", "description", "registered_on"),
+        "problem", problem_url)
+    closed = (problems.filter(status=Status.CLOSED).order_by("closed_at", "id")
+              .values_list("responsible_cadre_id", "id", "organization__code", "description", "closed_at"))
+    add(LeadAction.RECTIFIED, ((c, p, o, d[:60], timezone.localtime(at).date() if at else None)
+                               for c, p, o, d, at in closed), "problem", problem_url)
     return found
 
 
@@ -256,9 +267,8 @@ def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: Any, cadre_i
     for cadre in cadres:
         cells = []
         for action in LeadAction:
-            derived = action != LeadAction.RECTIFIED
-            proofs = list(found[action.value].get(cadre.pk, [])) if derived else []
-            cells.append(LeadCell(action=action.value, label=str(action.label), derived=derived, proofs=proofs))
+            proofs = list(found[action.value].get(cadre.pk, []))
+            cells.append(LeadCell(action=action.value, label=str(action.label), proofs=proofs))
         rows.append(LeadRow(cadre=cadre, cells=cells))
     return rows
 

@@ -350,17 +350,21 @@ def results_exchange_create(*, organization: Organization, campaign: Campaign | 
 
 @transaction.atomic
 def research_use_create(*, report: ResearchReport, text: str, public_service: PublicService | None = None,
-                        allow_past: bool = False) -> ResearchUse:
-    """How a report's results were used: in words, optionally through a public-service commitment of the same
-    campaign. (The problem ledger will add "led to this problem".)"""
+                        problem: Any = None, allow_past: bool = False) -> ResearchUse:
+    """How a report's results were used: in words, optionally through a public-service commitment or a problem
+    of the ledger (a `problems.Problem`) of the same campaign and organisation."""
     errors = _new_record_errors(report.topic.campaign, allow_past)
     _put(errors, "text", _text_error(text, "运用情况", 5000))
     if public_service is not None and public_service.campaign_id != report.topic.campaign_id:
         errors["public_service"] = "为民办实事项目应属于同一次主题教育"
     elif public_service is not None and public_service.organization_id != report.topic.organization_id:
         errors["public_service"] = "为民办实事项目应是本组织的项目"
+    if problem is not None and (problem.campaign_id != report.topic.campaign_id
+                                or problem.organization_id != report.topic.organization_id):
+        errors["problem"] = "关联的问题应是本组织在同一次主题教育中的问题"
     _raise(errors)
-    return ResearchUse.objects.create(report=report, text=text.strip(), public_service=public_service)
+    return ResearchUse.objects.create(report=report, text=text.strip(), public_service=public_service,
+                                      problem=problem)
 
 
 # ---------------------------------------------------------------------------------------------------------

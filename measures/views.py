@@ -134,7 +134,6 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
             "services": by_kind.get(RecordKind.PUBLIC_SERVICE),
             "lead_rows": selectors.lead_actions(campaign, Organization.objects.filter(pk=org.pk), user=request.user),
             "actions": LeadAction.choices,
-            "rectified_pending": selectors.RECTIFIED_PENDING,
             "is_current": campaign.is_current,
             # New records and corrections: a recording role, inside its jurisdiction, in the current campaign.
             "can_edit": campaign.is_current and services.may_record_for(request.user, org),
@@ -184,7 +183,7 @@ def coverage(request: AuthedRequest) -> HttpResponse:
     tab = "leaders" if request.GET.get("tab") == "leaders" else "units"
     context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab,
                                "filter_query": _filter_query(request), "kinds": RecordKind.choices,
-                               "actions": LeadAction.choices, "rectified_pending": selectors.RECTIFIED_PENDING}
+                               "actions": LeadAction.choices}
     if tab == "units":
         page = paginate(request, orgs)
         context.update({"page": page, "rows": selectors.coverage_rows(campaign, page.object_list)})

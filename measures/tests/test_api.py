@@ -109,8 +109,8 @@ def test_lead_actions_for_an_org(api_as, tree, campaign, cadres):
     assert set(by_name) == {"吴刚", "李强"}
     assert by_name["吴刚"]["lectured"]["done"] is True and by_name["吴刚"]["lectured"]["proofs"][0]["title"] == "党课"
     assert by_name["李强"]["lectured"]["done"] is False
-    assert by_name["吴刚"]["rectified"] == {"action": "rectified", "label": "整改落实", "derived": False,
-                                          "done": None, "proofs": []}
+    assert by_name["吴刚"]["rectified"] == {"action": "rectified", "label": "整改落实", "done": False,
+                                          "proofs": []}
     assert api_as("unit").get("/measures/lead-actions", org="A").status_code == 404
 
 

@@ -293,6 +293,15 @@ def test_life_meeting_with_items(client, users, tree, campaign, cadres):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.attendance == 11 and _audited(meeting, "update", users["office"])
+    # An item can be put on the problem ledger; once it is, the page links to the problem instead.
+    meeting_url = reverse("measures:meeting", args=["A", meeting.pk])
+    assert f'href="/problems/new/?item={item.pk}"' in _html(client.get(meeting_url))
+    from problems.services import problem_create
+
+    problem = problem_create(user=users["office"], organization=meeting.organization, description=item.text,
+                             source="collective", category="ability", life_meeting_item=item)
+    page = _html(client.get(meeting_url))
+    assert f"已列入问题清单 {problem.number}" in page and "?item=" not in page
 
 
 # ---------------------------------------------------------------------------------------------------------

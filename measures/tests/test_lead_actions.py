@@ -33,12 +33,42 @@ def test_only_county_level_cadres_of_participating_orgs(tree, users, campaign, c
     assert set(_actions(campaign, Organization.objects.filter(code="A1"))) == set()
 
 
-def test_nothing_recorded_nothing_derived_and_rectified_is_not_derived(tree, users, campaign, cadres):
+def test_nothing_recorded_nothing_derived(tree, users, campaign, cadres):
     actions = _actions(campaign)["吴刚"]
     assert actions == {"studied": False, "researched": False, "lectured": False, "found_problems": False,
-                       "rectified": None}
-    row = selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])[0]
-    assert row.by_action["rectified"].pending_text == "待问题清单上线"
+                       "rectified": False}
+
+
+def _problem(users: Any, tree: Any, cadre: Any, source: str) -> Any:
+    from problems.services import problem_create
+
+    return problem_create(user=users["unit"], organization=tree.village_a, description="联系群众不够紧密",
+                          source=source, category="style", responsible_cadre=cadre)
+
+
+def test_problems_he_found_and_rectified_come_from_the_ledger(tree, users, campaign, cadres, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from problems.services import problem_act
+
+    settings.MEDIA_ROOT = tmp_path
+    wu, li = cadres["secretary"], cadres["deputy"]
+    pointed_out = _problem(users, tree, li, "superior")
+    assert _actions(campaign)["李强"]["found_problems"] is False  # pointed out by a superior: not his examination
+    found = _problem(users, tree, wu, "self")
+    assert _actions(campaign)["吴刚"] == {"studied": False, "researched": False, "lectured": False,
+                                        "found_problems": True, "rectified": False}
+    found = problem_act(user=users["unit"], problem=found, action="start")
+    found = problem_act(user=users["unit"], problem=found, action="claim",
+                        files=[SimpleUploadedFile("整改.pdf", b"%PDF evidence")])
+    assert _actions(campaign)["吴刚"]["rectified"] is False  # claimed is not closed: someone else verifies first
+    problem_act(user=users["office"], problem=found, action="close")
+    assert _actions(campaign)["吴刚"]["rectified"] is True
+    row = next(r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
+               if r.cadre == wu)
+    assert row.by_action["rectified"].proofs[0].url == f"/problems/{found.pk}/"
+    assert _actions(campaign)["李强"]["rectified"] is False
+    assert pointed_out.status == "registered"
 
 
 def test_each_action_comes_from_its_record_and_goes_with_it(tree, users, campaign, cadres):
@@ -72,7 +102,7 @@ def test_each_action_comes_from_its_record_and_goes_with_it(tree, users, campaig
     services.record_delete(record=lecture)
     services.record_delete(record=meeting)
     assert _actions(campaign)["吴刚"] == {"studied": False, "researched": False, "lectured": False,
-                                        "found_problems": False, "rectified": None}
+                                        "found_problems": False, "rectified": False}
     assert _actions(campaign)["李强"]["researched"] is True  # his own report is still there
 
 
@@ -158,13 +188,13 @@ def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, 
 
     _foreign_records(tree, campaign, cadres["secretary"])
     leader_a = user_create(username="leader_a", role="leader", organization=tree.county_a, password="Test@2023pass")
-    assert set(_actions(campaign, user=leader_a)["吴刚"].values()) == {False, None}
+    assert set(_actions(campaign, user=leader_a)["吴刚"].values()) == {False}
     [row] = [r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=leader_a)
              if r.cadre.name == "吴刚"]
     assert all(not cell.proofs for cell in row.cells)
     # The city's office sees county B: the same records count for it.
     assert _actions(campaign)["吴刚"] == {"studied": True, "researched": True, "lectured": True,
-                                        "found_problems": True, "rectified": None}
+                                        "found_problems": True, "rectified": False}
 
     client.force_login(leader_a)
     page = client.get("/measures/unit/A/").content.decode()

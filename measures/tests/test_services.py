@@ -224,3 +224,18 @@ def test_a_county_leader_may_be_named_at_a_unit_below_him(tree, campaign, cadres
     lecture = services.party_lecture_create(organization=tree.village_a, campaign=campaign, title="联系点党课",
                                             held_on=DAY, audience_count=20, speaker_cadre=secretary)
     assert lecture.speaker_cadre == secretary
+
+
+def test_a_research_result_can_lead_to_a_problem_of_its_own_unit_only(tree, users, campaign, cadres):
+    from problems.services import problem_create
+
+    topic = services.research_topic_create(organization=tree.county_a, campaign=campaign, title="基层减负")
+    report = services.research_report_create(topic=topic, title="基层减负调研报告", submitted_on=DAY)
+    own = problem_create(user=users["office"], organization=tree.county_a, description="报表过多，基层负担重",
+                         source="self", category="style")
+    other = problem_create(user=users["office"], organization=tree.county_b, description="会议过多",
+                           source="self", category="style")
+    errors = _errors(services.research_use_create, report=report, text="列入问题清单", problem=other)
+    assert errors == {"problem": ["关联的问题应是本组织在同一次主题教育中的问题"]}
+    use = services.research_use_create(report=report, text="列入问题清单", problem=own)
+    assert use.problem == own and list(own.research_uses.all()) == [use]
