@@ -1,0 +1,323 @@
+"""API of the problem ledger: problems, their rectification steps, evidence, what the masses say, and every
+lifecycle action as `POST /problems/{id}/actions/{action}`.
+
+Data roles only; every query goes through the ledger's selectors or `visible_to(user)`, anything outside the
+caller's jurisdiction answers 404. Every write calls the same service as the pages (`problems.services`), so the
+rules are the pages' rules: a refusal answers 422 with the service's Chinese reasons, a write based on an older
+version of the problem answers 409 and changes nothing, a role that may not do something gets 404 (like the pages).
+Status changes only through the actions; who acts and when come from the caller and the server's clock.
+"""
+
+import mimetypes
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Path, Query, Router
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from accounts.choices import DATA_ROLES
+from accounts.models import User
+from api.auth import request_user
+from campaigns.models import Campaign
+from campaigns.selectors import current_campaign
+from measures.models import LifeMeetingItem
+from orgs.models import Cadre, Organization
+from problems import selectors, services
+from problems.choices import Action
+from problems.models import Evidence, Problem, RectificationStep, Satisfaction, SpecialCampaign
+from problems.schemas import (
+    ACTION_DESCRIPTION,
+    ActionIn,
+    AnswerIn,
+    ErrorOut,
+    EvidenceIn,
+    EvidenceWriteOut,
+    LedgerQuery,
+    ProblemDetailOut,
+    ProblemIn,
+    ProblemRowOut,
+    ProblemUpdateIn,
+    SatisfactionOut,
+    SpecialCampaignOut,
+    StepDoneIn,
+    StepIn,
+    StepUpdateIn,
+    StepWriteOut,
+    ValidationErrorOut,
+)
+
+router = Router(tags=["问题清单"])
+
+MAX_LIMIT = 500
+INVALID = "数据有误，未保存"
+# Every action but registration (which is `POST /problems/`).
+ACTIONS = frozenset(a for a in Action.values if a != Action.REGISTER)
+# Fields of the record that may be emptied with "" (null in a PATCH means the same).
+_TEXT_FIELDS = ("event_ref", "case_ref", "petition_ref", "cause", "responsible_unit")
+
+Files = Annotated[list[UploadedFile] | None, File(description="佐证材料（可多个）：PDF、Word、Excel、JPG、PNG")]
+WRITE = {404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
+def _reader(request: HttpRequest) -> User:
+    user = request_user(request)
+    if user.role not in DATA_ROLES:
+        raise Http404
+    return user
+
+
+def _problem(user: User, pk: int) -> Problem:
+    return get_object_or_404(Problem.objects.visible_to(user), pk=pk)
+
+
+def _detail(user: User, pk: int) -> Problem:
+    problem = selectors.problem_detail(user, pk)
+    if problem is None:
+        raise Http404
+    return problem
+
+
+def _org(user: User, code: str) -> Organization:
+    return get_object_or_404(Organization.objects.visible_to(user), code=code)
+
+
+def _special(pk: int | None) -> SpecialCampaign | None:
+    return None if pk is None else get_object_or_404(SpecialCampaign, pk=pk)
+
+
+def _cadre(user: User, pk: int | None) -> Cadre | None:
+    return None if pk is None else get_object_or_404(Cadre.objects.visible_to(user), pk=pk)
+
+
+def _step(user: User, problem_id: int, step_id: int) -> RectificationStep:
+    return get_object_or_404(RectificationStep.objects.visible_to(user).select_related("problem"), pk=step_id,
+                             problem_id=problem_id)
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
+
+
+def _refused(exc: ValidationError, *, detail: str | None = None) -> Status:
+    """A service's refusal: 409 when the problem changed since the caller read it, else 422 with the reasons.
+    `detail`: the summary line (default: the reasons themselves)."""
+    errors = _errors(exc)
+    if "version" in errors:
+        return Status(409, {"detail": "；".join(errors["version"])})
+    text = detail or "；".join(m for messages in errors.values() for m in messages)
+    return Status(422, {"detail": text, "errors": errors})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The ledger and one problem.
+
+
+@router.get("/special-campaigns", response=list[SpecialCampaignOut], summary="专项整治列表（当前主题教育）")
+def special_campaign_list(request: HttpRequest) -> list[SpecialCampaign]:
+    _reader(request)
+    return list(selectors.special_campaigns(current_campaign()))
+
+
+@router.get("", response=list[ProblemRowOut], summary="问题清单")
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def problem_list(request: HttpRequest, filters: Query[LedgerQuery]) -> QuerySet[Problem]:
+    """The problems the caller sees, by due date, filtered like the ledger page."""
+    user = _reader(request)
+    ledger_filter = selectors.LedgerFilter(
+        campaign=None if filters.campaign is None else get_object_or_404(Campaign, pk=filters.campaign),
+        status=[str(s) for s in filters.status], source=[str(s) for s in filters.source],
+        category=[str(s) for s in filters.category], severity=[str(s) for s in filters.severity],
+        special_campaign=_special(filters.special_campaign), overdue=filters.overdue, relapsed=filters.relapsed,
+        fix_now=filters.fix_now, subtree=_org(user, filters.org) if filters.org else None,
+        liaison_group_id=filters.liaison_group, q=filters.q,
+    )
+    return selectors.ledger(user, ledger_filter)
+
+
+@router.get("/{problem_id}", response={200: ProblemDetailOut, 404: ErrorOut}, summary="问题详情")
+def problem_get(request: HttpRequest, problem_id: int) -> Problem:
+    """The record with its rectification steps, evidence (with hashes), full timeline (who, when, why),
+    closures, extensions, and the actions the caller may take now."""
+    return _detail(_reader(request), problem_id)
+
+
+@router.post("", response={201: ProblemDetailOut, **WRITE}, summary="登记问题")
+def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
+    """Registers a problem of a unit the caller sees, in the current campaign (已登记). Units and the office
+    register any source; liaison groups only 督导发现 (visit)."""
+    user = _reader(request)
+    org = _org(user, payload.org)
+    item = None
+    if payload.life_meeting_item is not None:
+        item = get_object_or_404(LifeMeetingItem.objects.visible_to(user).select_related("meeting"),
+                                 pk=payload.life_meeting_item)
+    try:
+        problem = services.problem_create(
+            user=user, organization=org, description=payload.description, source=payload.source,
+            category=payload.category, special_campaign=_special(payload.special_campaign),
+            event_ref=payload.event_ref, case_ref=payload.case_ref, petition_ref=payload.petition_ref,
+            cause=payload.cause, responsible_cadre=_cadre(user, payload.responsible_cadre),
+            responsible_unit=payload.responsible_unit, severity=payload.severity, fix_now=payload.fix_now,
+            deadline=payload.deadline, life_meeting_item=item,
+            steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(201, _detail(user, problem.pk))
+
+
+@router.patch("/{problem_id}", response={200: ProblemDetailOut, **WRITE}, summary="修改问题")
+def problem_update(request: HttpRequest, problem_id: int, payload: ProblemUpdateIn) -> Status:
+    """Changes only the fields given, based on `version` (409 when someone changed the problem meanwhile). A
+    problem being verified or closed cannot be changed (422)."""
+    user = _reader(request)
+    problem = _problem(user, problem_id)
+    fields: dict[str, Any] = payload.model_dump(exclude_unset=True)
+    version = fields.pop("version")
+    if "special_campaign" in fields:
+        fields["special_campaign"] = _special(fields["special_campaign"])
+    if "responsible_cadre" in fields:
+        fields["responsible_cadre"] = _cadre(user, fields["responsible_cadre"])
+    for name in _TEXT_FIELDS:
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    if "fix_now" in fields and fields["fix_now"] is None:
+        del fields["fix_now"]
+    try:
+        services.problem_update(user=user, problem=problem, version=version, **fields)
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(200, _detail(user, problem_id))
+
+
+@router.post("/{problem_id}/actions/{action}", response={200: ProblemDetailOut, **WRITE},
+             summary="问题处理操作（开始整改、申请销号、核验销号、退回、重新打开、延期）")
+def problem_action(request: HttpRequest, problem_id: int,
+                   action: Annotated[str, Path(description=f"操作：{ACTION_DESCRIPTION}")],
+                   data: Form[ActionIn], files: Files = None) -> Status:
+    """Takes one lifecycle action, by the rules of the transition table: who may, from which state, with which
+    note or evidence. The actor and the time are the caller and now (anything like closed_by or closed_at in
+    the body is ignored). Refused: 422 with the reason; the problem changed since `version`: 409; unknown
+    action or a problem the caller does not see: 404."""
+    user = _reader(request)
+    if action not in ACTIONS:
+        raise Http404
+    problem = _problem(user, problem_id)
+    try:
+        services.problem_act(user=user, problem=problem, action=action, note=data.note, version=data.version,
+                             new_due_on=data.new_due_on, feedback_override=data.feedback_override,
+                             files=files or [])
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(200, _detail(user, problem_id))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rectification steps and evidence.
+
+
+@router.post("/{problem_id}/steps", response={201: StepWriteOut, **WRITE}, summary="添加整改措施")
+def step_create(request: HttpRequest, problem_id: int, payload: StepIn) -> Status:
+    user = _reader(request)
+    problem = _problem(user, problem_id)
+    try:
+        step = services.step_add(user=user, problem=problem, measure=payload.measure, owner=payload.owner,
+                                 deadline=payload.deadline, version=payload.version)
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(201, step)
+
+
+@router.patch("/{problem_id}/steps/{step_id}", response={200: StepWriteOut, **WRITE}, summary="修改整改措施")
+def step_update(request: HttpRequest, problem_id: int, step_id: int, payload: StepUpdateIn) -> Status:
+    """Changes only the fields given; `version` is the problem's."""
+    user = _reader(request)
+    step = _step(user, problem_id, step_id)
+    given = payload.model_fields_set
+    try:
+        step = services.step_update(
+            user=user, step=step, version=payload.version,
+            measure=payload.measure if "measure" in given and payload.measure is not None else step.measure,
+            owner=(payload.owner or "") if "owner" in given else step.owner,
+            deadline=payload.deadline if "deadline" in given else step.deadline)
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(200, step)
+
+
+@router.post("/{problem_id}/steps/{step_id}/done", response={200: StepWriteOut, **WRITE},
+             summary="整改措施完成（附佐证材料）")
+def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[StepDoneIn],
+              files: Files = None) -> Status:
+    """Marks a step done today (the server's date) with what was done and evidence: files uploaded now, or
+    evidence already attached to the step."""
+    user = _reader(request)
+    step = _step(user, problem_id, step_id)
+    try:
+        step = services.step_done(user=user, step=step, done_note=data.done_note, files=files or [],
+                                  version=data.version)
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(200, step)
+
+
+@router.post("/{problem_id}/evidence", response={201: EvidenceWriteOut, **WRITE}, summary="上传佐证材料")
+def evidence_create(request: HttpRequest, problem_id: int, data: Form[EvidenceIn],
+                    file: Annotated[UploadedFile, File(description="PDF、Word、Excel、JPG、PNG")]) -> Status:
+    """Stores the file with its SHA-256 (checked again when the problem is closed)."""
+    user = _reader(request)
+    problem = _problem(user, problem_id)
+    step = None if data.step is None else _step(user, problem_id, data.step)
+    try:
+        evidence = services.evidence_add(user=user, problem=problem, file=file, note=data.note, step=step,
+                                         version=data.version)
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(201, evidence)
+
+
+@router.get("/{problem_id}/evidence/{evidence_id}", response={200: None, 404: ErrorOut},
+            summary="下载佐证材料")
+def evidence_download(request: HttpRequest, problem_id: int, evidence_id: int) -> FileResponse:
+    """The file as stored; the header X-Evidence-SHA256 gives the hash recorded at upload."""
+    user = _reader(request)
+    evidence = get_object_or_404(Evidence.objects.visible_to(user), pk=evidence_id, problem_id=problem_id)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(evidence.filename)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=evidence.filename, content_type=content_type)
+    response["X-Evidence-SHA256"] = evidence.sha256
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the masses say.
+
+
+@router.get("/{problem_id}/feedback", response=list[SatisfactionOut], summary="群众满意度评价")
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def feedback_list(request: HttpRequest, problem_id: int) -> QuerySet[Satisfaction]:
+    user = _reader(request)
+    problem = _problem(user, problem_id)
+    return Satisfaction.objects.visible_to(user).filter(problem=problem).select_related("answered_by").order_by(
+        "-at", "-id")
+
+
+@router.post("/{problem_id}/feedback/{satisfaction_id}/answer", response={200: SatisfactionOut, **WRITE},
+             summary="答复群众评价")
+def feedback_answer(request: HttpRequest, problem_id: int, satisfaction_id: int, payload: AnswerIn) -> Status:
+    """The unit or the office answers (answering is not closing: the verifier still decides)."""
+    user = _reader(request)
+    satisfaction = get_object_or_404(Satisfaction.objects.visible_to(user).select_related("problem"),
+                                     pk=satisfaction_id, problem_id=problem_id)
+    try:
+        satisfaction = services.satisfaction_answer(user=user, satisfaction=satisfaction, answer=payload.answer)
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(200, satisfaction)
