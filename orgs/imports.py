@@ -1,4 +1,4 @@
-"""Importing organisations, members and cadres from .xlsx or .csv files.
+"""Importing organisations, members and cadres from .xlsx or .csv files (read with `core.sheets`).
 
 Every row is read (streamed), parsed and validated with the field rules of `orgs.services` before anything is
 written; a file with any error writes nothing. Members and cadres are matched by ID number, organisations by
@@ -6,23 +6,30 @@ code. Writes happen in one transaction: bulk for members and cadres (roll-up kep
 audit entries with `record_many`), through the services for organisations (files are small).
 """
 
-import codecs
-import csv
 import datetime as dt
-import io
-import os
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from core import audit, cn
 from core.models import AuditEntry
+from core.sheets import DATE_FORMATS as DATE_FORMATS  # re-exported for the registry's exports
+from core.sheets import (
+    NO,
+    YES,
+    ImportFileError,
+    ImportReport,
+    Progress,
+    RowError,
+    Sheet,
+    cell_text,
+    opened,
+    parse_date,
+    read_sheet,
+)
 from orgs import services
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier, label_to_value
 from orgs.counters import cadre_delta, member_delta, rollup_apply
@@ -57,7 +64,6 @@ COLUMNS: dict[str, dict[str, str]] = {
 HEADERS: dict[str, list[str]] = {kind: list(cols.values()) for kind, cols in COLUMNS.items()}
 
 MASKED_NOTICE = "本表身份证号码、手机号码已脱敏，不能用于导入"
-YES, NO = "是", "否"
 BATCH = 2000
 PROGRESS_EVERY = 1000
 
@@ -69,115 +75,14 @@ _CATEGORY_LABELS = label_to_value(MemberCategory)
 _RANK_LABELS = label_to_value(Rank)
 
 
-@dataclass
-class RowError:
-    row: int  # spreadsheet row number; the header is row 1
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 {self.column} “{self.value}” {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    applied: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def summary(self) -> str:
-        label = ImportKind(self.kind).label
-        return (f"{label}：共{self.rows}行，新增{self.created}，更新{self.updated}，未变{self.unchanged}"
-                + ("" if self.applied else "（未写入）"))
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (type, size, encoding, corrupt, missing columns, masked)."""
-
-
-Progress = Callable[[int, int], None]
+def _report(kind: str, **values: Any) -> ImportReport:
+    return ImportReport(kind=kind, label=str(ImportKind(kind).label), **values)
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Reading: rows as lists of cells, numbered as in the spreadsheet.
+# Reading: the shared reader (core.sheets), with the registry's columns.
 
-
-def _file_size(fh: IO[bytes]) -> int:
-    pos = fh.tell()
-    fh.seek(0, os.SEEK_END)
-    size = fh.tell()
-    fh.seek(pos)
-    return size
-
-
-def _xlsx_rows(fh: IO[bytes]) -> tuple[Iterator[list[Any]], int]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(fh)
-        sheet = workbook.get_sheet_by_index(0)
-        total = sheet.total_height
-        rows = sheet.iter_rows()
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ImportFileError("文件不是有效的 .xlsx 文件，或文件已损坏，请用 Excel 另存为 .xlsx 后重试") from exc
-    return rows, total
-
-
-def _csv_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"  # a superset of GBK: what Chinese Excel writes for "CSV"
-    return "utf-8"
-
-
-def _csv_rows(fh: IO[bytes]) -> tuple[Iterator[list[Any]], int]:
-    head = fh.read(65536)
-    encoding = _csv_encoding(head)
-    # A cheap count of lines for the progress bar (rows may span lines; it is an estimate).
-    total = head.count(b"\n")
-    while chunk := fh.read(1 << 20):
-        total += chunk.count(b"\n")
-    fh.seek(0)
-    text = io.TextIOWrapper(fh, encoding=encoding, newline="")
-
-    def rows() -> Iterator[list[Any]]:
-        try:
-            yield from csv.reader(text)
-        except UnicodeDecodeError as exc:
-            raise ImportFileError("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV 文件") from exc
-        except csv.Error as exc:
-            raise ImportFileError(f"CSV 文件格式错误：{exc}") from exc
-        finally:
-            text.detach()
-
-    return rows(), total
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
+_cell_text = cell_text
 
 NUMERIC_ID = "公民身份号码被 Excel 存成了数字，末几位已经丢失；请把该列设为“文本”格式后重新填写"
 
@@ -190,101 +95,14 @@ def _id_cell(value: Any) -> tuple[str, str | None]:
     return cn.normalize_id_number(_cell_text(value)), None
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-DATE_FORMATS = "2023-09-01、2023/9/1、2023年9月1日 或 20230901"
+def _refuse_masked(cells: list[str]) -> str | None:
+    if "已脱敏" in cells[0] or cells[0].startswith("本表身份证号码"):
+        return "该文件是脱敏导出的文件，不能用于导入：请使用完整身份证号码的导出文件或导入模板"
+    return None
 
 
-def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
-    """(date, None), (None, None) for an empty cell, or (None, reason)."""
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 19000101 <= value <= 99991231 and float(value).is_integer():
-            value = str(int(value))
-        elif 1 <= value < 2958466:  # an Excel serial day number
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value)), None
-    text = _cell_text(value).split(" ")[0] if isinstance(value, str) else _cell_text(value)
-    if not text:
-        return None, None
-    for pattern in _DATE_PATTERNS:
-        if m := pattern.match(text):
-            try:
-                return dt.date(int(m[1]), int(m[2]), int(m[3])), None
-            except ValueError:
-                return None, "日期不存在"
-    return None, f"日期格式应为 {DATE_FORMATS}"
-
-
-@dataclass
-class _Sheet:
-    rows: Iterator[tuple[int, dict[str, Any]]]  # (row number, {field: raw cell})
-    total: int
-
-
-def _open_sheet(kind: str, fh: IO[bytes], filename: str) -> _Sheet:
-    ext = Path(filename).suffix.lower()
-    if ext not in (".xlsx", ".csv"):
-        raise ImportFileError(f"不支持的文件类型“{ext or filename}”：请上传 .xlsx 或 .csv 文件")
-    size = _file_size(fh)
-    if size == 0:
-        raise ImportFileError("文件是空的")
-    limit = settings.JYB_IMPORT_MAX_MB
-    if size > limit * 1024 * 1024:
-        raise ImportFileError(f"文件太大（{size / 1024 / 1024:.1f} MB），不能超过 {limit} MB，请分成几个文件导入")
-    if ext == ".xlsx":
-        if not fh.read(4).startswith(b"PK"):
-            raise ImportFileError("文件不是有效的 .xlsx 文件，或文件已损坏，请用 Excel 另存为 .xlsx 后重试")
-        fh.seek(0)
-        raw_rows, total = _xlsx_rows(fh)
-    else:
-        raw_rows, total = _csv_rows(fh)
-
-    number = 0
-    header: list[str] | None = None
-    for cells in raw_rows:
-        number += 1
-        texts = [_cell_text(c) for c in cells]
-        if not any(texts):
-            continue
-        if "已脱敏" in texts[0] or texts[0].startswith("本表身份证号码"):
-            raise ImportFileError("该文件是脱敏导出的文件，不能用于导入：请使用完整身份证号码的导出文件或导入模板")
-        header = texts
-        break
-    if header is None:
-        raise ImportFileError("文件是空的：没有表头和数据")
-    columns = COLUMNS[kind]
-    positions: dict[str, int] = {}
-    for index, text in enumerate(header):
-        text = text.replace(" ", "").replace("\u3000", "").lstrip("\ufeff")
-        for name, title in columns.items():
-            if text == title and name not in positions:
-                positions[name] = index
-    missing = [title for name, title in columns.items() if name not in positions]
-    if missing:
-        raise ImportFileError(
-            f"第{number}行表头缺少列：{'、'.join(missing)}。{ImportKind(kind).label}导入文件的表头应为："
-            f"{'、'.join(HEADERS[kind])}（可下载导入模板）"
-        )
-    header_row = number
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        n = header_row
-        for cells in raw_rows:
-            n += 1
-            record = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
-            if all(_cell_text(v) == "" for v in record.values()):
-                continue
-            yield n, record
-
-    return _Sheet(rows=rows(), total=max(total - header_row, 0))
+def _open_sheet(kind: str, fh: IO[bytes], filename: str) -> Sheet:
+    return read_sheet(fh, filename, COLUMNS[kind], label=str(ImportKind(kind).label), refuse=_refuse_masked)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -481,7 +299,7 @@ def _parse_cadre(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | N
     return None if errs else values
 
 
-def _import_people(kind: str, sheet: _Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
+def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
                    filename: str) -> ImportReport:
     spec = _MEMBER_SPEC if kind == ImportKind.MEMBERS else _CADRE_SPEC
     parse = _parse_member if kind == ImportKind.MEMBERS else _parse_cadre
@@ -545,7 +363,7 @@ def _import_people(kind: str, sheet: _Sheet, user: "User | None", dry_run: bool,
         else:
             updates.append((old, values))
 
-    report = ImportReport(kind=kind, rows=rows.count, errors=sorted(rows.errors, key=lambda e: e.row),
+    report = _report(kind, rows=rows.count, errors=sorted(rows.errors, key=lambda e: e.row),
                           created=len(creates), updated=len(updates), unchanged=unchanged)
     if report.errors:
         report.created = report.updated = report.unchanged = 0
@@ -590,7 +408,7 @@ def _parse_org(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | Non
     return None if errs else values
 
 
-def _import_orgs(sheet: _Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
+def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
                  filename: str) -> ImportReport:
     kind = ImportKind.ORGS
     rows = _Rows(kind)
@@ -719,7 +537,7 @@ def _import_orgs(sheet: _Sheet, user: "User | None", dry_run: bool, progress: Pr
                 updated += 1
             else:
                 unchanged += 1
-    report = ImportReport(kind=kind, rows=rows.count, errors=sorted(rows.errors, key=lambda e: e.row),
+    report = _report(kind, rows=rows.count, errors=sorted(rows.errors, key=lambda e: e.row),
                           created=created, updated=updated, unchanged=unchanged)
     if report.errors:
         report.created = report.updated = report.unchanged = 0
@@ -760,22 +578,8 @@ def import_file(*, kind: str, file: IO[bytes] | str | Path, filename: str, user:
     if kind not in ImportKind.values:
         raise ImportFileError(f"未知的导入类型“{kind}”")
     _check_user(user)
-    if isinstance(file, str | Path):
-        try:
-            fh: IO[bytes] = open(file, "rb")
-        except FileNotFoundError as exc:
-            raise ImportFileError(f"文件不存在：{file}") from exc
-        except OSError as exc:
-            raise ImportFileError(f"无法打开文件 {file}：{exc.strerror}") from exc
-        owned = True
-    else:
-        fh, owned = file, False
-    try:
-        fh.seek(0)
+    with opened(file) as fh:
         sheet = _open_sheet(kind, fh, filename)
         if kind == ImportKind.ORGS:
             return _import_orgs(sheet, user, dry_run, progress, filename)
         return _import_people(kind, sheet, user, dry_run, progress, filename)
-    finally:
-        if owned:
-            fh.close()

@@ -2,9 +2,7 @@
 and the member / cadre exports of the filtered list pages."""
 
 import io
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -17,11 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import audit
 from core.http import AuthedRequest
 from core.models import AuditEntry
+from core.sheets import store_upload, xlsx_attachment
 from orgs import exports, selectors, tasks
 from orgs.imports import HEADERS, ImportKind
 from orgs.models import Cadre, ImportJob, Member, Organization
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(forms.Form):
@@ -44,17 +41,10 @@ def _require_editor(request: HttpRequest) -> None:
 
 def _own_job(request: AuthedRequest, job_id: int) -> ImportJob:
     _require_editor(request)
-    return get_object_or_404(ImportJob, pk=job_id, user=request.user)
+    return get_object_or_404(ImportJob, pk=job_id, user=request.user, kind__in=ImportKind.values)
 
 
-def _attachment(data: io.BytesIO, filename: str) -> FileResponse:
-    data.seek(0)
-    response = FileResponse(data, content_type=XLSX)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+_attachment = xlsx_attachment  # the registry exports below
 
 
 @login_required
@@ -65,17 +55,12 @@ def import_start(request: AuthedRequest) -> HttpResponse:
                       initial={"kind": request.GET.get("kind", ImportKind.MEMBERS)})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with open(target, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        target = store_upload(upload)
         job = ImportJob.objects.create(kind=form.cleaned_data["kind"], user=request.user, file_path=str(target),
                                        original_name=Path(upload.name).name[:255])
         tasks.validate_import.enqueue(job.pk)
         return redirect("orgs:import_detail", job_id=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = ImportJob.objects.filter(user=request.user, kind__in=ImportKind.values)[:10]
     kinds = [(k.value, k.label, HEADERS[k.value]) for k in ImportKind]
     return render(request, "orgs/import_start.html", {"form": form, "jobs": jobs, "kinds": kinds})
 

@@ -1,21 +1,35 @@
-"""Background jobs of the import page: validate the uploaded file, then (after the user confirms) apply it.
+"""Background jobs of the import pages: validate the uploaded file, then (after the user confirms) apply it.
 
-Both run `orgs.imports.import_file` on the saved file; a job row (`ImportJob`) carries status, progress and
-the report for the page to show. Unexpected failures are logged and shown as a job error, never raised."""
+`run_import_job` is shared by every import (the registry's here, the problem ledger's in problems.tasks): it runs
+an importer on the saved file; a job row (`ImportJob`) carries status, progress and the report for the page to
+show. Unexpected failures are logged and shown as a job error, never raised."""
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
 from core.audit import audit_context
-from orgs.imports import ImportFileError, import_file
+from core.sheets import ImportFileError, ImportReport, Progress
+from orgs.imports import import_file
 from orgs.models import ImportJob
 
 logger = logging.getLogger(__name__)
 
+# (job, dry_run, progress) → the report. Raises ImportFileError for a file that cannot be read at all.
+Importer = Callable[[ImportJob, bool, Progress], ImportReport]
 
-def _run(job_id: int, *, dry_run: bool) -> str:
+
+def mark(job_id: int, status: str) -> None:
+    """Set a job's status as its task starts (validating or applying), progress back to zero."""
+    ImportJob.objects.filter(pk=job_id).update(status=status, processed=0)
+
+
+def run_import_job(job_id: int, *, dry_run: bool, importer: Importer) -> str:
+    """Run `importer` for the job and store the outcome on it: INVALID (file or row errors), READY (a dry run
+    without errors, waiting for the user to confirm), DONE, or FAILED (an internal error, nothing written)."""
     job = ImportJob.objects.select_related("user", "user__organization").get(pk=job_id)
     Status = ImportJob.Status
 
@@ -24,11 +38,10 @@ def _run(job_id: int, *, dry_run: bool) -> str:
 
     try:
         with audit_context(user=job.user, name=f"import job {job.pk}"):
-            report = import_file(kind=job.kind, file=job.file_path, filename=job.original_name, user=job.user,
-                                 dry_run=dry_run, progress=progress)
+            report = importer(job, dry_run, progress)
     except ImportFileError as exc:
         job.status, job.message = Status.INVALID, str(exc)
-    except PermissionError as exc:
+    except (PermissionError, PermissionDenied) as exc:
         job.status, job.message = Status.INVALID, str(exc)
     except Exception:
         logger.exception("import job %s failed", job.pk)
@@ -49,15 +62,20 @@ def _run(job_id: int, *, dry_run: bool) -> str:
     return str(job.status)
 
 
+def _registry_import(job: ImportJob, dry_run: bool, progress: Progress) -> ImportReport:
+    return import_file(kind=job.kind, file=job.file_path, filename=job.original_name, user=job.user,
+                       dry_run=dry_run, progress=progress)
+
+
 @task()
 def validate_import(job_id: int) -> str:
     """Read and check every row; count what would be created, updated and left unchanged."""
-    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.VALIDATING)
-    return _run(job_id, dry_run=True)
+    mark(job_id, ImportJob.Status.VALIDATING)
+    return run_import_job(job_id, dry_run=True, importer=_registry_import)
 
 
 @task()
 def apply_import(job_id: int) -> str:
     """Validate again (the registry may have changed since) and write everything in one transaction."""
-    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.APPLYING, processed=0)
-    return _run(job_id, dry_run=False)
+    mark(job_id, ImportJob.Status.APPLYING)
+    return run_import_job(job_id, dry_run=False, importer=_registry_import)
