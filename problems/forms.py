@@ -4,13 +4,16 @@ Chinese errors are put back on the fields they concern (`core.forms.add_service_
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.http import QueryDict
+from django.urls import reverse
 
 from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
-from orgs.models import Organization
+from orgs.models import Cadre, Organization
 from problems.choices import Category, Severity, Source, Status
+from problems.models import Problem, RectificationStep, SpecialCampaign
 from problems.selectors import LedgerFilter, special_campaigns
 
 _ANY = [("", "全部")]
@@ -134,3 +137,279 @@ def ledger_filter_from(data: QueryDict, user: Any) -> tuple[LedgerFilterForm, Le
     if group and str(group).isdigit():
         filters.liaison_group_id = int(group)
     return form, filters
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Registration, the record, steps, evidence, actions, special campaigns, saved filters. Field names are the
+# services' keyword arguments, so a service's Chinese error lands on the field it concerns; anything else
+# (campaign, version, steps) is shown above the form.
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STEP_SLOTS = 3
+# Organisations offered as a list (a select) up to this many; beyond it the picker is a code box with suggestions.
+ORG_SELECT_MAX = 300
+ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.organization.name}{obj.position}）"
+
+
+class LedgerForm(forms.Form):
+    """Bootstrap classes, Chinese messages for what the form itself checks (formats, choices), and the services'
+    errors put back on their fields. `FIELD_OF` maps a service's field name to the form's (None: above the
+    form). `MARKED`: fields shown with a red asterisk (the service requires them)."""
+
+    FIELD_OF: dict[str, str | None] = {"version": None, "campaign": None, "steps": None, "life_meeting_item": None,
+                                       "status": None, "action": None}
+    MARKED: frozenset[str] = frozenset()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, fld in self.fields.items():
+            label = str(fld.label or name)
+            choose = isinstance(fld, forms.ChoiceField | forms.ModelChoiceField | forms.FileField)
+            fld.error_messages.update({
+                "required": f"请{'选择' if choose else '填写'}{label}",
+                "invalid": f"{label}格式不正确" + ("，如2023-10-31" if isinstance(fld, forms.DateField) else ""),
+                "invalid_choice": f"请从列表中选择{label}",
+                "invalid_pk_value": f"请从列表中选择{label}",
+                "max_length": f"{label}不能超过{getattr(fld, 'max_length', '')}个字",
+                "empty": f"{label}是空文件",
+            })
+            widget = fld.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+            if name in self.MARKED:
+                fld.widget.attrs["aria-required"] = "true"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+    def add_service_errors(self, error: Any) -> None:
+        """Put a service's ValidationError back on the form (see `FIELD_OF`)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            target = self.FIELD_OF.get(name, name)
+            if target is not None and (target not in self.fields or self.fields[target].widget.is_hidden):
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+        self.mark_invalid()
+
+    def marked(self, name: str) -> bool:
+        return name in self.MARKED
+
+
+def _text(label: str, *, area: bool = False, rows: int = 3, placeholder: str = "") -> forms.CharField:
+    attrs: dict[str, Any] = {"placeholder": placeholder} if placeholder else {}
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if area else forms.TextInput(attrs=attrs)
+    return forms.CharField(label=label, required=False, widget=widget, strip=False)
+
+
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=DATE_WIDGET, help_text=help_text)
+
+
+class ProblemForm(LedgerForm):
+    """Registration (`creating`) and the record's edit form. Required fields are checked by the service (one set
+    of Chinese messages); the form parses dates and choices and keeps what was typed."""
+
+    MARKED = frozenset({"organization", "description", "source", "category"})
+
+    organization = forms.CharField(label="党组织", required=False)
+    description = _text("问题表现", area=True, rows=4, placeholder="写明问题的具体表现，如：村务公开不及时")
+    source = forms.ChoiceField(label="问题来源", required=False, choices=[("", "请选择"), *Source.choices])
+    category = forms.ChoiceField(label="问题类别", required=False, choices=[("", "请选择"), *Category.choices])
+    severity = forms.ChoiceField(label="严重程度", required=False, choices=Severity.choices,
+                                 initial=Severity.ORDINARY)
+    fix_now = forms.BooleanField(label="立查立改（即知即改）", required=False,
+                                 help_text="能马上改的马上改，整改后可直接申请销号，仍须他人核验")
+    deadline = _date("完成时限", "不填则按严重程度确定：一般90天、较重60天、严重30天，立查立改7天")
+    special_campaign = forms.ModelChoiceField(label="专项整治", required=False, queryset=SpecialCampaign.objects.none(),
+                                              empty_label="不属于专项整治")
+    responsible_cadre = CadreChoiceField(label="责任领导", required=False, queryset=Cadre.objects.none(),
+                                         empty_label="请选择")
+    responsible_unit = _text("责任单位", placeholder="不填则为所选党组织")
+    cause = _text("原因分析", area=True)
+    event_ref = _text("关联重大事项")
+    case_ref = _text("关联典型案例")
+    petition_ref = _text("关联信访积案")
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    MORE_FIELDS = ("cause", "event_ref", "case_ref", "petition_ref")
+
+    def __init__(self, *args: Any, user: Any, organization: Organization | None, creating: bool,
+                 orgs: list[Organization] | None = None, org_select: bool = True, campaign: Any = None,
+                 current_special: SpecialCampaign | None = None, lock_deadline: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        org_field = self.fields["organization"]
+        if creating:
+            if org_select and orgs:
+                top = min(o.depth for o in orgs)
+                org_field.widget = forms.Select(
+                    choices=[(o.code, "\u3000" * (o.depth - top) + o.name) for o in orgs],
+                    attrs={"class": "form-select", "hx-get": reverse("problems:new"), "hx-trigger": "change",
+                           "hx-target": "#cadre-field", "hx-swap": "outerHTML", "hx-include": "this"})
+            else:
+                org_field.widget.attrs.update({"list": "problem-orgs", "placeholder": "党组织编码或名称"})
+            del self.fields["version"]
+            for i in range(1, STEP_SLOTS + 1):
+                self.fields[f"step_{i}_measure"] = _text(f"第{i}项整改措施", placeholder="整改措施")
+                self.fields[f"step_{i}_owner"] = _text("责任人")
+                self.fields[f"step_{i}_deadline"] = _date("完成时限")
+                for part in ("measure", "owner", "deadline"):
+                    fld = self.fields[f"step_{i}_{part}"]
+                    fld.widget.attrs["class"] = "form-control form-control-sm"
+                    fld.error_messages["invalid"] = f"第{i}项整改措施的完成时限格式不正确，如2023-10-31"
+        else:
+            del self.fields["organization"], self.fields["item"]
+        cadres = self.fields["responsible_cadre"]
+        assert isinstance(cadres, forms.ModelChoiceField)
+        cadres.queryset = (Cadre.objects.filter(organization__path__in=organization.ancestor_paths())
+                           .select_related("organization").order_by("-organization__depth", "-rank", "name", "id")
+                           if organization is not None else Cadre.objects.none())
+        specials = self.fields["special_campaign"]
+        assert isinstance(specials, forms.ModelChoiceField)
+        offered = Q(is_active=True) | Q(pk=current_special.pk if current_special else None)
+        specials.queryset = (SpecialCampaign.objects.filter(offered, campaign=campaign).order_by("id")
+                             if campaign is not None else SpecialCampaign.objects.none())
+        if not specials.queryset.exists():
+            del self.fields["special_campaign"]
+        if getattr(user, "role", None) == Role.LIAISON:
+            source = self.fields["source"]
+            source.disabled = True
+            source.initial = Source.VISIT
+            source.help_text = "联络组登记的问题，来源为督导发现"
+        if lock_deadline:
+            self.fields["deadline"].disabled = True
+            self.fields["deadline"].help_text = "整改开始后，完成时限只能通过申请延期调整"
+
+    def field_groups(self) -> dict[str, list[Any]]:
+        """Bound fields by where the page shows them: the main record, the initial steps, the "more" panel."""
+        main, more, steps = [], [], []
+        for bound in self:
+            if bound.is_hidden:
+                continue
+            if bound.name.startswith("step_"):
+                steps.append(bound)
+            elif bound.name in self.MORE_FIELDS:
+                more.append(bound)
+            else:
+                main.append(bound)
+        return {"main": main, "more": more, "steps": steps}
+
+    def more_open(self) -> bool:
+        """Whether the "more" panel starts open: something is in it, or wrong in it."""
+        return any(self[name].value() or self[name].errors for name in self.MORE_FIELDS)
+
+    def step_rows(self) -> list[tuple[int, Any, Any, Any]]:
+        return [(i, self[f"step_{i}_measure"], self[f"step_{i}_owner"], self[f"step_{i}_deadline"])
+                for i in range(1, STEP_SLOTS + 1) if f"step_{i}_measure" in self.fields]
+
+    def record_fields(self) -> dict[str, Any]:
+        """The service's keyword arguments for the record (after `is_valid()`)."""
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            "description": data.get("description") or "", "source": data.get("source") or "",
+            "category": data.get("category") or "", "severity": data.get("severity") or Severity.ORDINARY,
+            "fix_now": bool(data.get("fix_now")), "responsible_cadre": data.get("responsible_cadre"),
+            "responsible_unit": data.get("responsible_unit") or "", "cause": data.get("cause") or "",
+            "event_ref": data.get("event_ref") or "", "case_ref": data.get("case_ref") or "",
+            "petition_ref": data.get("petition_ref") or "",
+        }
+        if "special_campaign" in self.fields:
+            values["special_campaign"] = data.get("special_campaign")
+        if not self.fields["deadline"].disabled:
+            values["deadline"] = data.get("deadline")
+        return values
+
+    def steps(self) -> list[dict[str, Any]]:
+        """The initial steps typed (a row with anything in it counts; the service checks it)."""
+        rows = []
+        for i in range(1, STEP_SLOTS + 1):
+            measure = self.cleaned_data.get(f"step_{i}_measure") or ""
+            owner = self.cleaned_data.get(f"step_{i}_owner") or ""
+            deadline = self.cleaned_data.get(f"step_{i}_deadline")
+            if measure.strip() or owner.strip() or deadline:
+                rows.append({"measure": measure, "owner": owner, "deadline": deadline})
+        return rows
+
+
+class StepForm(LedgerForm):
+    MARKED = frozenset({"measure"})
+
+    measure = _text("整改措施", area=True, rows=2)
+    owner = _text("责任人")
+    deadline = _date("完成时限")
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class StepDoneForm(LedgerForm):
+    FIELD_OF = {**LedgerForm.FIELD_OF, "step": None}
+    MARKED = frozenset({"done_note", "files"})
+
+    done_note = _text("完成情况", area=True, rows=2, placeholder="做了什么、效果如何")
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EvidenceForm(LedgerForm):
+    FIELD_OF = {**LedgerForm.FIELD_OF, "step": None}
+    MARKED = frozenset({"file"})
+
+    file = forms.FileField(label="佐证材料", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+    note = _text("说明")
+    step = forms.ModelChoiceField(label="对应整改措施", required=False, queryset=RectificationStep.objects.none(),
+                                  empty_label="不对应具体措施")
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, problem: Problem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        step = self.fields["step"]
+        assert isinstance(step, forms.ModelChoiceField)
+        step.queryset = RectificationStep.objects.filter(problem=problem).order_by("id")
+        if not step.queryset.exists():
+            del self.fields["step"]
+
+
+class ActionForm(LedgerForm):
+    """What a lifecycle action may carry besides the files: a note, a new due date, the closer's reason for
+    closing despite unanswered dissatisfaction. Who and when come from the session, never from here."""
+
+    note = _text("说明", area=True, rows=2)
+    new_due_on = _date("日期")
+    feedback_override = _text("仍予销号的理由", area=True, rows=2)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SpecialCampaignForm(LedgerForm):
+    MARKED = frozenset({"name"})
+
+    name = _text("专项整治名称", placeholder="如：整治群众身边不正之风和腐败问题")
+    description = _text("说明", area=True)
+    is_active = forms.BooleanField(label="进行中", required=False, initial=True,
+                                   help_text="已结束的专项整治不再能选用，已有问题保留")
+
+
+class SavedFilterForm(LedgerForm):
+    name = _text("名称", placeholder="给当前筛选起个名字")
+    query = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)

@@ -1,65 +1,625 @@
-"""Placeholder until this module is written (this session): every view answers 404."""
+"""Pages of the problem ledger: the list (filters, counts, saved filters), registration and edits, a problem's
+page (record, steps, evidence, timeline, closures, extensions, lifecycle actions), special campaigns.
 
+Thin: a problem comes through `selectors`/`visible_to(request.user)` (outside the jurisdiction, or a role with
+no data scope → 404); every write is one call to `problems.services`, whose Chinese errors go back on the form
+with what was typed (PermissionDenied → 404). The status changes only through `services.problem_act`; who acts
+and when come from the session and the clock, never from the request.
+"""
+
+import datetime as dt
+import mimetypes
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns.selectors import current_campaign, manages_campaigns
+from core.cn import cn_date
+from core.http import AuthedRequest
+from core.paging import paginate
+from measures.models import LifeMeetingItem
+from orgs.models import Organization
+from problems import selectors, services
+from problems.choices import OWNER_ROLES, Action, Rating, Source, Status, Transition, transitions_for
+from problems.forms import (
+    ORG_SELECT_MAX,
+    ActionForm,
+    EvidenceForm,
+    LedgerForm,
+    ProblemForm,
+    SavedFilterForm,
+    SpecialCampaignForm,
+    StepDoneForm,
+    StepForm,
+    ledger_filter_from,
+)
+from problems.models import Evidence, Problem, RectificationStep, TransitionRecord
+from problems.selectors import LedgerFilter
+
+# What each action's small form says and asks for (beyond the transition table's note and evidence rules).
+ACTION_HINTS: dict[str, str] = {
+    Action.START: "开始整改后，问题进入“整改中”。",
+    Action.CLAIM: "整改措施全部完成、佐证材料齐全后申请销号，由联络组或办公室核验（本单位不能自己销号）。",
+    Action.CLOSE: "核对整改情况和佐证材料后销号。销号后记录锁定、佐证材料固定；核验人和时间由系统记录。",
+    Action.RETURN: "整改不到位的，写明理由退回，问题回到“整改中”。",
+    Action.REOPEN: "销号后发现问题反弹的，写明情况重新打开，计为反弹，重新整改。",
+    Action.REQUEST_EXTENSION: "确需延期的，写明理由和申请延至的日期，由联络组或办公室审批。",
+    Action.APPROVE_EXTENSION: "批准后，到期日改为申请延至的日期，计延期一次。",
+    Action.REJECT_EXTENSION: "不批准的，写明理由。",
+}
+ACTION_BUTTONS: dict[str, str] = {
+    Action.START: "btn-primary", Action.CLAIM: "btn-primary", Action.CLOSE: "btn-success",
+    Action.RETURN: "btn-outline-danger", Action.REOPEN: "btn-outline-danger",
+    Action.REQUEST_EXTENSION: "btn-outline-secondary", Action.APPROVE_EXTENSION: "btn-outline-success",
+    Action.REJECT_EXTENSION: "btn-outline-danger",
+}
+NOTE_LABELS: dict[str, str] = {
+    Action.CLOSE: "核验意见", Action.RETURN: "退回理由", Action.REOPEN: "反弹情况",
+    Action.REQUEST_EXTENSION: "延期理由", Action.APPROVE_EXTENSION: "审批意见", Action.REJECT_EXTENSION: "不批准的理由",
+    Action.CLAIM: "整改情况",
+}
+LOCKED = {Status.CLAIMED, Status.CLOSED}
 
 
-def ledger(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------------------
+# Helpers
 
 
-def problem_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _data_user(request: AuthedRequest) -> Any:
+    """The user, if their role works with campaign data (the three administrators get 404)."""
+    if request.user.data_scope_path() is None:
+        raise Http404
+    return request.user
 
 
-def filter_save(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _problem(request: AuthedRequest, pk: int) -> Problem:
+    _data_user(request)
+    return get_object_or_404(Problem.objects.visible_to(request.user).select_related("organization", "campaign"),
+                             pk=pk)
 
 
-def filter_delete(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _problem_url(problem: Problem, anchor: str = "") -> str:
+    return reverse("problems:problem", args=[problem.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def special_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _query(data: QueryDict) -> str:
+    """The list's query string without its page number (what export and saved filters keep)."""
+    query = data.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
-def special_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _version(data: QueryDict) -> int | None:
+    text = (data.get("version") or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
-def problem_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _int(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and 0 < len(text) < 12 else None
 
 
-def problem_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _org_by_text(user: Any, text: str) -> Organization | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    visible = Organization.objects.visible_to(user)
+    return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
 
 
-def problem_action(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _rule(problem: Problem, action: str) -> Transition | None:
+    for rule in transitions_for(action):
+        if problem.status in rule.sources and (not rule.fix_now_only or problem.fix_now):
+            return rule
+    return None
 
 
-def step_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _error_list(form: LedgerForm | None) -> list[str]:
+    if form is None or not form.is_bound:
+        return []
+    return [str(e) for errors in form.errors.values() for e in errors]
 
 
-def step_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------------------
+# The list
 
 
-def step_done(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def ledger(request: AuthedRequest) -> HttpResponse:
+    user = _data_user(request)
+    form, filters = ledger_filter_from(request.GET, user)
+    counts = selectors.problem_counts(user)
+    unfiltered = filters == LedgerFilter()
+    page = paginate(request, selectors.ledger(user, filters), total=counts["total"] if unfiltered else None)
+    states = [{"value": value, "label": label, "count": counts.get(value, 0),
+               "active": filters.status == [value] and not filters.overdue} for value, label in Status.choices]
+    orgs = list(Organization.objects.visible_to(user).order_by("depth", "path").only("code", "name")[:ORG_SELECT_MAX])
+    return render(request, "problems/ledger.html", {
+        "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
+        "unfiltered": unfiltered, "query": _query(request.GET), "saved": selectors.saved_filters(user),
+        "save_form": SavedFilterForm(initial={"query": _query(request.GET)}), "orgs": orgs,
+        "may_raise": services.may_raise(user), "owner": user.role in OWNER_ROLES,
+        "manages": manages_campaigns(user), "today": timezone.localdate(), "campaign": current_campaign()})
 
 
-def evidence_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_POST
+def filter_save(request: AuthedRequest) -> HttpResponse:
+    user = _data_user(request)
+    form = SavedFilterForm(request.POST)
+    query = ""
+    if form.is_valid():
+        query = _query(QueryDict(form.cleaned_data.get("query", "").lstrip("?")))
+        try:
+            saved = services.saved_filter_save(user=user, name=form.cleaned_data.get("name") or "", query=query)
+            messages.success(request, f"已保存筛选“{saved.name}”")
+        except ValidationError as exc:
+            messages.error(request, "未能保存筛选：" + "；".join(exc.messages))
+    return redirect(reverse("problems:ledger") + (f"?{query}" if query else ""))
 
 
-def evidence_download(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_POST
+def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = _data_user(request)
+    saved = get_object_or_404(selectors.saved_filters(user), pk=pk)
+    try:
+        services.saved_filter_delete(user=user, saved=saved)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, f"已删除筛选“{saved.name}”")
+    return redirect("problems:ledger")
 
 
-def evidence_remove(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------------------
+# Registration and the record
+
+
+def _raise_orgs(user: Any) -> tuple[list[Organization], bool]:
+    """The organisations offered for registration, and whether they fit a select (else a code box with the
+    nearest levels as suggestions)."""
+    visible = Organization.objects.visible_to(user).only("code", "name", "depth", "path")
+    orgs = list(visible.order_by("path")[:ORG_SELECT_MAX + 1])
+    if len(orgs) <= ORG_SELECT_MAX:
+        return orgs, True
+    return list(visible.order_by("depth", "path")[:ORG_SELECT_MAX]), False
+
+
+def _item(request: AuthedRequest) -> LifeMeetingItem | None:
+    """The life meeting item a problem is raised from (`?item=`), if the user sees it (else 404)."""
+    pk = request.POST.get("item") if request.method == "POST" else request.GET.get("item")
+    if not pk:
+        return None
+    number = _int(pk)
+    if number is None:
+        raise Http404
+    return get_object_or_404(LifeMeetingItem.objects.visible_to(request.user)
+                             .select_related("meeting__organization", "cadre"), pk=number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request: AuthedRequest) -> HttpResponse:
+    user = _data_user(request)
+    if not services.may_raise(user):
+        raise Http404
+    campaign = current_campaign()
+    item = _item(request)
+    orgs, as_select = _raise_orgs(user)
+    source = request.POST if request.method == "POST" else request.GET
+    default = (item.meeting.organization if item is not None else None) or _org_by_text(
+        user, source.get("organization", ""))
+    if default is None:
+        default = (user.organization if Organization.objects.visible_to(user).filter(pk=user.organization_id)
+                   .exists() else (orgs[0] if orgs else None))
+    initial: dict[str, Any] = {"organization": default.code if default else ""}
+    if item is not None:
+        initial.update({"description": item.text, "source": Source.COLLECTIVE, "responsible_cadre": item.cadre,
+                        "item": item.pk})
+    form = ProblemForm(request.POST if request.method == "POST" else None, user=user, organization=default,
+                       creating=True, orgs=orgs, org_select=as_select, campaign=campaign, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org = _org_by_text(user, form.cleaned_data.get("organization") or "")
+        if org is None:
+            form.add_error("organization", "请选择本辖区内的党组织")
+            form.mark_invalid()
+        else:
+            try:
+                problem = services.problem_create(user=user, organization=org, steps=form.steps(),
+                                                  life_meeting_item=item, **form.record_fields())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, f"已登记问题{problem.number}。请添加整改措施，开始整改。")
+                return redirect("problems:problem", problem.pk)
+    if request.htmx and request.method == "GET" and request.htmx.target == "cadre-field":  # type: ignore[attr-defined]
+        return render(request, "problems/_cadre_field.html", {"field": form["responsible_cadre"]})
+    return render(request, "problems/problem_form.html", {
+        "form": form, "creating": True, "item": item, "campaign": campaign, "orgs": orgs, "as_select": as_select,
+        "title": "登记问题", "raised_already": list(item.problems.all()[:3]) if item is not None else []})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    user = request.user
+    if not services.may_edit(user):
+        raise Http404
+    if problem.status in LOCKED:
+        messages.error(request, "问题已申请销号或已销号，记录已锁定，不能修改。")
+        return redirect("problems:problem", problem.pk)
+    initial = {name: getattr(problem, name) for name in ("description", "source", "category", "severity", "fix_now",
+                                                          "deadline", "special_campaign", "responsible_cadre",
+                                                          "responsible_unit", "cause", "event_ref", "case_ref",
+                                                          "petition_ref")}
+    initial["version"] = problem.version
+    form = ProblemForm(request.POST if request.method == "POST" else None, user=user,
+                       organization=problem.organization, creating=False, campaign=problem.campaign,
+                       current_special=problem.special_campaign, lock_deadline=problem.status != Status.REGISTERED,
+                       initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {}
+        for name, value in form.record_fields().items():
+            old = getattr(problem, name)
+            if (value.strip() if isinstance(value, str) else value) != old:
+                changes[name] = value
+        try:
+            services.problem_update(user=user, problem=problem, version=form.cleaned_data.get("version"), **changes)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已保存" if changes else "没有修改")
+            return redirect("problems:problem", problem.pk)
+    return render(request, "problems/problem_form.html", {
+        "form": form, "creating": False, "problem": problem, "title": f"修改问题{problem.number}"})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A problem's page
+
+
+def _actions(user: Any, problem: Problem, act: str | None, act_form: ActionForm | None) -> list[dict[str, Any]]:
+    """The lifecycle actions `user` may take now, each with what its small form asks for."""
+    unanswered = sum(1 for s in problem.satisfactions.all()
+                     if s.rating == Rating.UNSATISFIED and s.answered_at is None)
+    rows = []
+    for action in services.allowed_actions(user, problem):
+        rule = _rule(problem, action)
+        if rule is None:
+            continue
+        rows.append({
+            "action": action, "label": services.action_label(action), "hint": ACTION_HINTS.get(action, ""),
+            "button": ACTION_BUTTONS.get(action, "btn-outline-primary"),
+            "note_label": NOTE_LABELS.get(action, "说明"), "note_required": rule.needs_note,
+            "due": "required" if action == Action.REQUEST_EXTENSION else "optional" if action == Action.REOPEN else "",
+            "files": action == Action.CLAIM, "has_evidence": bool(problem.evidence.all()),
+            "override": action == Action.CLOSE and (unanswered > 0 or (act == action and act_form is not None
+                                                                        and "feedback_override" in act_form.errors)),
+            "unanswered": unanswered,
+            "form": act_form if act == action else None, "open": act == action,
+        })
+    return rows
+
+
+def _timeline_extra(record: TransitionRecord) -> list[str]:
+    """What a timeline line adds to who, when, what and why: dates moved, the closure's basis."""
+    data = record.data or {}
+    lines = []
+    if data.get("old_due_on") and data.get("new_due_on"):
+        lines.append(f"到期日由{_cn_iso(data['old_due_on'])}改为{_cn_iso(data['new_due_on'])}")
+    elif data.get("new_due_on"):
+        verb = "申请延至" if record.action == Action.REQUEST_EXTENSION else "延至"
+        lines.append(f"{verb}{_cn_iso(data['new_due_on'])}")
+    if record.action == Action.CLOSE:
+        if "on_time" in data:
+            lines.append("按期销号" if data["on_time"] else "逾期销号")
+        if data.get("evidence"):
+            lines.append(f"核验依据：佐证材料{len(data['evidence'])}份")
+    return lines
+
+
+def _cn_iso(text: str) -> str:
+    try:
+        return cn_date(dt.date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text)
+
+
+def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, act_form: ActionForm | None = None,
+                  step_form: StepForm | None = None, done: tuple[int, StepDoneForm] | None = None,
+                  evidence_form: EvidenceForm | None = None) -> HttpResponse:
+    user = request.user
+    problem = selectors.problem_detail(user, pk)
+    if problem is None:
+        raise Http404
+    may_edit = services.may_edit(user)
+    editable = may_edit and problem.status not in LOCKED
+    steps = list(problem.steps.all())
+    evidence = list(problem.evidence.all())
+    by_step: dict[int, list[Evidence]] = {}
+    for e in evidence:
+        if e.step_id:
+            by_step.setdefault(e.step_id, []).append(e)
+    today = timezone.localdate()
+    step_rows = [{"step": s, "evidence": by_step.get(s.pk, []),
+                  "overdue": s.done_on is None and s.deadline is not None and s.deadline < today,
+                  "done_form": done[1] if done and done[0] == s.pk else StepDoneForm(prefix=f"done{s.pk}"),
+                  "open": bool(done and done[0] == s.pk)} for s in steps]
+    # Whether the files still match their hashes: shown to whoever verifies a claimed problem.
+    verifying = problem.status == Status.CLAIMED and Action.CLOSE in services.allowed_actions(user, problem)
+    if verifying:
+        for e in evidence:
+            e.intact = services.evidence_intact(e)  # type: ignore[attr-defined]
+    pending = next((x for x in problem.extensions.all() if x.status == "pending"), None)
+    return render(request, "problems/problem.html", {
+        "problem": problem, "may_edit": may_edit, "editable": editable, "steps": step_rows, "evidence": evidence,
+        "verifying": verifying,
+        "timeline": [{"record": t, "extra": _timeline_extra(t)} for t in problem.timeline.all()],
+        "closures": list(problem.closures.all()), "extensions": list(problem.extensions.all()),
+        "pending_extension": pending, "actions": _actions(user, problem, act, act_form), "act": act,
+        "act_errors": _error_list(act_form), "act_label": services.action_label(act) if act else "",
+        "step_form": step_form or StepForm(prefix="step", initial={"version": problem.version}),
+        "evidence_form": evidence_form or EvidenceForm(prefix="ev", problem=problem),
+        "today": today, "overdue": problem.status != Status.CLOSED and problem.due_on < today,
+        "max_mb": services.evidence_max_mb(), "owner_reason": services.owner_reason(user, problem),
+        "step_errors": _error_list(step_form), "evidence_errors": _error_list(evidence_form),
+        "done_errors": _error_list(done[1]) if done else []})
+
+
+@login_required
+@require_GET
+def problem_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    _data_user(request)
+    return _problem_page(request, pk)
+
+
+@login_required
+@require_POST
+def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """Take a lifecycle action. Only the note, a new due date, the closer's reason and evidence files are read
+    from the request; who acts and when come from the session and the clock."""
+    if action not in Action.values or action == Action.REGISTER:
+        raise Http404
+    problem = _problem(request, pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.problem_act(user=request.user, problem=problem, action=action, note=data.get("note") or "",
+                                 version=data.get("version"), new_due_on=data.get("new_due_on"),
+                                 feedback_override=data.get("feedback_override") or "",
+                                 files=request.FILES.getlist("files"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"已{services.action_label(action)}")
+            return redirect(_problem_url(problem))
+    return _problem_page(request, pk, act=action, act_form=form)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rectification steps
+
+
+def _step(request: AuthedRequest, pk: int, step_pk: int) -> RectificationStep:
+    _data_user(request)
+    return get_object_or_404(RectificationStep.objects.visible_to(request.user).select_related("problem"),
+                             pk=step_pk, problem_id=pk)
+
+
+@login_required
+@require_POST
+def step_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    form = StepForm(request.POST, prefix="step")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            step = services.step_add(user=request.user, problem=problem, measure=data.get("measure") or "",
+                                     owner=data.get("owner") or "", deadline=data.get("deadline"),
+                                     version=data.get("version"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已添加整改措施")
+            return redirect(_problem_url(problem, f"step-{step.pk}"))
+    return _problem_page(request, pk, step_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
+    """Correct a step, or delete it (`delete`) while it is not done."""
+    step = _step(request, pk, step_pk)
+    problem = step.problem
+    if not services.may_edit(request.user):
+        raise Http404
+    form = StepForm(request.POST if request.method == "POST" else None, initial={
+        "measure": step.measure, "owner": step.owner, "deadline": step.deadline, "version": problem.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "delete" in request.POST:
+                services.step_delete(user=request.user, step=step, version=data.get("version"))
+                messages.success(request, "已删除整改措施")
+                return redirect(_problem_url(problem, "steps"))
+            services.step_update(user=request.user, step=step, measure=data.get("measure") or "",
+                                 owner=data.get("owner") or "", deadline=data.get("deadline"),
+                                 version=data.get("version"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已保存整改措施")
+            return redirect(_problem_url(problem, f"step-{step.pk}"))
+    return render(request, "problems/step_edit.html", {
+        "form": form, "step": step, "problem": problem, "locked": problem.status in LOCKED})
+
+
+@login_required
+@require_POST
+def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
+    """Mark a step done with what was done and evidence (the date is today, from the server), or (`undo`) not
+    done after all."""
+    step = _step(request, pk, step_pk)
+    version = _version(request.POST)
+    if "undo" in request.POST:
+        try:
+            services.step_undone(user=request.user, step=step, version=version)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已改为未完成")
+        return redirect(_problem_url(step.problem, f"step-{step.pk}"))
+    form = StepDoneForm(request.POST, prefix=f"done{step.pk}")
+    if form.is_valid():
+        try:
+            services.step_done(user=request.user, step=step, done_note=form.cleaned_data.get("done_note") or "",
+                               files=request.FILES.getlist(f"done{step.pk}-files"),
+                               version=form.cleaned_data.get("version"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已标记完成")
+            return redirect(_problem_url(step.problem, f"step-{step.pk}"))
+    return _problem_page(request, pk, done=(step.pk, form))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence
+
+
+@login_required
+@require_POST
+def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    form = EvidenceForm(request.POST, request.FILES, prefix="ev", problem=problem)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evidence_add(user=request.user, problem=problem, file=data.get("file"),  # type: ignore[arg-type]
+                                  note=data.get("note") or "", step=data.get("step"), version=data.get("version"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已上传佐证材料")
+            return redirect(_problem_url(problem, "evidence"))
+    return _problem_page(request, pk, evidence_form=form)
+
+
+@login_required
+@require_GET
+def evidence_download(request: AuthedRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """The file, for whoever sees the problem (outside the jurisdiction, or a missing file → 404)."""
+    _data_user(request)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk, problem_id=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(evidence.filename)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=evidence.filename, content_type=content_type)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    _data_user(request)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("problem"),
+                                 pk=evidence_pk, problem_id=pk)
+    try:
+        services.evidence_remove(user=request.user, evidence=evidence, version=_version(request.POST))
+    except ValidationError as exc:
+        messages.error(request, "未能删除：" + "；".join(exc.messages))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, f"已删除佐证材料“{evidence.filename}”")
+    return redirect(_problem_url(evidence.problem, "evidence"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Special campaigns
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def special_list(request: AuthedRequest) -> HttpResponse:
+    """The current campaign's special campaigns, with how many of the user's problems each holds; the city's
+    office adds them here."""
+    user = _data_user(request)
+    campaign = current_campaign()
+    manages = manages_campaigns(user)
+    form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
+    if request.method == "POST":
+        if not manages:
+            raise Http404
+        if campaign is None:
+            form.add_error(None, "当前没有正在开展的主题教育")
+        elif form.is_valid():
+            try:
+                special = services.special_campaign_create(user=user, campaign=campaign,
+                                                           name=form.cleaned_data.get("name") or "",
+                                                           description=form.cleaned_data.get("description") or "")
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, f"已新增专项整治“{special.name}”")
+                return redirect("problems:special_list")
+    counts = {row["special_campaign"]: row["n"] for row in selectors.ledger(user, LedgerFilter())
+              .exclude(special_campaign=None).order_by().values("special_campaign").annotate(n=Count("id"))}
+    specials = [(s, counts.get(s.pk, 0)) for s in selectors.special_campaigns(campaign)]
+    return render(request, "problems/special_list.html", {
+        "campaign": campaign, "specials": specials, "manages": manages, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def special_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = _data_user(request)
+    if not manages_campaigns(user):
+        raise Http404
+    special = get_object_or_404(selectors.special_campaigns(current_campaign()), pk=pk)
+    form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={
+        "name": special.name, "description": special.description, "is_active": special.is_active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.special_campaign_update(user=user, special=special, name=form.cleaned_data.get("name") or "",
+                                             description=form.cleaned_data.get("description") or "",
+                                             is_active=bool(form.cleaned_data.get("is_active")))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"已保存专项整治“{special.name}”")
+            return redirect("problems:special_list")
+    return render(request, "problems/special_edit.html", {"form": form, "special": special})
+
