@@ -1,17 +1,123 @@
-"""Placeholder until this module is written (this session): every view answers 404."""
+"""What the masses say of a problem raised by the masses (群众满意度): the public feedback page, no login
+(/f/<token>/), its QR code for the people who work on the problem, and their answers.
 
-from typing import Any
+Thin: the public page finds the problem by its feedback token (a problem not raised by the masses, or an unknown
+token: 404), shows what is not personal — the description, the unit's name, the state — and sends the form to
+`services.satisfaction_submit` with the client's address as core reads it (trusted proxies only); the service
+decides and rate-limits, its Chinese refusals go back on the form with what was typed. The QR code and answers go
+through `visible_to(user)` (outside the jurisdiction: 404)."""
 
+import io
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.forms import add_service_errors
+from core.http import AuthedRequest
+from core.middleware import client_ip
+from problems import services
+from problems.choices import Rating
+from problems.models import Problem, Satisfaction
 
 
-def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+class FeedbackForm(forms.Form):
+    rating = forms.ChoiceField(label="您对整改情况的评价", choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请选择满意、基本满意或不满意",
+                                               "invalid_choice": "请选择满意、基本满意或不满意"})
+    comment = forms.CharField(label="意见建议", required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 4, "class": "form-control",
+                                                           "placeholder": "选“不满意”时请写明原因"}),
+                              error_messages={"max_length": "意见不能超过%(limit_value)d个字"})
 
 
-def qr(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", max_length=services.NOTE_MAX,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                             error_messages={"required": "请填写答复",
+                                             "max_length": "答复不能超过%(limit_value)d个字"})
 
 
-def public_feedback(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _public_problem(token: str) -> Problem:
+    problem = Problem.objects.select_related("organization").filter(feedback_token=token).first()
+    if problem is None or not services.feedback_open(problem):
+        raise Http404
+    return problem
+
+
+@require_http_methods(["GET", "POST"])
+def public_feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page: no login, phone first. After a rating: a thank-you (?sent=1)."""
+    problem = _public_problem(token)
+    if request.method == "GET" and request.GET.get("sent"):
+        return render(request, "problems/feedback_thanks.html", {"problem": problem})
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_submit(token=token, rating=form.cleaned_data["rating"],
+                                         comment=form.cleaned_data["comment"], ip=client_ip(request))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except Problem.DoesNotExist:
+            raise Http404 from None
+        else:
+            return redirect(reverse("feedback:public_feedback", args=[token]) + "?sent=1")
+    return render(request, "problems/feedback_public.html", {"problem": problem, "form": form})
+
+
+def _problem(request: AuthedRequest, pk: int) -> Problem:
+    """A problem raised by the masses that the user sees (else 404)."""
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    if not services.feedback_open(problem):
+        raise Http404
+    return problem
+
+
+def public_url(request: HttpRequest, problem: Problem) -> str:
+    return request.build_absolute_uri(reverse("feedback:public_feedback", args=[problem.feedback_token]))
+
+
+@login_required
+@require_GET
+def qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The QR code (SVG) of the problem's public feedback page, to print or show. ?download=1: as a file."""
+    problem = _problem(request, pk)
+    buffer = io.BytesIO()
+    segno.make(public_url(request, problem), error="m").save(buffer, kind="svg", scale=6, border=2,
+                                                              title=f"群众评价 {problem.number}")
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="feedback-{problem.number}.svg"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: AuthedRequest, pk: int, satisfaction_pk: int) -> HttpResponse:
+    """Answer one rating (the unit or the office). The problem page posts here; a refused answer comes back on
+    this page with what was typed."""
+    problem = _problem(request, pk)
+    satisfaction = get_object_or_404(Satisfaction.objects.filter(problem=problem), pk=satisfaction_pk)
+    if not services.may_edit(request.user):
+        raise Http404
+    form = AnswerForm(request.POST or None, initial={"answer": satisfaction.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.satisfaction_answer(user=request.user, satisfaction=satisfaction,
+                                         answer=form.cleaned_data["answer"])
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "答复已保存")
+            return redirect(reverse("problems:problem", args=[problem.pk]) + "#feedback")
+    return render(request, "problems/feedback_answer.html",
+                  {"problem": problem, "satisfaction": satisfaction, "form": form})
