@@ -376,7 +376,8 @@ class SheetWriter:
 
     def __init__(self, out: IO[bytes], sheet_name: str, headers: Sequence[str], *,
                  widths: dict[str, int] | None = None, text_columns: frozenset[str] | set[str] = frozenset(),
-                 notice: str = "", notice_style: dict[str, Any] | None = None, merge_notice: bool = False) -> None:
+                 notice: str = "", notice_style: dict[str, Any] | None = None, merge_notice: bool = False,
+                 notice_height: float | None = None) -> None:
         self.workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
                                                   "strings_to_formulas": False, "strings_to_urls": False})
         self.sheet: StreamingWorksheet = self.workbook.add_worksheet(sheet_name, worksheet_class=StreamingWorksheet)
@@ -390,6 +391,8 @@ class SheetWriter:
         self.row = 0
         if notice:
             style = self.workbook.add_format(notice_style or {"bold": True, "font_color": "#C00000"})
+            if notice_height:
+                self.sheet.set_row(0, notice_height)
             if merge_notice and len(self.headers) > 1:
                 self.sheet.merge_range(0, 0, 0, len(self.headers) - 1, notice, style)
             else:

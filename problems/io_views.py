@@ -1,21 +1,118 @@
-"""Placeholder until this module is written (this session): every view answers 404."""
+"""Export and import of problem ledgers (.xlsx).
 
-from typing import Any
+Export: the ledger list as filtered (its query string, read by `problems.forms.ledger_filter_from`), scoped with
+`visible_to` by `selectors.ledger`, recorded in the audit log as an export.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Import: upload → background validation (a dry run through the services) → preview of every change or every
+error → the user confirms → background apply, all or nothing; the page polls a progress bar (htmx) while a job
+runs. Only the owner side (unit, office: `services.may_edit`) imports; anyone else gets 404, as does another
+user's job.
+"""
+
+import io
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core import audit
+from core.cn import cn_date
+from core.http import AuthedRequest
+from core.models import AuditEntry
+from core.sheets import store_upload, xlsx_attachment
+from orgs.models import ImportJob
+from problems import exports, selectors, services, tasks
+from problems.forms import ledger_filter_from
+from problems.imports import IGNORED_NOTE, KIND
+from problems.models import Problem
+
+PREVIEW_ROWS = 500
 
 
-def export(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(label="问题清单文件（.xlsx 或 .csv）")
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
+        if upload.size > settings.JYB_IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(f"文件不能超过 {settings.JYB_IMPORT_MAX_MB} MB")
+        return upload
 
 
-def import_upload(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _importer(request: AuthedRequest) -> None:
+    if not services.may_edit(request.user):
+        raise Http404
 
 
-def import_job(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def export(request: AuthedRequest) -> FileResponse:
+    if request.user.data_scope_path() is None:
+        raise Http404
+    _form, filters = ledger_filter_from(request.GET, request.user)
+    problems = selectors.ledger(request.user, filters)
+    scope = filters.subtree or request.user.organization
+    data = io.BytesIO()
+    rows = exports.write_ledger(problems, data, title=f"{scope.name}问题清单（{cn_date(timezone.localdate())}导出）")
+    query = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(Problem), object_id=scope.code,
+                 object_repr=f"问题清单-{scope.name}"[:200], after={"rows": rows, "filters": query})
+    return xlsx_attachment(data, f"问题清单-{scope.name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def import_template(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@login_required
+@require_GET
+def import_template(request: AuthedRequest) -> FileResponse:
+    _importer(request)
+    data = io.BytesIO()
+    exports.write_template(data)
+    return xlsx_attachment(data, "问题清单导入模板.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    _importer(request)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(kind=KIND, user=request.user, file_path=str(store_upload(upload)),
+                                       original_name=Path(upload.name).name[:255])
+        tasks.validate_ledger_import.enqueue(job.pk)
+        return redirect("problems:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
+    return render(request, "problems/io_import.html", {
+        "form": form, "jobs": jobs, "rules": exports.template_rules(), "ignored_note": IGNORED_NOTE,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The job's page (GET), its progress bar (GET by htmx, polled while the job runs), and the confirmation
+    (POST: a validated job is applied in the background; any other state is left as it is)."""
+    _importer(request)
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind=KIND)
+    if request.method == "POST":
+        confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+            status=ImportJob.Status.APPLYING, processed=0)
+        if confirmed:
+            tasks.apply_ledger_import.enqueue(job.pk)
+        return redirect("problems:import_job", pk=job.pk)
+    report = job.report or {}
+    context = {"job": job, "report": report, "errors": report.get("errors", []),
+               "changes": report.get("changes", [])[:PREVIEW_ROWS], "ignored_note": IGNORED_NOTE,
+               "more_changes": max(len(report.get("changes", [])) - PREVIEW_ROWS, 0)}
+    if getattr(request, "htmx", False):
+        response = render(request, "problems/io_progress.html", context)
+        if job.is_finished:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "problems/io_job.html", context)

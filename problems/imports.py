@@ -1,0 +1,494 @@
+"""Importing a problem ledger (.xlsx, or .csv in UTF-8 / GBK) in the columns of the export.
+
+A row with 问题编号 updates that problem (it must be visible to the importing user); a row without it registers
+a new problem in the organisation of 组织编码 (empty: the user's own organisation). Every write goes through
+`problems.services` (problem_create, problem_update, step_add / step_update / step_delete), so an import keeps
+every rule the pages keep; a row that changes nothing calls nothing, so export → import changes nothing.
+整改进展 and 销号情况 are output only: the lifecycle is never driven by a file (steps are never marked done, no
+problem is closed by an import).
+
+All or nothing: the whole file runs in one transaction, each row in its own savepoint; every row's errors are
+collected as (row, column, value, Chinese reason), and if any row failed — or on a dry run — everything is rolled
+back.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from core import audit
+from core.models import AuditEntry
+from core.sheets import (
+    ImportFileError,
+    ImportReport,
+    Progress,
+    RowError,
+    cell_text,
+    label_lookup,
+    opened,
+    parse_date,
+    read_sheet,
+)
+from orgs.models import Cadre, Organization
+from problems import services
+from problems.choices import Category, Source
+from problems.exports import COLUMNS, OUTPUT_ONLY
+from problems.models import Problem, RectificationStep, parse_number
+
+KIND = "problems"
+LABEL = "问题"
+# Columns a hand-made ledger may leave out: the output-only ones and the two system columns.
+OPTIONAL = frozenset({*OUTPUT_ONLY, "organization", "number"})
+IGNORED_NOTE = "“整改进展”“销号情况”两列只用于导出，导入时不读取：问题状态、措施完成和销号只能在系统中办理。"
+PROGRESS_EVERY = 50
+
+_SOURCES = label_lookup(Source)
+_CATEGORIES = label_lookup(Category)
+
+
+def _norm(text: str | None) -> str:
+    """Text as compared: whitespace (line breaks included) collapsed, as the export writes it."""
+    return " ".join((text or "").split())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 整改措施: one step per line.
+
+
+@dataclass
+class StepLine:
+    index: int  # position in the cell, from 1
+    number: int | None  # the number the line starts with ("2." → 2), None when unnumbered
+    measure: str
+    owner: str = ""
+    deadline: dt.date | None = None
+
+
+_NUMBERED = re.compile(r"^\s*(?:[（(]\s*(\d{1,3})\s*[)）]|(\d{1,3})\s*(?:[.．](?!\d)|[、)）]))\s*(.*)$")
+_NOTES_START = re.compile(r"[（(](?=\s*(?:责任人\s*[：:]|时限\s*[：:]|已于))")
+_PLAIN_NOTES = re.compile(r"[（(]([^（）()]*)[)）]$")
+_OWNER = re.compile(r"^责任人\s*[：:]\s*(.*)$")
+_DEADLINE = re.compile(r"^时限\s*[：:]\s*(.*)$")
+_DONE = re.compile(r"^已于.*完成$")
+
+
+def _strict_date(text: str) -> dt.date | None:
+    value, reason = parse_date(text.strip())
+    return value if reason is None else None
+
+
+def _split_notes(text: str, index: int) -> tuple[StepLine, str | None]:
+    """A step line without its number: the measure and the notes in the trailing parenthesis
+    （责任人：…；时限：…；已于…完成）, or a plain （责任人，日期） / （日期）. The done note is output only."""
+    text = text.strip()
+    line = StepLine(index=index, number=None, measure=text)
+    if not text.endswith(("）", ")")):
+        return line, None
+    starts = [m.start() for m in _NOTES_START.finditer(text)]
+    if not starts:
+        plain = _PLAIN_NOTES.search(text)
+        if plain:
+            parts = [p.strip() for p in re.split(r"[，,；;]", plain[1])]
+            if 1 <= len(parts) <= 2 and (day := _strict_date(parts[-1])) is not None:
+                line.measure = text[:plain.start()].rstrip()
+                line.owner = parts[0] if len(parts) == 2 else ""
+                line.deadline = day
+        return line, None
+    line.measure = text[:starts[-1]].rstrip()
+    owner: list[str] = []
+    in_owner = False
+    for part in re.split(r"[；;]", text[starts[-1] + 1:-1]):
+        part = part.strip()
+        if m := _OWNER.match(part):
+            owner, in_owner = [m[1].strip()], True
+        elif m := _DEADLINE.match(part):
+            in_owner = False
+            day, reason = parse_date(m[1].strip())
+            if reason:
+                return line, f"第{index}项的时限“{m[1].strip()}”：{reason}"
+            line.deadline = day
+        elif _DONE.match(part):
+            in_owner = False  # written by the export; completion is recorded in the system, with evidence
+        elif in_owner:
+            owner.append(part)  # a name with a semicolon in it
+        elif part:
+            return line, f"第{index}项括号内的“{part}”无法识别：应写成“（责任人：张三；时限：2023年11月30日）”"
+    line.owner = "；".join(owner)
+    return line, None
+
+
+def parse_steps(text: str) -> tuple[list[StepLine], str | None]:
+    """The steps of an 整改措施 cell, or the reason it cannot be read. Numbered lines ("1. …", "1、…", "（1）…")
+    start a step and unnumbered lines under them continue it; in a cell without numbers every line is a step."""
+    lines = [ln for ln in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+    numbered = [_NUMBERED.match(ln) for ln in lines]
+    any_numbered = any(numbered)
+    raw: list[tuple[int | None, str]] = []
+    for ln, m in zip(lines, numbered, strict=True):
+        if m:
+            raw.append((int(m[1] or m[2]), m[3]))
+        elif any_numbered and raw:
+            raw[-1] = (raw[-1][0], f"{raw[-1][1]} {ln.strip()}")
+        else:
+            raw.append((None, ln))
+    steps: list[StepLine] = []
+    seen: set[int] = set()
+    for index, (number, body) in enumerate(raw, start=1):
+        if number is not None:
+            if number in seen:
+                return [], f"编号{number}出现了两次：每项措施一个编号"
+            seen.add(number)
+        line, reason = _split_notes(body, index)
+        if reason:
+            return [], reason
+        line.number = number
+        line.measure = _norm(line.measure)
+        steps.append(line)
+    return steps, None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rows.
+
+
+@dataclass
+class _Row:
+    n: int
+    raw: dict[str, Any]
+    description: str = ""
+    source: str = ""
+    category: str = ""
+    steps: list[StepLine] = field(default_factory=list)
+    cadre_text: str = ""
+    unit: str = ""
+    deadline: dt.date | None = None
+    org_code: str = ""
+    pk: int | None = None
+    # Resolved.
+    problem: Problem | None = None
+    existing_steps: list[RectificationStep] = field(default_factory=list)
+    organization: Organization | None = None
+    cadre: Cadre | None = None
+    ok: bool = True
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+
+    def add(self, row: _Row, name: str, reason: str, value: Any = None) -> None:
+        shown = cell_text(row.raw.get(name)) if value is None else cell_text(value)
+        self.items.append(RowError(row=row.n, column=COLUMNS[name], value=shown, reason=reason))
+        row.ok = False
+
+
+def _parse(n: int, raw: dict[str, Any], errors: _Errors) -> _Row:
+    row = _Row(n=n, raw=raw)
+    row.description = cell_text(raw.get("description"))
+    for name, labels, label in (("source", _SOURCES, "问题来源"), ("category", _CATEGORIES, "问题类别")):
+        text = cell_text(raw.get(name))
+        if text and text not in labels:
+            errors.add(row, name, f"未知的{label}：应为 {'、'.join(labels)} 之一")
+        setattr(row, name, labels.get(text, ""))
+    row.steps, reason = parse_steps(cell_text(raw.get("steps")))
+    if reason:
+        errors.add(row, "steps", reason)
+    row.cadre_text = cell_text(raw.get("responsible_cadre"))
+    row.unit = cell_text(raw.get("responsible_unit"))
+    row.deadline, reason = parse_date(raw.get("deadline"))
+    if reason:
+        errors.add(row, "deadline", reason)
+    row.org_code = cell_text(raw.get("organization"))
+    number = cell_text(raw.get("number"))
+    if number:
+        row.pk = parse_number(number)
+        if row.pk is None:
+            errors.add(row, "number", "问题编号格式不正确：应为导出文件中的编号，如 WT0000123；新登记的问题请留空")
+    return row
+
+
+def _cadre_parts(text: str) -> tuple[str, str]:
+    """责任领导 as 姓名（职务） or 姓名 → (name, position)."""
+    m = re.match(r"^(.*?)\s*[（(](.*)[)）]$", text)
+    return (m[1].strip(), m[2].strip()) if m else (text.strip(), "")
+
+
+def _chunked(values: Iterable[Any], size: int = 900) -> Iterable[list[Any]]:
+    items = sorted(values)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
+    """Find the problems, organisations and leaders the rows name (a few queries for the whole file)."""
+    first_row: dict[int, int] = {}
+    for row in rows:
+        if row.pk is not None:
+            if row.pk in first_row:
+                errors.add(row, "number", f"与第{first_row[row.pk]}行的问题编号重复：一个问题只能出现一次")
+            else:
+                first_row[row.pk] = row.n
+    problems: dict[int, Problem] = {}
+    for ids in _chunked(first_row):
+        for problem in (Problem.objects.visible_to(user).filter(pk__in=ids)
+                        .select_related("organization", "responsible_cadre")):
+            problems[problem.pk] = problem
+    steps: dict[int, list[RectificationStep]] = {}
+    for ids in _chunked(problems):
+        for step in RectificationStep.objects.filter(problem_id__in=ids).order_by("problem_id", "id"):
+            steps.setdefault(step.problem_id, []).append(step)
+
+    codes = {row.org_code for row in rows if row.org_code}
+    orgs: dict[str, Organization] = {}
+    for chunk in _chunked(codes):
+        for org in Organization.objects.visible_to(user).filter(code__in=chunk):
+            orgs[org.code] = org
+
+    for row in rows:
+        if row.pk is not None:
+            known = problems.get(row.pk)
+            if known is None:
+                if row.ok or first_row.get(row.pk) == row.n:
+                    errors.add(row, "number", "问题编号不存在或不在您的管辖范围内")
+                continue
+            row.problem, row.organization = known, known.organization
+            row.existing_steps = steps.get(known.pk, [])
+            org = known.organization
+            if row.org_code and row.org_code != org.code:
+                errors.add(row, "organization", f"该问题属于“{org.name}”（{org.code}），问题所属组织不能通过导入修改")
+        elif row.org_code:
+            row.organization = orgs.get(row.org_code)
+            if row.organization is None:
+                errors.add(row, "organization", f"组织编码 {row.org_code} 不存在或不在您的管辖范围内")
+        else:
+            row.organization = user.organization
+
+    # 责任领导: a cadre of the problem's organisation or one above it, by name (and position when given).
+    names = {_cadre_parts(row.cadre_text)[0] for row in rows if row.cadre_text and row.organization is not None}
+    cadres: dict[str, list[Cadre]] = {}
+    for chunk in _chunked(names):
+        for cadre in Cadre.objects.filter(name__in=chunk).select_related("organization").order_by("id"):
+            cadres.setdefault(cadre.name, []).append(cadre)
+    for row in rows:
+        if not row.cadre_text or row.organization is None:
+            continue
+        name, position = _cadre_parts(row.cadre_text)
+        current = row.problem.responsible_cadre if row.problem is not None else None
+        if current is not None and current.name == name and position in ("", current.position):
+            row.cadre = current
+            continue
+        path = row.organization.path
+        found = [c for c in cadres.get(name, []) if path.startswith(c.organization.path)]
+        if position:
+            found = [c for c in found if c.position == position]
+        if len(found) == 1:
+            row.cadre = found[0]
+        elif not found:
+            errors.add(row, "responsible_cadre", f"“{row.organization.name}”及其上级组织中没有这名领导干部"
+                                                 "（填写姓名，同名时写成“姓名（职务）”）")
+        else:
+            errors.add(row, "responsible_cadre", f"有{len(found)}名同名的领导干部：请写成“姓名（职务）”")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing, through the services.
+
+# Where a service's error goes: the field it names → the column of the file.
+_FIELD_COLUMN = {
+    "description": "description", "source": "source", "category": "category",
+    "responsible_cadre": "responsible_cadre", "responsible_unit": "responsible_unit", "deadline": "deadline",
+    "steps": "steps", "organization": "organization", "campaign": "organization",
+}
+
+
+def _service_errors(row: _Row, exc: ValidationError | PermissionDenied, errors: _Errors, *,
+                    column: str | None = None, prefix: str = "") -> None:
+    fallback = "number" if row.problem is not None else "organization"
+    if isinstance(exc, PermissionDenied):
+        errors.add(row, fallback, str(exc) or "无权修改")
+        return
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+    for name, messages in items:
+        target = column or _FIELD_COLUMN.get(name, fallback)
+        for message in messages:
+            errors.add(row, target, f"{prefix}{message}")
+
+
+def _step_payload(step: StepLine) -> dict[str, Any]:
+    return {"measure": step.measure, "owner": step.owner, "deadline": step.deadline}
+
+
+def _create(row: _Row, user: Any) -> list[str]:
+    assert row.organization is not None
+    services.problem_create(
+        user=user, organization=row.organization, description=row.description, source=row.source,
+        category=row.category, responsible_cadre=row.cadre, responsible_unit=row.unit, deadline=row.deadline,
+        steps=[_step_payload(s) for s in row.steps],
+    )
+    return [COLUMNS[n] for n in ("description", "source", "category", "steps", "responsible_cadre",
+                                  "responsible_unit", "deadline") if cell_text(row.raw.get(n))]
+
+
+def _record_changes(row: _Row) -> dict[str, Any]:
+    problem = row.problem
+    assert problem is not None
+    fields: dict[str, Any] = {}
+    if _norm(row.description) != _norm(problem.description):
+        fields["description"] = row.description
+    if row.source != problem.source:
+        fields["source"] = row.source
+    if row.category != problem.category:
+        fields["category"] = row.category
+    if (row.cadre.pk if row.cadre else None) != problem.responsible_cadre_id:
+        fields["responsible_cadre"] = row.cadre
+    if _norm(row.unit or problem.organization.name) != _norm(problem.responsible_unit):
+        fields["responsible_unit"] = row.unit
+    if row.deadline is not None and row.deadline != problem.due_on:
+        fields["deadline"] = row.deadline
+    return fields
+
+
+_FIELD_TITLES = {"responsible_cadre": COLUMNS["responsible_cadre"], "responsible_unit": COLUMNS["responsible_unit"],
+                 "deadline": COLUMNS["deadline"], "description": COLUMNS["description"],
+                 "source": COLUMNS["source"], "category": COLUMNS["category"]}
+
+
+def _step_plan(row: _Row) -> tuple[list[tuple[RectificationStep, StepLine]], list[StepLine], list[RectificationStep]]:
+    """(steps to change, lines to add, steps to delete). A line matches an existing step with the same measure
+    first, else the step its number names; the rest are new, and steps no line matches are deleted."""
+    existing = row.existing_steps
+    matched: dict[int, StepLine] = {}  # index in existing → line
+    free = list(row.steps)
+    for line in list(free):
+        same = [i for i, s in enumerate(existing) if i not in matched and _norm(s.measure) == line.measure]
+        if same:
+            best = (line.number - 1) if line.number is not None and (line.number - 1) in same else same[0]
+            matched[best] = line
+            free.remove(line)
+    for line in list(free):
+        i = (line.number or 0) - 1
+        if 0 <= i < len(existing) and i not in matched:
+            matched[i] = line
+            free.remove(line)
+    changes = [(existing[i], line) for i, line in sorted(matched.items())
+               if (_norm(existing[i].measure), existing[i].owner.strip(), existing[i].deadline)
+               != (line.measure, line.owner.strip(), line.deadline)]
+    deletes = [s for i, s in enumerate(existing) if i not in matched]
+    return changes, free, deletes
+
+
+def _update(row: _Row, user: Any, errors: _Errors) -> list[str]:
+    problem = row.problem
+    assert problem is not None
+    fields = _record_changes(row)
+    changes, adds, deletes = _step_plan(row)
+    if not fields and not changes and not adds and not deletes:
+        return []
+    if fields:
+        problem = services.problem_update(user=user, problem=problem, version=None, **fields)
+    failed = False
+
+    def step_error(exc: ValidationError, where: str) -> None:
+        nonlocal failed
+        if "status" in getattr(exc, "error_dict", {}):  # the problem is locked: say it once, on the row
+            _service_errors(row, exc, errors)
+            raise _RowFailed from exc
+        _service_errors(row, exc, errors, column="steps", prefix=where)
+        failed = True
+
+    for step, line in changes:
+        try:
+            services.step_update(user=user, step=step, measure=line.measure, owner=line.owner,
+                                 deadline=line.deadline)
+        except ValidationError as exc:
+            step_error(exc, f"第{line.index}项：")
+    for line in adds:
+        try:
+            services.step_add(user=user, problem=problem, measure=line.measure, owner=line.owner,
+                              deadline=line.deadline)
+        except ValidationError as exc:
+            step_error(exc, f"第{line.index}项：")
+    for step in deletes:
+        try:
+            services.step_delete(user=user, step=step)
+        except ValidationError as exc:
+            step_error(exc, f"原有措施“{_norm(step.measure)[:20]}”：")
+    if failed:
+        raise _RowFailed
+    return [*(_FIELD_TITLES[f] for f in fields), *([COLUMNS["steps"]] if changes or adds or deletes else [])]
+
+
+class _RowFailed(Exception):
+    """A row's errors are already collected; roll its savepoint back."""
+
+
+def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, progress: Progress | None) -> None:
+    for i, row in enumerate(rows, start=1):
+        if progress and i % PROGRESS_EVERY == 0:
+            progress(i, len(rows))
+        if not row.ok:
+            continue
+        try:
+            with transaction.atomic():
+                if row.problem is None:
+                    columns = _create(row, user)
+                    report.created += 1
+                    report.changes.append({"row": row.n, "action": "新增", "key": row.description[:40],
+                                           "columns": columns})
+                else:
+                    columns = _update(row, user, errors)
+                    if columns:
+                        report.updated += 1
+                        report.changes.append({"row": row.n, "action": "更新", "key": row.problem.number,
+                                               "columns": columns})
+                    else:
+                        report.unchanged += 1
+        except _RowFailed:
+            continue
+        except (ValidationError, PermissionDenied) as exc:
+            _service_errors(row, exc, errors)
+    if progress:
+        progress(len(rows), len(rows))
+
+
+def _check_user(user: Any) -> None:
+    if not services.may_edit(user):
+        raise PermissionError("您的角色不能导入问题清单：只有基层单位和主题教育办公室可以导入")
+
+
+def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Any, dry_run: bool = False,
+                  progress: Progress | None = None) -> ImportReport:
+    """Read every row of `file`, run it through the services inside one transaction, and keep it only if no row
+    failed and this is not a dry run. Raises ImportFileError when the file as a whole cannot be read and
+    PermissionError when `user` may not import problems."""
+    _check_user(user)
+    errors = _Errors()
+    rows: list[_Row] = []
+    with opened(file) as fh:
+        sheet = read_sheet(fh, filename, COLUMNS, label="问题清单", optional=OPTIONAL)
+        for n, raw in sheet.rows:
+            rows.append(_parse(n, raw, errors))
+    if not rows:
+        raise ImportFileError("文件中没有数据行")
+    _resolve(rows, user, errors)
+    report = ImportReport(kind=KIND, label=LABEL, rows=len(rows))
+    with transaction.atomic():
+        _apply(rows, user, errors, report, progress)
+        if errors.items or dry_run:
+            transaction.set_rollback(True)
+        else:
+            audit.record(AuditEntry.Action.IMPORT, object_type=audit.type_label(Problem), object_repr=filename[:200],
+                         after={"kind": KIND, "file": filename, "rows": report.rows, "created": report.created,
+                                "updated": report.updated, "unchanged": report.unchanged})
+            report.applied = True
+    if errors.items:
+        report.errors = sorted(errors.items, key=lambda e: (e.row, list(COLUMNS.values()).index(e.column)))
+        report.created = report.updated = report.unchanged = 0
+        report.changes = []
+    return report
