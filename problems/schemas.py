@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
+from problems import services
 from problems.choices import Action, Category, Severity, Source, Status
 from problems.models import (
     Closure,
@@ -17,7 +18,6 @@ from problems.models import (
     Satisfaction,
     TransitionRecord,
 )
-from problems import services
 
 
 class ErrorOut(Schema):
@@ -31,6 +31,10 @@ class ValidationErrorOut(Schema):
 
 def _name(user: Any) -> str:
     return str(user) if user is not None else ""
+
+
+def _choices_text(choices: Any) -> str:
+    return " / ".join(f"{value} {label}" for value, label in choices.choices)
 
 
 def _caller(context: Any) -> Any:
@@ -312,9 +316,8 @@ class LedgerQuery(Schema):
 class ProblemIn(Schema):
     org: str = Field(description="党组织编码：问题所属的单位")
     description: str = Field(description="问题表现")
-    source: str = Field(description="self 自己找 / masses 群众提 / collective 集体议 / superior 上级点 / visit 督导发现")
-    category: str = Field(description="spirit 精神不振 / ability 能力不足 / style 作风不实 / service 服务群众 / "
-                                      "development 推动发展 / integrity 廉洁自律 / organisation 基层组织建设 / other 其他")
+    source: str = Field(description=_choices_text(Source))
+    category: str = Field(description=_choices_text(Category))
     special_campaign: int | None = Field(None, description="专项整治编号（当前主题教育的）")
     event_ref: str = Field("", description="关联重大事项")
     case_ref: str = Field("", description="关联典型案例")
@@ -323,7 +326,7 @@ class ProblemIn(Schema):
     cause: str = Field("", description="原因分析")
     responsible_cadre: int | None = Field(None, description="责任领导（领导干部编号）")
     responsible_unit: str = Field("", description="责任单位，不填为问题所属的单位")
-    severity: str = Field("ordinary", description="ordinary 一般 / serious 较重 / grave 严重")
+    severity: str = Field("ordinary", description=_choices_text(Severity))
     fix_now: bool = Field(False, description="立查立改")
     deadline: dt.date | None = Field(None, description="完成时限（不早于今天）；不填按严重程度默认")
     steps: list[StepIn] = Field(default_factory=list, description="同时登记的整改措施")
@@ -400,4 +403,4 @@ class SpecialCampaignOut(Schema):
     is_active: bool
 
 
-ACTION_DESCRIPTION = "、".join(f"{value} {label}" for value, label in Action.choices if value != Action.REGISTER)
+ACTION_DESCRIPTION = " / ".join(f"{value} {label}" for value, label in Action.choices if value != Action.REGISTER)

@@ -140,6 +140,59 @@ def test_api_matrix(client, users, world, role):
     assert (INSIDE in codes) == (role in DATA_ROLES)
 
 
+# ---- API: the problem ledger --------------------------------------------------------------------------------
+
+@pytest.fixture
+def problem_world(world, tree, settings, tmp_path):
+    """A problem (and a problem's evidence) inside every data user's jurisdiction and one in the other city."""
+    from orgs.models import Organization
+    from tests.scoped_factories import FACTORIES
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    outside = Organization.objects.get(code=OUTSIDE)
+    return {
+        "inside": (FACTORIES["problems.Problem"](tree.village_a), FACTORIES["problems.Evidence"](tree.village_a)),
+        "outside": (FACTORIES["problems.Problem"](outside), FACTORIES["problems.Evidence"](outside)),
+    }
+
+
+def _problem_api_paths(problem, evidence) -> list[str]:
+    return [
+        f"/api/v1/problems/{problem.pk}",
+        f"/api/v1/problems/{problem.pk}/feedback",
+        f"/api/v1/problems/{evidence.problem_id}/evidence/{evidence.pk}",
+    ]
+
+
+def test_problem_api_anonymous_gets_401(client, problem_world):
+    paths = [*_problem_api_paths(*problem_world["inside"]), "/api/v1/problems/", "/api/v1/problems/special-campaigns"]
+    for path in paths:
+        assert client.get(path).status_code == 401, path
+    problem = problem_world["inside"][0]
+    assert client.post(f"/api/v1/problems/{problem.pk}/actions/start", {"version": 1}).status_code == 401
+
+
+@pytest.mark.parametrize("role", DATA_ROLES + ADMIN_ROLES)
+def test_problem_api_matrix(client, users, problem_world, role):
+    token = ApiToken.issue(users[role])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for path in _problem_api_paths(*problem_world["inside"]):
+        assert client.get(path, **auth).status_code == (200 if role in DATA_ROLES else 404), path
+    for path in _problem_api_paths(*problem_world["outside"]):
+        assert client.get(path, **auth).status_code == 404, path
+    listed = client.get("/api/v1/problems/?limit=500", **auth)
+    assert listed.status_code == (200 if role in DATA_ROLES else 404)
+    if role in DATA_ROLES:
+        ids = {item["id"] for item in listed.json()["items"]}
+        assert problem_world["inside"][0].pk in ids and problem_world["outside"][0].pk not in ids
+    outside = problem_world["outside"][0]
+    for action in ("start", "close"):
+        response = client.post(f"/api/v1/problems/{outside.pk}/actions/{action}", {"version": outside.version}, **auth)
+        assert response.status_code == 404, action
+    outside.refresh_from_db()
+    assert outside.status == "registered"
+
+
 # ---- every scoped model ----------------------------------------------------------------------------------
 
 def _scoped_models() -> list:
