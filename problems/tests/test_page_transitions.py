@@ -159,8 +159,9 @@ def test_posted_data_cannot_set_the_closer_or_the_time(client: Any, people: dict
     problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
     client.force_login(people["liaison"])
     response = client.post(reverse("problems:act", args=[problem.pk, Action.CLOSE]), {
-        "version": problem.version, "note": "核实", "closed_by": people["office"].pk, "closed_by_id": people["office"].pk,
-        "closed_at": "2023-09-01 08:00", "at": "2023-09-01 08:00", "actor": people["office"].pk,
+        "version": problem.version, "note": "核实", "closed_by": people["office"].pk,
+        "closed_by_id": people["office"].pk, "closed_at": "2023-09-01 08:00", "at": "2023-09-01 08:00",
+        "actor": people["office"].pk,
         "actor_name": "别人", "on_time": "true", "user": people["office"].pk})
     assert response.status_code == 302
     problem.refresh_from_db()
