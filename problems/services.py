@@ -136,6 +136,8 @@ def owner_reason(user: Any, problem: Problem) -> str | None:
 def allowed_actions(user: Any, problem: Problem) -> list[str]:
     """The actions `user` may take on `problem` now (for buttons; `problem_act` checks again)."""
     actions: list[str] = []
+    if not sees_problem(user, problem):
+        return actions
     for action in Action.values:
         if action == Action.REGISTER:
             continue
