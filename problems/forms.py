@@ -4,6 +4,7 @@ Chinese errors are put back on the fields they concern (`core.forms.add_service_
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
@@ -97,8 +98,15 @@ class LedgerFilterForm(forms.Form):
 
     @property
     def active(self) -> bool:
-        """Whether any filter is set (the page opens the filter panel then)."""
+        """Whether any filter is set."""
         return any(self.value_of(name) for name in self.fields)
+
+    @property
+    def panel_open(self) -> bool:
+        """Whether the page opens the filter panel: a filter is set that the state chips above it do not show."""
+        chips = {"q", "status", "overdue", "relapsed"}
+        return len(self.value_of("status") or []) > 1 or any(
+            self.value_of(name) for name in self.fields if name not in chips)
 
 
 def _organization(user: Any, text: str) -> Organization | None:
@@ -303,6 +311,14 @@ class ProblemForm(LedgerForm):
         if lock_deadline:
             self.fields["deadline"].disabled = True
             self.fields["deadline"].help_text = "整改开始后，完成时限只能通过申请延期调整"
+
+    def add_service_errors(self, error: Any) -> None:
+        """As the base, but a choice left empty says "please choose" rather than listing every choice."""
+        if hasattr(error, "error_dict"):
+            for name in ("source", "category"):
+                if name in error.error_dict and name in self.fields and not self.cleaned_data.get(name):
+                    error.error_dict[name] = [ValidationError(f"请选择{self.fields[name].label}")]
+        super().add_service_errors(error)
 
     def field_groups(self) -> dict[str, list[Any]]:
         """Bound fields by where the page shows them: the main record, the initial steps, the "more" panel."""

@@ -194,7 +194,7 @@ def test_registration_errors_are_chinese_and_keep_what_was_typed(client: Any, pe
         "organization": "A1a", "description": "", "source": "masses", "category": "", "cause": "制度缺失",
         "deadline": "2023-10-01", "step_1_measure": "建立制度"})
     html = _html(response)
-    assert "请填写问题表现" in html and "问题类别应为" in html and "完成时限不能早于今天" in html
+    assert "请填写问题表现" in html and "请选择问题类别" in html and "完成时限不能早于今天" in html
     assert "制度缺失" in html and 'value="建立制度"' in html and '<option value="masses" selected>' in html
     assert not Problem.objects.exists()
 
@@ -426,7 +426,7 @@ def test_action_errors_rerender_with_the_typed_note(client: Any, people: dict[st
         "version": problem.version, "note": "已全部整改到位"})
     html = _html(response)
     assert response.status_code == 200 and "请上传整改佐证材料" in html and "已全部整改到位" in html
-    assert 'id="act-claim" open' in html
+    assert 'class="collapse show" id="act-claim"' in html
     assert Problem.objects.get(pk=problem.pk).status == Status.IN_PROGRESS
 
 
