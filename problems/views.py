@@ -375,7 +375,7 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
         "step_form": step_form or StepForm(prefix="step", initial={"version": problem.version}),
         "evidence_form": evidence_form or EvidenceForm(prefix="ev", problem=problem),
         "today": today, "overdue": problem.status != Status.CLOSED and problem.due_on < today,
-        "max_mb": services.evidence_max_mb(), "owner_reason": services.owner_reason(user, problem),
+        "max_mb": services.evidence_max_mb(),
         "step_errors": _error_list(step_form), "evidence_errors": _error_list(evidence_form),
         "done_errors": _error_list(done[1]) if done else []})
 

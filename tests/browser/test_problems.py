@@ -78,6 +78,8 @@ def test_unit_claims_and_liaison_verifies_and_closes(ledger_city, browser, live_
         {"name": "公开栏照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0 photo of the board"}])
     page.click("#steps details.action-box button[type=submit]")
     page.wait_for_selector("#steps >> text=已完成")
+    assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "problems-in-progress-375.png"), full_page=True)
     page.set_input_files("#id_ev-file", files=[
         {"name": "村务公开台账.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 ledger of the village"}])
     page.fill("#id_ev-note", "9月公开台账")
