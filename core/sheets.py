@@ -303,16 +303,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_text(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
-    return text
+    if not _SPECIAL.search(text):  # the usual case: one scan in C
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _CONTROL.sub("", text)
 
 
 class StreamingWorksheet(Worksheet):
@@ -325,39 +323,49 @@ class StreamingWorksheet(Worksheet):
     table: Any
     fh: Any
 
-    def write_row_xml(self, row: int, values: Sequence[Any], styles: Sequence[int | None]) -> None:
-        """Write `values` (str, int, float or date; None or "" leaves the cell empty) at `row`, column i with the
-        format index `styles[i]` (from `Format._get_xf_index()`; a date needs a date format)."""
+    def write_row_xml(self, row: int, values: Sequence[Any], plan: "RowPlan") -> None:
+        """Write `values` at `row` as `plan` says (one kind and format per column); None or "" leaves a cell
+        empty."""
         if not self.constant_memory:
             raise RuntimeError("write_row_xml needs a workbook in constant_memory mode")
         if row > self.previous_row or self.table:
             self._write_single_row(row)  # flush a pending ordinary row
         if row < self.previous_row:
             raise ValueError("rows must be written in order")
-        n = row + 1
-        parts = [f'<row r="{n}">']
-        letters = _letters(len(values))
-        for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            style = styles[col]
-            s = f' s="{style}"' if style else ""
-            if isinstance(value, str):
-                text = _xml_text(value)
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                parts.append(f'<c r="{letters[col]}{n}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            elif isinstance(value, dt.date):
-                day = value.date() if isinstance(value, dt.datetime) else value
-                parts.append(f'<c r="{letters[col]}{n}"{s}><v>{(day - _EXCEL_EPOCH).days}</v></c>')
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                parts.append(f'<c r="{letters[col]}{n}"{s}><v>{value}</v></c>')
-            else:
-                raise TypeError(f"cannot write {type(value).__name__} in column {col}")
-        parts.append("</row>")
         self._check_dimensions(row, 0)
         self._check_dimensions(row, len(values) - 1)
-        self.fh.write("".join(parts))
+        self.fh.write(plan.encode(row + 1, values))
         self.previous_row = row
+
+
+class RowPlan:
+    """How the columns of a fast row are written: for each column its kind — "s" text, "n" number, "d" date —
+    and its format index (`Format._get_xf_index()`, or None). Precomputed once so that a row costs one string
+    join."""
+
+    def __init__(self, kinds: Sequence[str], styles: Sequence[int | None]) -> None:
+        if len(kinds) != len(styles) or set(kinds) - {"s", "n", "d"}:
+            raise ValueError("one kind (s, n or d) and one style per column")
+        self.columns = [(kind, _letters(len(kinds))[col], f' s="{style}"' if style else "")
+                        for col, (kind, style) in enumerate(zip(kinds, styles, strict=True))]
+
+    def encode(self, n: int, values: Sequence[Any]) -> str:
+        parts = [f'<row r="{n}">']
+        append = parts.append
+        for (kind, letter, s), value in zip(self.columns, values, strict=True):
+            if value is None or value == "":
+                continue
+            if kind == "s":
+                text = _xml_text(str(value))
+                space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+                append(f'<c r="{letter}{n}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            elif kind == "d":
+                day = value.date() if isinstance(value, dt.datetime) else value
+                append(f'<c r="{letter}{n}"{s}><v>{(day - _EXCEL_EPOCH).days}</v></c>')
+            else:
+                append(f'<c r="{letter}{n}"{s}><v>{value}</v></c>')
+        append("</row>")
+        return "".join(parts)
 
 
 _LETTERS: list[str] = []
@@ -414,8 +422,8 @@ class SheetWriter:
                 self.sheet.write_string(self.row, col, str(value))
         self.row += 1
 
-    def write_fast(self, values: Sequence[Any], styles: Sequence[int | None]) -> None:
-        self.sheet.write_row_xml(self.row, values, styles)
+    def write_fast(self, values: Sequence[Any], plan: RowPlan) -> None:
+        self.sheet.write_row_xml(self.row, values, plan)
         self.row += 1
 
     def notes(self, rules: dict[str, str], *, title: str = "填写说明", footer: Sequence[str] = ()) -> None:

@@ -12,14 +12,16 @@ rectification steps of a chunk fetched in one query.
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from typing import IO, Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.cn import cn_date
-from core.sheets import CN_DATE_FORMAT, SheetWriter
+from core.sheets import CN_DATE_FORMAT, RowPlan, SheetWriter
 from problems.choices import Category, Source, Status
 from problems.models import Problem, RectificationStep, number_of
 
@@ -55,24 +57,33 @@ def cadre_text(name: str | None, position: str | None) -> str:
     return f"{name}（{position}）" if position else name
 
 
-def step_line(index: int, measure: str, owner: str = "", deadline: dt.date | None = None,
-              done_on: dt.date | None = None) -> str:
+@lru_cache(maxsize=4096)
+def _day(value: dt.date | str) -> str:
+    """2023年11月30日, of a date or of the ISO text a raw cursor may return for one (SQLite)."""
+    return cn_date(dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value)
+
+
+_STATUS_LABELS = {value: str(label) for value, label in Status.choices}
+
+
+def step_line(index: int, measure: str, owner: str = "", deadline: dt.date | str | None = None,
+              done_on: dt.date | str | None = None) -> str:
     """One line of 整改措施: "1. 措施（责任人：张三；时限：2023年11月30日；已于2023年10月12日完成）". Line breaks in the
     measure become spaces (the import compares measures with whitespace collapsed)."""
     notes = []
     if owner:
         notes.append(f"责任人：{' '.join(owner.split())}")
     if deadline:
-        notes.append(f"时限：{cn_date(deadline)}")
+        notes.append(f"时限：{_day(deadline)}")
     if done_on:
-        notes.append(f"已于{cn_date(done_on)}完成")
+        notes.append(f"已于{_day(done_on)}完成")
     text = f"{index}. {' '.join(measure.split())}"
     return text + (f"（{'；'.join(notes)}）" if notes else "")
 
 
 def progress_text(status: str, step_count: int, steps_done: int, due_on: dt.date, today: dt.date) -> str:
     """整改进展: the state and the steps done, and how late an open problem is."""
-    parts = [str(Status(status).label)]
+    parts = [_STATUS_LABELS.get(status, status)]
     parts.append(f"已完成{steps_done}/{step_count}项" if step_count else "未列整改措施")
     if status != Status.CLOSED and due_on < today:
         parts.append(f"已逾期{(today - due_on).days}天")
@@ -83,7 +94,7 @@ def closure_text(status: str, closed_at: dt.datetime | None, closed_on_time: boo
                  relapse_count: int, extension_count: int) -> str:
     """销号情况: closed or not (when, by whom, on time or late), and the 反弹 / 延期 marks."""
     if status == Status.CLOSED and closed_at is not None:
-        details = [cn_date(timezone.localtime(closed_at).date())]
+        details = [_day(timezone.localtime(closed_at).date())]
         if closer:
             details.append(f"核验人：{closer}")
         if closed_on_time is not None:
@@ -120,15 +131,19 @@ def _tuples(rows: Iterable[Problem] | QuerySet[Problem]) -> Iterator[_Row]:
 
 
 def _steps_of(ids: Sequence[int]) -> dict[int, list[str]]:
-    """The 整改措施 lines of these problems, in one query."""
+    """The 整改措施 lines of these problems, in one query. Read with a plain cursor (the ORM's per-value
+    conversions cost more than the rest of the export); the dates come back as dates or as ISO text."""
     lines: dict[int, list[str]] = {}
     if not ids:
         return lines
     steps = (RectificationStep.objects.filter(problem_id__in=ids).order_by("problem_id", "id")
              .values_list("problem_id", "measure", "owner", "deadline", "done_on"))
-    for problem_id, measure, owner, deadline, done_on in steps:
-        own = lines.setdefault(problem_id, [])
-        own.append(step_line(len(own) + 1, measure, owner, deadline, done_on))
+    sql, params = steps.query.sql_with_params()
+    with connections[steps.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for problem_id, measure, owner, deadline, done_on in cursor.fetchall():
+            own = lines.setdefault(problem_id, [])
+            own.append(step_line(len(own) + 1, measure, owner, deadline, done_on))
     return lines
 
 
@@ -150,7 +165,7 @@ def write_ledger(rows: Iterable[Problem] | QuerySet[Problem], out: IO[bytes], *,
     top = sheet.format({"valign": "top"})._get_xf_index()
     date = sheet.format({"num_format": CN_DATE_FORMAT, "valign": "top"})._get_xf_index()
     text = sheet.format({"num_format": "@", "valign": "top"})._get_xf_index()
-    styles = (top, wrap, top, top, wrap, top, wrap, date, wrap, wrap, text, text)
+    plan = RowPlan("nssssssdssss", (top, wrap, top, top, wrap, top, wrap, date, wrap, wrap, text, text))
     sources, categories = dict(Source.choices), dict(Category.choices)
     count = 0
     for chunk in _chunks(_tuples(rows)):
@@ -166,7 +181,7 @@ def write_ledger(rows: Iterable[Problem] | QuerySet[Problem], out: IO[bytes], *,
                 closure_text(status, closed_at, on_time, _person(closer_username, closer_first, closer_last),
                              relapse_count, extension_count),
                 org_code, number_of(pk),
-            ), styles)
+            ), plan)
     sheet.close()
     return count
 
