@@ -243,8 +243,9 @@ class CityPlanner:
     """Plans one city: its own committee, city-level units, and its counties (each a Lazy subtree)."""
 
     def __init__(self, scale: Scale, seed: int, index: int, city_division: str, city_name: str,
-                 serials: Iterator[int]) -> None:
+                 serials: Iterator[int], members: bool = True) -> None:
         self.scale = scale
+        self.with_members = members
         self.seed = seed
         self.index = index
         self.division = city_division
@@ -270,6 +271,8 @@ class CityPlanner:
 
     def _members(self, rng: random.Random, profile: str, low: int, high: int,
                  divisions: list[str]) -> list[tuple]:
+        if not self.with_members:  # a registry of organisations and cadres only (benchmarks of other tables)
+            return []
         count = max(1, round(rng.randint(low, high) * self.scale.member_factor))
         y_low, y_mode, y_high, women, mobile_rate = PROFILES[profile]
         rows = []
@@ -720,25 +723,35 @@ class Writer:
             self.progress(f"已写入党组织{self.counts['orgs']}个，党员{self.counts['members']}人")
 
 
-def plan_root(scale: Scale, seed: int) -> Node:
-    """The root of the generated tree: a city committee, or a province committee above several cities."""
+def plan_root(scale: Scale, seed: int, members: bool = True) -> Node:
+    """The root of the generated tree: a city committee, or a province committee above several cities.
+    `members=False`: no party members (a different but equally valid tree: the random choices that would have
+    made the members are not drawn)."""
     serials = itertools.count(1)
     rng = random.Random(f"{seed}/names")
     names = list(CITY_NAMES)
     rng.shuffle(names)
     if scale.cities == 1:
-        return CityPlanner(scale, seed, 0, "130100", names[0], serials).city_node()
+        return CityPlanner(scale, seed, 0, "130100", names[0], serials, members).city_node()
     province = Node("示范省委", OrgKind.COMMITTEE, Sector.ORGAN, Tier.CITY, PROVINCE_DIVISION, "中共示范省委员会",
                     make_credit(PROVINCE_DIVISION, next(serials), "11"), division_code=PROVINCE_DIVISION)
     for i in range(scale.cities):
         division = f"13{i + 1:02d}00"
-        planner = CityPlanner(scale, seed, i, division, names[i % len(names)], serials)
+        planner = CityPlanner(scale, seed, i, division, names[i % len(names)], serials, members)
         province.children.append(Lazy(planner.city_node))
     return province
 
 
-def generate(scale: str, seed: int, *, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Fill an empty registry with the generated city. Returns the counts written."""
+def marker(scale: str, seed: int, members: bool = True) -> str:
+    """The audit entry's object_repr of a load (benchmarks find their cached database by it)."""
+    return f"gendata {scale} seed {seed}" + ("" if members else " without members")
+
+
+def generate(scale: str, seed: int, *, progress: Callable[[str], None] | None = None,
+             members: bool = True) -> dict[str, int]:
+    """Fill an empty registry with the generated city. Returns the counts written. `members=False`: only
+    organisations and cadres (the province-scale benchmark of the problem ledger: 4,000,000 members take
+    minutes to plan and nothing there reads them)."""
     if scale not in SCALES:
         raise GendataError(f"未知规模：{scale}（可选：{'、'.join(SCALES)}）")
     existing = Organization.objects.count()
@@ -746,10 +759,10 @@ def generate(scale: str, seed: int, *, progress: Callable[[str], None] | None = 
         raise GendataError(f"党组织库中已有{existing}个党组织，gendata 只能在空库上运行；请换一个空数据库。")
     with audit_context(name="manage.py gendata"), transaction.atomic():
         writer = Writer(progress)
-        writer.write(plan_root(SCALES[scale], seed), _step(1))
+        writer.write(plan_root(SCALES[scale], seed, members), _step(1))
         writer.flush()
         rollups = rollup_rebuild()
         record(AuditEntry.Action.IMPORT, object_type="orgs.organization",
-               object_repr=f"gendata {scale} seed {seed}", after={**writer.counts, "rollups": rollups})
+               object_repr=marker(scale, seed, members), after={**writer.counts, "rollups": rollups})
     analyze()
     return writer.counts

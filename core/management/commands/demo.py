@@ -19,6 +19,7 @@ from measures.gendata import measures_generate
 from orgs.choices import Tier
 from orgs.models import Organization
 from orgs.selectors import org_stats
+from problems.gendata import problems_generate
 
 DEFAULT_PASSWORD = "Demo@2023"
 # Username = role; the tier each is bound to (None = the root).
@@ -90,6 +91,9 @@ class Command(BaseCommand):
             out("已生成演示主题教育：第一批（历史）和第二批（当前开展），内设组和各县（区）联络组。")
         if measures_generate(seed=opts["seed"]):
             out("已生成演示的四项重点措施记录（部分单位和领导干部有意留空）。")
+        problems = problems_generate(seed=opts["seed"])
+        if problems:
+            out(f"已生成演示问题清单：问题{problems}个（已登记、整改中、申请销号、已销号，含逾期、延期、反弹）。")
         root = Organization.objects.get_first_root_node()
         out("")
         out(self.style.SUCCESS(f"访问地址：http://127.0.0.1:{opts['port']}/"))
