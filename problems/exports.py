@@ -11,6 +11,7 @@ rectification steps of a chunk fetched in one query.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -64,6 +65,8 @@ def _day(value: dt.date | str) -> str:
 
 
 _STATUS_LABELS = {value: str(label) for value, label in Status.choices}
+# Where the notes of a step line start: a parenthesis opening on one of their labels.
+NOTES_START = re.compile(r"[（(](?=\s*(?:责任人\s*[：:]|时限\s*[：:]|已于))")
 
 
 def step_line(index: int, measure: str, owner: str = "", deadline: dt.date | str | None = None,
@@ -78,6 +81,8 @@ def step_line(index: int, measure: str, owner: str = "", deadline: dt.date | str
     if done_on:
         notes.append(f"已于{_day(done_on)}完成")
     text = f"{index}. {' '.join(measure.split())}"
+    if not notes and text.endswith(("）", ")")) and NOTES_START.search(text):
+        notes.append("责任人：")  # the measure's own last parenthesis must not be read as its notes
     return text + (f"（{'；'.join(notes)}）" if notes else "")
 
 

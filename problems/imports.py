@@ -38,7 +38,7 @@ from core.sheets import (
 from orgs.models import Cadre, Organization
 from problems import services
 from problems.choices import Category, Source
-from problems.exports import COLUMNS, OUTPUT_ONLY
+from problems.exports import COLUMNS, NOTES_START, OUTPUT_ONLY
 from problems.models import Problem, RectificationStep, parse_number
 
 KIND = "problems"
@@ -71,34 +71,21 @@ class StepLine:
 
 
 _NUMBERED = re.compile(r"^\s*(?:[（(]\s*(\d{1,3})\s*[)）]|(\d{1,3})\s*(?:[.．](?!\d)|[、)）]))\s*(.*)$")
-_NOTES_START = re.compile(r"[（(](?=\s*(?:责任人\s*[：:]|时限\s*[：:]|已于))")
-_PLAIN_NOTES = re.compile(r"[（(]([^（）()]*)[)）]$")
 _OWNER = re.compile(r"^责任人\s*[：:]\s*(.*)$")
 _DEADLINE = re.compile(r"^时限\s*[：:]\s*(.*)$")
 _DONE = re.compile(r"^已于.*完成$")
 
 
-def _strict_date(text: str) -> dt.date | None:
-    value, reason = parse_date(text.strip())
-    return value if reason is None else None
-
-
 def _split_notes(text: str, index: int) -> tuple[StepLine, str | None]:
     """A step line without its number: the measure and the notes in the trailing parenthesis
-    （责任人：…；时限：…；已于…完成）, or a plain （责任人，日期） / （日期）. The done note is output only."""
+    （责任人：…；时限：…；已于…完成）, each part optional. Any other parenthesis is part of the measure. The done note
+    is output only."""
     text = text.strip()
     line = StepLine(index=index, number=None, measure=text)
     if not text.endswith(("）", ")")):
         return line, None
-    starts = [m.start() for m in _NOTES_START.finditer(text)]
+    starts = [m.start() for m in NOTES_START.finditer(text)]
     if not starts:
-        plain = _PLAIN_NOTES.search(text)
-        if plain:
-            parts = [p.strip() for p in re.split(r"[，,；;]", plain[1])]
-            if 1 <= len(parts) <= 2 and (day := _strict_date(parts[-1])) is not None:
-                line.measure = text[:plain.start()].rstrip()
-                line.owner = parts[0] if len(parts) == 2 else ""
-                line.deadline = day
         return line, None
     line.measure = text[:starts[-1]].rstrip()
     owner: list[str] = []

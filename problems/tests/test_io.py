@@ -174,12 +174,14 @@ def test_export_page_is_scoped_filtered_and_audited(client: Any, ledger: dict[st
 
 def test_step_lines_read_back() -> None:
     line = step_line(1, "修订制度\n并公开", "张三；李四", dt.date(2023, 11, 30), dt.date(2023, 10, 9))
-    steps, reason = parse_steps(f"{line}\n2、（两次）开展培训（2次）\n（3）入户走访（李四，2023-12-01）")
+    tricky = step_line(4, "整改到位（时限：年底）")  # a measure that looks like notes is protected
+    steps, reason = parse_steps(f"{line}\n2、（两次）开展培训（2次）\n（3）入户走访（李四，2023-12-01）\n{tricky}")
     assert reason is None
     assert [(s.number, s.measure, s.owner, s.deadline) for s in steps] == [
         (1, "修订制度 并公开", "张三；李四", dt.date(2023, 11, 30)),
         (2, "（两次）开展培训（2次）", "", None),
-        (3, "入户走访", "李四", dt.date(2023, 12, 1)),
+        (3, "入户走访（李四，2023-12-01）", "", None),
+        (4, "整改到位（时限：年底）", "", None),
     ]
     steps, _ = parse_steps("修订制度\n入户走访")  # no numbers: a step per line
     assert [s.measure for s in steps] == ["修订制度", "入户走访"]
