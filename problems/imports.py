@@ -416,30 +416,47 @@ class _RowFailed(Exception):
 
 
 def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, progress: Progress | None) -> None:
+    """Run each row through the services in its own savepoint. A row that already has errors (a label, a date, a
+    number …) is still run, to find its other errors, and then rolled back; an error of the services in a column
+    that already has one is not repeated."""
+    earlier: dict[int, set[str]] = {}
+    for error in errors.items:
+        earlier.setdefault(error.row, set()).add(error.column)
     for i, row in enumerate(rows, start=1):
         if progress and i % PROGRESS_EVERY == 0:
             progress(i, len(rows))
-        if not row.ok:
+        if row.organization is None:  # an unknown number or organisation: nothing to run the row against
             continue
+        marked = earlier.get(row.n, set())
+        found = _Errors()
+        change: dict[str, Any] | None = None
         try:
             with transaction.atomic():
                 if row.problem is None:
-                    columns = _create(row, user)
-                    report.created += 1
-                    report.changes.append({"row": row.n, "action": "新增", "key": row.description[:40],
-                                           "columns": columns})
+                    change = {"row": row.n, "action": "新增", "key": row.description[:40],
+                              "columns": _create(row, user)}
                 else:
-                    columns = _update(row, user, errors)
+                    columns = _update(row, user, found)
                     if columns:
-                        report.updated += 1
-                        report.changes.append({"row": row.n, "action": "更新", "key": row.problem.number,
-                                               "columns": columns})
-                    else:
-                        report.unchanged += 1
+                        change = {"row": row.n, "action": "更新", "key": row.problem.number, "columns": columns}
+                if marked or found.items:
+                    raise _RowFailed
         except _RowFailed:
-            continue
+            pass
         except (ValidationError, PermissionDenied) as exc:
-            _service_errors(row, exc, errors)
+            _service_errors(row, exc, found)
+        fresh = [e for e in found.items if e.column not in marked]
+        errors.items.extend(fresh)
+        if marked or found.items:
+            continue
+        if change is None:
+            report.unchanged += 1
+        else:
+            report.changes.append(change)
+            if change["action"] == "新增":
+                report.created += 1
+            else:
+                report.updated += 1
     if progress:
         progress(len(rows), len(rows))
 

@@ -310,6 +310,14 @@ def test_each_bad_cell_is_reported_with_row_and_column(people: dict[str, Any], c
     assert Problem.objects.count() == 0  # all or nothing
 
 
+def test_every_error_of_a_row_is_reported_once(people: dict[str, Any], campaign: Any) -> None:
+    report = run(people["unit"], [row(问题来源="领导说的", 问题表现="", 完成时限=dt.date(2023, 9, 1),
+                                      整改措施="1. 清运（时限：2023-09-30）")])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "问题表现"), (2, "问题来源"), (2, "整改措施"),
+                                                          (2, "完成时限")]
+    assert "未知的问题来源" in report.errors[1].reason  # not also the service's "问题来源应为…"
+
+
 def test_a_problem_outside_the_jurisdiction_is_not_found(ledger: dict[str, Any], people: dict[str, Any]) -> None:
     report = run(people["unit"], [row(问题编号=ledger["elsewhere"].number, 问题表现="改掉")])
     assert errors_of(report) == [(2, "问题编号", "问题编号不存在或不在您的管辖范围内")]
