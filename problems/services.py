@@ -141,7 +141,7 @@ def allowed_actions(user: Any, problem: Problem) -> list[str]:
     for action in Action.values:
         if action == Action.REGISTER:
             continue
-        rule = _rule(problem, action)
+        rule = rule_for(problem, action)
         if rule is None or _role(user) not in rule.roles:
             continue
         if rule.verifier and owner_reason(user, problem):
@@ -574,7 +574,8 @@ def _pending_extension(problem: Problem) -> Extension | None:
     return problem.extensions.filter(status=ExtensionStatus.PENDING).first()
 
 
-def _rule(problem: Problem, action: str) -> Transition | None:
+def rule_for(problem: Problem, action: str) -> Transition | None:
+    """The row of the transition table that `action` would follow from the problem's state, or None."""
     for rule in transitions_for(action):
         if problem.status in rule.sources and (not rule.fix_now_only or problem.fix_now):
             return rule
@@ -603,7 +604,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     problem = _locked(problem)
     _check_version(problem, version)
     label = action_label(action)
-    rule = _rule(problem, action)
+    rule = rule_for(problem, action)
     if rule is None:
         refusal = f"问题当前为“{problem.get_status_display()}”，不能{label}"
         if action == Action.CLAIM and problem.status == Status.REGISTERED:

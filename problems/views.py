@@ -28,7 +28,7 @@ from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
 from problems import selectors, services
-from problems.choices import OWNER_ROLES, Action, Rating, Source, Status, Transition, transitions_for
+from problems.choices import OWNER_ROLES, Action, Rating, Source, Status
 from problems.forms import (
     ORG_SELECT_MAX,
     ActionForm,
@@ -113,13 +113,6 @@ def _org_by_text(user: Any, text: str) -> Organization | None:
         return None
     visible = Organization.objects.visible_to(user)
     return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
-
-
-def _rule(problem: Problem, action: str) -> Transition | None:
-    for rule in transitions_for(action):
-        if problem.status in rule.sources and (not rule.fix_now_only or problem.fix_now):
-            return rule
-    return None
 
 
 def _error_list(form: LedgerForm | None) -> list[str]:
@@ -298,7 +291,7 @@ def _actions(user: Any, problem: Problem, act: str | None, act_form: ActionForm 
                      if s.rating == Rating.UNSATISFIED and s.answered_at is None)
     rows = []
     for action in services.allowed_actions(user, problem):
-        rule = _rule(problem, action)
+        rule = services.rule_for(problem, action)
         if rule is None:
             continue
         rows.append({
