@@ -518,6 +518,18 @@ def test_template_has_a_note_row_and_column_rules() -> None:
     assert rules["整改进展"] == rules["销号情况"] == "只用于导出，导入时不读取"
 
 
+def test_export_in_any_order_and_with_steps_changed_meanwhile(ledger: dict[str, Any], people: dict[str, Any]) -> None:
+    by_ledger = {r[COL["问题编号"]]: r[COL["整改措施"]] for r in read(export_bytes(people["office"]))[2:]}
+    out = io.BytesIO()
+    write_ledger(Problem.objects.visible_to(people["office"]).order_by("-registered_on", "-id"), out)
+    assert {r[COL["问题编号"]]: r[COL["整改措施"]] for r in read(out.getvalue())[2:]} == by_ledger
+    # A step count that disagrees with the steps streamed (as when steps change while exporting) has the steps of
+    # that problem read again, by id.
+    Problem.objects.filter(pk=ledger["steps"].pk).update(step_count=3)
+    rows = {r[COL["问题编号"]]: r for r in read(export_bytes(people["office"]))[2:]}
+    assert {number: r[COL["整改措施"]] for number, r in rows.items()} == by_ledger
+
+
 def test_export_accepts_problems_already_in_memory(ledger: dict[str, Any], people: dict[str, Any]) -> None:
     problems = list(selectors.ledger(people["office"]))
     out = io.BytesIO()
