@@ -44,6 +44,7 @@ import random
 import secrets
 import struct
 import zlib
+from bisect import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,8 +322,11 @@ ORDINARY, SERIOUS, GRAVE = str(Severity.ORDINARY), str(Severity.SERIOUS), str(Se
 STYLE, SERVICE = str(Category.STYLE), str(Category.SERVICE)
 MASSES, VISIT = str(Source.MASSES), str(Source.VISIT)
 STATES = ("registered", "in_progress", "claimed", "closed")
-EARLY = STATES[:3]
-STEP_COUNTS = (1, 2, 3, 4)
+# Cumulative per cent of STATES by how far a problem is from registration to its due date: just registered
+# (a 立查立改 problem is claimed sooner), on its way, past its due date.
+EARLY, EARLY_FIX_NOW = (55, 93, 100, 100), (42, 71, 100, 100)
+DUE_LATER, DUE_PASSED = (6, 56, 72, 100), (2, 18, 26, 100)
+STEP_COUNTS = (15, 55, 85)  # cumulative per cent of 1, 2, 3 (else 4) rectification steps
 SPANS = (15, 30, 30, 45, 60, 60, 90)  # days to the deadline a unit sets itself
 EXTENSION_DAYS = (15, 30, 45)
 ONE_DAY = dt.timedelta(days=1)
@@ -691,7 +695,7 @@ class Generator:
         r = rng.random
         group = unit.group
         cats, cum = CATEGORY_TABLE[group]
-        category = rng.choices(cats, cum_weights=cum)[0]
+        category = cats[bisect(cum, r() * cum[-1])]
         options = TEMPLATE_TABLE[group, category]
         template, special_key = options[int(r() * len(options))]
         description = _fill(template, rng)
@@ -719,11 +723,11 @@ class Generator:
         span = max(1, (due - reg).days)
         ratio = (until - reg).days / span
         if ratio < 0.15:
-            state = rng.choices(EARLY, weights=(55, 38, 37 if fix_now else 7))[0]
+            state = STATES[bisect(EARLY_FIX_NOW if fix_now else EARLY, r() * 100)]
         elif ratio < 1:
-            state = rng.choices(STATES, cum_weights=(6, 56, 72, 100))[0]
+            state = STATES[bisect(DUE_LATER, r() * 100)]
         else:
-            state = rng.choices(STATES, cum_weights=(2, 18, 26, 100))[0]
+            state = STATES[bisect(DUE_PASSED, r() * 100)]
 
         pid = self.problems.new_id()
         owner, verifier = unit.owner_user, unit.verifier_user
@@ -765,7 +769,7 @@ class Generator:
         timeline.add((timeline.new_id(), pid, REGISTER, "", REGISTERED, registrant_id, registrant_name, t(t_reg),
                       "", "{}"))
         # Steps, with deadlines inside (registration, due date].
-        n_steps = 1 if fix_now else rng.choices(STEP_COUNTS, cum_weights=(15, 55, 85, 100))[0]
+        n_steps = 1 if fix_now else 1 + bisect(STEP_COUNTS, r() * 100)
         measures = rng.sample(STEPS[category], min(n_steps, len(STEPS[category])))
         step_rows: list[list[Any]] = []
         for k, measure in enumerate(measures):
@@ -1049,7 +1053,17 @@ def problems_generate(*, seed: int, count: int | None = None,
             record(AuditEntry.Action.IMPORT, object_type="problems.gendata", object_id=str(campaign.pk),
                    object_repr=f"演示数据：{campaign}的问题清单"[:200],
                    after={"seed": seed, "problems": written, "rows": rows, "states": gen.counts})
+    if written:
+        _analyze(gen.tables)
     return written
+
+
+def _analyze(tables: Sequence[Table]) -> None:
+    """Planner statistics for the loaded tables: without them PostgreSQL estimates one row where there are
+    thousands and SQLite picks the wrong index (DESIGN §6)."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table.table}")
 
 
 __all__ = ["FILES", "problems_generate", "write_evidence_files"]

@@ -1,19 +1,26 @@
-"""Benchmark of the statistics query at city scale (run by scripts/bench, i.e. `make bench`).
+"""Benchmarks run by scripts/bench (`make bench`): the statistics query at city scale, and the problem ledger
+(its list as the page runs it, and its .xlsx export) at city scale and, on PostgreSQL, at province scale.
 
-    python scripts/bench.py check      exit 0 when DATABASE_URL holds a complete city-scale cache
-    python scripts/bench.py generate   migrate and generate the city scale (seed 1) into DATABASE_URL
-    python scripts/bench.py run        time the queries, one JSON line per (database, level, method)
-    python scripts/bench.py pg-create  create the PostgreSQL database of DATABASE_URL if missing / --drop first
+    python scripts/bench.py check [--scale S]      exit 0 when DATABASE_URL holds a complete cache of scale S
+    python scripts/bench.py generate [--scale S]   migrate and generate scale S (seed 1) into DATABASE_URL
+    python scripts/bench.py run                    time the statistics queries (city), one JSON line each
+    python scripts/bench.py ledger [--scale S]     time the ledger list and export, print the EXPLAIN plans
+    python scripts/bench.py pg-create [--drop]     create the PostgreSQL database of DATABASE_URL if missing
 
-A cache is complete when the registry holds the organisations that the one `gendata city seed 1` audit entry
-says it wrote (the entry is written in the same transaction as the data, so it exists only for a full load),
-and the table jyb_bench_marker holds the hash of the generator (orgs/gendata.py) that wrote it, so a changed
-generator regenerates the cache.
+Scales: `city` (gendata --scale city: organisations, members, 50,000 problems) and `province` (gendata --scale
+province --only orgs,problems: 200,000 organisations and 1,000,000 problems, no members — planning 4,000,000
+members takes minutes and nothing the ledger does reads them).
+
+A cache is complete when the registry holds the organisations that the scale's gendata audit entry says it wrote
+and the problems that the problems generator's entry says it wrote (each written in the same transaction as its
+data, so they exist only for a full load), and the table jyb_bench_marker holds the hash of the generators that
+wrote it, so a changed generator regenerates the cache.
 """
 
 import json
 import math
 import os
+import re
 import statistics
 import sys
 import time
@@ -26,8 +33,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaoyuban.settings")
 
 SCALE, SEED = "city", 1
-MARKER_REPR = f"gendata {SCALE} seed {SEED}"
 GOAL_MS = 50.0
+# scale → gendata --only (None: everything the scale has)
+ONLY: dict[str, str | None] = {"city": None, "province": "orgs,problems"}
+GENERATORS = ("orgs/gendata.py", "orgs/management/commands/gendata.py", "campaigns/gendata.py",
+              "problems/gendata.py")
+LEDGER_GOAL_MS = 100.0  # list p95, province scale, PostgreSQL
+EXPORT_GOAL_S = 10.0  # 100,000 rows to .xlsx
+EXPORT_ROWS = 100_000
+LEDGER_RUNS, LEDGER_WARMUPS = 20, 2
 
 
 def setup() -> None:
@@ -45,22 +59,33 @@ def vendor() -> str:
 def generator_hash() -> str:
     import hashlib
 
-    return hashlib.sha256((ROOT / "orgs" / "gendata.py").read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for name in GENERATORS:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def cache_ok() -> bool:
+def cache_ok(scale: str = SCALE) -> bool:
     from django.db import DatabaseError, connection, transaction
 
     from core.models import AuditEntry
+    from orgs.gendata import marker
     from orgs.models import Organization
+    from problems.models import Problem
 
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT source_hash FROM jyb_bench_marker")
-            marker = cursor.fetchone()
-            entry = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT, object_repr=MARKER_REPR).first()
-            return (marker is not None and marker[0] == generator_hash() and entry is not None
-                    and isinstance(entry.after, dict) and entry.after.get("orgs") == Organization.objects.count() > 0)
+            row = cursor.fetchone()
+            only = ONLY[scale]
+            repr_ = marker(scale, SEED, members=only is None or "members" in only)
+            entry = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT, object_repr=repr_).first()
+            problems = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT,
+                                                 object_type="problems.gendata").first()
+            return (row is not None and row[0] == generator_hash() and entry is not None
+                    and isinstance(entry.after, dict) and entry.after.get("orgs") == Organization.objects.count() > 0
+                    and problems is not None and isinstance(problems.after, dict)
+                    and problems.after.get("problems") == Problem.objects.count() > 0)
     except DatabaseError:  # not migrated or not generated yet
         return False
 
@@ -74,13 +99,19 @@ def write_marker() -> None:
         cursor.execute("INSERT INTO jyb_bench_marker (source_hash) VALUES (%s)", [generator_hash()])
 
 
-def generate() -> float:
+def generate(scale: str = SCALE) -> float:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.monotonic()
-    call_command("gendata", scale=SCALE, seed=SEED, verbosity=1)
+    call_command("gendata", scale=scale, seed=SEED, only=ONLY[scale] or "", verbosity=2, stdout=sys.stderr)
     seconds = time.monotonic() - started
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load anyway: the visibility map lets counts be index-only scans.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) problems_problem")
     write_marker()
     return seconds
 
@@ -185,21 +216,146 @@ def run(runs: int = 50, warmups: int = 5, naive_runs: int = 5) -> list[dict[str,
     return lines
 
 
+def bench_user() -> Any:
+    """An office account at the root (it sees the whole ledger, as the office does), made once per cache."""
+    from accounts.models import User
+    from accounts.services import user_create
+    from orgs.models import Organization
+
+    user = User.objects.filter(username="bench").first()
+    if user is None:
+        user = user_create(username="bench", role="office", organization=Organization.objects.get_first_root_node(),
+                           check_password=False, full_name="压测")
+    return user
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql)
+        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        return "\n".join(r[0] for r in rows)
+    return "\n".join(f"{'  ' * (parent > 0)}{detail}" for _id, parent, _notused, detail in rows)
+
+
+def ledger(scale: str) -> list[dict[str, Any]]:
+    """The ledger list for a county subtree filtered to 整改中 — `problems.selectors.ledger` with
+    LedgerFilter(subtree=<county>, status=[in_progress]), paged as the page pages it (`core.paging`: COUNT(*),
+    then 50 rows at an offset) — page 1 and page 100, p50/p95 over LEDGER_RUNS runs; the same for a city subtree
+    (where page 100 exists: a county of this generator holds fewer than 5,000 such problems); the EXPLAIN plans
+    of the COUNT and of the page-100 query; and the export of EXPORT_ROWS problems to .xlsx."""
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.gendata import counties
+    from core.paging import PAGE_SIZE, ListPaginator
+    from orgs.models import Organization
+    from problems.choices import Status
+    from problems.exports import write_ledger
+    from problems.models import Problem
+    from problems.selectors import LedgerFilter
+    from problems.selectors import ledger as ledger_query
+
+    db = vendor()
+    user = bench_user()
+    root = Organization.objects.get_first_root_node()
+    county = counties(root)[0]
+    # The city committee above the county (the root at city scale).
+    city = Organization.objects.filter(path=county.path[:-Organization.steplen]).first() or root
+    lines: list[dict[str, Any]] = []
+    p95s: list[float] = []
+
+    def emit(line: dict[str, Any]) -> None:
+        lines.append(line)
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+
+    for level, org in (("county", county), ("city", city)):
+        filters = LedgerFilter(subtree=org, status=[Status.IN_PROGRESS])
+        for number in (1, 100):
+            shown: dict[str, int] = {}
+
+            def page(number: int = number, filters: LedgerFilter = filters, shown: dict[str, int] = shown) -> int:
+                paginator = ListPaginator(ledger_query(user, filters), PAGE_SIZE)
+                current = paginator.get_page(number)
+                rows = len(list(current.object_list))
+                shown.update(page=current.number, total=paginator.count)
+                return rows
+
+            times, rows = timed(page, LEDGER_RUNS, LEDGER_WARMUPS)
+            line = {"database": db, "scale": scale, "what": "ledger_list", "level": level, "org": org.code,
+                    "name": org.name, "filter": "status=in_progress", "page": number, "page_shown": shown["page"],
+                    "total": shown["total"], "rows": rows, "p50_ms": round(statistics.median(times), 3),
+                    "p95_ms": round(percentile(times, 0.95), 3), "runs": LEDGER_RUNS}
+            emit(line)
+            if level == "county":
+                p95s.append(percentile(times, 0.95))
+            if number == 100:
+                with CaptureQueriesContext(connection) as ctx:
+                    page()
+                for captured in ctx.captured_queries:
+                    sql = captured["sql"]
+                    what = ("COUNT" if sql.startswith("SELECT COUNT(*)")
+                            else f"page {shown['page']}" if '"problems_problem"' in sql and " LIMIT " in sql else "")
+                    if what:
+                        short = re.sub(r"^SELECT .*? FROM ", "SELECT … FROM ", sql, count=1)
+                        print(f"-- EXPLAIN {db} {scale} {level} {org.name} {what}:\n{short}\n{explain(sql)}\n",
+                              file=sys.stderr, flush=True)
+
+    rows_qs = ledger_query(user, LedgerFilter())[:EXPORT_ROWS]
+    out = io.BytesIO()
+    started = time.perf_counter()
+    written = write_ledger(rows_qs, out)
+    seconds = time.perf_counter() - started
+    emit({"database": db, "scale": scale, "what": "ledger_export", "rows": written, "bytes": out.tell(),
+          "seconds": round(seconds, 2)})
+    verdict = {"database": db, "scale": scale, "what": "ledger_goal",
+               "goal": f"county list p95 ≤ {LEDGER_GOAL_MS:g} ms (pages 1 and 100), "
+                       f"export of {EXPORT_ROWS:,} rows ≤ {EXPORT_GOAL_S:g} s",
+               "organisations": Organization.objects.count(), "problems": Problem.objects.count(),
+               "list_p95_ms": round(max(p95s), 3), "export_seconds": round(seconds, 2), "export_rows": written,
+               "holds": max(p95s) <= LEDGER_GOAL_MS and seconds <= EXPORT_GOAL_S}
+    emit(verdict)
+    return lines
+
+
+def scale_of(argv: list[str]) -> str:
+    for n, arg in enumerate(argv):
+        if arg.startswith("--scale="):
+            value = arg.split("=", 1)[1]
+        elif arg == "--scale" and n + 1 < len(argv):
+            value = argv[n + 1]
+        else:
+            continue
+        if value not in ONLY:
+            raise SystemExit(f"未知规模：{value}（可选：{'、'.join(ONLY)}）")
+        return value
+    return SCALE
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "run"
     if command == "pg-create":
         pg_create(drop="--drop" in argv)
         return 0
     setup()
+    scale = scale_of(argv)
     if command == "check":
-        return 0 if cache_ok() else 1
+        return 0 if cache_ok(scale) else 1
     if command == "generate":
-        seconds = generate()
-        print(json.dumps({"database": vendor(), "event": "generate", "scale": SCALE, "seed": SEED,
-                          "seconds": round(seconds, 1)}, ensure_ascii=False), flush=True)
-        return 0 if cache_ok() else 1
+        seconds = generate(scale)
+        print(json.dumps({"database": vendor(), "event": "generate", "scale": scale, "seed": SEED,
+                          "only": ONLY[scale], "seconds": round(seconds, 1)}, ensure_ascii=False), flush=True)
+        return 0 if cache_ok(scale) else 1
     if command == "run":
         run()
+        return 0
+    if command == "ledger":
+        ledger(scale)
         return 0
     print(f"未知子命令：{command}", file=sys.stderr)
     return 2
