@@ -162,7 +162,7 @@ def _ordering(rows: QuerySet[Problem]) -> list[str] | None:
     """The order of `rows` as ascending, non-null fields of the problem ending with its id (the ledger's due date
     and id), or None when it is anything else."""
     query = rows.query
-    if query.is_sliced or not (query.order_by or query.default_ordering):
+    if not (query.order_by or query.default_ordering):
         return None
     names: list[str] = []
     for name in query.order_by or Problem._meta.ordering or ():
