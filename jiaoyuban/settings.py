@@ -149,6 +149,9 @@ JYB_LOGIN_LOCK_MINUTES = int(os.environ.get("JYB_LOGIN_LOCK_MINUTES", "15"))
 JYB_TRUSTED_PROXIES = frozenset(p.strip() for p in os.environ.get("JYB_TRUSTED_PROXIES", "").split(",") if p.strip())
 # Largest upload accepted by imports, in MiB.
 JYB_IMPORT_MAX_MB = int(os.environ.get("JYB_IMPORT_MAX_MB", "50"))
+# The address at which the masses reach the public feedback pages (/f/…), when it is not the intranet address
+# people use (e.g. https://pingjia.example.gov.cn). Empty: links and QR codes use the request's own host.
+JYB_PUBLIC_URL = os.environ.get("JYB_PUBLIC_URL", "").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -11,6 +11,7 @@ import io
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,7 +81,11 @@ def _problem(request: AuthedRequest, pk: int) -> Problem:
 
 
 def public_url(request: HttpRequest, problem: Problem) -> str:
-    return request.build_absolute_uri(reverse("feedback:public_feedback", args=[problem.feedback_token]))
+    """The public feedback page's address: under JYB_PUBLIC_URL when the masses reach the server at another address
+    than the intranet's, else at the request's own host."""
+    path = reverse("feedback:public_feedback", args=[problem.feedback_token])
+    base = getattr(settings, "JYB_PUBLIC_URL", "")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 @login_required

@@ -27,7 +27,7 @@ from core.http import AuthedRequest
 from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
-from problems import selectors, services
+from problems import feedback_views, selectors, services
 from problems.choices import OWNER_ROLES, Action, Rating, Source, Status
 from problems.forms import (
     ORG_SELECT_MAX,
@@ -359,7 +359,8 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
             e.intact = services.evidence_intact(e)  # type: ignore[attr-defined]
     pending = next((x for x in problem.extensions.all() if x.status == "pending"), None)
     return render(request, "problems/problem.html", {
-        "problem": problem, "may_edit": may_edit, "editable": editable, "steps": step_rows, "evidence": evidence,
+        "problem": problem, "may_edit": may_edit, "feedback_url": feedback_views.public_url(request, problem),
+        "editable": editable, "steps": step_rows, "evidence": evidence,
         "verifying": verifying,
         "timeline": [{"record": t, "extra": _timeline_extra(t)} for t in problem.timeline.all()],
         "closures": list(problem.closures.all()), "extensions": list(problem.extensions.all()),

@@ -244,3 +244,14 @@ def test_problem_page_has_no_feedback_part_for_other_sources(client: Any, make_p
     client.force_login(people["unit"])
     html = client.get(reverse("problems:problem", args=[own.pk])).content.decode()
     assert _url(own) not in html and 'id="feedback"' not in html
+
+
+def test_the_public_link_uses_the_public_address_when_one_is_set(client: Any, people: dict[str, Any],
+                                                                 make_problem: Any, settings: Any) -> None:
+    from django.urls import reverse
+
+    problem = make_problem(source="masses")
+    settings.JYB_PUBLIC_URL = "https://pingjia.example.gov.cn"
+    client.force_login(people["unit"])
+    page = client.get(reverse("problems:problem", args=[problem.pk])).content.decode()
+    assert f'value="https://pingjia.example.gov.cn/f/{problem.feedback_token}/"' in page
