@@ -87,7 +87,8 @@ from problems.models import (
 from problems.services import due_date
 
 WINDOW_DAYS = 150  # about the length of a batch of the campaign (第二批: September to January)
-DEMO_UNIT_PROBLEMS = 6  # at least this many for the demo unit account's own unit
+DEMO_UNIT_PROBLEMS = 6  # at least this many for the demo unit account's own unit, in these states:
+DEMO_STATES = ("registered", "in_progress", "claimed", "closed", "in_progress", "closed")
 PER_ORG = 10 / 3  # problems per participating unit when no count is given (DESIGN §6: ~1,500 units, ~5,000)
 BATCH = 20_000  # problems per flush
 REBUILD_FROM = 200_000  # PostgreSQL: from this many problems, indexes and foreign keys are rebuilt after the load
@@ -689,7 +690,7 @@ class Generator:
 
     # -- one problem -------------------------------------------------------------------------------------
 
-    def problem(self, unit: Unit, rng: random.Random) -> None:
+    def problem(self, unit: Unit, rng: random.Random, state: str = "") -> None:
         """One problem of `unit` and its whole history (the hot loop at province scale: plain arithmetic on
         `rng.random()` rather than randint/choice)."""
         r = rng.random
@@ -722,7 +723,9 @@ class Generator:
                        campaign=self.campaign)
         span = max(1, (due - reg).days)
         ratio = (until - reg).days / span
-        if ratio < 0.15:
+        if state:
+            pass  # chosen by the caller (the demo unit's own problems: one of each)
+        elif ratio < 0.15:
             state = STATES[bisect(EARLY_FIX_NOW if fix_now else EARLY, r() * 100)]
         elif ratio < 1:
             state = STATES[bisect(DUE_LATER, r() * 100)]
@@ -971,8 +974,8 @@ class Generator:
             if not n:
                 continue
             rng = random.Random(f"problems/{self.seed}/{unit.code}")
-            for _ in range(n):
-                self.problem(unit, rng)
+            for k in range(n):
+                self.problem(unit, rng, DEMO_STATES[k % len(DEMO_STATES)] if unit.owner_user else "")
             written += n
             if len(self.problems.rows) >= BATCH:
                 self.flush()
