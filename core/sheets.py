@@ -357,6 +357,8 @@ class RowPlan:
                 continue
             if kind == "s":
                 text = _xml_text(str(value))
+                if not text:  # nothing left once characters XML cannot hold are dropped
+                    continue
                 space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
                 append(f'<c r="{letter}{n}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>')
             elif kind == "d":

@@ -184,9 +184,9 @@ def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Ht
 # Research: topics, reports (attachments), results-exchange meetings, uses of results
 
 
-def _org_problems(org: Organization, campaign: Any) -> Any:
+def _org_problems(user: Any, org: Organization, campaign: Any) -> Any:
     """The organisation's problems of the campaign, for linking a research result to the problem it found."""
-    return Problem.objects.filter(organization=org, campaign=campaign).order_by("-id")
+    return Problem.objects.visible_to(user).filter(organization=org, campaign=campaign).order_by("-id")
 
 
 def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic, *,
@@ -203,7 +203,7 @@ def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic,
                    .order_by("submitted_on", "id"))
     org_services = PublicService.objects.filter(organization=org, campaign=topic.campaign).order_by("deadline", "id")
     forms_by_report = use_forms or {}
-    org_problems = _org_problems(org, topic.campaign)
+    org_problems = _org_problems(request.user, org, topic.campaign)
     rows = [(r, forms_by_report.get(r.pk) or ResearchUseForm(prefix=f"use{r.pk}", services=org_services,
                                                              problems=org_problems))
             for r in reports]
@@ -270,7 +270,7 @@ def use_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     report = _record(request, ResearchReport, org, pk, topic__organization=org)
     org_services = PublicService.objects.filter(organization=org, campaign=report.topic.campaign)
     form = ResearchUseForm(request.POST, prefix=f"use{report.pk}", services=org_services,
-                           problems=_org_problems(org, report.topic.campaign))
+                           problems=_org_problems(request.user, org, report.topic.campaign))
     saved = _save(form, lambda: services.research_use_create(
         report=report, text=form.cleaned_data["text"], public_service=form.cleaned_data.get("public_service"),
         problem=form.cleaned_data.get("problem")))

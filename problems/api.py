@@ -90,8 +90,10 @@ def _special(pk: int | None) -> SpecialCampaign | None:
     return None if pk is None else get_object_or_404(SpecialCampaign, pk=pk)
 
 
-def _cadre(user: User, pk: int | None) -> Cadre | None:
-    return None if pk is None else get_object_or_404(Cadre.objects.visible_to(user), pk=pk)
+def _cadre(organization: Organization, pk: int | None) -> Cadre | None:
+    """The responsible leader: a cadre of the problem's organisation or of one above it (the service's rule;
+    a cadre of an ancestor may lie above the caller's jurisdiction, and that is allowed)."""
+    return None if pk is None else get_object_or_404(selectors.leader_choices(organization), pk=pk)
 
 
 def _step(user: User, problem_id: int, step_id: int) -> RectificationStep:
@@ -161,7 +163,7 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
             user=user, organization=org, description=payload.description, source=payload.source,
             category=payload.category, special_campaign=_special(payload.special_campaign),
             event_ref=payload.event_ref, case_ref=payload.case_ref, petition_ref=payload.petition_ref,
-            cause=payload.cause, responsible_cadre=_cadre(user, payload.responsible_cadre),
+            cause=payload.cause, responsible_cadre=_cadre(org, payload.responsible_cadre),
             responsible_unit=payload.responsible_unit, severity=payload.severity, fix_now=payload.fix_now,
             deadline=payload.deadline, life_meeting_item=item,
             steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
@@ -181,7 +183,7 @@ def problem_update(request: HttpRequest, problem_id: int, payload: ProblemUpdate
     if "special_campaign" in fields:
         fields["special_campaign"] = _special(fields["special_campaign"])
     if "responsible_cadre" in fields:
-        fields["responsible_cadre"] = _cadre(user, fields["responsible_cadre"])
+        fields["responsible_cadre"] = _cadre(problem.organization, fields["responsible_cadre"])
     for name in _TEXT_FIELDS:
         if name in fields and fields[name] is None:
             fields[name] = ""

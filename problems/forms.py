@@ -13,6 +13,7 @@ from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
 from orgs.models import Cadre, Organization
+from problems import selectors
 from problems.choices import Category, Severity, Source, Status
 from problems.models import Problem, RectificationStep, SpecialCampaign
 from problems.selectors import LedgerFilter, special_campaigns
@@ -293,9 +294,8 @@ class ProblemForm(LedgerForm):
             del self.fields["organization"], self.fields["item"]
         cadres = self.fields["responsible_cadre"]
         assert isinstance(cadres, forms.ModelChoiceField)
-        cadres.queryset = (Cadre.objects.filter(organization__path__in=organization.ancestor_paths())
-                           .select_related("organization").order_by("-organization__depth", "-rank", "name", "id")
-                           if organization is not None else Cadre.objects.none())
+        cadres.queryset = (selectors.leader_choices(organization) if organization is not None
+                           else Cadre.objects.none())
         specials = self.fields["special_campaign"]
         assert isinstance(specials, forms.ModelChoiceField)
         offered = Q(is_active=True) | Q(pk=current_special.pk if current_special else None)

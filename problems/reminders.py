@@ -34,6 +34,7 @@ from campaigns.selectors import current_campaign
 from core.cn import cn_date
 from core.notify import Message, notify_many
 from orgs.models import Organization
+from problems.choices import Status
 from problems.models import Problem, number_of
 
 logger = logging.getLogger(__name__)
@@ -181,9 +182,12 @@ def remind(*, today: dt.date) -> dict[str, int]:
         return sent
     problems = Problem.objects.filter(campaign=campaign)
     overdue = _rows(problems.overdue(today))
-    upcoming = _rows(problems.open().filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=SOON_DAYS)))
+    # The owner is reminded while the rectification is in its hands; a claimed problem waits for its verifier
+    # (the digests below still count it: an overdue claim nobody verifies is the liaison group's and office's).
+    in_hand = problems.filter(status__in=[Status.REGISTERED, Status.IN_PROGRESS])
+    owner_rows = _rows(in_hand.filter(due_on__lte=today + dt.timedelta(days=SOON_DAYS)))
 
-    for kind, messages in _owner_messages([*upcoming, *overdue], _Owners(), today).items():
+    for kind, messages in _owner_messages(owner_rows, _Owners(), today).items():
         sent[kind] = notify_many(messages)
 
     paths = Counter(row.org_path for row in overdue)
@@ -225,8 +229,10 @@ def _waiting() -> bool:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover - another backend
         return False
+    # A running job queues the next one itself: counting it too keeps a restart during a run from starting a
+    # second daily chain.
     return DBTaskResult.objects.filter(task_path=daily_reminders.module_path,
-                                       status=TaskResultStatus.READY).exists()
+                                       status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
 
 
 def schedule(*, now: bool = False) -> dt.datetime | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign
 from core.scoping import subtree_q, subtrees_q
-from orgs.models import Organization
+from orgs.models import Cadre, Organization
 from problems.choices import Category, Severity, Source, Status
 from problems.models import (
     Closure,
@@ -106,6 +106,12 @@ def problem_detail(user: Any, pk: int) -> Problem | None:
                 Prefetch("satisfactions", queryset=Satisfaction.objects.order_by("-at")),
             )
             .filter(pk=pk).first())
+
+
+def leader_choices(organization: Organization) -> QuerySet[Cadre]:
+    """Who may be a problem's responsible leader: the cadres of its organisation and of the organisations above."""
+    return (Cadre.objects.filter(organization__path__in=organization.ancestor_paths())
+            .select_related("organization").order_by("-organization__depth", "-rank", "name", "id"))
 
 
 def overdue_problems(user: Any, *, today: dt.date | None = None) -> QuerySet[Problem]:

@@ -16,6 +16,7 @@ Bad input raises ValidationError({field: Chinese reason}) and writes nothing.
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,16 @@ def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
         errors[field] = reason
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+
+
+def clean_text(value: str | None) -> str:
+    """Text as stored: control characters (but line breaks and tabs) removed, ends trimmed."""
+    return (value or "").translate(_CONTROL).strip()
+
+
 def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
-    value = (value or "").strip()
+    value = clean_text(value)
     if required and not value:
         return f"请填写{label}"
     if len(value) > max_length:
@@ -130,6 +139,8 @@ def owner_reason(user: Any, problem: Problem) -> str | None:
         return "申请销号的人不能核验自己申请的问题"
     if problem.created_by_id == user.pk and user.role in OWNER_ROLES:
         return "登记问题的人不能核验自己登记的问题"
+    if problem.evidence.filter(uploaded_by_id=user.pk).exists():
+        return "上传佐证材料的人不能核验依据自己材料的问题"
     return None
 
 
@@ -299,10 +310,10 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
     today = timezone.localdate()
     problem = Problem(
         campaign=campaign, organization=organization, org_path=organization.path,
-        description=description.strip(), source=source, category=category, special_campaign=special_campaign,
-        event_ref=event_ref.strip(), case_ref=case_ref.strip(), petition_ref=petition_ref.strip(),
-        life_meeting_item=life_meeting_item, cause=cause.strip(), responsible_cadre=responsible_cadre,
-        responsible_unit=(responsible_unit or "").strip() or organization.name, severity=severity,
+        description=clean_text(description), source=source, category=category, special_campaign=special_campaign,
+        event_ref=clean_text(event_ref), case_ref=clean_text(case_ref), petition_ref=clean_text(petition_ref),
+        life_meeting_item=life_meeting_item, cause=clean_text(cause), responsible_cadre=responsible_cadre,
+        responsible_unit=clean_text(responsible_unit) or organization.name, severity=severity,
         fix_now=bool(fix_now), deadline=deadline, registered_on=today,
         due_on=due_date(registered_on=today, deadline=deadline, severity=severity, fix_now=bool(fix_now),
                         campaign=campaign),
@@ -310,8 +321,8 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
     )
     problem.save()
     for step in steps:
-        RectificationStep.objects.create(problem=problem, measure=step["measure"].strip(),
-                                         owner=(step.get("owner") or "").strip(), deadline=step.get("deadline"))
+        RectificationStep.objects.create(problem=problem, measure=clean_text(step["measure"]),
+                                         owner=clean_text(step.get("owner")), deadline=step.get("deadline"))
     if steps:
         Problem.objects.filter(pk=problem.pk).update(step_count=len(steps))
         problem.step_count = len(steps)
@@ -353,15 +364,21 @@ def problem_update(*, user: Any, problem: Problem, version: int | None, **fields
     _check_version(problem, version)
     errors = _field_errors(organization=problem.organization, campaign=problem.campaign, fields=fields,
                            partial=True)
-    if "deadline" in fields and fields["deadline"] != problem.deadline and problem.status != Status.REGISTERED:
-        errors.setdefault("deadline", "整改开始后不能直接修改完成时限，请申请延期")
-    if _role(user) == Role.LIAISON and fields.get("source", Source.VISIT) not in LIAISON_SOURCES:
-        errors.setdefault("source", "联络组登记的问题来源应为“督导发现”")
+    if "source" in fields and fields["source"] != problem.source:
+        # Where a problem came from is a fact of its registration: relabelling a problem the masses raised as
+        # self-found would credit its leader with 检视问题 and close the masses' feedback page.
+        errors["source"] = "问题来源登记后不能修改"
+    due_fields = {"deadline", "severity", "fix_now"}
+    if any(name in fields and fields[name] != getattr(problem, name) for name in due_fields):
+        if problem.status != Status.REGISTERED:
+            errors.setdefault("deadline", "整改开始后不能直接修改完成时限，请申请延期")
+        elif problem.due_on < timezone.localdate():
+            errors.setdefault("deadline", "问题已逾期，不能直接修改完成时限，请申请延期")
     _raise(errors)
     changed = False
     for name, value in fields.items():
         if isinstance(value, str):
-            value = value.strip()
+            value = clean_text(value)
         if name == "responsible_unit" and not value:
             value = problem.organization.name
         if getattr(problem, name) != value:
@@ -369,11 +386,16 @@ def problem_update(*, user: Any, problem: Problem, version: int | None, **fields
             changed = True
     if not changed:
         return problem
+    old_due = problem.due_on
     if problem.status == Status.REGISTERED:
         problem.due_on = due_date(registered_on=problem.registered_on, deadline=problem.deadline,
                                   severity=problem.severity, fix_now=problem.fix_now, campaign=problem.campaign)
     _bump(problem)
     problem.save()
+    if problem.due_on != old_due:  # a moved due date is visible on the timeline, not only in the audit log
+        _record(problem, Action.REGISTER, user, from_status=problem.status, to_status=problem.status,
+                note=f"修改完成时限：到期日由{cn_date(old_due)}改为{cn_date(problem.due_on)}",
+                data={"old_due_on": old_due.isoformat(), "new_due_on": problem.due_on.isoformat()})
     return problem
 
 
@@ -402,7 +424,7 @@ def step_add(*, user: Any, problem: Problem, measure: str, owner: str = "", dead
     if reason:
         field = "owner" if "责任人" in reason else "deadline" if "时限" in reason else "measure"
         raise ValidationError({field: reason})
-    step = RectificationStep.objects.create(problem=problem, measure=measure.strip(), owner=owner.strip(),
+    step = RectificationStep.objects.create(problem=problem, measure=clean_text(measure), owner=clean_text(owner),
                                             deadline=deadline)
     _recount_steps(problem)
     _bump(problem)
@@ -421,7 +443,7 @@ def step_update(*, user: Any, step: RectificationStep, measure: str, owner: str 
     if reason and not (deadline == step.deadline and "早于今天" in reason):  # an old deadline may stay as it is
         field = "owner" if "责任人" in reason else "deadline" if "时限" in reason else "measure"
         raise ValidationError({field: reason})
-    step.measure, step.owner, step.deadline = measure.strip(), owner.strip(), deadline
+    step.measure, step.owner, step.deadline = clean_text(measure), clean_text(owner), deadline
     step.save()
     _bump(problem)
     problem.save()
@@ -450,7 +472,7 @@ def step_done(*, user: Any, step: RectificationStep, done_note: str, files: Iter
     for upload in files:
         _evidence_store(problem, upload, user=user, step=step)
     step.done_on = timezone.localdate()
-    step.done_note = done_note.strip()
+    step.done_note = clean_text(done_note)
     step.save()
     _recount_steps(problem)
     _bump(problem)
@@ -521,7 +543,7 @@ def _evidence_store(problem: Problem, upload: UploadedFile, *, user: Any, note: 
     name = Path(upload.name or "file").name[:200]
     return Evidence.objects.create(
         problem=problem, step=step, file=upload, filename=name, size=upload.size or 0, sha256=sha,
-        note=note.strip()[:200], uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        note=clean_text(note)[:200], uploaded_by=user if getattr(user, "is_authenticated", False) else None,
     )
 
 
@@ -555,6 +577,16 @@ def evidence_remove(*, user: Any, evidence: Evidence, version: int | None = None
     evidence.delete()
     _bump(problem)
     problem.save()
+
+
+def evidence_present(evidence: Evidence) -> bool:
+    """Whether the stored file is there with the size recorded at upload (a cheap check for pages; closing
+    compares the SHA-256, `evidence_intact`)."""
+    try:
+        name = evidence.file.name
+        return bool(name) and evidence.file.storage.size(name or "") == evidence.size
+    except (FileNotFoundError, OSError, ValueError):
+        return False
 
 
 def evidence_intact(evidence: Evidence) -> bool:
@@ -616,7 +648,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
         reason = owner_reason(user, problem)
         if reason:
             raise ValidationError({"action": reason})
-    note = (note or "").strip()
+    note = clean_text(note)
     files = list(files)
     errors: dict[str, str] = {}
     if rule.needs_note and not note:
@@ -624,8 +656,8 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     _put(errors, "note", _text_error(note, "说明", NOTE_MAX, required=False))
     for upload in files:
         _put(errors, "files", _evidence_file_error(upload))
-    if files and problem.status not in (Status.REGISTERED, Status.IN_PROGRESS):
-        errors.setdefault("files", "核验环节不能上传佐证材料")
+    if files and action != Action.CLAIM:
+        errors.setdefault("files", "佐证材料只能由整改单位在整改中上传或随申请销号提交")
     if rule.needs_evidence and not files and not problem.evidence.exists():
         errors.setdefault("files", "请上传整改佐证材料")
     handler = _HANDLERS.get(action)
@@ -639,7 +671,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     data: dict[str, Any] = {}
     if handler is not None:
         data = handler.apply(problem, user, note=note, new_due_on=new_due_on,
-                             feedback_override=feedback_override.strip()) or {}
+                             feedback_override=clean_text(feedback_override)) or {}
     if rule.target is not None:
         problem.status = rule.target
     _bump(problem)
@@ -658,6 +690,15 @@ class _Handler:
         return None
 
 
+def _withdraw_extension(problem: Problem, why: str) -> None:
+    """A pending extension request lapses when the problem leaves rectification (claimed, closed, reopened)."""
+    pending = _pending_extension(problem)
+    if pending is not None:
+        pending.status = ExtensionStatus.REJECTED
+        pending.decided_at, pending.decision_note = timezone.now(), why
+        pending.save()
+
+
 class _Claim(_Handler):
     def check(self, problem: Problem, user: Any, errors: dict[str, str], **kw: Any) -> None:
         open_steps = problem.step_count - problem.steps_done
@@ -667,13 +708,14 @@ class _Claim(_Handler):
     def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
         problem.claimed_at = timezone.now()
         problem.claimed_by = user
+        _withdraw_extension(problem, "已申请销号，延期申请自动撤回")
         return {}
 
 
 class _Close(_Handler):
     def check(self, problem: Problem, user: Any, errors: dict[str, str], **kw: Any) -> None:
         unanswered = _unanswered_unsatisfied(problem)
-        override = (kw.get("feedback_override") or "").strip()
+        override = clean_text(kw.get("feedback_override"))
         if unanswered and not override:
             errors.setdefault("feedback_override", f"群众有{unanswered}条“不满意”评价尚未答复：请先答复，"
                                                    "或写明仍予销号的理由")
@@ -685,7 +727,9 @@ class _Close(_Handler):
 
     def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
         now = timezone.now()
-        on_time = timezone.localdate() <= problem.due_on
+        # On time is the unit's doing: it claimed by the due date (a slow verification does not make it late).
+        claimed_on = timezone.localdate(problem.claimed_at) if problem.claimed_at else timezone.localdate()
+        on_time = claimed_on <= problem.due_on
         manifest = [{"id": e.pk, "filename": e.filename, "sha256": e.sha256, "size": e.size}
                     for e in problem.evidence.order_by("id")]
         problem.evidence.update(frozen=True)
@@ -701,6 +745,7 @@ class _Reopen(_Handler):
         _put(errors, "new_due_on", _future_date_error(kw.get("new_due_on"), "新的完成时限"))
 
     def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
+        _withdraw_extension(problem, "问题重新打开，原延期申请失效")
         problem.relapsed = True
         problem.relapse_count += 1
         problem.closed_at = problem.closed_by = problem.closed_on_time = None
@@ -745,6 +790,9 @@ class _DecideExtension(_Handler):
             errors.setdefault("action", "没有待审批的延期申请")
         elif pending.requested_by_id == user.pk:
             errors.setdefault("action", "延期申请不能由申请人自己审批")
+        elif self.approve and (pending.new_due_on < timezone.localdate() or pending.new_due_on <= problem.due_on):
+            errors.setdefault("action", f"申请延至的{cn_date(pending.new_due_on)}已过或不晚于现在的到期日，"
+                                        "不能批准；请不批准，由整改单位重新申请")
 
     def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
         pending = _pending_extension(problem)
@@ -774,8 +822,16 @@ _HANDLERS: dict[str, _Handler] = {
 
 
 def feedback_source(ip: str | None) -> str:
-    """A keyed hash of the sender's address: rate limiting needs to tell senders apart, nothing more."""
-    return hmac.new(settings.SECRET_KEY.encode(), (ip or "-").encode(), hashlib.sha256).hexdigest()
+    """A keyed hash of the sender's address: rate limiting needs to tell senders apart, nothing more. An IPv6
+    sender is its /64 (one subscriber holds a whole /64 and could otherwise take a new address per post)."""
+    sender = ip or "-"
+    try:
+        address = ipaddress.ip_address(sender)
+        if address.version == 6:
+            sender = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:
+        pass
+    return hmac.new(settings.SECRET_KEY.encode(), sender.encode(), hashlib.sha256).hexdigest()
 
 
 def feedback_open(problem: Problem) -> bool:
@@ -787,13 +843,14 @@ def feedback_open(problem: Problem) -> bool:
 def satisfaction_submit(*, token: str, rating: str, comment: str = "", ip: str | None) -> Satisfaction:
     """Record what one person says of a problem's rectification. Rate limited per sender (`feedback_source`):
     FEEDBACK_PER_PROBLEM_PER_DAY on one problem, FEEDBACK_PER_HOUR in all."""
-    problem = Problem.objects.filter(feedback_token=token).first()
+    # The row lock makes count-then-insert one step per problem: parallel posts cannot all pass the limit.
+    problem = Problem.objects.select_for_update().filter(feedback_token=token).first()
     if problem is None or not feedback_open(problem):
         raise Problem.DoesNotExist("未找到")
     errors: dict[str, str] = {}
     _put(errors, "rating", _choice_error(rating, Rating, "评价"))
     _put(errors, "comment", _text_error(comment, "意见", 500, required=False))
-    if rating == Rating.UNSATISFIED and not (comment or "").strip():
+    if rating == Rating.UNSATISFIED and not clean_text(comment):
         errors.setdefault("comment", "请说说哪里不满意，以便整改")
     _raise(errors)
     source = feedback_source(ip)
@@ -803,7 +860,7 @@ def satisfaction_submit(*, token: str, rating: str, comment: str = "", ip: str |
         raise ValidationError({"rate": "您今天对这个问题的评价次数已达上限，请明天再来"})
     if recent.filter(at__gte=now - dt.timedelta(hours=1)).count() >= FEEDBACK_PER_HOUR:
         raise ValidationError({"rate": "提交过于频繁，请稍后再试"})
-    return Satisfaction.objects.create(problem=problem, rating=rating, comment=(comment or "").strip(), at=now,
+    return Satisfaction.objects.create(problem=problem, rating=rating, comment=clean_text(comment), at=now,
                                        source_hash=source)
 
 
@@ -816,7 +873,7 @@ def satisfaction_answer(*, user: Any, satisfaction: Satisfaction, answer: str) -
         raise PermissionDenied("无权答复该评价")
     _raise({"answer": r} if (r := _text_error(answer, "答复", NOTE_MAX)) else {})
     satisfaction = Satisfaction.objects.select_for_update().get(pk=satisfaction.pk)
-    satisfaction.answer = answer.strip()
+    satisfaction.answer = clean_text(answer)
     satisfaction.answered_by = user
     satisfaction.answered_at = timezone.now()
     satisfaction.save()
@@ -837,10 +894,10 @@ def special_campaign_create(*, user: Any, campaign: Campaign, name: str, descrip
     _manage_check(user)
     errors: dict[str, str] = {}
     _put(errors, "name", _text_error(name, "专项整治名称", 100))
-    if not errors and SpecialCampaign.objects.filter(campaign=campaign, name=name.strip()).exists():
-        errors["name"] = f"“{name.strip()}”已存在"
+    if not errors and SpecialCampaign.objects.filter(campaign=campaign, name=clean_text(name)).exists():
+        errors["name"] = f"“{clean_text(name)}”已存在"
     _raise(errors)
-    return SpecialCampaign.objects.create(campaign=campaign, name=name.strip(), description=description.strip())
+    return SpecialCampaign.objects.create(campaign=campaign, name=clean_text(name), description=clean_text(description))
 
 
 @transaction.atomic
@@ -849,11 +906,11 @@ def special_campaign_update(*, user: Any, special: SpecialCampaign, name: str, d
     _manage_check(user)
     errors: dict[str, str] = {}
     _put(errors, "name", _text_error(name, "专项整治名称", 100))
-    if not errors and SpecialCampaign.objects.filter(campaign=special.campaign, name=name.strip()).exclude(
+    if not errors and SpecialCampaign.objects.filter(campaign=special.campaign, name=clean_text(name)).exclude(
             pk=special.pk).exists():
-        errors["name"] = f"“{name.strip()}”已存在"
+        errors["name"] = f"“{clean_text(name)}”已存在"
     _raise(errors)
-    special.name, special.description, special.is_active = name.strip(), description.strip(), is_active
+    special.name, special.description, special.is_active = clean_text(name), clean_text(description), is_active
     special.save()
     return special
 
@@ -863,7 +920,7 @@ def saved_filter_save(*, user: Any, name: str, query: str) -> SavedFilter:
     _put(errors, "name", _text_error(name, "名称", 50))
     _put(errors, "query", _text_error(query, "筛选条件", 1000, required=False))
     _raise(errors)
-    saved, _ = SavedFilter.objects.update_or_create(user=user, name=name.strip(), defaults={"query": query})
+    saved, _ = SavedFilter.objects.update_or_create(user=user, name=clean_text(name), defaults={"query": query})
     return saved
 
 

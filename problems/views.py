@@ -352,11 +352,12 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
                   "overdue": s.done_on is None and s.deadline is not None and s.deadline < today,
                   "done_form": done[1] if done and done[0] == s.pk else StepDoneForm(prefix=f"done{s.pk}"),
                   "open": bool(done and done[0] == s.pk)} for s in steps]
-    # Whether the files still match their hashes: shown to whoever verifies a claimed problem.
+    # Whether the files are still there as uploaded: shown to whoever verifies a claimed problem. The page checks
+    # presence and size only (cheap); closing re-hashes every file and refuses on a mismatch.
     verifying = problem.status == Status.CLAIMED and Action.CLOSE in services.allowed_actions(user, problem)
     if verifying:
         for e in evidence:
-            e.intact = services.evidence_intact(e)  # type: ignore[attr-defined]
+            e.intact = services.evidence_present(e)  # type: ignore[attr-defined]
     pending = next((x for x in problem.extensions.all() if x.status == "pending"), None)
     return render(request, "problems/problem.html", {
         "problem": problem, "may_edit": may_edit, "feedback_url": feedback_views.public_url(request, problem),

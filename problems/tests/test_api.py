@@ -369,3 +369,19 @@ def test_ledger_queries_do_not_grow_with_rows(api_as, people, make_problem, camp
     for i in range(5):
         make_problem(description=f"问题{i}", special_campaign=special)
     assert queries() == few
+
+
+def test_the_responsible_leader_may_be_a_cadre_above_the_callers_jurisdiction(api_as, tree, make_problem):
+    """The service's rule (a cadre of the problem's organisation or of one above it) holds in the API too: the
+    township secretary leads a village's rectification though the village contact does not see the township."""
+    from orgs.services import cadre_create
+
+    secretary = cadre_create(organization=tree.township_a, name="郑洁", id_number="110101199003070011",
+                             position="镇党委书记", rank=30)
+    problem = make_problem()
+    response = api_as("unit").patch(f"/problems/{problem.pk}",
+                                    {"version": problem.version, "responsible_cadre": secretary.pk})
+    assert response.status_code == 200, response.content
+    assert Problem.objects.get(pk=problem.pk).responsible_cadre == secretary
+    response = api_as("unit").post_json("/problems/", _body(responsible_cadre=secretary.pk))
+    assert response.status_code == 201, response.content

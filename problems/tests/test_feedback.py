@@ -255,3 +255,11 @@ def test_the_public_link_uses_the_public_address_when_one_is_set(client: Any, pe
     client.force_login(people["unit"])
     page = client.get(reverse("problems:problem", args=[problem.pk])).content.decode()
     assert f'value="https://pingjia.example.gov.cn/f/{problem.feedback_token}/"' in page
+
+
+def test_an_ipv6_sender_is_its_whole_slash_64() -> None:
+    from problems.services import feedback_source
+
+    assert feedback_source("2001:db8:1:2::1") == feedback_source("2001:db8:1:2:ffff::9")
+    assert feedback_source("2001:db8:1:3::1") != feedback_source("2001:db8:1:2::1")
+    assert feedback_source("10.0.0.1") != feedback_source("10.0.0.2")

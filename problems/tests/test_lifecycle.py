@@ -154,3 +154,81 @@ def test_subtree_move_carries_problem_paths(make_problem: Any, tree: Any) -> Non
     problem.refresh_from_db()
     tree.village_a.refresh_from_db()
     assert problem.org_path == tree.village_a.path
+
+
+def test_a_verifier_cannot_bring_evidence_and_then_close_on_it(make_problem: Any, people: dict[str, Any],
+                                                               frozen_clock: Any) -> None:
+    import datetime as dt
+
+    problem = problem_act(user=people["unit"], problem=make_problem(severity="grave"), action=Action.START)
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.REQUEST_EXTENSION, note="资金未到位",
+                          new_due_on=problem.due_on + dt.timedelta(days=5))
+    with pytest.raises(ValidationError) as exc:
+        problem_act(user=people["liaison"], problem=problem, action=Action.APPROVE_EXTENSION, files=[upload()])
+    assert "佐证材料只能由整改单位" in str(exc.value)
+    assert not Evidence.objects.exists()
+    # An office account that uploaded the evidence is no verifier of it either.
+    evidence_add(user=people["office"], problem=problem, file=upload())
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM)
+    with pytest.raises(ValidationError) as exc:
+        problem_act(user=people["office"], problem=problem, action=Action.CLOSE)
+    assert "上传佐证材料的人不能核验" in str(exc.value)
+
+
+def test_a_stale_extension_cannot_be_approved_and_a_claim_withdraws_a_pending_one(
+        make_problem: Any, people: dict[str, Any], frozen_clock: Any) -> None:
+    import datetime as dt
+
+    from problems.models import Extension
+
+    problem = make_problem(deadline=TODAY + dt.timedelta(days=2))
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.REQUEST_EXTENSION, note="需协调",
+                          new_due_on=TODAY + dt.timedelta(days=5))
+    frozen_clock.shift(dt.timedelta(days=10))  # the requested date has passed meanwhile
+    with pytest.raises(ValidationError) as exc:
+        problem_act(user=people["liaison"], problem=problem, action=Action.APPROVE_EXTENSION)
+    assert "不能批准" in str(exc.value)
+    assert Problem.objects.get(pk=problem.pk).due_on == TODAY + dt.timedelta(days=2)
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.START)
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    assert Extension.objects.get(problem=problem).status == "rejected"  # lapsed with the claim
+
+
+def test_source_is_fixed_and_an_overdue_due_date_moves_only_by_extension(make_problem: Any, people: dict[str, Any],
+                                                                         frozen_clock: Any) -> None:
+    import datetime as dt
+
+    problem = make_problem(source="masses", deadline=TODAY + dt.timedelta(days=3))
+    with pytest.raises(ValidationError) as exc:
+        problem_update(user=people["unit"], problem=problem, version=problem.version, source="self")
+    assert "问题来源登记后不能修改" in str(exc.value)
+    # While registered and not overdue, a corrected deadline is allowed — and shows on the timeline.
+    problem = problem_update(user=people["unit"], problem=problem, version=problem.version,
+                             deadline=TODAY + dt.timedelta(days=6))
+    assert "修改完成时限" in problem.timeline.last().note
+    frozen_clock.shift(dt.timedelta(days=8))
+    with pytest.raises(ValidationError) as exc:
+        problem_update(user=people["unit"], problem=problem, version=problem.version,
+                       deadline=TODAY + dt.timedelta(days=60))
+    assert "请申请延期" in str(exc.value)
+    with pytest.raises(ValidationError):
+        problem_update(user=people["unit"], problem=problem, version=problem.version, fix_now=True)
+    assert Problem.objects.get(pk=problem.pk).due_on == TODAY + dt.timedelta(days=6)
+
+
+def test_control_characters_are_not_stored(make_problem: Any) -> None:
+    with pytest.raises(ValidationError):
+        make_problem(description="\x01\x02")
+    problem = make_problem(description="村务\x07公开\n不及时")
+    assert problem.description == "村务公开\n不及时"
+
+
+def test_on_time_is_judged_by_the_claim_not_the_verification(make_problem: Any, people: dict[str, Any],
+                                                             frozen_clock: Any) -> None:
+    import datetime as dt
+
+    problem = make_problem(fix_now=True)  # due in 7 days
+    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    frozen_clock.shift(dt.timedelta(days=20))  # the verifier comes late
+    problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE)
+    assert problem.closed_on_time is True

@@ -89,6 +89,16 @@ def test_a_second_run_sends_nothing_new(due_problem: Problem, frozen_clock: Any)
     assert Notification.objects.count() == count
 
 
+def test_a_claimed_problem_waits_for_its_verifier_not_for_its_owner(due_problem: Problem, people: dict[str, Any],
+                                                                    frozen_clock: Any) -> None:
+    problem = problem_act(user=people["unit"], problem=due_problem, action=Action.START)
+    problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    sent = _on(frozen_clock, DUE + dt.timedelta(days=1))
+    assert sent["overdue"] == 0 and sent["due_today"] == 0  # nothing to nag the unit about
+    assert sent["liaison_digest"] == 1  # an overdue claim nobody verified is the liaison group's to see
+    assert _texts(people["unit"]) == []
+
+
 def test_closed_problems_get_nothing(due_problem: Problem, people: dict[str, Any], frozen_clock: Any) -> None:
     problem = problem_act(user=people["unit"], problem=due_problem, action=Action.START)
     problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])

@@ -108,7 +108,7 @@ def test_unit_claims_and_liaison_verifies_and_closes(ledger_city, browser, live_
     page.screenshot(path=str(ARTIFACTS / "problems-ledger-desktop.png"), full_page=True)
     page.click("#ledger-table a:has-text('村务公开栏长期未更新')")
     page.wait_for_url(problem_url)
-    assert page.locator("#evidence .badge:has-text('校验一致')").count() == 2
+    assert page.locator("#evidence .badge:has-text('文件完好')").count() == 2
     page.click("#act-close-toggle")
     page.wait_for_selector("#act-close.collapse.show")
     page.fill("#act-close-note", "现场查看公开栏，账目已公开，群众认可")
