@@ -35,20 +35,21 @@ COLUMNS: dict[str, str] = {
     "seq": "序号", "description": "问题表现", "source": "问题来源", "category": "问题类别", "steps": "整改措施",
     "responsible_cadre": "责任领导", "responsible_unit": "责任单位", "deadline": "完成时限",
     "progress": "整改进展", "closure": "销号情况", "organization": "组织编码", "number": "问题编号",
+    "version": "版本",
 }
 HEADERS: list[str] = list(COLUMNS.values())
 # Columns written for people, never read back by the import.
 OUTPUT_ONLY = frozenset({"seq", "progress", "closure"})
 
 _WIDTHS = {"序号": 6, "问题表现": 40, "问题来源": 10, "问题类别": 12, "整改措施": 50, "责任领导": 16, "责任单位": 20,
-           "完成时限": 16, "整改进展": 22, "销号情况": 30, "组织编码": 14, "问题编号": 12}
+           "完成时限": 16, "整改进展": 22, "销号情况": 30, "组织编码": 14, "问题编号": 12, "版本": 6}
 _TEXT_COLUMNS = frozenset({"组织编码", "问题编号"})
 
 # The values the sheet holds, and the order of the tuple each problem is read as.
 _FIELDS = ("id", "description", "source", "category", "responsible_unit", "due_on", "status", "step_count",
            "steps_done", "closed_at", "closed_on_time", "relapse_count", "extension_count",
            "organization__code", "responsible_cadre__name", "responsible_cadre__position",
-           "closed_by__username", "closed_by__first_name", "closed_by__last_name")
+           "closed_by__username", "closed_by__first_name", "closed_by__last_name", "version")
 _Row = tuple[Any, ...]
 
 
@@ -133,7 +134,7 @@ def _tuples(rows: Iterable[Problem] | QuerySet[Problem]) -> Iterator[_Row]:
                p.steps_done, p.closed_at, p.closed_on_time, p.relapse_count, p.extension_count,
                p.organization.code, cadre.name if cadre else None, cadre.position if cadre else None,
                closer.username if closer else None, closer.first_name if closer else None,
-               closer.last_name if closer else None)
+               closer.last_name if closer else None, p.version)
 
 
 def _steps_of(ids: Sequence[int]) -> dict[int, list[str]]:
@@ -226,13 +227,13 @@ def write_ledger(rows: Iterable[Problem] | QuerySet[Problem], out: IO[bytes], *,
     top = sheet.format({"valign": "top"})._get_xf_index()
     date = sheet.format({"num_format": CN_DATE_FORMAT, "valign": "top"})._get_xf_index()
     text = sheet.format({"num_format": "@", "valign": "top"})._get_xf_index()
-    plan = RowPlan("nssssssdssss", (top, wrap, top, top, wrap, top, wrap, date, wrap, wrap, text, text))
+    plan = RowPlan("nssssssdssssn", (top, wrap, top, top, wrap, top, wrap, date, wrap, wrap, text, text, top))
     sources, categories = dict(Source.choices), dict(Category.choices)
     count = 0
     for row, lines in _with_steps(rows):
         (pk, description, source, category, unit, due_on, status, step_count, steps_done, closed_at, on_time,
          relapse_count, extension_count, org_code, cadre_name, cadre_position,
-         closer_username, closer_first, closer_last) = row
+         closer_username, closer_first, closer_last, version) = row
         count += 1
         sheet.write_fast((
             count, description, str(sources.get(source, source)), str(categories.get(category, category)),
@@ -240,7 +241,7 @@ def write_ledger(rows: Iterable[Problem] | QuerySet[Problem], out: IO[bytes], *,
             progress_text(status, step_count, steps_done, due_on, today),
             closure_text(status, closed_at, on_time, _person(closer_username, closer_first, closer_last),
                          relapse_count, extension_count),
-            org_code, number_of(pk),
+            org_code, number_of(pk), version,
         ), plan)
     sheet.close()
     return count
@@ -268,6 +269,7 @@ def template_rules() -> dict[str, str]:
         "销号情况": "只用于导出，导入时不读取",
         "组织编码": "新登记问题所属党组织的编码（须在您的管辖范围内），为空时为您所在的党组织；已有问题的组织不能修改",
         "问题编号": "为空：登记新问题；填写导出文件中的编号（如 WT0000123）：更新该问题",
+        "版本": "导出时问题的版本，不要修改：导出后问题在系统中又被修改过的，导入时该行会被拒绝，以免覆盖别人的修改",
     }
 
 

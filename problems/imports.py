@@ -44,7 +44,7 @@ from problems.models import Problem, RectificationStep, parse_number
 KIND = "problems"
 LABEL = "问题"
 # Columns a hand-made ledger may leave out: the output-only ones and the two system columns.
-OPTIONAL = frozenset({*OUTPUT_ONLY, "organization", "number"})
+OPTIONAL = frozenset({*OUTPUT_ONLY, "organization", "number", "version"})
 IGNORED_NOTE = "“整改进展”“销号情况”两列只用于导出，导入时不读取：问题状态、措施完成和销号只能在系统中办理。"
 PROGRESS_EVERY = 50
 
@@ -157,6 +157,7 @@ class _Row:
     deadline: dt.date | None = None
     org_code: str = ""
     pk: int | None = None
+    version: int | None = None
     # Resolved.
     problem: Problem | None = None
     existing_steps: list[RectificationStep] = field(default_factory=list)
@@ -197,6 +198,11 @@ def _parse(n: int, raw: dict[str, Any], errors: _Errors) -> _Row:
         row.pk = parse_number(number)
         if row.pk is None:
             errors.add(row, "number", "问题编号格式不正确：应为导出文件中的编号，如 WT0000123；新登记的问题请留空")
+    version = cell_text(raw.get("version"))
+    if version:
+        row.version = int(version) if version.isdigit() else None
+        if row.version is None:
+            errors.add(row, "version", "版本应为导出文件中的数字，请不要修改")
     return row
 
 
@@ -244,6 +250,10 @@ def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
                 if row.ok or first_row.get(row.pk) == row.n:
                     errors.add(row, "number", "问题编号不存在或不在您的管辖范围内")
                 continue
+            if row.version is not None and row.version != known.version:
+                # Optimistic concurrency, as on the pages: the file was exported before someone changed the problem.
+                errors.add(row, "version", f"该问题在导出后已被修改（导出时版本{row.version}，现为{known.version}），"
+                                           "请重新导出，在新文件上修改后再导入，以免覆盖别人的修改")
             row.problem, row.organization = known, known.organization
             row.existing_steps = steps.get(known.pk, [])
             org = known.organization

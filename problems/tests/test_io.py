@@ -543,3 +543,20 @@ def test_export_accepts_problems_already_in_memory(ledger: dict[str, Any], peopl
     assert write_ledger(problems, out) == 5
     assert read(out.getvalue())[2:] == read(export_bytes(people["office"]))[2:]
     assert TODAY == dt.date(2023, 10, 10)
+
+
+def test_an_old_export_cannot_overwrite_a_change_made_since(people: dict[str, Any], make_problem: Any) -> None:
+    """Optimistic concurrency holds for imports too: the export carries each problem's version."""
+    import io
+
+    from problems import exports, imports
+    from problems.services import problem_update
+
+    problem = make_problem()
+    out = io.BytesIO()
+    exports.write_ledger(Problem.objects.filter(pk=problem.pk), out)
+    problem_update(user=people["unit2"], problem=problem, version=problem.version, cause="另一位联络员补充的原因")
+    out.seek(0)
+    report = imports.import_ledger(file=out, filename="ledger.xlsx", user=people["unit"])
+    assert [(e.column, "导出后已被修改" in e.reason) for e in report.errors] == [("版本", True)]
+    assert Problem.objects.get(pk=problem.pk).cause == "另一位联络员补充的原因"
