@@ -87,10 +87,12 @@ def test_demo_command_generates_campaigns_and_fills_an_existing_database(demo_se
     assert current is not None and Campaign.objects.count() == 2
     liaison = User.objects.get(username="liaison")
     assert selectors.liaison_group_of(liaison.organization, current).memberships.filter(user=liaison).exists()
-    # An existing demo database from before campaigns existed (so also before their measures' records).
+    # An existing demo database from before campaigns existed (so also before their measures' records and problems).
     from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchTopic, ResultsExchange, StudySession
+    from problems.models import Problem, SpecialCampaign
 
-    for model in (StudySession, ResearchTopic, ResultsExchange, PublicService, PartyLecture, LifeMeeting):
+    for model in (Problem, SpecialCampaign, StudySession, ResearchTopic, ResultsExchange, PublicService, PartyLecture,
+                  LifeMeeting):
         model.objects.all().delete()
     Campaign.objects.all().delete()
     out = io.StringIO()
