@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import mark_invalid
 from measures import services
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
 from orgs.choices import RANK_COUNTY, Sector, Tier
@@ -88,11 +89,7 @@ class QuickRecordForm(forms.Form):
         self._mark_invalid()
 
     def _mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+        mark_invalid(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -203,11 +200,7 @@ class EntryForm(forms.Form):
         self._mark_invalid()
 
     def _mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+        mark_invalid(self)
 
     def add_service_errors(self, error: ValidationError) -> None:
         for name, messages in error.message_dict.items():

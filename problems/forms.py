@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
+from core.forms import mark_invalid
 from orgs.models import Cadre, Organization
 from problems import selectors
 from problems.choices import Category, Severity, Source, Status
@@ -204,11 +205,7 @@ class LedgerForm(forms.Form):
         self.mark_invalid()
 
     def mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+        mark_invalid(self)
 
     def add_service_errors(self, error: Any) -> None:
         """Put a service's ValidationError back on the form (see `FIELD_OF`)."""

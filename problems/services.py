@@ -409,9 +409,21 @@ def _step_errors(step: dict[str, Any], campaign: Campaign | None) -> str | None:
             or _future_date_error(step.get("deadline"), "完成时限", campaign=campaign))
 
 
-def _recount_steps(problem: Problem) -> None:
+def _step_for_write(user: Any, step: RectificationStep, version: int | None) -> tuple[Problem, RectificationStep]:
+    """The step's problem locked and checked for an edit by `user` at `version`, and the step read again under
+    the lock."""
+    problem = _locked(step.problem)
+    _editable_errors(user, problem)
+    _check_version(problem, version)
+    return problem, RectificationStep.objects.get(pk=step.pk, problem=problem)
+
+
+def _steps_changed(problem: Problem) -> None:
+    """After a step was added, changed or removed: the problem's counters exact again and a new version."""
     problem.step_count = problem.steps.count()
     problem.steps_done = problem.steps.filter(done_on__isnull=False).count()
+    _bump(problem)
+    problem.save()
 
 
 @transaction.atomic
@@ -426,19 +438,14 @@ def step_add(*, user: Any, problem: Problem, measure: str, owner: str = "", dead
         raise ValidationError({field: reason})
     step = RectificationStep.objects.create(problem=problem, measure=clean_text(measure), owner=clean_text(owner),
                                             deadline=deadline)
-    _recount_steps(problem)
-    _bump(problem)
-    problem.save()
+    _steps_changed(problem)
     return step
 
 
 @transaction.atomic
 def step_update(*, user: Any, step: RectificationStep, measure: str, owner: str = "",
                 deadline: dt.date | None = None, version: int | None = None) -> RectificationStep:
-    problem = _locked(step.problem)
-    _editable_errors(user, problem)
-    _check_version(problem, version)
-    step = RectificationStep.objects.get(pk=step.pk, problem=problem)
+    problem, step = _step_for_write(user, step, version)
     reason = _step_errors({"measure": measure, "owner": owner, "deadline": deadline}, problem.campaign)
     if reason and not (deadline == step.deadline and "早于今天" in reason):  # an old deadline may stay as it is
         field = "owner" if "责任人" in reason else "deadline" if "时限" in reason else "measure"
@@ -455,10 +462,7 @@ def step_done(*, user: Any, step: RectificationStep, done_note: str, files: Iter
               version: int | None = None) -> RectificationStep:
     """Mark a step done, with what was done and evidence: a file uploaded now or one already attached to the
     step. The date is today (from the server), never typed."""
-    problem = _locked(step.problem)
-    _editable_errors(user, problem)
-    _check_version(problem, version)
-    step = RectificationStep.objects.get(pk=step.pk, problem=problem)
+    problem, step = _step_for_write(user, step, version)
     files = list(files)
     errors: dict[str, str] = {}
     if step.done_on is not None:
@@ -474,40 +478,28 @@ def step_done(*, user: Any, step: RectificationStep, done_note: str, files: Iter
     step.done_on = timezone.localdate()
     step.done_note = clean_text(done_note)
     step.save()
-    _recount_steps(problem)
-    _bump(problem)
-    problem.save()
+    _steps_changed(problem)
     return step
 
 
 @transaction.atomic
 def step_undone(*, user: Any, step: RectificationStep, version: int | None = None) -> RectificationStep:
-    problem = _locked(step.problem)
-    _editable_errors(user, problem)
-    _check_version(problem, version)
-    step = RectificationStep.objects.get(pk=step.pk, problem=problem)
+    problem, step = _step_for_write(user, step, version)
     if step.done_on is None:
         return step
     step.done_on = None
     step.save()
-    _recount_steps(problem)
-    _bump(problem)
-    problem.save()
+    _steps_changed(problem)
     return step
 
 
 @transaction.atomic
 def step_delete(*, user: Any, step: RectificationStep, version: int | None = None) -> None:
-    problem = _locked(step.problem)
-    _editable_errors(user, problem)
-    _check_version(problem, version)
-    step = RectificationStep.objects.get(pk=step.pk, problem=problem)
+    problem, step = _step_for_write(user, step, version)
     if step.done_on is not None:
         raise ValidationError({"step": "已完成的整改措施不能删除"})
     step.delete()
-    _recount_steps(problem)
-    _bump(problem)
-    problem.save()
+    _steps_changed(problem)
 
 
 def evidence_max_mb() -> int:
