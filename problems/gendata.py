@@ -275,6 +275,7 @@ CLOSE_NOTES = ("经现场核查，整改措施已落实，佐证材料齐全，�
                "实地查看并回访群众，整改到位，同意销号。")
 RETURN_NOTES = ("佐证材料不足以证明整改到位，请补充现场照片和群众回访记录。",
                 "整改措施落实不彻底，请继续整改后再申请销号。")
+EXTENSION_WITHDRAWN = "已申请销号，延期申请自动撤回"
 RELAPSE_STEP = "针对反弹问题制定巩固措施，建立常态化巡查机制"
 REOPEN_NOTES = ("回访发现问题反弹，重新打开，请继续整改。", "群众再次反映同一问题，经核实问题反弹，重新打开。")
 EXTENSION_REASONS = ("涉及资金拨付，需履行审批程序，申请延期。", "受天气影响施工进度，申请延期。",
@@ -779,6 +780,8 @@ class Generator:
             step_rows.append([self.steps.new_id(), t_reg, t_reg, measure, responsible if k == 0 else owner_name,
                               reg + DAYS[max(1, span * (k + 1) // len(measures))], None, ""])
         evidence: list[list[Any]] = []  # [id, at, step id, file, frozen]
+        extensions: list[list[Any]] = []  # Extension rows, in column order
+        pending: list[list[Any]] = []  # the pending one among them
         claimed_at: dt.datetime | None = None
         closed_at: dt.datetime | None = None
         closed_on_time: bool | None = None
@@ -802,11 +805,16 @@ class Generator:
                                  False])
             claimed_at = moment
             act(CLAIM, CLAIMED, moment, True)
+            if pending:  # a pending extension request lapses when the problem is claimed (as the service does)
+                row = pending.pop()
+                row[2], row[9], row[11], row[12] = t(moment), REJECTED, t(moment), EXTENSION_WITHDRAWN
 
         def close(day: dt.date) -> None:
             nonlocal closed_at, closed_on_time
             moment = at_on(max(day, last_at.date()))
-            closed_at, closed_on_time = moment, moment.date() <= due
+            # On time is the unit's doing: claimed by the due date (services._Close).
+            claimed_on = claimed_at.date() if claimed_at is not None else moment.date()
+            closed_at, closed_on_time = moment, claimed_on <= due
             manifest = ", ".join(e[3].manifest(e[0]) for e in evidence)
             hashes = ", ".join(f'"{e[3].sha256}"' for e in evidence)
             for e in evidence:
@@ -841,9 +849,11 @@ class Generator:
                     extensions_count += 1
             else:
                 outcome = PENDING
-            self.extensions.add((ext_id, t(moment), t(decided or moment), pid, owner_id, t(moment), reason,
-                                 d(old_due), d(new_due), outcome, verifier_id if decided else None, t(decided),
-                                 note))
+            row = [ext_id, t(moment), t(decided or moment), pid, owner_id, t(moment), reason, d(old_due), d(new_due),
+                   outcome, verifier_id if decided else None, t(decided), note]
+            extensions.append(row)
+            if outcome == PENDING:
+                pending.append(row)
 
         if state != "registered" and not (fix_now and state != "in_progress" and r() < 0.6):
             act(START, IN_PROGRESS, at_on(_day(r, reg, min(until, reg + DAYS[3]))), True)
@@ -914,6 +924,8 @@ class Generator:
         add = self.steps.add
         for sid, created, updated, measure, who, step_deadline, done_on, done_note in step_rows:
             add((sid, t(created), t(updated), pid, measure, who, d(step_deadline), d(done_on), done_note))
+        for row in extensions:
+            self.extensions.add(tuple(row))
         add = self.evidence.add
         for eid, moment, step_id, f, frozen in evidence:
             add((eid, t(moment), t(moment), pid, step_id, f.name, f.filename, f.size, f.sha256, f.note, owner_id,
