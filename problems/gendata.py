@@ -480,7 +480,7 @@ class Unit:
     tier: str
     kind: str
     cadres: list[tuple[int, str]]  # (id, name): the unit's or the nearest unit above it, highest rank first
-    verifiers: list[str]  # names of people who verify this unit's problems (its liaison group, or the office)
+    verifiers: list[tuple[int | None, str]]  # (user id, name) of who verifies this unit's problems
     group: str = "S"  # GROUP_OF, with institutions told apart: H hospitals, X schools
     responsible: str = ""  # 责任单位: the unit's name
     contact: str = ""  # the unit's contact (联络员), who registers and claims
@@ -626,8 +626,10 @@ class Generator:
                 cadres.setdefault(org_id, []).append((cadre_id, name))
         groups = dict(LiaisonAssignment.objects.filter(campaign=self.campaign).values_list(
             "organization__path", "group__name"))
-        office_names = self._names("office", 4)
-        group_names = {path: self._names(f"group/{name}", 3) for path, name in groups.items()}
+        root = Organization.objects.filter(depth=1).order_by("path").values_list("id", flat=True).first()
+        office_names = self._verifiers("office", 4, Role.OFFICE, root)
+        group_names = {path: self._verifiers(f"group/{name}", 3, Role.LIAISON, by_path.get(path, root))
+                       for path, name in groups.items()}
         users = self._demo_users()
         meeting_items = self._meeting_items()
         owner, verifier = users.get(Role.UNIT), users.get(Role.LIAISON)
@@ -635,14 +637,17 @@ class Generator:
         steplen = Organization.steplen
         for org_id, path, code, name, unit_name, sector, tier, kind in rows:
             own: list[tuple[int, str]] = []
-            verifiers = office_names
+            verifiers, verifiers_org = office_names, root
             for end in range(len(path), 0, -steplen):
                 prefix = path[:end]
                 if not own and by_path.get(prefix) in cadres:
                     own = cadres[by_path[prefix]]
                 if prefix in group_names:
-                    verifiers = group_names[prefix]
+                    verifiers, verifiers_org = group_names[prefix], by_path.get(prefix, root)
                     break
+            if verifiers_org == org_id:  # never a verifier of the owner's own unit: the office's, else a name only
+                verifiers = (office_names if root != org_id
+                             else [(None, verifier_name) for _, verifier_name in verifiers])
             rng = random.Random(f"{self.seed}/contact/{code}")
             unit = Unit(org_id, path, code, name, unit_name, sector, tier, kind, own, verifiers,
                         contact=self.names.name(rng, Gender.MALE if rng.random() < 0.6 else Gender.FEMALE),
@@ -659,6 +664,24 @@ class Generator:
     def _names(self, key: str, n: int) -> list[str]:
         rng = random.Random(f"{self.seed}/verifiers/{key}")
         return [self.names.name(rng, Gender.MALE if rng.random() < 0.6 else Gender.FEMALE) for _ in range(n)]
+
+    def _verifiers(self, key: str, n: int, role: str, org_id: int | None) -> list[tuple[int | None, str]]:
+        """(user id, name) of the `n` people who verify for `key` (the office, a liaison group): generated
+        accounts (inactive: nobody logs in as them), made once per seed and key, so that a closure names its
+        verifier as the services record one — `Problem.closed_by` and `Closure.closed_by` — not only by name."""
+        names = self._names(key, n)
+        if org_id is None:
+            return [(None, name) for name in names]
+        digest = hashlib.sha1(f"{self.seed}/{key}".encode()).hexdigest()[:12]
+        usernames = [f"gd-verifier-{digest}-{i}" for i in range(n)]
+        existing = dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
+        new = [User(username=u, first_name=name, role=role, organization_id=org_id, is_active=False,
+                    password="!")  # an unusable password
+               for u, name in zip(usernames, names, strict=True) if u not in existing]
+        if new:
+            User.objects.bulk_create(new)
+            existing = dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
+        return [(existing[u], name) for u, name in zip(usernames, names, strict=True)]
 
     def _demo_users(self) -> dict[str, User]:
         """The demo accounts of the unit and the liaison (when they exist): the unit contact owns its unit's
@@ -736,9 +759,9 @@ class Generator:
         pid = self.problems.new_id()
         owner, verifier = unit.owner_user, unit.verifier_user
         owner_id = owner.pk if owner else None
-        verifier_id = verifier.pk if verifier else None
         owner_name = unit.contact
-        verifier_name = str(verifier) if verifier else unit.verifiers[int(r() * len(unit.verifiers))]
+        verifier_id, verifier_name = ((verifier.pk, str(verifier)) if verifier
+                                      else unit.verifiers[int(r() * len(unit.verifiers))])
         cadres = unit.cadres
         cadre = (cadres[0] if r() < 0.6 else cadres[int(r() * len(cadres))]) if cadres else None
         responsible = cadre[1] if cadre else owner_name
@@ -768,7 +791,7 @@ class Generator:
                           owner_name if by_owner else verifier_name, t(moment), note, data))
 
         # A liaison group registers what it found (督导发现); the unit registers everything else.
-        registrant_id, registrant_name = ((verifier_id, verifier_name) if source == VISIT
+        registrant_id, registrant_name = ((verifier.pk if verifier else None, verifier_name) if source == VISIT
                                           else (owner_id, owner_name))
         timeline.add((timeline.new_id(), pid, REGISTER, "", REGISTERED, registrant_id, registrant_name, t(t_reg),
                       "", "{}"))

@@ -224,3 +224,27 @@ def test_dates_follow_the_campaign_window(people: Any, campaign: Any) -> None:
     assert Problem.objects.filter(registered_on__lte=yesterday).count() == 80
     assert not TransitionRecord.objects.filter(at__gt=NOW).exists()
     assert not Problem.objects.filter(registered_on__lt=campaign.starts_on).exists()
+
+
+def test_every_closure_names_its_verifier_on_the_problem_too(people: Any, cadres: Any) -> None:
+    """As the services record a closure: Problem.closed_by is the Closure's verifier (an account), so the
+    ledger's export shows 核验人 at every scale, not only for the demo liaison's units."""
+    from problems.exports import write_ledger
+
+    gendata.problems_generate(seed=1, count=300)
+    everything = list(Problem.objects.filter(status=Status.CLOSED).select_related("closed_by"))
+    # Only the problems of the unit where the verifiers themselves sit (say, the root and the office) are closed
+    # by a name alone: nobody of the owner's own unit may close.
+    closed = [p for p in everything if p.closed_by is not None]
+    assert everything and len(closed) >= 0.8 * len(everything)
+    for p in closed:
+        closure = Closure.objects.filter(problem=p).order_by("-closed_at", "-id").first()
+        assert closure is not None and closure.closed_by_id == p.closed_by_id
+        assert closure.closed_by_name == str(p.closed_by)
+        assert p.closed_by.organization_id != p.organization_id and p.closed_by_id != p.claimed_by_id
+    out = io.BytesIO()
+    write_ledger(Problem.objects.filter(pk=closed[0].pk), out)
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue())).get_sheet_by_index(0).to_python()
+    assert f"核验人：{closed[0].closed_by}" in rows[2][9]
