@@ -1,6 +1,8 @@
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core.models import AuditEntry
@@ -38,3 +40,35 @@ def mark_invalid(form: forms.BaseForm) -> None:
             widget = form.fields[name].widget
             if "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+def chinese_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Chinese messages for what a form field checks itself (required, formats, choices, lengths, files)."""
+    choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.FileField)
+    return {
+        "required": f"请{'选择' if choose else '填写'}{label}",
+        "invalid": f"{label}格式不正确" + ("，如2023-10-31" if isinstance(field, forms.DateField) else ""),
+        "invalid_choice": f"请从列表中选择{label}",
+        "invalid_pk_value": f"请从列表中选择{label}",
+        "list": f"请从列表中选择{label}",
+        "max_length": f"{label}不能超过{getattr(field, 'max_length', '')}个字",
+        "min_value": f"{label}至少为1",
+        "max_value": f"{label}过大",
+        "empty": f"{label}是空文件",
+    }
+
+
+class SheetUploadForm(forms.Form):
+    """The upload of an import page: an .xlsx or .csv file within JYB_IMPORT_MAX_MB (every import checks the
+    same)."""
+
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
+        if upload.size > settings.JYB_IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(f"文件不能超过 {settings.JYB_IMPORT_MAX_MB} MB")
+        return upload
+

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import mark_invalid
+from core.forms import chinese_messages, mark_invalid
 from measures import services
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
 from orgs.choices import RANK_COUNTY, Sector, Tier
@@ -170,18 +170,7 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, fld in self.fields.items():
             label = str(fld.label or name)
-            choose = isinstance(fld, forms.ChoiceField | forms.ModelChoiceField | forms.FileField)
-            fld.error_messages.update({
-                "required": f"请{'选择' if choose else '填写'}{label}",
-                "invalid": f"{label}格式不正确" + ("，如2023-09-01" if isinstance(fld, forms.DateField) else ""),
-                "invalid_choice": f"请从列表中选择{label}",
-                "invalid_pk_value": f"请从列表中选择{label}",
-                "max_length": f"{label}不能超过{getattr(fld, 'max_length', '')}个字",
-                "min_value": f"{label}至少为1",
-                "max_value": f"{label}过大",
-                "list": f"请从列表中选择{label}",
-                "empty": f"{label}是空文件",
-            })
+            fld.error_messages.update(chinese_messages(fld, label))
             widget = fld.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 widget.attrs["class"] = "form-check-input"

@@ -5,7 +5,6 @@ import io
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
+from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.sheets import store_upload, xlsx_attachment
@@ -21,17 +21,9 @@ from orgs.imports import HEADERS, ImportKind
 from orgs.models import Cadre, ImportJob, Member, Organization
 
 
-class ImportForm(forms.Form):
+class ImportForm(SheetUploadForm):
     kind = forms.ChoiceField(label="导入内容", choices=ImportKind.choices)
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
-        if upload.size > settings.JYB_IMPORT_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(f"文件不能超过 {settings.JYB_IMPORT_MAX_MB} MB")
-        return upload
+    field_order = ["kind", "file"]
 
 
 def _require_editor(request: HttpRequest) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
-from core.forms import mark_invalid
+from core.forms import chinese_messages, mark_invalid
 from orgs.models import Cadre, Organization
 from problems import selectors
 from problems.choices import Category, Severity, Source, Status
@@ -179,15 +179,7 @@ class LedgerForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, fld in self.fields.items():
             label = str(fld.label or name)
-            choose = isinstance(fld, forms.ChoiceField | forms.ModelChoiceField | forms.FileField)
-            fld.error_messages.update({
-                "required": f"请{'选择' if choose else '填写'}{label}",
-                "invalid": f"{label}格式不正确" + ("，如2023-10-31" if isinstance(fld, forms.DateField) else ""),
-                "invalid_choice": f"请从列表中选择{label}",
-                "invalid_pk_value": f"请从列表中选择{label}",
-                "max_length": f"{label}不能超过{getattr(fld, 'max_length', '')}个字",
-                "empty": f"{label}是空文件",
-            })
+            fld.error_messages.update(chinese_messages(fld, label))
             widget = fld.widget
             if isinstance(widget, forms.HiddenInput):
                 continue

@@ -13,7 +13,6 @@ import io
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import audit
 from core.cn import cn_date
+from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.sheets import store_upload, xlsx_attachment
@@ -34,16 +34,8 @@ from problems.models import Problem
 PREVIEW_ROWS = 500
 
 
-class LedgerUploadForm(forms.Form):
+class LedgerUploadForm(SheetUploadForm):
     file = forms.FileField(label="问题清单文件（.xlsx 或 .csv）")
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
-        if upload.size > settings.JYB_IMPORT_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(f"文件不能超过 {settings.JYB_IMPORT_MAX_MB} MB")
-        return upload
 
 
 def _importer(request: AuthedRequest) -> None:
