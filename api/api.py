@@ -11,7 +11,9 @@ from api.auth import audited, session_auth, token_auth
 from campaigns.api import router as campaigns_router
 from measures.api import router as measures_router
 from orgs.api import router as orgs_router
+from office.api import router as office_router
 from problems.api import router as problems_router
+from supervision.api import router as supervision_router
 
 NOT_FOUND = "未找到"
 UNAUTHENTICATED = "未登录或令牌无效：请先通过 /api/v1/auth/token 获取令牌，以 Authorization: Bearer <令牌> 调用"
@@ -50,3 +52,5 @@ api.add_router("/", orgs_router)
 api.add_router("/campaigns/", campaigns_router)
 api.add_router("/measures/", measures_router)
 api.add_router("/problems/", problems_router)
+api.add_router("/supervision/", supervision_router)
+api.add_router("/office/", office_router)

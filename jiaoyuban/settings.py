@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "campaigns",
     "measures",
     "problems",
+    "supervision",
+    "office",
     "api",
 ]
 
@@ -152,6 +154,8 @@ JYB_IMPORT_MAX_MB = int(os.environ.get("JYB_IMPORT_MAX_MB", "50"))
 # The address at which the masses reach the public feedback pages (/f/…), when it is not the intranet address
 # people use (e.g. https://pingjia.example.gov.cn). Empty: links and QR codes use the request's own host.
 JYB_PUBLIC_URL = os.environ.get("JYB_PUBLIC_URL", "").rstrip("/")
+# 发文机关代字 of the office's documents (feedback letters: 代字〔2023〕1号).
+JYB_LETTER_ABBR = os.environ.get("JYB_LETTER_ABBR", "教育办督")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

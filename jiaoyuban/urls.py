@@ -10,6 +10,8 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("measures/", include("measures.urls")),
     path("problems/", include("problems.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("office/", include("office.urls")),
     path("f/", include((feedback_urls, "feedback"))),
     path("audit/", include("core.urls")),
     path("notifications/", include("core.notification_urls")),

@@ -34,6 +34,7 @@ from campaigns.models import Campaign
 from campaigns.selectors import campaigns_of, current_campaign, manages_campaigns
 from core import audit
 from core.cn import cn_date
+from core.files import file_sha256, upload_error, upload_max_mb
 from core.models import AuditEntry
 from orgs.models import Cadre, Organization
 from problems.choices import (
@@ -503,30 +504,12 @@ def step_delete(*, user: Any, step: RectificationStep, version: int | None = Non
 
 
 def evidence_max_mb() -> int:
-    return int(settings.JYB_IMPORT_MAX_MB)
+    return upload_max_mb()
 
 
 def _evidence_file_error(upload: UploadedFile | None) -> str | None:
-    if not upload:
-        return "请选择文件"
-    if Path(upload.name or "").suffix.lower() not in EVIDENCE_SUFFIXES:
-        return "佐证材料只能是PDF、Word（.doc、.docx）、Excel（.xls、.xlsx）或JPG、PNG图片"
-    if (upload.size or 0) > evidence_max_mb() * 1024 * 1024:
-        return f"佐证材料不能超过{evidence_max_mb()}MB"
-    if not upload.size:
-        return "文件是空的"
-    return None
-
-
-def file_sha256(fh: Any) -> str:
-    digest = hashlib.sha256()
-    if hasattr(fh, "seek"):
-        fh.seek(0)
-    for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-        digest.update(chunk)
-    if hasattr(fh, "seek"):
-        fh.seek(0)
-    return digest.hexdigest()
+    return upload_error(upload, label="佐证材料", suffixes=EVIDENCE_SUFFIXES,
+                        kinds="PDF、Word（.doc、.docx）、Excel（.xls、.xlsx）或JPG、PNG图片")
 
 
 def _evidence_store(problem: Problem, upload: UploadedFile, *, user: Any, note: str = "",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = "督促指导"
+
+    def ready(self) -> None:
+        # Visits, findings, actions and letters keep a copy of their unit's path (scoping filters on it without a
+        # join); when a subtree moves, the copies follow in the same transaction.
+        from orgs.signals import subtree_moved
+        from supervision.services import supervision_follow_move
+
+        subtree_moved.connect(supervision_follow_move, dispatch_uid="supervision_follow_move")
