@@ -1,2 +1,206 @@
 """Queries of supervision that pages, exports and the API share. Every queryset that reaches a user starts from
-`visible_to(user)`."""
+`visible_to(user)`.
+
+What a unit sees of its own supervision: visits that took place, what they found, actions decided on it and
+letters issued to it — not the groups' plans, proposals or drafts, which are the groups' and the office's work.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.choices import Role
+from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
+from campaigns.selectors import current_campaign
+from core.scoping import subtree_q, subtrees_q, user_scope_paths
+from orgs.models import Organization
+from problems.models import Problem
+from supervision.choices import ActionStatus, LetterStatus, VisitStatus
+from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
+
+
+def _role(user: Any) -> str | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def reads_supervision(user: Any) -> bool:
+    """The data roles read supervision (each within what it sees); the three administrators do not."""
+    return _role(user) in (Role.OFFICE, Role.LIAISON, Role.UNIT, Role.LEADER)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scoped lists.
+
+
+def visits_for(user: Any) -> QuerySet[Visit]:
+    qs = Visit.objects.visible_to(user)
+    if _role(user) == Role.UNIT:
+        qs = qs.filter(status=VisitStatus.DONE)
+    return qs.select_related("group", "organization", "method")
+
+
+def findings_for(user: Any) -> QuerySet[Finding]:
+    return Finding.objects.visible_to(user).select_related("visit", "visit__group", "visit__method",
+                                                           "organization", "cadre", "problem")
+
+
+def actions_for(user: Any) -> QuerySet[Action]:
+    qs = Action.objects.visible_to(user)
+    if _role(user) == Role.UNIT:
+        qs = qs.filter(status__in=(ActionStatus.DECIDED, ActionStatus.DONE))
+    return qs.select_related("organization", "cadre", "group", "decided_by", "proposed_by")
+
+
+def letters_for(user: Any) -> QuerySet[FeedbackLetter]:
+    qs = FeedbackLetter.objects.visible_to(user)
+    if _role(user) == Role.UNIT:
+        qs = qs.filter(status=LetterStatus.ISSUED)
+    return qs.select_related("group", "organization")
+
+
+def visit_detail(user: Any, pk: int) -> Visit:
+    return get_object_or_404(visits_for(user).prefetch_related("participants", "observations", "attachments"),
+                             pk=pk)
+
+
+def finding_detail(user: Any, pk: int) -> Finding:
+    return get_object_or_404(findings_for(user), pk=pk)
+
+
+def action_detail(user: Any, pk: int) -> Action:
+    return get_object_or_404(actions_for(user).prefetch_related("findings"), pk=pk)
+
+
+def letter_detail(user: Any, pk: int) -> FeedbackLetter:
+    return get_object_or_404(letters_for(user).prefetch_related("findings", "actions"), pk=pk)
+
+
+def active_methods() -> QuerySet[VisitMethod]:
+    return VisitMethod.objects.filter(is_active=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Groups and their units.
+
+
+def groups_for(user: Any, campaign: Campaign | None = None) -> QuerySet[LiaisonGroup]:
+    """The liaison groups whose work `user` sees in `campaign` (the current one): a liaison member, the groups
+    they belong to; others, the groups with a unit inside their jurisdiction."""
+    campaign = campaign or current_campaign()
+    if campaign is None or not reads_supervision(user):
+        return LiaisonGroup.objects.none()
+    qs = LiaisonGroup.objects.filter(campaign=campaign)
+    if _role(user) == Role.LIAISON and qs.filter(memberships__user=user).exists():
+        return qs.filter(memberships__user=user).distinct().order_by("id")
+    paths = user_scope_paths(user) or []
+    step = Organization.steplen
+    # A unit inside the jurisdiction, or one above it (a county office sees the group of the city unit above).
+    above = [p[:n] for p in paths for n in range(step, len(p), step)]
+    units = LiaisonAssignment.objects.filter(campaign=campaign).filter(
+        subtrees_q("organization__path", paths) | Q(organization__path__in=above))
+    return qs.filter(pk__in=units.values("group_id")).order_by("id")
+
+
+def group_for(user: Any, pk: int) -> LiaisonGroup:
+    return get_object_or_404(groups_for(user), pk=pk)
+
+
+@dataclass
+class UnitRow:
+    """One unit of a group's workspace, at a glance."""
+
+    organization: Organization
+    overdue_problems: int = 0
+    open_problems: int = 0
+    leaders: int = 0  # county-level+ leaders of the unit
+    leaders_behind: int = 0  # of them, those with a lead action still open
+    open_lead_actions: int = 0  # (leader, action) pairs still open
+    last_visit: dt.date | None = None
+    days_since_visit: int | None = None
+    planned_visits: int = 0
+    open_actions: int = 0  # decided, result not yet recorded
+    proposals: int = 0
+    findings: int = 0
+    unfiled_findings: int = 0  # needing a fix, not yet in the ledger
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def unit_rows(group: LiaisonGroup, *, user: Any, today: dt.date | None = None) -> list[UnitRow]:
+    """The group's units that `user` sees, each with what a liaison member looks at first: overdue problems,
+    lead actions still open for its key-minority leaders, days since the last visit, open actions."""
+    from measures.selectors import lead_actions
+
+    today = today or timezone.localdate()
+    campaign = group.campaign
+    visible = Organization.objects.visible_to(user)
+    units = [a.organization for a in group.assignments.select_related("organization").order_by("organization__path")
+             if visible.filter(pk=a.organization_id).exists()]
+    rows = []
+    for org in units:
+        row = UnitRow(organization=org)
+        problems = Problem.objects.filter(campaign=campaign).filter(subtree_q("org_path", org.path)).open()
+        row.open_problems = problems.count()
+        row.overdue_problems = problems.filter(due_on__lt=today).count()
+        for lead in lead_actions(campaign, Organization.objects.filter(subtree_q("path", org.path)), user=user):
+            missing = sum(1 for cell in lead.cells if not cell.proofs)
+            row.leaders += 1
+            row.leaders_behind += bool(missing)
+            row.open_lead_actions += missing
+        visits = Visit.objects.filter(campaign=campaign).filter(subtree_q("org_path", org.path))
+        row.last_visit = visits.filter(status=VisitStatus.DONE).aggregate(m=Max("visited_on"))["m"]
+        row.days_since_visit = (today - row.last_visit).days if row.last_visit else None
+        row.planned_visits = visits.filter(status=VisitStatus.PLANNED, planned_on__gte=today).count()
+        actions = Action.objects.filter(campaign=campaign).filter(subtree_q("org_path", org.path))
+        counts = actions.aggregate(open=Count("pk", filter=Q(status=ActionStatus.DECIDED)),
+                                   proposed=Count("pk", filter=Q(status=ActionStatus.PROPOSED)))
+        row.open_actions, row.proposals = counts["open"], counts["proposed"]
+        findings = Finding.objects.filter(visit__campaign=campaign).filter(subtree_q("org_path", org.path))
+        row.findings = findings.count()
+        row.unfiled_findings = findings.filter(needs_fix=True, problem__isnull=True).count()
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The calendar.
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    visits: list[Visit]
+
+
+def month_calendar(visits: QuerySet[Visit], *, year: int, month: int) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of `month`, each day with the visits planned or held on it."""
+    cal = calendar.Calendar(firstweekday=0)
+    days = list(cal.itermonthdates(year, month))
+    by_day: dict[dt.date, list[Visit]] = {}
+    span = (days[0], days[-1])
+    for visit in visits.filter(Q(planned_on__range=span) | Q(visited_on__range=span)).order_by("planned_on", "id"):
+        by_day.setdefault(visit.day, []).append(visit)
+    cells = [CalendarDay(day=d, in_month=d.month == month, visits=by_day.get(d, [])) for d in days]
+    return [cells[i:i + 7] for i in range(0, len(cells), 7)]
+
+
+def proposals_for(user: Any) -> QuerySet[Action]:
+    """Proposals waiting for the office."""
+    return actions_for(user).filter(status=ActionStatus.PROPOSED).order_by("proposed_at", "id")
+
+
+def follow_ups_due(user: Any, today: dt.date | None = None) -> QuerySet[Action]:
+    """Decided actions whose follow-up date has come."""
+    today = today or timezone.localdate()
+    return actions_for(user).filter(status=ActionStatus.DECIDED, follow_up_on__lte=today).order_by("follow_up_on")
+
+
+def closed_problems_of(user: Any, organization: Organization) -> QuerySet[Problem]:
+    """Closed problems of a unit (its subtree) a finding may reopen as a relapse."""
+    return (Problem.objects.visible_to(user).filter(subtree_q("org_path", organization.path))
+            .filter(status="closed").order_by("-closed_at", "-id"))

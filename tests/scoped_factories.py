@@ -234,3 +234,71 @@ FACTORIES.update({
     "problems.Extension": _extension,
     "problems.Satisfaction": _satisfaction,
 })
+
+
+# supervision: rows made through the services by the city office (which guides every group), at a unit assigned
+# to a liaison group of the current campaign.
+def _supervised_unit(org: Any) -> Any:
+    from campaigns.models import LiaisonAssignment, LiaisonGroup
+
+    participation = _participation(org)
+    if not LiaisonAssignment.objects.filter(campaign=participation.campaign, organization=org).exists():
+        group = LiaisonGroup.objects.create(campaign=participation.campaign, name=f"第{next(_seq)}联络组")
+        LiaisonAssignment.objects.create(group=group, campaign=group.campaign, organization=org)
+    return org
+
+
+def _visit(org: Any) -> Any:
+    from campaigns.selectors import liaison_group_of
+    from supervision.models import VisitMethod
+    from supervision.services import visit_log
+
+    _supervised_unit(org)
+    campaign = _participation(org).campaign
+    return visit_log(user=_problem_office(org), group=liaison_group_of(org, campaign), organization=org,
+                     method=VisitMethod.objects.first(), subject=f"个别访谈{next(_seq)}",
+                     visited_on=max(campaign.starts_on, dt.date(2023, 9, 1)), summary="总体情况良好",
+                     observations={"study": {"judgement": "good", "note": "学习扎实"}})
+
+
+def _observation(org: Any) -> Any:
+    return _visit(org).observations.get()
+
+
+def _visit_attachment(org: Any) -> Any:
+    from supervision.services import attachment_add
+
+    return attachment_add(user=_problem_office(org), visit=_visit(org), file=_upload())
+
+
+def _finding(org: Any) -> Any:
+    from supervision.services import finding_add
+
+    return finding_add(user=_problem_office(org), visit=_visit(org), description=f"发现{next(_seq)}",
+                       requirement="study")
+
+
+def _action(org: Any) -> Any:
+    from supervision.services import action_record
+
+    _supervised_unit(org)
+    return action_record(user=_problem_office(org), organization=org, level="point_out", reason="落实要求不到位")
+
+
+def _letter(org: Any) -> Any:
+    from campaigns.selectors import liaison_group_of
+    from supervision.services import letter_create
+
+    finding = _finding(org)
+    return letter_create(user=_problem_office(org), group=liaison_group_of(org, finding.visit.campaign),
+                         organization=org, findings=[finding])
+
+
+FACTORIES.update({
+    "supervision.Visit": _visit,
+    "supervision.Observation": _observation,
+    "supervision.VisitAttachment": _visit_attachment,
+    "supervision.Finding": _finding,
+    "supervision.Action": _action,
+    "supervision.FeedbackLetter": _letter,
+})

@@ -35,7 +35,7 @@ def make_visit(tree: Any, people: dict[str, Any], method: Any) -> Any:  # noqa: 
 
 
 @pytest.fixture
-def make_finding(make_visit: Any, people: dict[str, Any]) -> Any:
+def make_finding(make_visit: Any, people: dict[str, Any]) -> Any:  # noqa: F811
     """make_finding(visit=None, **fields) → a finding (needs fix) of a done visit to county A."""
     from supervision.services import finding_add
 
