@@ -10,8 +10,8 @@ from accounts.api import router as accounts_router
 from api.auth import audited, session_auth, token_auth
 from campaigns.api import router as campaigns_router
 from measures.api import router as measures_router
-from orgs.api import router as orgs_router
 from office.api import router as office_router
+from orgs.api import router as orgs_router
 from problems.api import router as problems_router
 from supervision.api import router as supervision_router
 
