@@ -1,0 +1,498 @@
+"""Official documents (公文) as .docx in the GB/T 9704-2012 layout, for every app that issues them (feedback
+letters now; bulletins and notices later).
+
+An `OfficialDocument` says what a document is — issuer, number, title, recipient, body, signature, date, 附件,
+版记 — and `render_docx` lays it out: A4, margins 37/35/28/26 mm (版心 156×225 mm), 3号仿宋 body at 22 lines of
+28 characters, 2号小标宋 title, the red head with its red separator line, 4号宋体 page numbers “— 1 —” on the
+right of odd pages and the left of even ones, and the 版记 between its lines at the foot of the last page.
+
+The body is plain text, one paragraph a line: “一、” starts a level-1 heading (黑体), “（一）” a level-2 heading
+(楷体), “1.” a level-3 heading (仿宋, bold); any other line is a paragraph.
+"""
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION_START
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+# Fonts by their Chinese names, as Chinese Word templates name them; each with the names a machine without it
+# may know it by (w:altName in the font table).
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+SONGTI = "宋体"
+XIAOBIAOSONG = "方正小标宋简体"
+FONT_ALTERNATES = {
+    FANGSONG: "仿宋",
+    KAITI: "楷体",
+    HEITI: "SimHei",
+    SONGTI: "SimSun",
+    XIAOBIAOSONG: "华文中宋",
+}
+
+# GB/T 9704-2012 sizes: 2号 22 pt, 3号 16 pt, 4号 14 pt.
+SIZE_2 = Pt(22)
+SIZE_3 = Pt(16)
+SIZE_4 = Pt(14)
+RED = RGBColor(0xFF, 0x00, 0x00)
+
+# The 版心 is 156 × 225 mm: 22 lines of 28 characters of 3号 type.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+LINE_PITCH = Pt(28.95)          # 225 mm / 22 lines, rounded down so 22 lines fit
+LINE_PITCH_TWIPS = 579          # the same in twentieths of a point, for w:docGrid
+CHAR_SPACE = -849               # (156 mm / 28 − 16 pt) × 4096: the grid's character pitch, as Word stores it
+INDENT_2 = Pt(32)               # 左空二字 at 3号
+
+LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
+LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
+LEVEL3 = re.compile(r"^\d+[.．]")
+
+
+@dataclass(frozen=True)
+class OfficialDocument:
+    """What an official document says; `render_docx` lays it out.
+
+    issuer: 发文机关标志 (the red head), e.g. 示范市委主题教育领导小组办公室.
+    number: 发文字号, e.g. 教育办督〔2023〕1号; empty for a draft (then `draft` marks it “（草稿）”).
+    recipient: 主送机关 (a full-width colon is added when missing).
+    body: plain text, one paragraph a line (see the module's doc for headings).
+    signature: 发文机关署名, one or more lines; date: 成文日期.
+    attachments: 附件说明, one name per attachment.
+    copies_to: 抄送机关; printed_by and printed_on: 印发机关 and 印发日期 of the 版记.
+    """
+
+    issuer: str
+    title: str
+    body: str
+    number: str = ""
+    recipient: str = ""
+    signature: Sequence[str] = ()
+    date: dt.date | None = None
+    attachments: Sequence[str] = ()
+    copies_to: Sequence[str] = ()
+    printed_by: str = ""
+    printed_on: dt.date | None = None
+    draft: bool = False
+    # Extra words in the file's core properties (the app that made it, its record).
+    keywords: Sequence[str] = field(default_factory=tuple)
+
+
+def document_date(value: dt.date) -> str:
+    """成文日期 as GB/T 9704-2012 writes it: Arabic numerals, the year in full, no leading zeros."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def heading_level(line: str) -> int:
+    """1 for “一、…”, 2 for “（一）…”, 3 for “1. …”, 0 for a paragraph."""
+    if LEVEL1.match(line):
+        return 1
+    if LEVEL2.match(line):
+        return 2
+    if LEVEL3.match(line):
+        return 3
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Low-level helpers: python-docx has no API for East Asian fonts, borders, the document grid or fields.
+
+
+def set_font(run: Run, name: str, size: Pt | None = None, *, bold: bool | None = None,
+             color: RGBColor | None = None) -> Run:
+    """The run's font for Chinese and Latin text alike (w:rFonts ascii, hAnsi, eastAsia and cs)."""
+    run.font.name = name  # ascii and hAnsi
+    rpr = run._r.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+    if size is not None:
+        run.font.size = size
+    if bold is not None:
+        run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _exact_lines(paragraph: Paragraph, pitch: Pt = LINE_PITCH) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = pitch
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+
+
+def _border(paragraph: Paragraph, side: str, *, size_eighths: int, color: str, space_pt: int = 0) -> None:
+    """A line on one side of the paragraph (w:pBdr); size in eighths of a point."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        # w:pBdr comes before w:spacing, w:ind, w:jc... in CT_PPr's sequence.
+        anchor = next((child for child in ppr if child.tag in {qn("w:shd"), qn("w:tabs"), qn("w:spacing"),
+                                                                qn("w:ind"), qn("w:jc"), qn("w:rPr")}), None)
+        if anchor is not None:
+            anchor.addprevious(borders)
+        else:
+            ppr.append(borders)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size_eighths))
+    line.set(qn("w:space"), str(space_pt))
+    line.set(qn("w:color"), color)
+    borders.append(line)
+
+
+def _add_field(paragraph: Paragraph, instruction: str, font: str, size: Pt) -> None:
+    """A complex field (w:fldChar begin / w:instrText / separate / result / end), e.g. PAGE."""
+    def part(kind: str) -> None:
+        run = set_font(paragraph.add_run(), font, size)
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run._r.append(char)
+
+    part("begin")
+    run = set_font(paragraph.add_run(), font, size)
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    part("separate")
+    set_font(paragraph.add_run("1"), font, size)
+    part("end")
+
+
+def _document_grid(section_pr: BaseOxmlElement) -> None:
+    """22 lines of 28 characters (w:docGrid linesAndChars), as GB/T 9704 templates for Word set it."""
+    grid = section_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section_pr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+
+def _defaults(doc: DocxDocument) -> None:
+    """The Normal style: 3号仿宋, justified, exact line pitch; the font table names each font's alternates."""
+    normal = doc.styles["Normal"]
+    normal.font.name = FANGSONG
+    normal.font.size = SIZE_3
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FANGSONG)
+    fmt = normal.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_PITCH
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.widow_control = False
+    # Document defaults too, so footers and tables start from 3号 and the grid's character pitch holds.
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        size = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+        if size is not None:
+            size.set(qn("w:val"), "32")
+    _font_table(doc)
+
+
+def _font_table(doc: DocxDocument) -> None:
+    """Each Chinese font with w:altName, the name a machine without it may have it under (仿宋_GB2312 → 仿宋)."""
+    part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if part is None:
+        return
+    from docx.oxml import parse_xml
+
+    root = parse_xml(part.blob)
+    for name, alternate in FONT_ALTERNATES.items():
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), name)
+        alt = OxmlElement("w:altName")
+        alt.set(qn("w:val"), alternate)
+        font.append(alt)
+        charset = OxmlElement("w:charset")
+        charset.set(qn("w:val"), "86")  # GB2312
+        font.append(charset)
+        family = OxmlElement("w:family")
+        family.set(qn("w:val"), "modern" if name in (FANGSONG, KAITI, HEITI) else "roman")
+        font.append(family)
+        pitch = OxmlElement("w:pitch")
+        pitch.set(qn("w:val"), "fixed" if name in (FANGSONG, KAITI, HEITI) else "variable")
+        font.append(pitch)
+        root.append(font)
+    from lxml import etree
+
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The parts of the document.
+
+
+def _page_setup(doc: DocxDocument) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.gutter = Mm(0)
+    # The page number's top edge sits 7 mm under the 版心: 35 − 7 mm from the page's foot, less its own line.
+    section.footer_distance = Mm(35 - 7) - SIZE_4 - Pt(3)
+    section.header_distance = Mm(15)
+    _document_grid(section._sectPr)
+
+
+def _page_numbers(doc: DocxDocument) -> None:
+    """— 1 — in 4号 半角宋体: odd pages on the right, even pages on the left, one character in from the edge."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, alignment in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                              (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = alignment
+        _exact_lines(paragraph, Pt(16))
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+            fmt.right_indent = SIZE_4
+        else:
+            fmt.left_indent = SIZE_4
+        set_font(paragraph.add_run("— "), SONGTI, SIZE_4)
+        _add_field(paragraph, "PAGE", SONGTI, SIZE_4)
+        set_font(paragraph.add_run(" —"), SONGTI, SIZE_4)
+
+
+def _head(doc: DocxDocument, document: OfficialDocument) -> None:
+    """版头: the issuer in red 小标宋 (as large as fits one line, up to 2号×2), two lines lower the number,
+    and 4 mm under it the red separator line across the 版心."""
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # 156 mm of 版心 for the name; a little room for the font's own spacing.
+    size = Pt(min(44.0, round(156 / 25.4 * 72 / max(len(document.issuer), 1) * 0.92, 1)))
+    _exact_lines(head, Pt(max(size.pt * 1.25, LINE_PITCH.pt)))
+    head.paragraph_format.first_line_indent = Pt(0)
+    head.paragraph_format.space_before = Mm(35)  # its top edge 35 mm under the 版心's
+    set_font(head.add_run(document.issuer), XIAOBIAOSONG, size, color=RED)
+
+    doc.add_paragraph()  # 空二行
+    number = doc.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number.paragraph_format.first_line_indent = Pt(0)
+    _exact_lines(number)
+    text = document.number or ("（草稿）" if document.draft else "")
+    set_font(number.add_run(text), FANGSONG, SIZE_3)
+    # The red line: 4 mm (≈ 11 pt) under the number, as wide as the 版心, 0.35 mm (≈ 1 pt) thick.
+    _border(number, "bottom", size_eighths=8, color="FF0000", space_pt=11)
+
+
+def _title(doc: DocxDocument, document: OfficialDocument) -> None:
+    doc.add_paragraph()  # 空二行 under the red line
+    doc.add_paragraph()
+    for line in document.title.splitlines() or [""]:
+        title = doc.add_paragraph()
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.paragraph_format.first_line_indent = Pt(0)
+        _exact_lines(title, Pt(35))
+        set_font(title.add_run(line.strip()), XIAOBIAOSONG, SIZE_2)
+    doc.add_paragraph()  # 空一行
+
+
+def _recipient(doc: DocxDocument, document: OfficialDocument) -> None:
+    if not document.recipient:
+        return
+    text = document.recipient.strip().rstrip(":：") + "："
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Pt(0)  # 居左顶格
+    set_font(paragraph.add_run(text), FANGSONG, SIZE_3)
+
+
+def _body(doc: DocxDocument, document: OfficialDocument) -> None:
+    for raw in document.body.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = INDENT_2
+        level = heading_level(line)
+        if level == 1:
+            set_font(paragraph.add_run(line), HEITI, SIZE_3)
+        elif level == 2:
+            set_font(paragraph.add_run(line), KAITI, SIZE_3)
+        elif level == 3:
+            number = LEVEL3.match(line)
+            assert number is not None
+            # “1.” and the sentence it heads in bold 仿宋, the rest of the paragraph plain.
+            head_end = _first_sentence_end(line)
+            set_font(paragraph.add_run(line[:head_end]), FANGSONG, SIZE_3, bold=True)
+            if head_end < len(line):
+                set_font(paragraph.add_run(line[head_end:]), FANGSONG, SIZE_3)
+        else:
+            set_font(paragraph.add_run(line), FANGSONG, SIZE_3)
+
+
+def _first_sentence_end(line: str) -> int:
+    """Where the bold part of a level-3 item ends: after its first 。 (or the whole line)."""
+    stop = line.find("。")
+    return len(line) if stop < 0 else stop + 1
+
+
+def _attachments(doc: DocxDocument, document: OfficialDocument) -> None:
+    """附件说明: 正文下空一行，左空二字 “附件：”; several are numbered, their names aligned."""
+    if not document.attachments:
+        return
+    doc.add_paragraph()
+    names = list(document.attachments)
+    for i, name in enumerate(names):
+        paragraph = doc.add_paragraph()
+        fmt = paragraph.paragraph_format
+        if len(names) == 1:
+            fmt.first_line_indent = INDENT_2
+            set_font(paragraph.add_run(f"附件：{name}"), FANGSONG, SIZE_3)
+            continue
+        # Names align after “附件：”: the first line hangs from 5 characters in.
+        fmt.left_indent = Pt(16 * 5)
+        fmt.first_line_indent = Pt(-16 * 3) if i == 0 else Pt(0)
+        prefix = "附件：" if i == 0 else ""
+        set_font(paragraph.add_run(f"{prefix}{i + 1}.{name}"), FANGSONG, SIZE_3)
+
+
+def _signature(doc: DocxDocument, document: OfficialDocument) -> None:
+    """落款 (不加盖印章): 正文下空一行，成文日期右空二字; each 署名 line centred on the date."""
+    if not document.signature and not document.date:
+        return
+    doc.add_paragraph()
+    date = document_date(document.date) if document.date else ""
+    date_width = _width(date)
+    for line in document.signature:
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        extra = max(0.0, (date_width - _width(line)) / 2) if date else 0.0
+        fmt.right_indent = Pt(16 * (2 + extra))
+        set_font(paragraph.add_run(line), FANGSONG, SIZE_3)
+    if date:
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        paragraph.paragraph_format.right_indent = INDENT_2
+        set_font(paragraph.add_run(date), FANGSONG, SIZE_3)
+
+
+def _width(text: str) -> float:
+    """Width in 3号 characters: full-width 1, ASCII (the date's digits) ½."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
+
+
+def _imprint(doc: DocxDocument, document: OfficialDocument) -> Table | None:
+    """版记 at the foot of the last page: 抄送 and 印发机关、印发日期 in 4号仿宋 between a thick first and last
+    line, with thin lines between its rows. A table anchored to the bottom of the 版心 (w:tblpPr), so it sits
+    at the foot whatever the body's length."""
+    rows: list[tuple[str, str]] = []
+    if document.copies_to:
+        rows.append(("抄送：" + "，".join(document.copies_to) + "。", ""))
+    if document.printed_by or document.printed_on:
+        rows.append((document.printed_by,
+                     f"{document_date(document.printed_on)}印发" if document.printed_on else ""))
+    if not rows:
+        return None
+    table = doc.add_table(rows=len(rows), cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    for attr, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "0"),
+                        ("w:bottomFromText", "0"), ("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
+                        ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom")):
+        position.set(qn(attr), value)
+    tbl_pr.insert(1, position)  # after w:tblStyle
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(Mm(156).twips)))
+    width.set(qn("w:type"), "dxa")
+    existing = tbl_pr.find(qn("w:tblW"))
+    if existing is not None:
+        tbl_pr.replace(existing, width)
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("bottom", 8), ("insideH", 4)):  # 0.35 mm ≈ 1 pt, 0.25 mm ≈ ½ pt
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(size))
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    for side in ("left", "right", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "nil")
+        borders.append(line)
+    style = tbl_pr.find(qn("w:tblStyle"))
+    if style is not None:
+        tbl_pr.remove(style)
+    tbl_pr.find(qn("w:tblW")).addnext(borders) if tbl_pr.find(qn("w:tblW")) is not None else tbl_pr.append(borders)
+    for row, (left, right) in zip(table.rows, rows, strict=True):
+        cell = row.cells[0]
+        cell.width = Mm(156)
+        paragraph = cell.paragraphs[0]
+        _exact_lines(paragraph, LINE_PITCH)
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.left_indent = SIZE_4  # 左空一字
+        fmt.right_indent = SIZE_4  # 右空一字
+        if right:
+            # 印发机关 on the left, 印发日期 on the right: a right tab at the cell's inner edge.
+            fmt.tab_stops.add_tab_stop(Mm(156) - SIZE_4 * 2 - Mm(3.8), alignment=_right_tab())
+            set_font(paragraph.add_run(f"{left}\t{right}"), FANGSONG, SIZE_4)
+        else:
+            set_font(paragraph.add_run(left), FANGSONG, SIZE_4)
+    return table
+
+
+def _right_tab() -> object:
+    from docx.enum.text import WD_TAB_ALIGNMENT
+
+    return WD_TAB_ALIGNMENT.RIGHT
+
+
+def render_docx(document: OfficialDocument) -> bytes:
+    """The document as .docx bytes, laid out by GB/T 9704-2012."""
+    doc = Document()
+    _defaults(doc)
+    _page_setup(doc)
+    _page_numbers(doc)
+    body = doc.element.body
+    # python-docx's template starts with an empty body; keep it that way (no leading empty paragraph).
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
+    _head(doc, document)
+    _title(doc, document)
+    _recipient(doc, document)
+    _body(doc, document)
+    _attachments(doc, document)
+    _signature(doc, document)
+    _imprint(doc, document)
+    doc.add_paragraph()  # a document ends with a paragraph, after the 版记's table
+    properties = doc.core_properties
+    properties.title = document.title
+    properties.author = document.issuer
+    properties.keywords = " ".join(document.keywords)
+    properties.language = "zh-CN"
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,34 @@
+"""A feedback letter as an official document: the .docx the unit receives, in the GB/T 9704 layout of
+`core.docs`."""
+
+from django.utils import timezone
+
+from core.docs import OfficialDocument, render_docx
+from supervision.models import FeedbackLetter
+from supervision.services import office_name
+
+
+def letter_document(letter: FeedbackLetter) -> OfficialDocument:
+    """The letter as an official document: issued by the office over the group's name; a draft carries no number
+    and is dated today."""
+    office = office_name()
+    issued = bool(letter.number)
+    date = letter.issued_on or timezone.localdate()
+    return OfficialDocument(
+        issuer=office,
+        number=letter.number,
+        draft=not issued,
+        title=letter.title,
+        recipient=letter.recipient,
+        body=letter.body,
+        signature=(office, letter.group.name),
+        date=date,
+        printed_by=office,
+        printed_on=date,
+        keywords=("督导反馈意见", f"letter-{letter.pk}"),
+    )
+
+
+def letter_docx(letter: FeedbackLetter) -> bytes:
+    """The letter's .docx bytes."""
+    return render_docx(letter_document(letter))
