@@ -415,6 +415,7 @@ def finding_update(*, user: Any, finding: Finding, description: str, requirement
 @transaction.atomic
 def finding_delete(*, user: Any, finding: Finding) -> None:
     _check_finding(user, finding)
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.problem_id:
         raise ValidationError({"finding": "该发现已列入问题清单，不能删除"})
     if finding.actions.exists() or finding.letters.exists():
