@@ -1,0 +1,487 @@
+"""Every write of the communication log (请示报告) and its rules, in one place: pages, the API and demo data call
+these.
+
+Who does what [二.4 加强沟通联系, 一.4 搞好服务协调]:
+- a unit contact (or a county's office) reports up from its own jurisdiction: reports, requests for instructions,
+  good experience and typical cases (单位报送); a liaison member does the same for its group's units (联络组报送);
+- the city's office logs what reaches it from outside — the provincial office, city departments, the masses,
+  units off-system (收文登记) — and what it sends itself (本办发文): requests and reports up to the province,
+  replies and instructions down to units;
+- the city's office assigns what it must answer to a team (分办), answers it and closes it (办结); an item the
+  office sent down to a unit is answered by that unit; an item the office sent out (to the province, a department)
+  is answered by the other side — its reply is logged as a 收文 of kind 批复/答复 linked to it;
+- nobody answers what they submitted themselves (the clerk who logged a letter from outside did not submit it).
+
+Services raise `ValidationError({field: 中文})` or `PermissionDenied`; each runs in one transaction and tells
+whoever must act (`core.notify`).
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from accounts.choices import Role
+from campaigns.models import Team
+from campaigns.selectors import current_campaign
+from core import audit
+from core.cn import cn_date
+from core.files import file_sha256, upload_error, upload_name
+from core.models import AuditEntry
+from core.notify import notify
+from office.choices import (
+    ASKING_KINDS,
+    DEFAULT_DIRECTION,
+    OPEN,
+    REPORT_KINDS,
+    Direction,
+    Kind,
+    Origin,
+    Status,
+)
+from office.models import Submission, SubmissionAttachment
+from orgs.models import Organization
+from problems.services import clean_text
+
+TITLE_MAX = 200
+BODY_MAX = 20000
+ANSWER_MAX = 5000
+NOTE_MAX = 500
+COUNTERPART_MAX = 100
+NUMBER_MAX = 50
+
+Side = Literal["office", "unit", "outside"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small checks.
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
+    if reason and field not in errors:
+        errors[field] = reason
+
+
+def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
+    value = clean_text(value)
+    if required and not value:
+        return f"请填写{label}"
+    if len(value) > max_length:
+        return f"{label}不能超过{max_length}个字"
+    return None
+
+
+def _files_error(files: Sequence[UploadedFile]) -> str | None:
+    for upload in files:
+        if reason := upload_error(upload):
+            return f"“{upload_name(upload)}”：{reason}"
+    return None
+
+
+def _role(user: Any) -> str | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def _user_or_none(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who may do what (pages use these to show or hide forms; the services enforce them).
+
+
+def is_city_office(user: Any) -> bool:
+    """The city's office (an office account bound to a root of the tree): logs, assigns, answers and closes."""
+    return _role(user) == Role.OFFICE and user.organization.depth == 1
+
+
+def origins_for(user: Any) -> tuple[str, ...]:
+    """Where what `user` enters comes from: the city's office sends or logs; a liaison member reports for its
+    group; a unit contact, or a county's office, reports for its unit."""
+    role = _role(user)
+    if role == Role.OFFICE:
+        return (Origin.OFFICE, Origin.OUTSIDE) if is_city_office(user) else (Origin.UNIT,)
+    if role == Role.LIAISON:
+        return (Origin.LIAISON,)
+    if role == Role.UNIT:
+        return (Origin.UNIT,)
+    return ()
+
+
+def may_submit(user: Any) -> bool:
+    return bool(origins_for(user))
+
+
+def kinds_for(user: Any) -> tuple[str, ...]:
+    if is_city_office(user):
+        return tuple(Kind.values)
+    return tuple(REPORT_KINDS) if may_submit(user) else ()
+
+
+def answer_side(submission: Submission) -> Side:
+    """Who answers: the city's office answers what is reported to it or reached it from outside; a unit answers
+    what the office sent down to it; the other side answers what the office sent out (to the province, a
+    department, every unit at once)."""
+    if submission.origin != Origin.OFFICE:
+        return "office"
+    if submission.direction == Direction.DOWN and len(submission.org_path) > Organization.steplen:
+        return "unit"
+    return "outside"
+
+
+def _submitted_by(user: Any, submission: Submission) -> bool:
+    """Whether `user` submitted it (a clerk who logged a letter from outside did not)."""
+    return (submission.origin != Origin.OUTSIDE and submission.created_by_id is not None
+            and submission.created_by_id == getattr(user, "pk", None))
+
+
+def _unit_side(user: Any, submission: Submission) -> bool:
+    """A unit contact (or a county's office) whose jurisdiction holds the unit the item was sent down to."""
+    return (_role(user) in (Role.UNIT, Role.OFFICE) and user.organization.depth > 1
+            and submission.org_path.startswith(user.organization.path))
+
+
+def may_assign(user: Any, submission: Submission) -> bool:
+    return is_city_office(user) and answer_side(submission) == "office" and submission.status in OPEN
+
+
+def may_answer(user: Any, submission: Submission) -> bool:
+    if submission.status not in OPEN or _submitted_by(user, submission):
+        return False
+    side = answer_side(submission)
+    if side == "office":
+        return is_city_office(user)
+    return side == "unit" and _unit_side(user, submission)
+
+
+def may_close(user: Any, submission: Submission) -> bool:
+    return is_city_office(user) and submission.status != Status.CLOSED and _close_error(submission) is None
+
+
+def may_attach(user: Any, submission: Submission) -> bool:
+    return submission.status != Status.CLOSED and (
+        submission.created_by_id == getattr(user, "pk", None) or is_city_office(user)
+        or may_answer(user, submission))
+
+
+def allowed_actions(user: Any, submission: Submission) -> list[str]:
+    """What `user` may do now: assign, answer, close, attach."""
+    checks = (("assign", may_assign), ("answer", may_answer), ("close", may_close), ("attach", may_attach))
+    return [name for name, check in checks if check(user, submission)]
+
+
+def _close_error(submission: Submission) -> str | None:
+    if submission.status == Status.CLOSED:
+        return "该事项已办结"
+    if (submission.kind in ASKING_KINDS and submission.status in OPEN
+            and answer_side(submission) != "outside"):
+        return f"{Kind(submission.kind).label}须先答复，再办结"
+    return None
+
+
+def _check_visible(user: Any, submission: Submission) -> Submission:
+    """The submission, locked for the write, if `user` sees it (else PermissionDenied, which pages and the API
+    answer as 404)."""
+    if not Submission.objects.visible_to(user).filter(pk=submission.pk).exists():
+        raise PermissionDenied("无权处理该事项")
+    return Submission.objects.select_for_update().select_related("organization", "campaign").get(pk=submission.pk)
+
+
+def office_name(organization: Organization) -> str:
+    """The city's office above `organization`: what units report to by default."""
+    root = Organization.objects.filter(path=organization.path[:Organization.steplen]).first()
+    return f"{root.name}主题教育办" if root else "主题教育办"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notifications.
+
+
+def _url(submission: Submission) -> str:
+    return f"/office/submissions/{submission.pk}/"
+
+
+def _unit_contacts(submission: Submission) -> list[Any]:
+    """The contacts of the unit an item was sent down to (of it, or of a unit above it below the city)."""
+    from accounts.models import User
+
+    paths = [p for p in submission.organization.ancestor_paths() if len(p) > Organization.steplen]
+    return list(User.objects.filter(is_active=True, role=Role.UNIT, organization__path__in=paths))
+
+
+def _notify_assigned(submission: Submission, team: Team, assignee: Any, by: Any) -> None:
+    users = [assignee] if assignee is not None else [m.user for m in team.memberships.select_related("user")]
+    users = [u for u in users if u.pk != getattr(by, "pk", None)]
+    who = assignee.pk if assignee is not None else "team"
+    notify(users=users, key=f"office-submission-{submission.pk}-assigned-{team.pk}-{who}",
+           text=f"请办理{submission.get_kind_display()}：{submission.title}"
+                + (f"（{cn_date(submission.due_on)}前答复）" if submission.due_on else ""),
+           url=_url(submission))
+
+
+def _notify_answered(submission: Submission, by: Any) -> None:
+    if submission.created_by_id is None or submission.created_by_id == getattr(by, "pk", None):
+        return
+    notify(users=[submission.created_by_id], key=f"office-submission-{submission.pk}-answered",
+           text=f"{submission.get_kind_display()}“{submission.title}”已答复", url=_url(submission))
+
+
+def _notify_sent_down(submission: Submission) -> None:
+    notify(users=_unit_contacts(submission), key=f"office-submission-{submission.pk}-sent",
+           text=f"市委教育办{submission.get_kind_display()}：{submission.title}"
+                + (f"（请于{cn_date(submission.due_on)}前反馈）" if submission.due_on else ""),
+           url=_url(submission))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Logging an item.
+
+
+def _attach(submission: Submission, files: Iterable[UploadedFile], user: Any) -> None:
+    for upload in files:
+        SubmissionAttachment.objects.create(submission=submission, file=upload, filename=upload_name(upload),
+                                            size=upload.size or 0, sha256=file_sha256(upload),
+                                            uploaded_by=_user_or_none(user))
+
+
+def _dates(*, errors: dict[str, str], origin: str, sent_on: dt.date | None, received_on: dt.date | None,
+           due_on: dt.date | None, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """Sent and received dates by origin: what units and groups report is sent and received today; the office
+    dates what it sends (发文日期) and what it received (收文日期, and the letter's own date if it has one)."""
+    if origin in (Origin.UNIT, Origin.LIAISON):
+        sent_on = received_on = today
+    elif origin == Origin.OFFICE:
+        sent_on, received_on = sent_on or today, None
+        if sent_on > today:
+            errors["sent_on"] = "发文日期不能晚于今天"
+    else:
+        received_on = received_on or today
+        if received_on > today:
+            errors["received_on"] = "收文日期不能晚于今天"
+        if sent_on is not None and sent_on > received_on:
+            errors["sent_on"] = "来文日期不能晚于收文日期"
+    start = received_on or sent_on or today
+    if due_on is not None and due_on < start:
+        what = "收文" if origin == Origin.OUTSIDE else "发文" if origin == Origin.OFFICE else "报送"
+        errors["due_on"] = f"办理时限不能早于{what}日期{cn_date(start)}"
+    return sent_on, received_on
+
+
+def _reply_answers(*, user: Any, parent: Submission, origin: str, kind: str) -> bool:
+    """Whether a new item of `kind` answers `parent`: a 批复/答复 to an open item, logged by someone who may
+    answer it — or, for what the office sent out, the other side's reply logged as 收文."""
+    if kind != Kind.REPLY or parent.status not in OPEN:
+        return False
+    if answer_side(parent) == "outside":
+        return origin == Origin.OUTSIDE and is_city_office(user)
+    return may_answer(user, parent)
+
+
+@transaction.atomic
+def submission_create(*, user: Any, kind: str, title: str, body: str = "", organization: Organization | None = None,
+                      origin: str = "", direction: str = "", counterpart: str = "", number: str = "",
+                      sent_on: dt.date | None = None, received_on: dt.date | None = None,
+                      due_on: dt.date | None = None, parent: Submission | None = None,
+                      files: Sequence[UploadedFile] = ()) -> Submission:
+    """Log an item (see the module's docstring for who logs what). `organization`: the unit it comes from or
+    concerns (default: the user's own); `direction` defaults by kind; a 批复/答复 with a `parent` still open
+    answers it."""
+    origins = origins_for(user)
+    if not origins:
+        raise PermissionDenied("无权登记请示报告")
+    organization = organization or user.organization
+    assert organization is not None
+    if not Organization.objects.visible_to(user).filter(pk=organization.pk).exists():
+        raise PermissionDenied("无权报送该单位的事项")
+    if parent is not None and not Submission.objects.visible_to(user).filter(pk=parent.pk).exists():
+        raise PermissionDenied("无权答复该事项")
+    campaign = current_campaign()
+    errors: dict[str, str] = {}
+    if campaign is None:
+        errors["campaign"] = "当前没有正在开展的主题教育"
+    kind = kind or ""
+    if kind not in Kind.values:
+        errors["kind"] = "请选择类别"
+    elif kind not in kinds_for(user):
+        errors["kind"] = f"“{Kind(kind).label}”由市委教育办登记；单位和联络组报送报告、请示、经验做法、典型案例"
+    origin = origin or (origins[0] if len(origins) == 1 else Origin.OUTSIDE if kind == Kind.INCOMING
+                        else Origin.OFFICE)
+    if origin not in origins:
+        errors["origin"] = ("请选择本办发文或收文登记" if is_city_office(user)
+                            else f"只能以“{Origin(origins[0]).label}”报送")
+    elif origin == Origin.OFFICE and kind == Kind.INCOMING:
+        errors["origin"] = "来函是收到的文件，请选择“收文登记”"
+    if direction and direction not in Direction.values:
+        errors["direction"] = "请选择行文方向"
+    elif not is_city_office(user) and direction not in ("", Direction.UP):
+        errors["direction"] = "单位和联络组只能向上报送"
+    if not is_city_office(user):
+        direction = Direction.UP
+    elif not direction and kind in DEFAULT_DIRECTION:
+        direction = DEFAULT_DIRECTION[kind]
+    counterpart = clean_text(counterpart)
+    if origin in (Origin.UNIT, Origin.LIAISON) and not counterpart:
+        counterpart = office_name(organization)
+    _put(errors, "counterpart", _text_error(counterpart, "来文单位" if origin == Origin.OUTSIDE else "对方单位",
+                                            COUNTERPART_MAX,
+                                            required=origin == Origin.OUTSIDE or (
+                                                origin == Origin.OFFICE and organization.depth == 1)))
+    _put(errors, "number", _text_error(number, "文号", NUMBER_MAX, required=False))
+    _put(errors, "title", _text_error(title, "标题", TITLE_MAX))
+    if not clean_text(body) and not files:
+        errors["body"] = "请填写内容摘要，或上传文件"
+    _put(errors, "body", _text_error(body, "内容摘要", BODY_MAX, required=False))
+    _put(errors, "files", _files_error(files))
+    today = timezone.localdate()
+    sent_on, received_on = _dates(errors=errors, origin=origin, sent_on=sent_on, received_on=received_on,
+                                  due_on=due_on, today=today)
+    answers_parent = False
+    if parent is not None:
+        parent = Submission.objects.select_for_update().select_related("organization").get(pk=parent.pk)
+        answers_parent = _reply_answers(user=user, parent=parent, origin=origin, kind=kind)
+        if kind == Kind.REPLY and parent.status in OPEN and not answers_parent:
+            errors["parent"] = ("不能答复本人报送的事项" if _submitted_by(user, parent)
+                                else "无权答复该事项")
+        elif campaign is not None and parent.campaign_id != campaign.pk:
+            errors["parent"] = "答复的事项不属于当前主题教育"
+    _raise(errors)
+    assert campaign is not None
+    submission = Submission.objects.create(
+        campaign=campaign, kind=kind, origin=origin, direction=direction, organization=organization,
+        org_path=organization.path, counterpart=counterpart, number=clean_text(number), title=clean_text(title),
+        body=(body or "").strip(), sent_on=sent_on, received_on=received_on, due_on=due_on, parent=parent,
+        created_by=_user_or_none(user),
+    )
+    _attach(submission, files, user)
+    if answer_side(submission) == "unit":
+        _notify_sent_down(submission)
+    if parent is not None and answers_parent:
+        head = (f"收到{submission.counterpart}" if origin == Origin.OUTSIDE else "以") + (
+            f"{submission.number}" if submission.number else "") + f"《{submission.title}》答复"
+        _answer(parent, user=user, answer=head + (f"：{submission.body}" if submission.body else ""))
+    return submission
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Assigning, answering, closing.
+
+
+@transaction.atomic
+def submission_assign(*, user: Any, submission: Submission, team: Team | None, assignee: Any = None) -> Submission:
+    """The city's office hands an item it must answer to a team (分办), and optionally to one of its members."""
+    submission = _check_visible(user, submission)
+    if not is_city_office(user):
+        raise PermissionDenied("只有市委教育办可以分办")
+    errors: dict[str, str] = {}
+    if answer_side(submission) != "office":
+        errors["status"] = "本办发出的事项由对方办理，不需分办"
+    elif submission.status not in OPEN:
+        errors["status"] = f"该事项{submission.get_status_display()}，不能再分办"
+    if team is None:
+        errors["team"] = "请选择承办组"
+    elif team.campaign_id != submission.campaign_id:
+        errors["team"] = "承办组不属于本次主题教育"
+    elif assignee is not None:
+        if not team.memberships.filter(user_id=assignee.pk).exists():
+            errors["assignee"] = f"{assignee}不是{team.name}的成员"
+        elif not assignee.is_active:
+            errors["assignee"] = f"{assignee}的账号已停用"
+        elif _submitted_by(assignee, submission):
+            errors["assignee"] = "不能交由报送人本人办理"
+    _raise(errors)
+    assert team is not None
+    submission.team, submission.assignee = team, assignee
+    submission.assigned_by, submission.assigned_at = user, timezone.now()
+    submission.status = Status.ASSIGNED
+    submission.save()
+    _notify_assigned(submission, team, assignee, user)
+    return submission
+
+
+def _answer(submission: Submission, *, user: Any, answer: str) -> None:
+    submission.answer = answer.strip()[:ANSWER_MAX]
+    submission.answered_by, submission.answered_at = _user_or_none(user), timezone.now()
+    submission.status = Status.ANSWERED
+    submission.save()
+    _notify_answered(submission, user)
+
+
+@transaction.atomic
+def submission_answer(*, user: Any, submission: Submission, answer: str,
+                      files: Sequence[UploadedFile] = ()) -> Submission:
+    """Answer an open item: the city's office what was reported to it or reached it, a unit what the office sent
+    down to it. Nobody answers what they submitted; what the office sent out is answered by the other side."""
+    submission = _check_visible(user, submission)
+    errors: dict[str, str] = {}
+    if submission.status not in OPEN:
+        errors["status"] = f"该事项{submission.get_status_display()}"
+    elif _submitted_by(user, submission):
+        errors["answer"] = "不能答复本人报送的事项"
+    elif answer_side(submission) == "outside":
+        errors["answer"] = "本办发出的事项由对方答复：收到答复后请登记为收文（批复/答复），并关联本事项"
+    elif not may_answer(user, submission):
+        raise PermissionDenied("无权答复该事项")
+    _put(errors, "answer", _text_error(answer, "答复意见", ANSWER_MAX))
+    _put(errors, "files", _files_error(files))
+    _raise(errors)
+    _attach(submission, files, user)
+    _answer(submission, user=user, answer=clean_text(answer))
+    return submission
+
+
+@transaction.atomic
+def submission_close(*, user: Any, submission: Submission, note: str = "") -> Submission:
+    """The city's office closes an item (办结): answered, or one that needs no answer (a report read, an
+    experience taken in, an item sent out whose reply is not awaited)."""
+    submission = _check_visible(user, submission)
+    if not is_city_office(user):
+        raise PermissionDenied("只有市委教育办可以办结")
+    errors: dict[str, str] = {}
+    _put(errors, "status", _close_error(submission))
+    _put(errors, "close_note", _text_error(note, "办结说明", NOTE_MAX, required=False))
+    _raise(errors)
+    submission.status, submission.close_note = Status.CLOSED, clean_text(note)
+    submission.closed_by, submission.closed_at = user, timezone.now()
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def attachment_add(*, user: Any, submission: Submission, file: UploadedFile | None) -> SubmissionAttachment:
+    submission = _check_visible(user, submission)
+    if submission.status == Status.CLOSED:
+        raise ValidationError({"file": "已办结的事项不能再上传附件"})
+    if not may_attach(user, submission):
+        raise PermissionDenied("无权上传附件")
+    _raise({"file": reason} if (reason := upload_error(file)) else {})
+    assert file is not None
+    return SubmissionAttachment.objects.create(submission=submission, file=file, filename=upload_name(file),
+                                               size=file.size or 0, sha256=file_sha256(file),
+                                               uploaded_by=_user_or_none(user))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Keeping copies of paths.
+
+
+def submissions_follow_move(sender: Any, *, old_path: str, new_path: str, **kwargs: Any) -> None:
+    """After `orgs.services.org_move`: the copies of the moved subtree's paths follow (same transaction)."""
+    from core.scoping import subtree_q
+
+    count = Submission.objects.filter(subtree_q("org_path", old_path)).update(
+        org_path=Concat(Value(new_path), Substr(F("org_path"), len(old_path) + 1)))
+    if count:
+        audit.record(AuditEntry.Action.UPDATE, object_type="office.submission", object_id="",
+                     object_repr=f"{count}件请示报告随组织调整", before={"path": old_path},
+                     after={"path": new_path})
