@@ -364,6 +364,22 @@ def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> QuerySet[A
     return qs
 
 
+# Registered before /actions/{action_id}, whose path would otherwise take "proposals" (405).
+@router.post("/actions/proposals", response={201: ActionDetailOut, **WRITE}, summary="提出处置建议（由市委教育办决定）")
+def action_propose(request: HttpRequest, payload: ProposalIn) -> Status:
+    """Proposes a step for the office to decide (typically 严肃批评 or 组织处理); replaces an open proposal for
+    the same unit or leader."""
+    user = _reader(request)
+    org = _org(user, payload.org)
+    try:
+        action = services.action_propose(user=user, organization=org, level=payload.level, reason=payload.reason,
+                                         findings=_findings(user, payload.findings),
+                                         cadre=_cadre(user, payload.cadre))
+    except ValidationError as exc:
+        return _refused(exc, detail=INVALID)
+    return Status(201, selectors.action_detail(user, action.pk))
+
+
 @router.get("/actions/{action_id}", response={200: ActionDetailOut, 404: ErrorOut}, summary="处置详情")
 def action_get(request: HttpRequest, action_id: int) -> Action:
     return selectors.action_detail(_reader(request), action_id)
@@ -380,21 +396,6 @@ def action_create(request: HttpRequest, payload: ActionIn) -> Status:
             user=user, organization=org, level=payload.level, reason=payload.reason,
             findings=_findings(user, payload.findings), cadre=_cadre(user, payload.cadre),
             skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
-    return Status(201, selectors.action_detail(user, action.pk))
-
-
-@router.post("/actions/proposals", response={201: ActionDetailOut, **WRITE}, summary="提出处置建议（由市委教育办决定）")
-def action_propose(request: HttpRequest, payload: ProposalIn) -> Status:
-    """Proposes a step for the office to decide (typically 严肃批评 or 组织处理); replaces an open proposal for
-    the same unit or leader."""
-    user = _reader(request)
-    org = _org(user, payload.org)
-    try:
-        action = services.action_propose(user=user, organization=org, level=payload.level, reason=payload.reason,
-                                         findings=_findings(user, payload.findings),
-                                         cadre=_cadre(user, payload.cadre))
     except ValidationError as exc:
         return _refused(exc, detail=INVALID)
     return Status(201, selectors.action_detail(user, action.pk))
