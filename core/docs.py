@@ -20,7 +20,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -56,8 +56,9 @@ MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), M
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 LINE_PITCH = Pt(28.95)          # 225 mm / 22 lines, rounded down so 22 lines fit
 LINE_PITCH_TWIPS = 579          # the same in twentieths of a point, for w:docGrid
-CHAR_SPACE = -849               # (156 mm / 28 − 16 pt) × 4096: the grid's character pitch, as Word stores it
-INDENT_2 = Pt(32)               # 左空二字 at 3号
+CHAR_SPACING = -5               # −¼ pt between characters: 28 × (16 − ¼) pt = 441 pt ≤ 156 mm = 442.2 pt
+CHAR_WIDTH = 16 + CHAR_SPACING / 20  # one character of 3号 with that spacing, in points
+INDENT_2 = Pt(2 * CHAR_WIDTH)   # 左空二字 at 3号
 
 LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
 LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -179,24 +180,36 @@ def _add_field(paragraph: Paragraph, instruction: str, font: str, size: Pt) -> N
 
 
 def _document_grid(section_pr: BaseOxmlElement) -> None:
-    """22 lines of 28 characters (w:docGrid linesAndChars), as GB/T 9704 templates for Word set it."""
+    """The line grid of 22 lines a page (w:docGrid type lines). Characters are not snapped to a grid: Word
+    squeezes them into the cells, LibreOffice widens each to two, so 28 a line comes from the character spacing."""
     grid = section_pr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _defaults(doc: DocxDocument) -> None:
-    """The Normal style: 3号仿宋, justified, exact line pitch; the font table names each font's alternates."""
+    """The document's defaults and the Normal style: 3号仿宋 (explicit fonts, not the theme's), Chinese, justified,
+    an exact line pitch and the character pitch of 28 to a line; the font table names each font's alternates."""
+    defaults = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is not None:
+        _explicit_fonts(defaults, FANGSONG)
+        for tag, value in (("w:sz", "32"), ("w:szCs", "32")):
+            element = defaults.find(qn(tag))
+            if element is not None:
+                element.set(qn("w:val"), value)
+        lang = defaults.find(qn("w:lang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
     normal = doc.styles["Normal"]
     normal.font.name = FANGSONG
     normal.font.size = SIZE_3
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FANGSONG)
+    rpr = normal.element.get_or_add_rPr()
+    _explicit_fonts(rpr, FANGSONG)
+    _char_spacing(rpr)
     fmt = normal.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -204,13 +217,35 @@ def _defaults(doc: DocxDocument) -> None:
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
     fmt.widow_control = False
-    # Document defaults too, so footers and tables start from 3号 and the grid's character pitch holds.
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        size = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
-        if size is not None:
-            size.set(qn("w:val"), "32")
     _font_table(doc)
+
+
+def _explicit_fonts(rpr: BaseOxmlElement, name: str) -> None:
+    """w:rFonts naming `name` for every script, with the theme's font references removed (they would win)."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _char_spacing(rpr: BaseOxmlElement, twentieths: int = CHAR_SPACING) -> None:
+    """Condensed character spacing (w:spacing in a run's properties), so 28 characters of 3号 fill a line."""
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        # CT_RPr's order: rStyle, rFonts, b, ..., color, spacing, w, kern, position, sz...
+        anchor = next((child for child in rpr if child.tag in {qn("w:w"), qn("w:kern"), qn("w:position"),
+                                                                qn("w:sz"), qn("w:szCs"), qn("w:highlight"),
+                                                                qn("w:u"), qn("w:lang")}), None)
+        if anchor is not None:
+            anchor.addprevious(spacing)
+        else:
+            rpr.append(spacing)
+    spacing.set(qn("w:val"), str(twentieths))
 
 
 def _font_table(doc: DocxDocument) -> None:
@@ -337,10 +372,8 @@ def _body(doc: DocxDocument, document: OfficialDocument) -> None:
         elif level == 2:
             set_font(paragraph.add_run(line), KAITI, SIZE_3)
         elif level == 3:
-            number = LEVEL3.match(line)
-            assert number is not None
-            # “1.” and the sentence it heads in bold 仿宋, the rest of the paragraph plain.
-            head_end = _first_sentence_end(line)
+            # The heading in bold 仿宋 — “1.” and its first sentence — the rest of the paragraph plain.
+            head_end = level3_heading_end(line)
             set_font(paragraph.add_run(line[:head_end]), FANGSONG, SIZE_3, bold=True)
             if head_end < len(line):
                 set_font(paragraph.add_run(line[head_end:]), FANGSONG, SIZE_3)
@@ -348,10 +381,16 @@ def _body(doc: DocxDocument, document: OfficialDocument) -> None:
             set_font(paragraph.add_run(line), FANGSONG, SIZE_3)
 
 
-def _first_sentence_end(line: str) -> int:
-    """Where the bold part of a level-3 item ends: after its first 。 (or the whole line)."""
+def level3_heading_end(line: str) -> int:
+    """How much of a “1.” line is its heading (bold): up to its first 。 when text follows; a line that fits on
+    one line and has no such sentence is all heading; a longer one is an item, and only “1.” is bold."""
     stop = line.find("。")
-    return len(line) if stop < 0 else stop + 1
+    if 0 <= stop < len(line) - 1:
+        return stop + 1
+    if _width(line) <= CHARS_PER_LINE - 2:
+        return len(line)
+    number = LEVEL3.match(line)
+    return number.end() if number else 0
 
 
 def _attachments(doc: DocxDocument, document: OfficialDocument) -> None:
@@ -375,37 +414,52 @@ def _attachments(doc: DocxDocument, document: OfficialDocument) -> None:
 
 
 def _signature(doc: DocxDocument, document: OfficialDocument) -> None:
-    """落款 (不加盖印章): 正文下空一行，成文日期右空二字; each 署名 line centred on the date."""
+    """落款 of a document without a seal (GB/T 9704-2012 7.3.5.2): 正文下空一行右空二字 the 署名 (its lines centred
+    on one another), on the next line the 成文日期 starting two characters right of the 署名's start; a date
+    longer than that keeps 右空二字 and the 署名 moves left."""
     if not document.signature and not document.date:
         return
     doc.add_paragraph()
     date = document_date(document.date) if document.date else ""
+    block = max((_width(line) for line in document.signature), default=0.0)
     date_width = _width(date)
+    # Right spaces in characters: the 署名 block's, and the date's.
+    if date and 2 + date_width > block:
+        date_right = 2.0
+        block_right = date_right + date_width + 2 - block
+    else:
+        block_right = 2.0
+        date_right = block_right + block - 2 - date_width if date else 0.0
     for line in document.signature:
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        fmt = paragraph.paragraph_format
-        fmt.first_line_indent = Pt(0)
-        extra = max(0.0, (date_width - _width(line)) / 2) if date else 0.0
-        fmt.right_indent = Pt(16 * (2 + extra))
-        set_font(paragraph.add_run(line), FANGSONG, SIZE_3)
+        _right_aligned(doc, line, block_right + (block - _width(line)) / 2)
     if date:
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.first_line_indent = Pt(0)
-        paragraph.paragraph_format.right_indent = INDENT_2
-        set_font(paragraph.add_run(date), FANGSONG, SIZE_3)
+        _right_aligned(doc, date, date_right)
+
+
+def _right_aligned(doc: DocxDocument, text: str, right_chars: float) -> Paragraph:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.right_indent = Pt(round(CHAR_WIDTH * right_chars, 2))
+    set_font(paragraph.add_run(text), FANGSONG, SIZE_3)
+    return paragraph
 
 
 def _width(text: str) -> float:
-    """Width in 3号 characters: full-width 1, ASCII (the date's digits) ½."""
+    """Width in 3号 characters: full-width 1, ASCII (a date's digits) ½."""
     return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
 
 
+# The 版心's width. The table is placed from the page's left edge, not the margin's: LibreOffice lays a floating
+# table as wide as the margins inline, one placed against the page it floats.
+IMPRINT_WIDTH = Mm(156)
+
+
 def _imprint(doc: DocxDocument, document: OfficialDocument) -> Table | None:
-    """版记 at the foot of the last page: 抄送 and 印发机关、印发日期 in 4号仿宋 between a thick first and last
-    line, with thin lines between its rows. A table anchored to the bottom of the 版心 (w:tblpPr), so it sits
-    at the foot whatever the body's length."""
+    """版记 at the foot of the last page: 抄送 and 印发机关、印发日期 in 4号仿宋, each row between lines, the first
+    and last line thick (0.35 mm), those between thin (0.25 mm). A floating table anchored to the bottom of the
+    版心 (w:tblpPr), so it sits at the foot of the page whatever the body's length."""
     rows: list[tuple[str, str]] = []
     if document.copies_to:
         rows.append(("抄送：" + "，".join(document.copies_to) + "。", ""))
@@ -418,56 +472,61 @@ def _imprint(doc: DocxDocument, document: OfficialDocument) -> Table | None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    position = OxmlElement("w:tblpPr")
-    for attr, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "0"),
-                        ("w:bottomFromText", "0"), ("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
-                        ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom")):
-        position.set(qn(attr), value)
-    tbl_pr.insert(1, position)  # after w:tblStyle
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(int(Mm(156).twips)))
-    width.set(qn("w:type"), "dxa")
-    existing = tbl_pr.find(qn("w:tblW"))
-    if existing is not None:
-        tbl_pr.replace(existing, width)
-    borders = OxmlElement("w:tblBorders")
-    for side, size in (("top", 8), ("bottom", 8), ("insideH", 4)):  # 0.35 mm ≈ 1 pt, 0.25 mm ≈ ½ pt
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(size))
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "000000")
-        borders.append(line)
-    for side in ("left", "right", "insideV"):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "nil")
-        borders.append(line)
     style = tbl_pr.find(qn("w:tblStyle"))
     if style is not None:
         tbl_pr.remove(style)
-    tbl_pr.find(qn("w:tblW")).addnext(borders) if tbl_pr.find(qn("w:tblW")) is not None else tbl_pr.append(borders)
+    # CT_TblPr's order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize, tblStyleColBandSize, tblW,
+    # jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook.
+    position = _element("w:tblpPr", leftFromText="0", rightFromText="0", topFromText="0", bottomFromText="0",
+                        vertAnchor="margin", tblpYSpec="bottom", horzAnchor="page",
+                        tblpX=str(MARGIN_LEFT.twips))
+    tbl_pr.insert(0, position)
+    position.addnext(_element("w:tblOverlap", val="never"))
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.find(qn("w:tblOverlap")).addnext(_element("w:tblW", w=str(IMPRINT_WIDTH.twips), type="dxa"))
+    borders = _element("w:tblBorders")
+    for side, size in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 4), ("insideV", 0)):
+        if size:
+            borders.append(_element(f"w:{side}", val="single", sz=str(size), space="0", color="000000"))
+        else:
+            borders.append(_element(f"w:{side}", val="nil"))
+    margins = _element("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(_element(f"w:{side}", w="0", type="dxa"))
+    layout = tbl_pr.find(qn("w:tblLayout"))  # python-docx's, from autofit = False
+    if layout is None:
+        layout = _element("w:tblLayout", type="fixed")
+        tbl_pr.append(layout)
+    layout.addprevious(borders)
+    layout.addnext(margins)
+    table.columns[0].width = IMPRINT_WIDTH
     for row, (left, right) in zip(table.rows, rows, strict=True):
         cell = row.cells[0]
-        cell.width = Mm(156)
+        cell.width = IMPRINT_WIDTH
         paragraph = cell.paragraphs[0]
         _exact_lines(paragraph, LINE_PITCH)
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Pt(0)
         fmt.left_indent = SIZE_4  # 左空一字
         fmt.right_indent = SIZE_4  # 右空一字
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         if right:
-            # 印发机关 on the left, 印发日期 on the right: a right tab at the cell's inner edge.
-            fmt.tab_stops.add_tab_stop(Mm(156) - SIZE_4 * 2 - Mm(3.8), alignment=_right_tab())
+            # 印发机关 on the left, 印发日期 on the right: a right tab one character in from the cell's edge.
+            fmt.right_indent = Pt(0)
+            fmt.tab_stops.add_tab_stop(IMPRINT_WIDTH - SIZE_4, alignment=WD_TAB_ALIGNMENT.RIGHT)
             set_font(paragraph.add_run(f"{left}\t{right}"), FANGSONG, SIZE_4)
         else:
             set_font(paragraph.add_run(left), FANGSONG, SIZE_4)
     return table
 
 
-def _right_tab() -> object:
-    from docx.enum.text import WD_TAB_ALIGNMENT
-
-    return WD_TAB_ALIGNMENT.RIGHT
+def _element(tag: str, **attrs: str) -> BaseOxmlElement:
+    """An OOXML element with w: attributes."""
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
 
 
 def render_docx(document: OfficialDocument) -> bytes:
