@@ -1,29 +1,349 @@
-"""Pages of the escalation ladder (placeholders until built)."""
+"""Pages of the escalation ladder (处置): the list with the office's proposals to decide and the follow-ups due,
+each unit's place on the ladder; taking a step or proposing one; an action's page where the office decides or
+dismisses a proposal and the group or the office records the result.
 
+Thin: actions come through `supervision.selectors` (outside the jurisdiction → 404; a unit sees only what was
+decided on it); every write is one call to `supervision.services`, whose Chinese errors go back on the form with
+what was typed (PermissionDenied → 404). Who decides and when come from the session and the clock.
+"""
+
+from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.choices import Role
+from campaigns.models import Campaign, LiaisonGroup
+from campaigns.selectors import current_campaign, liaison_group_of
+from core.http import AuthedRequest
+from core.paging import paginate
+from core.scoping import subtree_q
+from orgs.models import Cadre, Organization
+from supervision import selectors, services
+from supervision.choices import LADDER, LEVEL_GROUNDS, OVERDUE_DAYS, ActionStatus, Level, Requirement
+from supervision.forms import (
+    ActionDecideForm,
+    ActionDismissForm,
+    ActionFilterForm,
+    ActionNewForm,
+    ActionResultForm,
+)
+from supervision.models import Action, Finding
+
+# How each rung reads where it is shown (组织处理 is a recommendation to the leading group, which decides it).
+LEVEL_TEXT: dict[str, str] = {**{lv: Level(lv).label for lv in LADDER},
+                              Level.DISCIPLINE: "建议领导小组给予组织处理"}
 
 
-def action_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------------------
+# Helpers (also used by letter_views)
 
 
-def action_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def reader(request: AuthedRequest) -> Any:
+    """The user, if their role reads supervision (the three administrators get 404)."""
+    if not selectors.reads_supervision(request.user):
+        raise Http404
+    return request.user
 
 
-def action_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def supervised_units(user: Any, campaign: Campaign | None = None) -> list[tuple[LiaisonGroup, Organization]]:
+    """The units assigned to the liaison groups `user` sees, that `user` sees, each with its group."""
+    pairs = [(group, org) for group in selectors.groups_for(user, campaign) for org in services.group_units(group)]
+    visible = set(Organization.objects.visible_to(user).filter(pk__in=[o.pk for _, o in pairs])
+                  .values_list("pk", flat=True))
+    return [(g, o) for g, o in pairs if o.pk in visible]
 
 
-def action_decide(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def org_by_code(user: Any, code: str | None) -> Organization | None:
+    """The organisation of `code` if `user` sees it; no code → None; a code outside what `user` sees → 404."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return get_object_or_404(Organization.objects.visible_to(user), code=code)
 
 
-def action_dismiss(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def ids(text: str | None) -> list[int]:
+    """"1,2,3" → [1, 2, 3] (anything else is dropped)."""
+    return [int(x) for x in (text or "").replace("，", ",").split(",") if x.strip().isdigit() and len(x.strip()) < 12]
 
 
-def action_result(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def unit_findings(user: Any, organization: Organization, campaign: Campaign | None) -> QuerySet[Finding]:
+    """The findings of the unit's subtree `user` sees, in the campaign, newest first."""
+    qs = selectors.findings_for(user).filter(subtree_q("org_path", organization.path))
+    if campaign is not None:
+        qs = qs.filter(visit__campaign=campaign)
+    return qs.order_by("-visit__visited_on", "-id")
+
+
+def _cadres(user: Any, organization: Organization) -> QuerySet[Cadre]:
+    """The county-level+ leaders of the unit (its subtree) an action may concern."""
+    return (Cadre.objects.visible_to(user).county_level().filter(subtree_q("organization__path", organization.path))
+            .select_related("organization").order_by("organization__path", "-rank", "name", "id"))
+
+
+@dataclass
+class Rung:
+    level: str
+    label: str
+    grounds: str
+    state: str  # "done" (below the current rung), "current", "next", "" (above)
+
+
+def ladder(position: int) -> list[Rung]:
+    """The four rungs, marked against the current position (0: none taken yet)."""
+    rungs = []
+    for i, level in enumerate(LADDER, start=1):
+        state = "done" if i < position else "current" if i == position else "next" if i == position + 1 else ""
+        rungs.append(Rung(level=level, label=Level(level).label, grounds=LEVEL_GROUNDS[level], state=state))
+    return rungs
+
+
+def basis_lines(action: Action) -> list[str]:
+    """Why the system proposed an action, in words (its `basis`)."""
+    basis = action.basis or {}
+    lines = []
+    for requirement, count in sorted((basis.get("repeated") or {}).items()):
+        label = Requirement(requirement).label if requirement in Requirement.values else requirement
+        lines.append(f"{label}方面的问题在多次指导中重复发现，尚未处置的{count}条")
+    if basis.get("overdue"):
+        lines.append(f"逾期{OVERDUE_DAYS}天以上仍未整改到位的问题{basis['overdue']}个")
+    return lines
+
+
+def _level_rows(form: Any, *, campaign: Campaign | None, organization: Organization, cadre: Cadre | None,
+                allowed: frozenset[str], exclude: Action | None = None) -> list[dict[str, Any]]:
+    """The level radios with their grounds and whether each skips a rung now."""
+    boxes = {str(box.data["value"]): box for box in form["level"]}
+    rows = []
+    for level in LADDER:
+        skips = campaign is not None and services.skips(campaign=campaign, organization=organization, cadre=cadre,
+                                                         level=level, exclude=exclude)
+        rows.append({"level": level, "box": boxes[level], "label": LEVEL_TEXT[level], "grounds": LEVEL_GROUNDS[level],
+                     "skips": skips, "allowed": level in allowed})
+    return rows
+
+
+def _position(campaign: Campaign | None, organization: Organization, cadre: Cadre | None = None,
+              exclude: Action | None = None) -> int:
+    if campaign is None:
+        return 0
+    return services.ladder_position(campaign=campaign, organization=organization, cadre=cadre, exclude=exclude)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+@require_GET
+def action_list(request: AuthedRequest) -> HttpResponse:
+    user = reader(request)
+    campaign = current_campaign()
+    units = supervised_units(user, campaign)
+    groups = list(selectors.groups_for(user, campaign))
+    is_unit = user.role == Role.UNIT
+    form = ActionFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups],
+                            units=[(o.code, f"{o.name}（{g.name}）") for g, o in units],
+                            statuses=[(s, ActionStatus(s).label) for s in (ActionStatus.DECIDED, ActionStatus.DONE)]
+                            if is_unit else None)
+    qs = selectors.actions_for(user)
+    if status := form.value_of("status"):
+        qs = qs.filter(status=status)
+    if level := form.value_of("level"):
+        qs = qs.filter(level=level)
+    if group := form.value_of("group"):
+        qs = qs.filter(group_id=int(group))
+    if code := form.value_of("unit"):
+        unit = next((o for _, o in units if o.code == code), None)
+        if unit is not None:
+            qs = qs.filter(subtree_q("org_path", unit.path))
+    page = paginate(request, qs.order_by("-id"))
+    proposals = list(selectors.proposals_for(user)) if services.supervises(user) else []
+    follow_ups = list(selectors.follow_ups_due(user)) if services.supervises(user) else []
+    # Each unit's place on the ladder (the unit itself; leaders' own ladders are on their actions).
+    ladder_units = [o for _, o in units] or ([user.organization] if is_unit and user.sees_own_organization else [])
+    if group := form.value_of("group"):
+        ladder_units = [o for g, o in units if str(g.pk) == group]
+    proposed = {a.organization_id for a in proposals}
+    ladders = []
+    for org in ladder_units:
+        position = _position(campaign, org)
+        ladders.append({"org": org, "position": position, "rungs": ladder(position),
+                        "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
+                        "proposed": org.pk in proposed})
+    return render(request, "supervision/action_list.html", {
+        "form": form, "page": page, "proposals": proposals, "follow_ups": follow_ups, "ladders": ladders,
+        "decides": services.decides_actions(user), "supervises": services.supervises(user), "campaign": campaign,
+        "filtered": form.active})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Taking a step, or proposing one
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request: AuthedRequest) -> HttpResponse:
+    """`?org=<code>&findings=1,2`: the unit (or a unit below one) and the findings the step rests on."""
+    user = reader(request)
+    if not services.supervises(user):
+        raise Http404
+    campaign = current_campaign()
+    source = request.POST if request.method == "POST" else request.GET
+    organization = org_by_code(user, source.get("organization") or source.get("org"))
+    if organization is None:
+        return render(request, "supervision/action_pick.html", {
+            "units": supervised_units(user, campaign), "campaign": campaign})
+    findings = unit_findings(user, organization, campaign)
+    cadres = _cadres(user, organization)
+    allowed = services.levels_for(user)
+    position = _position(campaign, organization)
+    expected = LADDER[min(position, len(LADDER) - 1)]
+    initial = {"organization": organization.code, "level": expected if expected in allowed else "",
+               "findings": list(findings.filter(pk__in=ids(request.GET.get("findings"))).values_list("pk", flat=True))}
+    form = ActionNewForm(request.POST if request.method == "POST" else None, cadres=cadres, findings=findings,
+                         unit_id=organization.pk, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        level, reason = data.get("level") or "", data.get("reason") or ""
+        chosen, cadre = list(data.get("findings") or []), data.get("cadre")
+        proposing = "propose" in request.POST
+        try:
+            if proposing:
+                action = services.action_propose(user=user, organization=organization, level=level, reason=reason,
+                                                 findings=chosen, cadre=cadre)
+            else:
+                action = services.action_record(user=user, organization=organization, level=level, reason=reason,
+                                                findings=chosen, cadre=cadre,
+                                                skip_reason=data.get("skip_reason") or "",
+                                                follow_up_on=data.get("follow_up_on"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            what = LEVEL_TEXT[action.level]
+            messages.success(request, f"已提请教育办决定：{what}" if proposing else f"已作出处置：{what}")
+            return redirect("supervision:action", action.pk)
+    cadre = form.cleaned_data.get("cadre") if form.is_bound and hasattr(form, "cleaned_data") else None
+    if cadre is not None:
+        position = _position(campaign, organization, cadre)
+        expected = LADDER[min(position, len(LADDER) - 1)]
+    return render(request, "supervision/action_form.html", {
+        "form": form, "organization": organization, "campaign": campaign,
+        "levels": _level_rows(form, campaign=campaign, organization=organization, cadre=cadre, allowed=allowed),
+        "position": position, "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
+        "expected": LEVEL_TEXT[expected], "rungs": ladder(position), "allowed": allowed,
+        "may_record": bool(allowed), "is_liaison": user.role == Role.LIAISON,
+        "group": liaison_group_of(organization, campaign) if campaign is not None else None})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# An action's page
+
+
+def _action_page(request: AuthedRequest, pk: int, *, decide_form: ActionDecideForm | None = None,
+                 dismiss_form: ActionDismissForm | None = None,
+                 result_form: ActionResultForm | None = None) -> HttpResponse:
+    user = reader(request)
+    action = selectors.action_detail(user, pk)
+    deciding = services.decides_actions(user) and action.status == ActionStatus.PROPOSED
+    recording = action.status == ActionStatus.DECIDED and (
+        services.decides_actions(user) or (action.group is not None and services.guides(user, action.group)))
+    levels: list[dict[str, Any]] = []
+    if deciding:
+        decide_form = decide_form or ActionDecideForm(initial={"level": action.level, "reason": action.reason})
+        levels = _level_rows(decide_form, campaign=action.campaign, organization=action.organization,
+                             cadre=action.cadre, allowed=services.levels_for(user), exclude=action)
+    position = _position(action.campaign, action.organization, action.cadre,
+                         exclude=action if action.status == ActionStatus.PROPOSED else None)
+    return render(request, "supervision/action_page.html", {
+        "action": action, "findings": list(action.findings.select_related("organization")),
+        "basis": basis_lines(action),
+        "level_text": LEVEL_TEXT[action.level], "rungs": ladder(position),
+        "deciding": deciding, "recording": recording, "levels": levels,
+        "expected": LEVEL_TEXT[LADDER[min(position, len(LADDER) - 1)]],
+        "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
+        "decide_form": decide_form, "dismiss_form": dismiss_form or ActionDismissForm(),
+        "result_form": result_form or ActionResultForm(),
+        "open": "decide" if decide_form is not None and decide_form.is_bound else
+                "dismiss" if dismiss_form is not None else "result" if result_form is not None else ""})
+
+
+@login_required
+@require_GET
+def action_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action_page(request, pk)
+
+
+@login_required
+@require_POST
+def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = reader(request)
+    action = selectors.action_detail(user, pk)
+    if not services.decides_actions(user):
+        raise Http404
+    form = ActionDecideForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.action_decide(user=user, action=action, level=data.get("level") or None,
+                                            reason=data.get("reason") or "", skip_reason=data.get("skip_reason") or "",
+                                            follow_up_on=data.get("follow_up_on"),
+                                            note=data.get("decision_note") or "")
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"已决定：{LEVEL_TEXT[action.level]}")
+            return redirect("supervision:action", action.pk)
+    return _action_page(request, pk, decide_form=form)
+
+
+@login_required
+@require_POST
+def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = reader(request)
+    action = selectors.action_detail(user, pk)
+    if not services.decides_actions(user):
+        raise Http404
+    form = ActionDismissForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_dismiss(user=user, action=action, note=form.cleaned_data.get("decision_note") or "")
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已不予采纳该处置建议")
+            return redirect("supervision:action", action.pk)
+    return _action_page(request, pk, dismiss_form=form)
+
+
+@login_required
+@require_POST
+def action_result(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = reader(request)
+    action = selectors.action_detail(user, pk)
+    if not services.supervises(user):
+        raise Http404
+    form = ActionResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_follow_up(user=user, action=action, result=form.cleaned_data.get("result") or "")
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已登记处置结果，该处置已办结")
+            return redirect("supervision:action", action.pk)
+    return _action_page(request, pk, result_form=form)
