@@ -302,3 +302,25 @@ FACTORIES.update({
     "supervision.Action": _action,
     "supervision.FeedbackLetter": _letter,
 })
+
+
+# office: the communication log — an item logged by the city office (收文登记) about the organisation, made through
+# the services.
+def _submission(org: Any) -> Any:
+    from office.services import submission_create
+
+    _participation(org)
+    return submission_create(user=_problem_office(org), organization=org, kind="report", origin="outside",
+                             counterpart="群众来信", title=f"来信{next(_seq)}", body="反映情况")
+
+
+def _submission_attachment(org: Any) -> Any:
+    from office.services import attachment_add
+
+    return attachment_add(user=_problem_office(org), submission=_submission(org), file=_upload())
+
+
+FACTORIES.update({
+    "office.Submission": _submission,
+    "office.SubmissionAttachment": _submission_attachment,
+})
