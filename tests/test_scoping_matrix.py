@@ -227,3 +227,76 @@ def test_every_scoped_model_hides_other_cities(users, world, tree):
         for role in ADMIN_ROLES:
             assert not model._default_manager.visible_to(users[role]).exists(), (model, role)
         assert not model._default_manager.visible_to(None).exists()
+
+
+# ---- API: supervision ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def supervision_world(world, tree, settings, tmp_path):
+    """A visit, a finding, an action and an issued letter (a unit sees no drafts) inside every data user's
+    jurisdiction, and the same in the other city; each side's unit is assigned to a liaison group."""
+    from campaigns.models import LiaisonAssignment
+    from orgs.models import Organization
+    from supervision.services import letter_issue
+    from tests.scoped_factories import FACTORIES
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = {}
+    for side, org in (("inside", tree.village_a), ("outside", Organization.objects.get(code=OUTSIDE))):
+        letter = FACTORIES["supervision.FeedbackLetter"](org)
+        rows[side] = {
+            "visits": FACTORIES["supervision.Visit"](org),
+            "findings": FACTORIES["supervision.Finding"](org),
+            "actions": FACTORIES["supervision.Action"](org),
+            "letters": letter_issue(user=letter.created_by, letter=letter),
+            "group": LiaisonAssignment.objects.get(organization=org).group,
+        }
+    return rows
+
+
+SUPERVISION_LISTS = ("visits", "findings", "actions", "letters")
+
+
+def _supervision_api_paths(rows) -> list[str]:
+    return [*(f"/api/v1/supervision/{name}/{rows[name].pk}" for name in SUPERVISION_LISTS),
+            f"/api/v1/supervision/groups/{rows['group'].pk}/units"]
+
+
+def test_supervision_api_anonymous_gets_401(client, supervision_world):
+    inside = supervision_world["inside"]
+    paths = [*_supervision_api_paths(inside), *(f"/api/v1/supervision/{name}" for name in SUPERVISION_LISTS),
+             "/api/v1/supervision/groups", "/api/v1/supervision/methods"]
+    for path in paths:
+        assert client.get(path).status_code == 401, path
+    response = client.post(f"/api/v1/supervision/actions/{inside['actions'].pk}/result", {"result": "x"},
+                           content_type="application/json")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("role", DATA_ROLES + ADMIN_ROLES)
+def test_supervision_api_matrix(client, users, supervision_world, role):
+    token = ApiToken.issue(users[role])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    inside, outside = supervision_world["inside"], supervision_world["outside"]
+    for path in _supervision_api_paths(inside):
+        assert client.get(path, **auth).status_code == (200 if role in DATA_ROLES else 404), path
+    for path in _supervision_api_paths(outside):
+        assert client.get(path, **auth).status_code == 404, path
+    for name in SUPERVISION_LISTS:
+        listed = client.get(f"/api/v1/supervision/{name}?limit=500", **auth)
+        assert listed.status_code == (200 if role in DATA_ROLES else 404), name
+        if role in DATA_ROLES:
+            ids = {item["id"] for item in listed.json()["items"]}
+            assert inside[name].pk in ids and outside[name].pk not in ids, name
+    groups = client.get("/api/v1/supervision/groups", **auth)
+    assert groups.status_code == (200 if role in DATA_ROLES else 404)
+    if role in DATA_ROLES:
+        ids = {item["id"] for item in groups.json()}
+        assert inside["group"].pk in ids and outside["group"].pk not in ids
+    for path, body in ((f"/api/v1/supervision/actions/{outside['actions'].pk}/result", {"result": "越界"}),
+                       (f"/api/v1/supervision/visits/{outside['visits'].pk}/findings",
+                        {"description": "越界", "requirement": "study"}),
+                       (f"/api/v1/supervision/letters/{outside['letters'].pk}/issue", {})):
+        assert client.post(path, body, content_type="application/json", **auth).status_code == 404, path
+    outside["actions"].refresh_from_db()
+    assert outside["actions"].status == "decided" and outside["visits"].findings.count() == 0
