@@ -248,7 +248,7 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
                  orgs: Sequence[Organization] = (), org_select: bool = True,
                  current_method: VisitMethod | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.mode = "log" if mode == "log" else "plan"
+        self.kind = "log" if mode == "log" else "plan"
         self.creating = creating
         if creating:
             self.fields["organization"].widget = org_widget(orgs, org_select, "visit-orgs")
@@ -261,7 +261,7 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
         participants = self.fields["participants"]
         assert isinstance(participants, forms.ModelMultipleChoiceField)
         participants.queryset = group_members(group)
-        if self.mode == "log":
+        if self.kind == "log":
             del self.fields["planned_on"]
             self.FIELD_OF = {**self.FIELD_OF, "planned_on": "visited_on"}
             self._add_observation_fields()
@@ -279,7 +279,7 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
         values: dict[str, Any] = {"method": data.get("method"), "subject": data.get("subject") or "",
                                   "participants": list(data.get("participants") or []),
                                   "others": data.get("others") or ""}
-        if self.mode == "log":
+        if self.kind == "log":
             values.update({"visited_on": data.get("visited_on"), "summary": data.get("summary") or "",
                            "observations": self.observations()})
         else:
