@@ -13,8 +13,12 @@ The body is plain text, one paragraph a line: “一、” starts a level-1 head
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -555,3 +559,28 @@ def render_docx(document: OfficialDocument) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+class ConversionUnavailable(RuntimeError):
+    """LibreOffice (soffice) is not installed here."""
+
+
+def convert_to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
+    """The .docx as PDF, converted by LibreOffice headless in a private profile (so conversions running at the same
+    time don't share one). Raises ConversionUnavailable without soffice, RuntimeError when it fails."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        raise ConversionUnavailable("soffice is not installed (apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="jyb-docs-") as tmp:
+        folder = Path(tmp)
+        source = folder / "document.docx"
+        source.write_bytes(docx)
+        done = subprocess.run(
+            [soffice, f"-env:UserInstallation={(folder / 'lo').as_uri()}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+            capture_output=True, timeout=timeout, check=False,
+        )
+        target = folder / "document.pdf"
+        if done.returncode != 0 or not target.exists():
+            raise RuntimeError(f"soffice failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
+        return target.read_bytes()
