@@ -20,6 +20,8 @@ from orgs.choices import Tier
 from orgs.models import Organization
 from orgs.selectors import org_stats
 from problems.gendata import problems_generate
+from supervision.gendata import summary as supervision_summary
+from supervision.gendata import supervision_generate
 
 DEFAULT_PASSWORD = "Demo@2023"
 # Username = role; the tier each is bound to (None = the root).
@@ -94,6 +96,9 @@ class Command(BaseCommand):
         problems = problems_generate(seed=opts["seed"])
         if problems:
             out(f"已生成演示问题清单：问题{problems}个（已登记、整改中、申请销号、已销号，含逾期、延期、反弹）。")
+        supervision = supervision_generate(seed=opts["seed"])
+        if supervision:
+            out(supervision_summary(supervision))
         root = Organization.objects.get_first_root_node()
         out("")
         out(self.style.SUCCESS(f"访问地址：http://127.0.0.1:{opts['port']}/"))
