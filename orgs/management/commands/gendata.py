@@ -1,11 +1,12 @@
 """manage.py gendata --scale demo|city|province|tiny --seed N [--only PARTS]: a deterministic, realistic city.
 
 Parts: `orgs` (organisations and cadres), `members` (party members), `problems` (the problem ledger of the current
-campaign, with campaigns generated first when there is none). By default every scale gets orgs and members, and
-the city and province scales also their problems (DESIGN §6: 50,000 and 1,000,000); the demo's problems come from
+campaign, with campaigns generated first when there is none), `supervision` (the liaison groups' visits, findings,
+actions and letters; only when asked for). By default every scale gets orgs and members, and the city and province
+scales also their problems (DESIGN §6: 50,000 and 1,000,000); the demo's problems and supervision come from
 `manage.py demo`, after its accounts and measures. `--only orgs,problems` leaves the members out (the province
 benchmark of the ledger: planning 4,000,000 members takes minutes and nothing there reads them);
-`--only problems` adds problems to an existing registry.
+`--only problems` adds problems to an existing registry, `--only supervision` supervision to an existing ledger.
 """
 
 import time
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from orgs.gendata import SCALES, GendataError, generate
 from orgs.models import Organization
 
-PARTS = ("orgs", "members", "problems")
+PARTS = ("orgs", "members", "problems", "supervision")
 # Problems per scale (DESIGN §6); other scales: none unless asked for (then about 10/3 per unit).
 PROBLEMS: dict[str, int] = {"city": 50_000, "province": 1_000_000}
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
                             help="规模：tiny（测试）、demo（约1,500个党组织）、city（约15,000个）、province（约200,000个）")
         parser.add_argument("--seed", type=int, default=1, help="随机种子：相同种子生成相同数据")
         parser.add_argument("--only", default="",
-                            help="只生成其中几部分，逗号分隔：orgs,members,problems（默认：全部；demo、tiny 不含问题）")
+                            help="只生成其中几部分，逗号分隔：orgs,members,problems,supervision"
+                                 "（默认：党组织和党员，city、province 另含问题清单）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         scale, seed = opts["scale"], opts["seed"]
@@ -61,6 +63,8 @@ class Command(BaseCommand):
                 ))
         if "problems" in parts:
             self._problems(scale, seed, progress, verbose)
+        if "supervision" in parts:
+            self._supervision(seed, verbose)
 
     def _problems(self, scale: str, seed: int, progress: Any, verbose: bool) -> None:
         from campaigns.gendata import campaigns_generate
@@ -81,3 +85,19 @@ class Command(BaseCommand):
                     f"已生成问题清单：问题{written}个，用时{time.monotonic() - started:.1f}秒"))
             else:
                 self.stdout.write("当前主题教育已有问题清单，未再生成。")
+
+    def _supervision(self, seed: int, verbose: bool) -> None:
+        from campaigns.gendata import campaigns_generate
+        from campaigns.selectors import current_campaign
+        from supervision.gendata import summary, supervision_generate
+
+        if not Organization.objects.exists():
+            raise CommandError("党组织库为空，请先生成党组织（--only orgs,supervision）")
+        if current_campaign() is None:
+            campaigns_generate(seed=seed)
+            if current_campaign() is None:
+                raise CommandError("没有正在开展的主题教育，无法生成督促指导记录")
+        counts = supervision_generate(seed=seed)
+        if verbose:
+            self.stdout.write(self.style.SUCCESS(summary(counts)) if counts
+                              else "当前主题教育已有督促指导记录（或没有联系单位的联络组），未再生成。")
