@@ -253,10 +253,15 @@ def schedule(*, now: bool = False) -> dt.datetime | None:
 
 @task()
 def daily_reminders() -> dict[str, int]:
-    """Send today's reminders, then queue tomorrow's run (even when this one failed)."""
+    """Send today's reminders (the ledger's, then supervision's), then queue tomorrow's run (even when this one
+    failed). Returns what the ledger's sent (supervision's are logged)."""
     try:
-        sent = remind(today=timezone.localdate())
+        today = timezone.localdate()
+        sent = remind(today=today)
         logger.info("reminders: %s", report(sent))
+        from supervision import reminders as supervision  # here: supervision imports problems
+
+        logger.info("supervision reminders: %s", supervision.report(supervision.remind(today=today)))
         return sent
     finally:
         schedule()

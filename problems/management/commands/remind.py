@@ -1,4 +1,4 @@
-"""manage.py remind [--date YYYY-MM-DD] [--schedule]: send the deadline reminders due on a day (today by default)
+"""manage.py remind [--date YYYY-MM-DD] [--schedule]: send the deadline reminders due on a day (today by default),
 and print what was sent; or (--schedule) queue the daily background job unless one is waiting already (what
 scripts/serve runs at start; the job re-queues itself for the next 07:00 Beijing time)."""
 
@@ -20,7 +20,7 @@ def _date(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "发送问题到期、逾期提醒（站内提醒）"
+    help = "发送问题到期、逾期提醒和督促指导提醒（站内提醒）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=_date, default=None, help="按这一天发送（默认今天），格式YYYY-MM-DD")
@@ -38,3 +38,6 @@ class Command(BaseCommand):
         today = date or timezone.localdate()
         sent = reminders.remind(today=today)
         self.stdout.write(f"{cn_date(today)}：{reminders.report(sent)}")
+        from supervision import reminders as supervision
+
+        self.stdout.write(f"{cn_date(today)}督促指导：{supervision.report(supervision.remind(today=today))}")
