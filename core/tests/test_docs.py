@@ -132,7 +132,9 @@ def test_the_number_is_centred_3hao_fangsong_above_a_red_line() -> None:
     assert number.text == "教育办督〔2023〕1号"
     assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert number.runs[0].font.size == Pt(16) and east_asian_font(number.runs[0]) == "仿宋_GB2312"
-    line = number._p.pPr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
+    ppr = number._p.pPr
+    assert ppr is not None
+    line = ppr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
     assert line is not None and line.get(qn("w:color")) == "FF0000" and line.get(qn("w:val")) == "single"
     # The number comes after the head and before the title.
     texts = [p.text for p in doc.paragraphs]
