@@ -1,29 +1,228 @@
-"""Pages of feedback letters (placeholders until built)."""
+"""Pages of feedback letters (督导反馈意见): the list, a draft composed from the unit's findings and decided
+actions, editing the draft, issuing it with its document number (confirm step), the letter shown as a document,
+and its .docx in the GB/T 9704 layout.
 
+Thin: letters come through `supervision.selectors` (outside the jurisdiction → 404; a unit sees only letters
+issued to it); every write is one call to `supervision.services`, whose Chinese errors go back on the form with
+what was typed (PermissionDenied → 404).
+"""
+
+import re
 from typing import Any
+from urllib.parse import quote
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.choices import Role
+from campaigns.models import LiaisonGroup
+from core.http import AuthedRequest
+from core.paging import paginate
+from core.scoping import subtree_q
+from orgs.models import Organization
+from supervision import letters, selectors, services
+from supervision.action_views import org_by_code, reader, supervised_units, unit_findings
+from supervision.choices import IN_FORCE, LetterStatus
+from supervision.forms import LetterEditForm, LetterFilterForm, LetterNewForm
+from supervision.models import Action, FeedbackLetter
+
+HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
+HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def letter_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# ---------------------------------------------------------------------------------------------------------
+# Helpers
 
 
-def letter_new(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _unit_actions(user: Any, organization: Organization, group: LiaisonGroup) -> QuerySet[Action]:
+    """The decided (or done) actions on the unit's subtree `user` sees, in the group's campaign."""
+    return (selectors.actions_for(user).filter(subtree_q("org_path", organization.path), status__in=IN_FORCE,
+                                               campaign_id=group.campaign_id).order_by("-decided_on", "-id"))
 
 
-def letter_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _may_write(user: Any, letter: FeedbackLetter) -> bool:
+    """Whether `user` drafts, edits and issues this group's letters (its members and the city's office)."""
+    return services.supervises(user) and services.guides(user, letter.group)
 
 
-def letter_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _paragraphs(body: str) -> list[dict[str, Any]]:
+    """The body's lines as the document shows them: lines starting 一、 and （一） are headings (1 and 2)."""
+    rows = []
+    for line in body.splitlines():
+        text = line.strip()
+        if text:
+            heading = 1 if HEADING_1.match(text) else 2 if HEADING_2.match(text) else 0
+            rows.append({"text": text, "heading": heading})
+    return rows
 
 
-def letter_issue(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
+    return selectors.letter_detail(reader(request), pk)
 
 
-def letter_docx(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _writable_letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
+    """A letter the user may edit or issue (else 404)."""
+    letter = _letter(request, pk)
+    if not _may_write(request.user, letter):
+        raise Http404
+    return letter
+
+
+def docx_filename(letter: FeedbackLetter) -> str:
+    return f"{letter.number or '草稿'}{letter.title}.docx"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+@require_GET
+def letter_list(request: AuthedRequest) -> HttpResponse:
+    user = reader(request)
+    groups = list(selectors.groups_for(user))
+    form = LetterFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups])
+    qs = selectors.letters_for(user)
+    if status := form.value_of("status"):
+        qs = qs.filter(status=status)
+    if group := form.value_of("group"):
+        qs = qs.filter(group_id=int(group))
+    page = paginate(request, qs.order_by("-id"))
+    return render(request, "supervision/letter_list.html", {
+        "form": form, "page": page, "writes": services.supervises(user),
+        "filtered": bool(form.value_of("status") or form.value_of("group")), "unit": user.role == Role.UNIT})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A new draft
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_new(request: AuthedRequest) -> HttpResponse:
+    """`?group=<id>&org=<code>`: the group writing and the unit it writes to (else a list to pick from)."""
+    user = reader(request)
+    if not services.supervises(user):
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    units = [(g, o) for g, o in supervised_units(user) if services.guides(user, g)]
+    group_text, organization = source.get("group") or "", org_by_code(user, source.get("org"))
+    if not group_text or organization is None:
+        return render(request, "supervision/letter_pick.html", {"units": units})
+    group = next((g for g, _ in units if str(g.pk) == group_text), None)
+    if group is None:
+        raise Http404
+    findings = unit_findings(user, organization, group.campaign)
+    actions = _unit_actions(user, organization, group)
+    initial = {"findings": list(findings.filter(needs_fix=True, letters__isnull=True).values_list("pk", flat=True)),
+               "actions": list(actions.filter(letters__isnull=True).values_list("pk", flat=True))}
+    form = LetterNewForm(request.POST if request.method == "POST" else None, findings=findings, actions=actions,
+                         unit_id=organization.pk, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            letter = services.letter_create(user=user, group=group, organization=organization,
+                                            findings=list(data.get("findings") or []),
+                                            actions=list(data.get("actions") or []),
+                                            reply_due_on=data.get("reply_due_on"))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已生成反馈意见草稿，请核对修改后印发")
+            return redirect("supervision:letter", letter.pk)
+    return render(request, "supervision/letter_new.html", {
+        "form": form, "group": group, "organization": organization})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The letter, its draft, its issue, its .docx
+
+
+@login_required
+@require_GET
+def letter_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = _letter(request, pk)
+    writes = _may_write(request.user, letter) and letter.status == LetterStatus.DRAFT
+    return render(request, "supervision/letter_page.html", {
+        "letter": letter, "paragraphs": _paragraphs(letter.body), "office_name": services.office_name(),
+        "writes": writes, "findings": list(letter.findings.select_related("organization", "problem")),
+        "actions": list(letter.actions.select_related("organization", "cadre"))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = _writable_letter(request, pk)
+    if letter.status != LetterStatus.DRAFT:
+        messages.error(request, "已印发的反馈意见不能修改")
+        return redirect("supervision:letter", letter.pk)
+    user = request.user
+    organization = letter.organization
+    findings = unit_findings(user, organization, letter.campaign)
+    actions = _unit_actions(user, organization, letter.group)
+    form = LetterEditForm(request.POST if request.method == "POST" else None, findings=findings, actions=actions,
+                          unit_id=organization.pk, initial={
+                              "title": letter.title, "recipient": letter.recipient, "body": letter.body,
+                              "reply_due_on": letter.reply_due_on,
+                              "findings": [f.pk for f in letter.findings.all()],
+                              "actions": [a.pk for a in letter.actions.all()]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.letter_update(user=user, letter=letter, title=data.get("title") or "",
+                                   recipient=data.get("recipient") or "", body=data.get("body") or "",
+                                   reply_due_on=data.get("reply_due_on"),
+                                   findings=list(data.get("findings") or []), actions=list(data.get("actions") or []))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, "已保存反馈意见草稿")
+            return redirect("supervision:letter", letter.pk)
+    return render(request, "supervision/letter_edit.html", {"form": form, "letter": letter})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_issue(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET: what issuing does, to confirm; POST: issue (the next number of the year), the unit is told."""
+    letter = _writable_letter(request, pk)
+    if letter.status != LetterStatus.DRAFT:
+        messages.info(request, f"该反馈意见已印发（{letter.number}）")
+        return redirect("supervision:letter", letter.pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            letter = services.letter_issue(user=request.user, letter=letter)
+        except ValidationError as exc:
+            errors = exc.messages
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"已印发，文号{letter.number}，已通知{letter.organization.name}")
+            return redirect("supervision:letter", letter.pk)
+    return render(request, "supervision/letter_issue.html", {
+        "letter": letter, "errors": errors, "abbreviation": services.letter_abbreviation(),
+        "findings": letter.findings.count(), "actions": letter.actions.count()})
+
+
+@login_required
+@require_GET
+def letter_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The letter as a .docx in the GB/T 9704 layout, named “文号标题.docx” (Chinese names survive every
+    browser: RFC 5987 `filename*`, with an ASCII fallback)."""
+    letter = _letter(request, pk)
+    response = HttpResponse(letters.letter_docx(letter), content_type=DOCX)
+    filename = docx_filename(letter)
+    ascii_name = f"feedback-letter-{letter.pk}.docx"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return response
