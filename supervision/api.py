@@ -13,8 +13,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -27,7 +28,7 @@ from core.scoping import subtree_q
 from orgs.models import Cadre, Organization
 from problems import selectors as problem_selectors
 from problems.models import Problem, SpecialCampaign
-from supervision import selectors, services
+from supervision import letters, selectors, services
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
 from supervision.schemas import (
     ActionDetailOut,
@@ -68,6 +69,7 @@ router = Router(tags=["督促指导"])
 MAX_LIMIT = 500
 INVALID = "数据有误，未保存"
 WRITE = {404: ErrorOut, 422: ValidationErrorOut}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -489,3 +491,15 @@ def letter_issue(request: HttpRequest, letter_id: int) -> Status:
     except ValidationError as exc:
         return _refused(exc)
     return Status(200, selectors.letter_detail(user, letter_id))
+
+
+@router.get("/letters/{letter_id}/docx", response={200: None, 404: ErrorOut},
+            summary="督导反馈意见 .docx（GB/T 9704 公文格式）")
+def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The letter as a .docx in the GB/T 9704 layout (a draft carries no document number), named
+    “文号标题.docx”."""
+    letter = selectors.letter_detail(_reader(request), letter_id)
+    response = HttpResponse(letters.letter_docx(letter), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{letter.number or '草稿'}{letter.title}.docx")
+    return response

@@ -259,6 +259,7 @@ SUPERVISION_LISTS = ("visits", "findings", "actions", "letters")
 
 def _supervision_api_paths(rows) -> list[str]:
     return [*(f"/api/v1/supervision/{name}/{rows[name].pk}" for name in SUPERVISION_LISTS),
+            f"/api/v1/supervision/letters/{rows['letters'].pk}/docx",
             f"/api/v1/supervision/groups/{rows['group'].pk}/units"]
 
 

@@ -518,6 +518,31 @@ def test_a_letter_is_drafted_from_the_records_and_issued_with_a_number(api_as, p
     assert refused.status_code == 422 and refused.json()["errors"]["reply_due_on"] == ["报送时限不能早于今天"]
 
 
+def test_the_letter_comes_as_a_docx_to_whoever_sees_it(api_as, people, make_finding, tree):
+    import io
+
+    import docx
+
+    finding = make_finding(organization=tree.village_a)
+    draft = services.letter_create(user=people["liaison"], group=people["group_a"], organization=tree.village_a,
+                                   findings=[finding])
+    response = api_as("liaison").get(f"/supervision/letters/{draft.pk}/docx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert "filename*=utf-8''" in response["Content-Disposition"].lower()
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert draft.title in text and finding.description in text
+    assert api_as("unit").get(f"/supervision/letters/{draft.pk}/docx").status_code == 404  # a draft
+    assert api_as("liaison_b").get(f"/supervision/letters/{draft.pk}/docx").status_code == 404
+    services.letter_issue(user=people["liaison"], letter=draft)
+    draft.refresh_from_db()
+    response = api_as("unit").get(f"/supervision/letters/{draft.pk}/docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert draft.number in text
+
+
 # ---- groups and their units --------------------------------------------------------------------------------
 
 
@@ -553,5 +578,5 @@ def test_openapi_schema_still_builds(client, db):
             "/api/v1/supervision/findings/{finding_id}/problem", "/api/v1/supervision/findings/{finding_id}/relapse",
             "/api/v1/supervision/actions/proposals", "/api/v1/supervision/actions/{action_id}/decide",
             "/api/v1/supervision/letters/{letter_id}/issue", "/api/v1/supervision/groups/{group_id}/units",
-            "/api/v1/supervision/methods"} <= set(paths)
+            "/api/v1/supervision/methods", "/api/v1/supervision/letters/{letter_id}/docx"} <= set(paths)
     assert paths["/api/v1/supervision/actions"]["post"]["tags"] == ["督促指导"]
