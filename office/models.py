@@ -9,10 +9,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.models import AuditedModel
 from core.scoping import ScopedQuerySet
-from office.choices import Direction, Kind, Origin, Status
+from office.choices import OPEN, Direction, Kind, Origin, Status
 from orgs.models import PathField
 
 UPLOAD_TO = "office/%Y/%m/"
@@ -77,6 +78,11 @@ class Submission(AuditedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not answered, and the date it had to be answered by has passed."""
+        return self.status in OPEN and self.due_on is not None and self.due_on < timezone.localdate()
 
     @property
     def day(self) -> dt.date | None:
