@@ -129,11 +129,18 @@ def _level_rows(form: Any, *, campaign: Campaign | None, organization: Organizat
     return rows
 
 
-def _position(campaign: Campaign | None, organization: Organization, cadre: Cadre | None = None,
-              exclude: Action | None = None) -> int:
+def _position(campaign: Campaign | None, organization: Organization, cadre: Cadre | None = None) -> int:
+    """The highest rung in force for the unit (or leader), 0 when none."""
     if campaign is None:
         return 0
-    return services.ladder_position(campaign=campaign, organization=organization, cadre=cadre, exclude=exclude)
+    return services.ladder_position(campaign=campaign, organization=organization, cadre=cadre)
+
+
+def _next(campaign: Campaign | None, organization: Organization, cadre: Cadre | None = None) -> str:
+    """The rung that comes next by the procedure (按程序下一步)."""
+    if campaign is None:
+        return LADDER[0]
+    return services.next_level(campaign=campaign, organization=organization, cadre=cadre)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -203,8 +210,7 @@ def action_new(request: AuthedRequest) -> HttpResponse:
     findings = unit_findings(user, organization, campaign)
     cadres = _cadres(user, organization)
     allowed = services.levels_for(user)
-    position = _position(campaign, organization)
-    expected = LADDER[min(position, len(LADDER) - 1)]
+    position, expected = _position(campaign, organization), _next(campaign, organization)
     initial = {"organization": organization.code, "level": expected if expected in allowed else "",
                "findings": list(findings.filter(pk__in=ids(request.GET.get("findings"))).values_list("pk", flat=True))}
     form = ActionNewForm(request.POST if request.method == "POST" else None, cadres=cadres, findings=findings,
@@ -233,8 +239,7 @@ def action_new(request: AuthedRequest) -> HttpResponse:
             return redirect("supervision:action", action.pk)
     cadre = form.cleaned_data.get("cadre") if form.is_bound and hasattr(form, "cleaned_data") else None
     if cadre is not None:
-        position = _position(campaign, organization, cadre)
-        expected = LADDER[min(position, len(LADDER) - 1)]
+        position, expected = _position(campaign, organization, cadre), _next(campaign, organization, cadre)
     return render(request, "supervision/action_form.html", {
         "form": form, "organization": organization, "campaign": campaign,
         "levels": _level_rows(form, campaign=campaign, organization=organization, cadre=cadre, allowed=allowed),
@@ -261,14 +266,14 @@ def _action_page(request: AuthedRequest, pk: int, *, decide_form: ActionDecideFo
         decide_form = decide_form or ActionDecideForm(initial={"level": action.level, "reason": action.reason})
         levels = _level_rows(decide_form, campaign=action.campaign, organization=action.organization,
                              cadre=action.cadre, allowed=services.levels_for(user), exclude=action)
-    position = _position(action.campaign, action.organization, action.cadre,
-                         exclude=action if action.status == ActionStatus.PROPOSED else None)
+    # A proposal is not in force: the ladder shows where the unit (or leader) stands without it.
+    position = _position(action.campaign, action.organization, action.cadre)
     return render(request, "supervision/action_page.html", {
         "action": action, "findings": list(action.findings.select_related("organization")),
         "basis": basis_lines(action),
         "level_text": LEVEL_TEXT[action.level], "rungs": ladder(position),
         "deciding": deciding, "recording": recording, "levels": levels,
-        "expected": LEVEL_TEXT[LADDER[min(position, len(LADDER) - 1)]],
+        "expected": LEVEL_TEXT[_next(action.campaign, action.organization, action.cadre)],
         "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
         "decide_form": decide_form, "dismiss_form": dismiss_form or ActionDismissForm(),
         "result_form": result_form or ActionResultForm(),
