@@ -7,6 +7,7 @@ letters issued to it — not the groups' plans, proposals or drafts, which are t
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from accounts.choices import Role
 from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.scoping import subtree_q, subtrees_q, user_scope_paths
-from orgs.models import Organization
+from orgs.models import Cadre, Organization
 from problems.models import Problem
 from supervision.choices import ActionStatus, LetterStatus, VisitStatus
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
@@ -104,6 +105,96 @@ def groups_for(user: Any, campaign: Campaign | None = None) -> QuerySet[LiaisonG
     units = LiaisonAssignment.objects.filter(campaign=campaign).filter(
         subtrees_q("organization__path", paths) | Q(organization__path__in=above))
     return qs.filter(pk__in=units.values("group_id")).order_by("id")
+
+
+def supervised_units(user: Any, campaign: Campaign | None = None) -> list[tuple[LiaisonGroup, Organization]]:
+    """The units assigned to the liaison groups `user` sees, that `user` sees, each with its group, in group and
+    tree order."""
+    pairs = [(a.group, a.organization) for a in LiaisonAssignment.objects.filter(group__in=groups_for(user, campaign))
+             .select_related("group", "organization").order_by("group_id", "organization__path")]
+    visible = set(Organization.objects.visible_to(user).filter(pk__in=[o.pk for _, o in pairs])
+                  .values_list("pk", flat=True))
+    return [(g, o) for g, o in pairs if o.pk in visible]
+
+
+def unit_leaders(user: Any, path: str) -> QuerySet[Cadre]:
+    """The county-level+ leaders of the subtree at `path` that `user` sees: whom a finding or an action may
+    concern."""
+    return (Cadre.objects.visible_to(user).county_level().filter(subtree_q("organization__path", path))
+            .select_related("organization").order_by("organization__path", "-rank", "name", "id"))
+
+
+def org_by_code(user: Any, code: str | None) -> Organization | None:
+    """The organisation of `code` if `user` sees it; no code → None; a code outside what `user` sees → 404."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return get_object_or_404(Organization.objects.visible_to(user), code=code)
+
+
+# Filters shared by the pages' filter forms and the API's query parameters (values come validated).
+
+
+def filter_visits(qs: QuerySet[Visit], *, group: int | None = None, organization: Organization | None = None,
+                  statuses: Sequence[str] = (), method: int | None = None, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None) -> QuerySet[Visit]:
+    """`date_from`/`date_to` bound the day a visit took place, or is planned for when not done yet."""
+    if group:
+        qs = qs.filter(group_id=group)
+    if organization is not None:
+        qs = qs.filter(subtree_q("org_path", organization.path))
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if method:
+        qs = qs.filter(method_id=method)
+    if date_from:
+        qs = qs.filter(Q(visited_on__gte=date_from) | Q(visited_on__isnull=True, planned_on__gte=date_from))
+    if date_to:
+        qs = qs.filter(Q(visited_on__lte=date_to) | Q(visited_on__isnull=True, planned_on__lte=date_to))
+    return qs
+
+
+def filter_findings(qs: QuerySet[Finding], *, group: int | None = None, visit: int | None = None,
+                    organization: Organization | None = None, requirements: Sequence[str] = (),
+                    filed: bool | None = None) -> QuerySet[Finding]:
+    """`filed`: True, in the ledger; False, needing a fix and not yet in it; None, all."""
+    if group:
+        qs = qs.filter(visit__group_id=group)
+    if visit:
+        qs = qs.filter(visit_id=visit)
+    if organization is not None:
+        qs = qs.filter(subtree_q("org_path", organization.path))
+    if requirements:
+        qs = qs.filter(requirement__in=list(requirements))
+    if filed is True:
+        qs = qs.filter(problem__isnull=False)
+    elif filed is False:
+        qs = qs.filter(needs_fix=True, problem__isnull=True)
+    return qs
+
+
+def filter_actions(qs: QuerySet[Action], *, statuses: Sequence[str] = (), levels: Sequence[str] = (),
+                   group: int | None = None, organization: Organization | None = None) -> QuerySet[Action]:
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if levels:
+        qs = qs.filter(level__in=list(levels))
+    if group:
+        qs = qs.filter(group_id=group)
+    if organization is not None:
+        qs = qs.filter(subtree_q("org_path", organization.path))
+    return qs
+
+
+def filter_letters(qs: QuerySet[FeedbackLetter], *, statuses: Sequence[str] = (), group: int | None = None,
+                   organization: Organization | None = None) -> QuerySet[FeedbackLetter]:
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if group:
+        qs = qs.filter(group_id=group)
+    if organization is not None:
+        qs = qs.filter(subtree_q("org_path", organization.path))
+    return qs
 
 
 def group_for(user: Any, pk: int) -> LiaisonGroup:

@@ -486,6 +486,16 @@ def ladder_position(*, campaign: Campaign, organization: Organization, cadre: Ca
     return max((rung(level) for level in levels), default=0)
 
 
+def ladder_positions(*, campaign: Campaign, organizations: Sequence[Organization]) -> dict[int, int]:
+    """`ladder_position` of many units at once (actions on the unit itself, not on its leaders): one query."""
+    found: dict[int, int] = {org.pk: 0 for org in organizations}
+    rows = (Action.objects.filter(campaign=campaign, organization__in=list(found), cadre=None, status__in=IN_FORCE)
+            .values_list("organization_id", "level").distinct())
+    for org_id, level in rows:
+        found[org_id] = max(found[org_id], rung(level))
+    return found
+
+
 def next_level(*, campaign: Campaign, organization: Organization, cadre: Cadre | None = None) -> str:
     """The rung that comes next: one above the highest in force (the top rung stays the top)."""
     position = ladder_position(campaign=campaign, organization=organization, cadre=cadre)
@@ -745,7 +755,7 @@ def action_proposals_refresh(*, campaign: Campaign | None = None, today: dt.date
 
 def office_name() -> str:
     """The issuing office: the city's office (from the root of the tree the campaign runs in)."""
-    root = Organization.get_root_nodes().order_by("path").first()
+    root = Organization.objects.filter(depth=1).order_by("path").first()
     return f"{root.name}主题教育领导小组办公室" if root else "主题教育领导小组办公室"
 
 

@@ -39,10 +39,11 @@ def test_demo_generates_once_and_creates_accounts_once(demo_settings):
     out = run("demo", port=8123)
     assert "http://127.0.0.1:8123/" in out
     root = Organization.objects.get_first_root_node()
-    # Besides the demo accounts: the inactive accounts the ledger's history names as verifiers of old closures.
-    people = User.objects.exclude(username__startswith="gd-verifier-")
+    # Besides the demo accounts: the inactive accounts the ledger's history and the liaison groups' visits name
+    # (gd-verifier-…, gd-liaison-…).
+    people = User.objects.exclude(username__startswith="gd-")
     assert set(people.values_list("username", flat=True)) == DEMO_USERS
-    assert not User.objects.filter(username__startswith="gd-verifier-", is_active=True).exists()
+    assert not User.objects.filter(username__startswith="gd-", is_active=True).exists()
     assert f"{root.name}：{org_stats(root).sentence}" in out
     assert "Demo@2023" in out and "参学单位联络员" in out
     unit = User.objects.get(username="unit")
