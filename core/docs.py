@@ -332,6 +332,7 @@ def _head(doc: DocxDocument, document: OfficialDocument) -> None:
     set_font(head.add_run(document.issuer), XIAOBIAOSONG, size, color=RED)
 
     doc.add_paragraph()  # 空二行
+    doc.add_paragraph()
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number.paragraph_format.first_line_indent = Pt(0)
@@ -343,15 +344,68 @@ def _head(doc: DocxDocument, document: OfficialDocument) -> None:
 
 
 def _title(doc: DocxDocument, document: OfficialDocument) -> None:
-    doc.add_paragraph()  # 空二行 under the red line
+    """红色分隔线下空二行, the title in 2号小标宋, centred, its lines broken by `title_lines`, then 空一行."""
     doc.add_paragraph()
-    for line in document.title.splitlines() or [""]:
-        title = doc.add_paragraph()
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        title.paragraph_format.first_line_indent = Pt(0)
-        _exact_lines(title, Pt(35))
-        set_font(title.add_run(line.strip()), XIAOBIAOSONG, SIZE_2)
-    doc.add_paragraph()  # 空一行
+    doc.add_paragraph()
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.first_line_indent = Pt(0)
+    _exact_lines(title, Pt(35))
+    for i, line in enumerate(title_lines(document.title)):
+        run = set_font(title.add_run(), XIAOBIAOSONG, SIZE_2)
+        if i:
+            run.add_break()
+        run.add_text(line)
+    doc.add_paragraph()
+
+
+TITLE_CHARS = 20  # characters of 2号 to a line of the 版心
+TITLE_BREAKS_AFTER = "的和与及、，"
+TITLE_BREAKS_BEFORE = ("主题教育", "关于")
+# Words of official titles a line must not cut (without a segmenter, the ones these documents use).
+TITLE_WORDS = tuple("""主题 教育 督促 指导 督导 情况 反馈 意见 整改 问题 工作 学习 调研 调查研究 调查 研究 落实
+领导 小组 办公室 党支部 党总支 党委 党组 支部 通知 通报 简报 方案 报告 专题 组织 民主生活会 组织生活会
+班子 建设 检视 整治 成果 经验 做法 关于 开展 有关 事项 进一步 加强""".split())
+NO_LINE_START = "，。、；：）》”’"
+
+
+def title_lines(title: str) -> list[str]:
+    """The title's lines: as written when it has line breaks; else a title too long for one line is cut into lines
+    of nearly equal length, preferring a cut after 的、和、与、及 or a comma, or before 主题教育, near the middle; never
+    inside a word it knows, before closing punctuation, nor inside a number."""
+    written = [line.strip() for line in title.splitlines() if line.strip()]
+    if len(written) != 1 or _width(written[0]) <= TITLE_CHARS:
+        return written or [""]
+    rest = written[0]
+    count = -(-int(_width(rest) + 0.5) // TITLE_CHARS)
+    lines: list[str] = []
+    for remaining in range(count, 1, -1):
+        cut = _title_cut(rest, -(-len(rest) // remaining))
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return [*lines, rest]
+
+
+def _title_cut(text: str, ideal: int) -> int:
+    inside = {start + k for word in TITLE_WORDS for start in _occurrences(text, word) for k in range(1, len(word))}
+
+    def allowed(cut: int) -> bool:
+        return (0 < cut < len(text) and _width(text[:cut]) <= TITLE_CHARS and text[cut] not in NO_LINE_START
+                and not (text[cut - 1].isascii() and text[cut - 1].isalnum()
+                         and text[cut].isascii() and text[cut].isalnum()))
+
+    def rank(cut: int) -> tuple[bool, bool, int, int]:
+        good = text[cut - 1] in TITLE_BREAKS_AFTER or text.startswith(TITLE_BREAKS_BEFORE, cut)
+        return (cut in inside, not good, abs(cut - ideal), -cut)
+
+    window = [cut for cut in range(ideal - 4, ideal + 4) if allowed(cut)]
+    if window:
+        return min(window, key=rank)
+    return next((cut for cut in range(min(len(text) - 1, TITLE_CHARS), 0, -1) if allowed(cut)), ideal)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(word, i)]
 
 
 def _recipient(doc: DocxDocument, document: OfficialDocument) -> None:

@@ -10,7 +10,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from core.docs import OfficialDocument, document_date, heading_level, level3_heading_end, render_docx
+from core.docs import (
+    OfficialDocument,
+    document_date,
+    heading_level,
+    level3_heading_end,
+    render_docx,
+    title_lines,
+)
 
 BODY = "\n".join([
     "根据市委主题教育领导小组部署，第一联络组对城关区委开展主题教育情况进行了督促指导。现将有关情况反馈如下。",
@@ -44,9 +51,10 @@ def opened(document: OfficialDocument | None = None) -> Any:
 
 
 def paragraph(doc: Any, text: str) -> Paragraph:
-    """The body paragraph whose text is `text` (or starts with it)."""
+    """The body paragraph whose text is `text` (or starts with it), line breaks aside."""
     for p in doc.paragraphs:
-        if p.text == text or (text and p.text.startswith(text)):
+        flat = p.text.replace("\n", "")
+        if flat == text or (text and flat.startswith(text)):
             return p
     raise AssertionError(f"no paragraph {text!r} in {[p.text for p in doc.paragraphs]}")
 
@@ -137,9 +145,11 @@ def test_the_number_is_centred_3hao_fangsong_above_a_red_line() -> None:
     line = ppr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
     assert line is not None and line.get(qn("w:color")) == "FF0000" and line.get(qn("w:val")) == "single"
     # The number comes after the head and before the title.
-    texts = [p.text for p in doc.paragraphs]
+    texts = [p.text.replace("\n", "") for p in doc.paragraphs]
     assert texts.index("示范市委主题教育领导小组办公室") < texts.index("教育办督〔2023〕1号") < texts.index(
         "关于对城关区委主题教育督促指导情况的反馈意见")
+    # 空二行 between the head and the number.
+    assert texts[texts.index("教育办督〔2023〕1号") - 2:texts.index("教育办督〔2023〕1号")] == ["", ""]
 
 
 def test_a_draft_has_no_number_but_says_draft() -> None:
@@ -153,9 +163,25 @@ def test_the_title_is_2hao_xiaobiaosong_centred() -> None:
     doc = opened()
     title = paragraph(doc, "关于对城关区委主题教育督促指导情况的反馈意见")
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert title.runs[0].font.size == Pt(22)
-    assert east_asian_font(title.runs[0]) == "方正小标宋简体"
     assert title.paragraph_format.first_line_indent == 0
+    for run in title.runs:
+        assert run.font.size == Pt(22)
+        assert east_asian_font(run) == "方正小标宋简体"
+
+
+def test_a_long_title_breaks_between_words_into_balanced_lines() -> None:
+    doc = opened()
+    # Too long for one line (20 characters of 2号): cut before 主题教育, not where the line happens to fill.
+    assert paragraph(doc, "关于对城关区委").text == "关于对城关区委\n主题教育督促指导情况的反馈意见"
+    assert title_lines("关于对东关村党支部主题教育督促指导情况的反馈意见") == [
+        "关于对东关村党支部", "主题教育督促指导情况的反馈意见"]
+    assert title_lines("关于进一步加强主题教育期间调查研究成果转化运用工作的通知") == [
+        "关于进一步加强主题教育期间", "调查研究成果转化运用工作的通知"]
+    for title in ("关于开展专题党课的通知", "第一行\n第二行"):
+        assert title_lines(title) == title.split("\n")
+    # No line is wider than the 版心.
+    for line in title_lines("关于对示范市市场监督管理局党组和河西县委主题教育督促指导情况的反馈意见"):
+        assert 0 < len(line) <= 20
 
 
 def test_the_recipient_stands_flush_left_and_ends_with_a_full_width_colon() -> None:

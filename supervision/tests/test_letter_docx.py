@@ -31,7 +31,8 @@ def letter(people: dict[str, Any], tree: Any, make_finding: Any) -> Any:
 
 
 def texts_of(data: bytes) -> list[str]:
-    return [p.text for p in Document(io.BytesIO(data)).paragraphs if p.text]
+    """The paragraphs' texts, line breaks (the title's) aside."""
+    return [p.text.replace("\n", "") for p in Document(io.BytesIO(data)).paragraphs if p.text]
 
 
 def test_an_issued_letter_renders_its_number_title_recipient_findings_and_signature_in_order(
