@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
@@ -24,7 +24,6 @@ from accounts.models import User
 from api.auth import request_user
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
-from core.scoping import subtree_q
 from orgs.models import Cadre, Organization
 from problems import selectors as problem_selectors
 from problems.models import Problem, SpecialCampaign
@@ -180,21 +179,11 @@ def group_units(request: HttpRequest, group_id: int) -> list[selectors.UnitRow]:
 def visit_list(request: HttpRequest, filters: Query[VisitQuery]) -> QuerySet[Visit]:
     """Newest first (by planned date). Units see only the visits held."""
     user = _reader(request)
+    org = _org(user, filters.org) if filters.org else None
     qs = selectors.visits_for(user).filter(campaign=_campaign(filters.campaign))
-    if filters.group is not None:
-        qs = qs.filter(group_id=filters.group)
-    if filters.org:
-        qs = qs.filter(subtree_q("org_path", _org(user, filters.org).path))
-    if filters.status:
-        qs = qs.filter(status__in=[str(s) for s in filters.status])
-    if filters.method is not None:
-        qs = qs.filter(method_id=filters.method)
-    # The day it was held, or is planned for.
-    if filters.date_from:
-        qs = qs.filter(Q(visited_on__gte=filters.date_from)
-                       | Q(visited_on__isnull=True, planned_on__gte=filters.date_from))
-    if filters.date_to:
-        qs = qs.filter(Q(visited_on__lte=filters.date_to) | Q(visited_on__isnull=True, planned_on__lte=filters.date_to))
+    qs = selectors.filter_visits(qs, group=filters.group, organization=org,
+                                 statuses=[str(s) for s in filters.status or ()], method=filters.method,
+                                 date_from=filters.date_from, date_to=filters.date_to)
     return qs
 
 
@@ -265,19 +254,10 @@ def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) ->
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def finding_list(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Finding]:
     user = _reader(request)
+    org = _org(user, filters.org) if filters.org else None
     qs = selectors.findings_for(user).filter(visit__campaign=_campaign(filters.campaign))
-    if filters.group is not None:
-        qs = qs.filter(visit__group_id=filters.group)
-    if filters.visit is not None:
-        qs = qs.filter(visit_id=filters.visit)
-    if filters.org:
-        qs = qs.filter(subtree_q("org_path", _org(user, filters.org).path))
-    if filters.requirement:
-        qs = qs.filter(requirement__in=[str(r) for r in filters.requirement])
-    if filters.filed is True:
-        qs = qs.filter(problem__isnull=False)
-    elif filters.filed is False:
-        qs = qs.filter(needs_fix=True, problem__isnull=True)
+    qs = selectors.filter_findings(qs, group=filters.group, visit=filters.visit, organization=org,
+                                   requirements=[str(r) for r in filters.requirement or ()], filed=filters.filed)
     return qs
 
 
@@ -354,15 +334,10 @@ def finding_relapse(request: HttpRequest, finding_id: int, payload: FindingRelap
 def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> QuerySet[Action]:
     """Newest first. Units see only the actions decided on them."""
     user = _reader(request)
+    org = _org(user, filters.org) if filters.org else None
     qs = selectors.actions_for(user).filter(campaign=_campaign(filters.campaign))
-    if filters.status:
-        qs = qs.filter(status__in=[str(s) for s in filters.status])
-    if filters.level:
-        qs = qs.filter(level__in=[str(s) for s in filters.level])
-    if filters.group is not None:
-        qs = qs.filter(group_id=filters.group)
-    if filters.org:
-        qs = qs.filter(subtree_q("org_path", _org(user, filters.org).path))
+    qs = selectors.filter_actions(qs, statuses=[str(s) for s in filters.status or ()],
+                                  levels=[str(s) for s in filters.level or ()], group=filters.group, organization=org)
     return qs
 
 
@@ -449,13 +424,10 @@ def action_result(request: HttpRequest, action_id: int, payload: ResultIn) -> St
 def letter_list(request: HttpRequest, filters: Query[LetterQuery]) -> QuerySet[FeedbackLetter]:
     """Newest first. Units see only the letters issued to them."""
     user = _reader(request)
+    org = _org(user, filters.org) if filters.org else None
     qs = selectors.letters_for(user).filter(campaign=_campaign(filters.campaign))
-    if filters.status:
-        qs = qs.filter(status__in=[str(s) for s in filters.status])
-    if filters.group is not None:
-        qs = qs.filter(group_id=filters.group)
-    if filters.org:
-        qs = qs.filter(subtree_q("org_path", _org(user, filters.org).path))
+    qs = selectors.filter_letters(qs, statuses=[str(s) for s in filters.status or ()], group=filters.group,
+                                  organization=org)
     return qs
 
 

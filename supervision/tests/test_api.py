@@ -531,7 +531,7 @@ def test_the_letter_comes_as_a_docx_to_whoever_sees_it(api_as, people, make_find
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert "filename*=utf-8''" in response["Content-Disposition"].lower()
     document = docx.Document(io.BytesIO(response.content))
-    text = "\n".join(p.text for p in document.paragraphs)
+    text = "".join(p.text for p in document.paragraphs).replace("\n", "")  # a long title wraps
     assert draft.title in text and finding.description in text
     assert api_as("unit").get(f"/supervision/letters/{draft.pk}/docx").status_code == 404  # a draft
     assert api_as("liaison_b").get(f"/supervision/letters/{draft.pk}/docx").status_code == 404
