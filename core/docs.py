@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -25,13 +25,14 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 # Fonts by their Chinese names, as Chinese Word templates name them; each with the names a machine without it
 # may know it by (w:altName in the font table).
@@ -95,7 +96,7 @@ class OfficialDocument:
     printed_on: dt.date | None = None
     draft: bool = False
     # Extra words in the file's core properties (the app that made it, its record).
-    keywords: Sequence[str] = field(default_factory=tuple)
+    keywords: Sequence[str] = ()
 
 
 def document_date(value: dt.date) -> str:
@@ -257,8 +258,6 @@ def _font_table(doc: DocxDocument) -> None:
     part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
     if part is None:
         return
-    from docx.oxml import parse_xml
-
     root = parse_xml(part.blob)
     for name, alternate in FONT_ALTERNATES.items():
         font = OxmlElement("w:font")
@@ -276,8 +275,7 @@ def _font_table(doc: DocxDocument) -> None:
         pitch.set(qn("w:val"), "fixed" if name in (FANGSONG, KAITI, HEITI) else "variable")
         font.append(pitch)
         root.append(font)
-    from lxml import etree
-
+    # The font table is a plain part to python-docx (no XML object to edit): its bytes are replaced.
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -4,6 +4,7 @@
 from django.utils import timezone
 
 from core.docs import OfficialDocument, render_docx
+from supervision.choices import LetterStatus
 from supervision.models import FeedbackLetter
 from supervision.services import office_name
 
@@ -12,11 +13,11 @@ def letter_document(letter: FeedbackLetter) -> OfficialDocument:
     """The letter as an official document: issued by the office over the group's name; a draft carries no number
     and is dated today."""
     office = office_name()
-    issued = bool(letter.number)
+    issued = letter.status != LetterStatus.DRAFT and bool(letter.number)
     date = letter.issued_on or timezone.localdate()
     return OfficialDocument(
         issuer=office,
-        number=letter.number,
+        number=letter.number if issued else "",
         draft=not issued,
         title=letter.title,
         recipient=letter.recipient,
