@@ -15,15 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.choices import Role
-from campaigns.models import Campaign, LiaisonGroup
+from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.http import AuthedRequest
 from core.paging import paginate
-from core.scoping import subtree_q
 from orgs.models import Cadre, Organization
 from supervision import selectors, services
 from supervision.choices import LADDER, LEVEL_GROUNDS, OVERDUE_DAYS, ActionStatus, Level, Requirement
@@ -42,7 +41,7 @@ LEVEL_TEXT: dict[str, str] = {**{lv: Level(lv).label for lv in LADDER},
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Helpers (also used by letter_views)
+# Helpers (some also used by letter_views)
 
 
 def reader(request: AuthedRequest) -> Any:
@@ -52,22 +51,6 @@ def reader(request: AuthedRequest) -> Any:
     return request.user
 
 
-def supervised_units(user: Any, campaign: Campaign | None = None) -> list[tuple[LiaisonGroup, Organization]]:
-    """The units assigned to the liaison groups `user` sees, that `user` sees, each with its group."""
-    pairs = [(group, org) for group in selectors.groups_for(user, campaign) for org in services.group_units(group)]
-    visible = set(Organization.objects.visible_to(user).filter(pk__in=[o.pk for _, o in pairs])
-                  .values_list("pk", flat=True))
-    return [(g, o) for g, o in pairs if o.pk in visible]
-
-
-def org_by_code(user: Any, code: str | None) -> Organization | None:
-    """The organisation of `code` if `user` sees it; no code → None; a code outside what `user` sees → 404."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    return get_object_or_404(Organization.objects.visible_to(user), code=code)
-
-
 def ids(text: str | None) -> list[int]:
     """"1,2,3" → [1, 2, 3] (anything else is dropped)."""
     return [int(x) for x in (text or "").replace("，", ",").split(",") if x.strip().isdigit() and len(x.strip()) < 12]
@@ -75,16 +58,10 @@ def ids(text: str | None) -> list[int]:
 
 def unit_findings(user: Any, organization: Organization, campaign: Campaign | None) -> QuerySet[Finding]:
     """The findings of the unit's subtree `user` sees, in the campaign, newest first."""
-    qs = selectors.findings_for(user).filter(subtree_q("org_path", organization.path))
+    qs = selectors.filter_findings(selectors.findings_for(user), organization=organization)
     if campaign is not None:
         qs = qs.filter(visit__campaign=campaign)
     return qs.order_by("-visit__visited_on", "-id")
-
-
-def _cadres(user: Any, organization: Organization) -> QuerySet[Cadre]:
-    """The county-level+ leaders of the unit (its subtree) an action may concern."""
-    return (Cadre.objects.visible_to(user).county_level().filter(subtree_q("organization__path", organization.path))
-            .select_related("organization").order_by("organization__path", "-rank", "name", "id"))
 
 
 @dataclass
@@ -152,35 +129,31 @@ def _next(campaign: Campaign | None, organization: Organization, cadre: Cadre | 
 def action_list(request: AuthedRequest) -> HttpResponse:
     user = reader(request)
     campaign = current_campaign()
-    units = supervised_units(user, campaign)
+    units = selectors.supervised_units(user, campaign)
     groups = list(selectors.groups_for(user, campaign))
     is_unit = user.role == Role.UNIT
     form = ActionFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups],
                             units=[(o.code, f"{o.name}（{g.name}）") for g, o in units],
                             statuses=[(s, ActionStatus(s).label) for s in (ActionStatus.DECIDED, ActionStatus.DONE)]
                             if is_unit else None)
-    qs = selectors.actions_for(user)
-    if status := form.value_of("status"):
-        qs = qs.filter(status=status)
-    if level := form.value_of("level"):
-        qs = qs.filter(level=level)
-    if group := form.value_of("group"):
-        qs = qs.filter(group_id=int(group))
-    if code := form.value_of("unit"):
-        unit = next((o for _, o in units if o.code == code), None)
-        if unit is not None:
-            qs = qs.filter(subtree_q("org_path", unit.path))
+    group, code = form.value_of("group"), form.value_of("unit")
+    unit = next((o for _, o in units if o.code == code), None) if code else None
+    qs = selectors.filter_actions(selectors.actions_for(user), statuses=[s for s in [form.value_of("status")] if s],
+                                  levels=[lv for lv in [form.value_of("level")] if lv],
+                                  group=int(group) if group else None, organization=unit)
     page = paginate(request, qs.order_by("-id"))
     proposals = list(selectors.proposals_for(user)) if services.supervises(user) else []
     follow_ups = list(selectors.follow_ups_due(user)) if services.supervises(user) else []
     # Each unit's place on the ladder (the unit itself; leaders' own ladders are on their actions).
-    ladder_units = [o for _, o in units] or ([user.organization] if is_unit and user.sees_own_organization else [])
-    if group := form.value_of("group"):
-        ladder_units = [o for g, o in units if str(g.pk) == group]
+    ladder_units = [o for g, o in units if not group or str(g.pk) == group]
+    if not units and is_unit and user.sees_own_organization:
+        ladder_units = [user.organization]
     proposed = {a.organization_id for a in proposals}
+    positions = (services.ladder_positions(campaign=campaign, organizations=ladder_units)
+                 if campaign is not None else {})
     ladders = []
     for org in ladder_units:
-        position = _position(campaign, org)
+        position = positions.get(org.pk, 0)
         ladders.append({"org": org, "position": position, "rungs": ladder(position),
                         "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
                         "proposed": org.pk in proposed})
@@ -203,12 +176,12 @@ def action_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     campaign = current_campaign()
     source = request.POST if request.method == "POST" else request.GET
-    organization = org_by_code(user, source.get("organization") or source.get("org"))
+    organization = selectors.org_by_code(user, source.get("organization") or source.get("org"))
     if organization is None:
         return render(request, "supervision/action_pick.html", {
-            "units": supervised_units(user, campaign), "campaign": campaign})
+            "units": selectors.supervised_units(user, campaign), "campaign": campaign})
     findings = unit_findings(user, organization, campaign)
-    cadres = _cadres(user, organization)
+    cadres = selectors.unit_leaders(user, organization.path)
     allowed = services.levels_for(user)
     position, expected = _position(campaign, organization), _next(campaign, organization)
     initial = {"organization": organization.code, "level": expected if expected in allowed else "",

@@ -23,10 +23,9 @@ from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from core.http import AuthedRequest
 from core.paging import paginate
-from core.scoping import subtree_q
 from orgs.models import Organization
 from supervision import letters, selectors, services
-from supervision.action_views import org_by_code, reader, supervised_units, unit_findings
+from supervision.action_views import reader, unit_findings
 from supervision.choices import IN_FORCE, LetterStatus
 from supervision.forms import LetterEditForm, LetterFilterForm, LetterNewForm
 from supervision.models import Action, FeedbackLetter
@@ -42,8 +41,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _unit_actions(user: Any, organization: Organization, group: LiaisonGroup) -> QuerySet[Action]:
     """The decided (or done) actions on the unit's subtree `user` sees, in the group's campaign."""
-    return (selectors.actions_for(user).filter(subtree_q("org_path", organization.path), status__in=IN_FORCE,
-                                               campaign_id=group.campaign_id).order_by("-decided_on", "-id"))
+    return (selectors.filter_actions(selectors.actions_for(user), statuses=IN_FORCE, organization=organization)
+            .filter(campaign_id=group.campaign_id).order_by("-decided_on", "-id"))
 
 
 def _may_write(user: Any, letter: FeedbackLetter) -> bool:
@@ -88,15 +87,13 @@ def letter_list(request: AuthedRequest) -> HttpResponse:
     user = reader(request)
     groups = list(selectors.groups_for(user))
     form = LetterFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups])
-    qs = selectors.letters_for(user)
-    if status := form.value_of("status"):
-        qs = qs.filter(status=status)
-    if group := form.value_of("group"):
-        qs = qs.filter(group_id=int(group))
+    status, group = form.value_of("status"), form.value_of("group")
+    qs = selectors.filter_letters(selectors.letters_for(user), statuses=[status] if status else [],
+                                  group=int(group) if group else None)
     page = paginate(request, qs.order_by("-id"))
     return render(request, "supervision/letter_list.html", {
         "form": form, "page": page, "writes": services.supervises(user),
-        "filtered": bool(form.value_of("status") or form.value_of("group")), "unit": user.role == Role.UNIT})
+        "filtered": bool(status or group), "unit": user.role == Role.UNIT})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -111,8 +108,8 @@ def letter_new(request: AuthedRequest) -> HttpResponse:
     if not services.supervises(user):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
-    units = [(g, o) for g, o in supervised_units(user) if services.guides(user, g)]
-    group_text, organization = source.get("group") or "", org_by_code(user, source.get("org"))
+    units = [(g, o) for g, o in selectors.supervised_units(user) if services.guides(user, g)]
+    group_text, organization = source.get("group") or "", selectors.org_by_code(user, source.get("org"))
     if not group_text or organization is None:
         return render(request, "supervision/letter_pick.html", {"units": units})
     group = next((g for g, _ in units if str(g.pk) == group_text), None)
