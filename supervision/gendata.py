@@ -326,7 +326,7 @@ class Generator:
         self.seed = seed
         self.today = timezone.localdate()
         self.since = max(campaign.starts_on, self.today - dt.timedelta(days=WINDOW_DAYS))
-        self.root = Organization.get_root_nodes().order_by("path").first()
+        self.root = Organization.objects.get_first_root_node()
         self.methods = list(VisitMethod.objects.filter(is_active=True).order_by("order", "id"))
         self.generated: list[int] = []  # generated accounts, deactivated at the end
         self.counts = dict.fromkeys(("visits", "findings", "problems", "relapses", "actions", "proposals",
@@ -578,12 +578,13 @@ class Generator:
                 follow_up_days=rng.randint(10, 14),
                 result=FAILED[Level.CORRECT] if criticise else rng.choice(RESULTS[Level.CORRECT])))
             if criticise:
-                findings = [f for item in items for f in item.findings]
+                decided_on = min(self.today, self._days(rng, follow_up, 2, 5))
+                findings = [f for item in items if item.visit.day < decided_on for f in item.findings]
                 self.take(rng, Step(
                     user=office, org=items[0].visit.organization, level=Level.CRITICISE, findings=findings,
                     reason=CRITICISE.format(what=self._what(findings)),
                     proposer=work.actor if len(escalated) == 1 else None,
-                    decided_on=self._days(rng, follow_up, 2, 5), follow_up_days=rng.randint(14, 21),
+                    decided_on=decided_on, follow_up_days=rng.randint(14, 21),
                     result=rng.choice(RESULTS[Level.CRITICISE]), result_days=rng.randint(0, 3)))
             others = list(order[1:])
             rng.shuffle(others)
