@@ -6,6 +6,7 @@ Sections: list filters; visits (plan, log, record, cancel, attachments); finding
 visit methods. Helper forms of the ladder and the letters follow at the end of the file.
 """
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -19,11 +20,11 @@ from campaigns.models import LiaisonGroup
 from core.cn import cn_date
 from core.files import DOCUMENT_KINDS, DOCUMENT_SUFFIXES, upload_max_mb
 from core.forms import chinese_messages
-from core.scoping import subtree_q
 from orgs.models import Cadre, Organization
 from problems.choices import Category, Severity
 from problems.forms import DATE_WIDGET, CadreChoiceField, LedgerForm
 from problems.models import Problem
+from supervision import selectors
 from supervision.choices import ActionStatus, Judgement, LetterStatus, Level, Requirement, VisitStatus
 from supervision.models import Action, Finding, Visit, VisitMethod
 
@@ -128,25 +129,16 @@ class VisitFilterForm(_FilterForm):
     def apply(self, qs: QuerySet[Visit], user: Any) -> QuerySet[Visit]:
         """`qs` (a selector's scoped visits) narrowed by the filters that make sense."""
         self.is_valid()
-        group = self.value_of("group")
-        if group:
-            qs = qs.filter(group_id=int(group))
-        org = org_by_code(user, self.value_of("unit"))
-        if org is not None:
-            qs = qs.filter(subtree_q("org_path", org.path))
-        status = self.value_of("status")
-        if status:
-            qs = qs.filter(status=status)
-        method = self.value_of("method")
-        if method:
-            qs = qs.filter(method_id=int(method))
+        group, method, status = self.value_of("group"), self.value_of("method"), self.value_of("status")
         month = parse_month(self.value_of("month"))
+        date_from = date_to = None
         if month is not None:
-            first = dt.date(month[0], month[1], 1)
-            after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            qs = qs.filter(Q(visited_on__gte=first, visited_on__lt=after)
-                           | Q(visited_on=None, planned_on__gte=first, planned_on__lt=after))
-        return qs
+            date_from = dt.date(month[0], month[1], 1)
+            date_to = dt.date(month[0], month[1], calendar.monthrange(month[0], month[1])[1])
+        return selectors.filter_visits(qs, group=int(group) if group else None,
+                                       organization=org_by_code(user, self.value_of("unit")),
+                                       statuses=[status] if status else [], method=int(method) if method else None,
+                                       date_from=date_from, date_to=date_to)
 
 
 FILED_CHOICES = [("", "全部"), ("1", "已列入问题清单"), ("0", "待列入问题清单"), ("guide", "指导意见（无需整改）")]
@@ -161,23 +153,12 @@ class FindingFilterForm(_FilterForm):
 
     def apply(self, qs: QuerySet[Finding], user: Any) -> QuerySet[Finding]:
         self.is_valid()
-        group = self.value_of("group")
-        if group:
-            qs = qs.filter(visit__group_id=int(group))
-        org = org_by_code(user, self.value_of("unit"))
-        if org is not None:
-            qs = qs.filter(subtree_q("org_path", org.path))
-        requirement = self.value_of("requirement")
-        if requirement:
-            qs = qs.filter(requirement=requirement)
-        filed = self.value_of("filed")
-        if filed == "1":
-            qs = qs.filter(problem__isnull=False)
-        elif filed == "0":
-            qs = qs.filter(needs_fix=True, problem__isnull=True)
-        elif filed == "guide":
-            qs = qs.filter(needs_fix=False)
-        return qs
+        group, requirement, filed = self.value_of("group"), self.value_of("requirement"), self.value_of("filed")
+        qs = selectors.filter_findings(qs, group=int(group) if group else None,
+                                       organization=org_by_code(user, self.value_of("unit")),
+                                       requirements=[requirement] if requirement else [],
+                                       filed={"1": True, "0": False}.get(filed or ""))
+        return qs.filter(needs_fix=False) if filed == "guide" else qs
 
 
 # ---------------------------------------------------------------------------------------------------------

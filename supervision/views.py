@@ -25,8 +25,8 @@ from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign, manages_campaigns
 from core.http import AuthedRequest
 from core.paging import paginate
-from core.scoping import subtree_q, subtrees_q
-from orgs.models import Cadre, Organization
+from core.scoping import subtrees_q
+from orgs.models import Organization
 from problems.selectors import leader_choices
 from supervision import selectors, services
 from supervision.choices import Requirement, VisitStatus
@@ -86,12 +86,9 @@ def _methods() -> QuerySet[VisitMethod]:
     return VisitMethod.objects.order_by("order", "id")
 
 
-def _group_units(user: Any, groups: list[LiaisonGroup]) -> list[Organization]:
-    """The units assigned to `groups` that `user` sees (suggestions for the lists' unit filter)."""
-    units = [o for g in groups for o in services.group_units(g)]
-    visible = set(Organization.objects.visible_to(user).filter(pk__in=[o.pk for o in units])
-                  .values_list("pk", flat=True))
-    return [o for o in units if o.pk in visible]
+def _units(user: Any) -> list[Organization]:
+    """The units of the groups `user` sees (suggestions for the lists' unit filter); none for a unit."""
+    return [] if user.role == Role.UNIT else [o for _, o in selectors.supervised_units(user)]
 
 
 def _orgs_below(user: Any, paths: list[str]) -> tuple[list[Organization], bool]:
@@ -103,12 +100,6 @@ def _orgs_below(user: Any, paths: list[str]) -> tuple[list[Organization], bool]:
     if len(orgs) <= ORG_SELECT_MAX:
         return orgs, True
     return list(visible.order_by("depth", "path")[:ORG_SELECT_MAX]), False
-
-
-def _subtree_cadres(user: Any, path: str) -> QuerySet[Cadre]:
-    """The county-level+ leaders of a subtree `user` sees (whom a finding may concern)."""
-    return (Cadre.objects.visible_to(user).county_level().filter(subtree_q("organization__path", path))
-            .select_related("organization").order_by("organization__path", "-rank", "name", "id"))
 
 
 def _visit_url(visit: Visit, anchor: str = "") -> str:
@@ -218,7 +209,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
     form = VisitFilterForm(request.GET, groups=groups, methods=list(_methods()))
     page = paginate(request, form.apply(selectors.visits_for(user), user).order_by("-planned_on", "-id"))
     return render(request, "supervision/visit_list.html", {
-        "form": form, "page": page, "today": timezone.localdate(), "units": _group_units(user, groups),
+        "form": form, "page": page, "today": timezone.localdate(), "units": _units(user),
         "may_plan": any(services.guides(user, g) for g in groups)})
 
 
@@ -439,7 +430,7 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
     orgs, as_select = _orgs_below(user, [visit.org_path])
     requirement = request.GET.get("requirement")
     form = FindingForm(request.POST if request.method == "POST" else None, orgs=orgs, org_select=as_select,
-                       cadres=_subtree_cadres(user, visit.org_path), initial={
+                       cadres=selectors.unit_leaders(user, visit.org_path), initial={
                            "organization": visit.organization.code, "needs_fix": True,
                            "requirement": requirement if requirement in Requirement.values else ""})
     if request.method == "POST" and form.is_valid():
@@ -471,7 +462,7 @@ def finding_list(request: AuthedRequest) -> HttpResponse:
     form = FindingFilterForm(request.GET, groups=groups)
     page = paginate(request, form.apply(selectors.findings_for(user), user).order_by("-id"))
     return render(request, "supervision/finding_list.html", {
-        "form": form, "page": page, "units": _group_units(user, groups)})
+        "form": form, "page": page, "units": _units(user)})
 
 
 def _finding_page(request: AuthedRequest, pk: int, *, raise_form: RaiseProblemForm | None = None,
@@ -517,7 +508,7 @@ def finding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "该发现已列入问题清单，请在问题清单中办理。")
         return redirect("supervision:finding", finding.pk)
     form = FindingForm(request.POST if request.method == "POST" else None, creating=False,
-                       cadres=_subtree_cadres(request.user, finding.visit.org_path), initial={
+                       cadres=selectors.unit_leaders(request.user, finding.visit.org_path), initial={
                            "description": finding.description, "requirement": finding.requirement,
                            "cadre": finding.cadre_id, "needs_fix": finding.needs_fix})
     if request.method == "POST" and form.is_valid():
