@@ -59,7 +59,7 @@ def _follow_ups(campaign_id: int, today: dt.date) -> list[Message]:
     messages: list[Message] = []
     for action in actions:
         assert action.follow_up_on is not None
-        period = (today - action.follow_up_on).days // REPEAT_DAYS
+        period = (today - action.follow_up_on).days // REPEAT_DAYS  # the date and 6 days after, then 7 to 13, …
         key = f"supervision-follow-up:{action.pk}:{action.follow_up_on.isoformat()}:{period}"
         target = action.organization.name + (f"{action.cadre.name}同志" if action.cadre else "")
         what = "建议组织处理" if action.is_recommendation else Level(action.level).label
@@ -102,7 +102,7 @@ def _unrecorded(campaign_id: int, today: dt.date) -> list[Message]:
     members = _members(v.group_id for v in visits)
     messages: list[Message] = []
     for visit in visits:
-        period = (today - visit.planned_on).days // REPEAT_DAYS
+        period = ((today - visit.planned_on).days - 1) // REPEAT_DAYS  # days 1 to 7 after, 8 to 14, …
         key = f"supervision-visit-unrecorded:{visit.pk}:{visit.planned_on.isoformat()}:{period}"
         text = (f"指导活动待记录：计划于{cn_date(visit.planned_on)}{_visit_label(visit)}尚未记录。"
                 f"已开展的请记录活动情况，未开展的请调整计划或取消。")
