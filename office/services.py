@@ -56,7 +56,7 @@ NOTE_MAX = 500
 COUNTERPART_MAX = 100
 NUMBER_MAX = 50
 
-Side = Literal["office", "unit", "outside"]
+Side = Literal["office", "unit", "outside", "none"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -132,9 +132,11 @@ def kinds_for(user: Any) -> tuple[str, ...]:
 def answer_side(submission: Submission) -> Side:
     """Who answers: the city's office answers what is reported to it or reached it from outside; a unit answers
     what the office sent down to it; the other side answers what the office sent out (to the province, a
-    department, every unit at once)."""
+    department, every unit at once); nobody answers the office's own replies."""
     if submission.origin != Origin.OFFICE:
         return "office"
+    if submission.kind == Kind.REPLY:
+        return "none"
     if submission.direction == Direction.DOWN and len(submission.org_path) > Organization.steplen:
         return "unit"
     return "outside"
@@ -238,6 +240,8 @@ def _notify_answered(submission: Submission, by: Any) -> None:
 
 
 def _notify_sent_down(submission: Submission) -> None:
+    if len(submission.org_path) <= Organization.steplen:
+        return
     notify(users=_unit_contacts(submission), key=f"office-submission-{submission.pk}-sent",
            text=f"市委教育办{submission.get_kind_display()}：{submission.title}"
                 + (f"（请于{cn_date(submission.due_on)}前反馈）" if submission.due_on else ""),
@@ -364,12 +368,17 @@ def submission_create(*, user: Any, kind: str, title: str, body: str = "", organ
         created_by=_user_or_none(user),
     )
     _attach(submission, files, user)
-    if answer_side(submission) == "unit":
-        _notify_sent_down(submission)
-    if parent is not None and answers_parent:
+    side = answer_side(submission)
+    if side == "none":  # the office's own reply needs no answer: done when sent
+        submission.status, submission.close_note = Status.CLOSED, "答复已发出"
+        submission.closed_by, submission.closed_at = _user_or_none(user), timezone.now()
+        submission.save()
+    if parent is not None and answers_parent:  # the submitter of what it answers is told
         head = (f"收到{submission.counterpart}" if origin == Origin.OUTSIDE else "以") + (
             f"{submission.number}" if submission.number else "") + f"《{submission.title}》答复"
         _answer(parent, user=user, answer=head + (f"：{submission.body}" if submission.body else ""))
+    elif side in ("unit", "none") and submission.direction == Direction.DOWN:
+        _notify_sent_down(submission)
     return submission
 
 
@@ -430,6 +439,8 @@ def submission_answer(*, user: Any, submission: Submission, answer: str,
         errors["answer"] = "不能答复本人报送的事项"
     elif answer_side(submission) == "outside":
         errors["answer"] = "本办发出的事项由对方答复：收到答复后请登记为收文（批复/答复），并关联本事项"
+    elif answer_side(submission) == "none":
+        errors["answer"] = "答复类文件不需要再答复"
     elif not may_answer(user, submission):
         raise PermissionDenied("无权答复该事项")
     _put(errors, "answer", _text_error(answer, "答复意见", ANSWER_MAX))

@@ -210,7 +210,10 @@ def test_a_reply_from_the_office_answers_a_units_request(report, people):
     request.refresh_from_db()
     assert (reply.origin, reply.direction) == (Origin.OFFICE, Direction.DOWN)
     assert request.status == Status.ANSWERED and request.answer.startswith("以《关于活动场所改造资金的答复》答复")
-    assert "请示“关于村级活动场所改造资金的请示”已答复" in _notes(people["unit"])
+    assert _notes(people["unit"]) == ["请示“关于村级活动场所改造资金的请示”已答复"]  # once, not twice
+    assert (reply.status, reply.closed_by) == (Status.CLOSED, people["office"])  # a reply awaits no answer
+    with pytest.raises(ValidationError):
+        submission_answer(user=people["unit"], submission=reply, answer="收到")
 
 
 def test_an_instruction_down_is_answered_by_the_unit(people, tree, office_teams):

@@ -16,6 +16,7 @@ from campaigns.gendata import campaigns_generate
 from campaigns.models import Campaign
 from core.audit import audit_context
 from measures.gendata import measures_generate
+from office.gendata import submissions_generate
 from orgs.choices import Tier
 from orgs.models import Organization
 from orgs.selectors import org_stats
@@ -99,6 +100,10 @@ class Command(BaseCommand):
         supervision = supervision_generate(seed=opts["seed"])
         if supervision:
             out(supervision_summary(supervision))
+        submissions = submissions_generate(seed=opts["seed"])
+        if submissions:
+            out(f"已生成演示请示报告：{submissions}件（经验做法、典型案例、请示、向省委教育办的请示报告和批复、来函、通知，"
+                "含已分办、已答复、已办结和逾期的）。")
         root = Organization.objects.get_first_root_node()
         out("")
         out(self.style.SUCCESS(f"访问地址：http://127.0.0.1:{opts['port']}/"))
