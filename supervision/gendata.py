@@ -445,9 +445,10 @@ class Generator:
         cadres = list(Cadre.objects.filter(organization=visit.organization).order_by("-rank", "id")[:3])
         item = Done(visit, [])
         used: set[str] = set()
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 2 if quality == "good" else 3)):
             req = rng.choices(requirements, weights=[POOR_WEIGHT[judged[r]] for r in requirements])[0]
-            needs_fix = rng.random() < 0.8
+            # What the group judged good on the spot gets advice, not a problem.
+            needs_fix = judged[req] != Judgement.GOOD and rng.random() < 0.85
             if needs_fix:
                 text, category = rng.choice(FINDINGS[req])
             else:
@@ -466,7 +467,7 @@ class Generator:
                 severity = Severity.SERIOUS if rng.random() < 0.2 else Severity.ORDINARY
                 services.finding_raise_problem(user=actor, finding=finding, category=category, severity=severity)
                 self.counts["problems"] += 1
-        if relapse and rng.random() < 0.7:
+        if relapse and judged.get(Requirement.RECTIFICATION) != Judgement.GOOD and rng.random() < 0.7:
             relapsed = self.relapse(rng, work, visit)
             if relapsed is not None:
                 item.findings.append(relapsed)
