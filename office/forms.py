@@ -156,7 +156,7 @@ class SubmissionForm(OfficeForm):
         else:
             for name in ("origin", "direction", "counterpart", "sent_on", "received_on"):
                 del self.fields[name]
-            org_field.help_text = "报送的单位"
+            org_field.label = "报送单位"
         if not self.is_bound and "origin" in self.fields:
             self.initial.setdefault("origin", Origin.OFFICE)
         self.due_kinds = sorted(DUE_KINDS)
