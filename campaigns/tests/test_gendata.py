@@ -90,8 +90,11 @@ def test_demo_command_generates_campaigns_and_fills_an_existing_database(demo_se
     # An existing demo database from before campaigns existed (so also before their measures' records and problems).
     from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchTopic, ResultsExchange, StudySession
     from problems.models import Problem, SpecialCampaign
+    from office.models import Submission
     from supervision.models import Action, FeedbackLetter, Finding, Visit
 
+    while Submission.objects.exists():  # replies first: a submission protects the ones answering it
+        Submission.objects.filter(replies__isnull=True).delete()
     for model in (FeedbackLetter, Action, Finding, Visit, Problem, SpecialCampaign, StudySession, ResearchTopic, ResultsExchange, PublicService, PartyLecture,
                   LifeMeeting):
         model.objects.all().delete()

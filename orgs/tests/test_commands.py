@@ -58,7 +58,7 @@ def test_demo_generates_once_and_creates_accounts_once(demo_settings):
     out = run("demo", port=8000)
     assert "沿用已有数据" in out and "已创建演示账号" not in out
     assert Organization.objects.count() == orgs
-    assert User.objects.exclude(username__startswith="gd-verifier-").count() == len(DEMO_USERS)
+    assert User.objects.exclude(username__startswith="gd-").count() == len(DEMO_USERS)
 
 
 @pytest.mark.django_db
