@@ -89,14 +89,14 @@ def test_demo_command_generates_campaigns_and_fills_an_existing_database(demo_se
     assert selectors.liaison_group_of(liaison.organization, current).memberships.filter(user=liaison).exists()
     # An existing demo database from before campaigns existed (so also before their measures' records and problems).
     from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchTopic, ResultsExchange, StudySession
-    from problems.models import Problem, SpecialCampaign
     from office.models import Submission
+    from problems.models import Problem, SpecialCampaign
     from supervision.models import Action, FeedbackLetter, Finding, Visit
 
     while Submission.objects.exists():  # replies first: a submission protects the ones answering it
         Submission.objects.filter(replies__isnull=True).delete()
-    for model in (FeedbackLetter, Action, Finding, Visit, Problem, SpecialCampaign, StudySession, ResearchTopic, ResultsExchange, PublicService, PartyLecture,
-                  LifeMeeting):
+    for model in (FeedbackLetter, Action, Finding, Visit, Problem, SpecialCampaign, StudySession, ResearchTopic,
+                  ResultsExchange, PublicService, PartyLecture, LifeMeeting):
         model.objects.all().delete()
     Campaign.objects.all().delete()
     out = io.StringIO()
