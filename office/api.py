@@ -36,7 +36,6 @@ from office.schemas import (
     SubmissionRowOut,
     ValidationErrorOut,
 )
-from orgs.models import Organization
 
 router = Router(tags=["办公室工作"])
 
@@ -87,10 +86,11 @@ def submission_get(request: HttpRequest, submission_id: int) -> Submission:
 @router.post("/submissions", response={201: SubmissionDetailOut, **WRITE}, summary="报送或登记请示报告")
 def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status:
     """A unit contact or a liaison member reports up (报告、请示、经验做法、典型案例) for a unit it sees; the city's
-    office sends (本办发文) or logs what it received (收文登记). A 批复/答复 with `parent` answers that item."""
+    office sends (本办发文) or logs what it received (收文登记). A 批复（答复） with `parent` answers that item."""
     user = _reader(request)
-    org = (get_object_or_404(Organization.objects.visible_to(user), code=payload.org) if payload.org
-           else None)
+    org = selectors.org_by_code(user, payload.org)
+    if payload.org and org is None:
+        raise Http404
     parent = None if payload.parent is None else _submission(user, payload.parent)
     try:
         submission = services.submission_create(

@@ -9,8 +9,8 @@ class Kind(models.TextChoices):
     REQUEST = "request", "请示"
     EXPERIENCE = "experience", "经验做法"
     CASE = "case", "典型案例"
-    REPLY = "reply", "批复/答复"
-    INSTRUCTION = "instruction", "指示/通知"
+    REPLY = "reply", "批复（答复）"
+    INSTRUCTION = "instruction", "指示（通知）"
     INCOMING = "incoming", "来函"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from office import services
+from office import selectors, services
 from office.choices import Direction, Kind, Origin, Status
 from office.models import Submission, SubmissionAttachment
 
@@ -156,7 +156,7 @@ class SubmissionDetailOut(SubmissionRowOut):
     @staticmethod
     def resolve_reply_ids(obj: Submission, context: Any) -> list[int]:
         user = _caller(context)
-        return list(Submission.objects.visible_to(user).filter(parent=obj).order_by("id").values_list("pk", flat=True))
+        return list(selectors.replies_of(user, obj).values_list("pk", flat=True))
 
     @staticmethod
     def resolve_allowed_actions(obj: Submission, context: Any) -> list[str]:
@@ -188,7 +188,7 @@ class SubmissionIn(Schema):
     sent_on: dt.date | None = Field(None, description="发文日期（本办发文不填为今天；收文为来文落款日期）")
     received_on: dt.date | None = Field(None, description="收文日期（收文登记，不填为今天）")
     due_on: dt.date | None = Field(None, description="办理时限：需要在此日期前答复或反馈")
-    parent: int | None = Field(None, description="答复的事项编号；类别为批复/答复时，该事项即为已答复")
+    parent: int | None = Field(None, description="答复的事项编号；类别为批复（答复）时，该事项即为已答复")
 
 
 class AssignIn(Schema):

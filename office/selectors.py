@@ -1,21 +1,33 @@
-"""Queries of the communication log that pages and the API share. Every queryset that reaches a user starts from
-`Submission.objects.visible_to(user)`: a unit sees what it reported and what was sent to it, a liaison member
-what concerns its group's units, the city's office and leaders everything (the office's dealings with the
-province and city departments sit at the root of the tree)."""
+"""Queries of the communication log that pages and the API share. Every item that reaches a user — list, counts,
+page, API, replies, attachments, and the services' own checks — comes from `submissions_for(user)`, which starts
+from `Submission.objects.visible_to(user)` (the jurisdiction) and narrows it by role (`readable_q`):
+
+- the city's office and the leaders read everything in their jurisdiction (the office's dealings with the province
+  and city departments sit at the root of the tree);
+- a unit contact, or a county's office, reads what it reported (the user, or an account of its own organisation)
+  and what the office sent down to it (to its unit or a unit below it), with the office's replies to its items;
+- a liaison member reads what its groups reported and what the office sent down to its groups' units, with the
+  office's replies to them;
+- anyone reads what the office assigned to them or to their team (within their jurisdiction).
+
+What is reported or logged ABOUT a unit — a liaison group's request concerning it, a letter from the masses the
+office logged, the office's requests up to the province — is never shown to that unit: a complainant could be
+exposed."""
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.choices import DATA_ROLES
-from campaigns.models import Campaign, Team, TeamMembership
+from accounts.choices import DATA_ROLES, Role
+from campaigns.models import Campaign, LiaisonMembership, Team, TeamMembership
 from campaigns.selectors import current_campaign
 from office.choices import OPEN, Direction, Kind, Origin, Status
 from office.models import Submission, SubmissionAttachment
+from orgs.models import Organization
 
 Q_MAX = 100
 
@@ -25,8 +37,70 @@ def reads_submissions(user: Any) -> bool:
     return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in DATA_ROLES
 
 
+def reads_everything(user: Any) -> bool:
+    """The city's office and the leaders read every item in their jurisdiction."""
+    role = getattr(user, "role", None)
+    return role == Role.LEADER or (role == Role.OFFICE and user.organization.depth == 1)
+
+
+def _submitted_q(user: Any) -> Q:
+    """Items `user`'s side submitted: the user; for a unit contact or a county's office, any account of its own
+    organisation reporting as a unit; for a liaison member, any member of a group it shares in the item's
+    campaign reporting as a liaison group. Never a letter the office logged from outside."""
+    q = Q(created_by_id=user.pk) & ~Q(origin=Origin.OUTSIDE)
+    if getattr(user, "role", None) == Role.LIAISON:
+        co_member = LiaisonMembership.objects.filter(
+            user_id=OuterRef("created_by_id"), group__campaign_id=OuterRef("campaign_id"),
+            group__memberships__user_id=user.pk)
+        return q | Q(Q(origin=Origin.LIAISON), Exists(co_member))
+    return q | Q(origin=Origin.UNIT, created_by__organization_id=user.organization_id)
+
+
+def readable_q(user: Any) -> Q | None:
+    """What `user` reads inside its jurisdiction (None: all of it). See the module's docstring."""
+    if reads_everything(user):
+        return None
+    submitted = _submitted_q(user)
+    # What the office sent down (to a unit in the jurisdiction) — but not its reply to someone else's item: the
+    # office's 批复 to a liaison group's request about a unit is not the unit's to read.
+    sent_down = Q(origin=Origin.OFFICE, direction=Direction.DOWN) & ~Q(kind=Kind.REPLY, parent__isnull=False)
+    office_replies = Q(origin=Origin.OFFICE, parent_id__in=Submission.objects.filter(submitted).values("pk"))
+    teams_of = TeamMembership.objects.filter(user_id=user.pk).values("team_id")
+    assigned = Q(assignee_id=user.pk) | Q(team_id__in=teams_of)
+    return submitted | sent_down | office_replies | assigned
+
+
 def submissions_for(user: Any) -> QuerySet[Submission]:
-    return Submission.objects.visible_to(user).select_related("organization", "team", "assignee")
+    """Every item `user` may read: the one way in (pages, API, services)."""
+    qs = Submission.objects.visible_to(user)
+    if not reads_submissions(user):
+        return qs.none()
+    q = readable_q(user)
+    qs = qs if q is None else qs.filter(q)
+    return qs.select_related("organization", "team", "assignee")
+
+
+def org_by_code(user: Any, text: str | None, *, by_name: bool = False) -> Organization | None:
+    """The organisation `user` sees whose code is `text` (or, `by_name`, whose name it is: the form's code box
+    accepts either); None when empty or not seen."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    visible = Organization.objects.visible_to(user)
+    found = visible.filter(code=text).first()
+    if found is None and by_name:
+        found = visible.filter(name=text).order_by("path").first()
+    return found
+
+
+def orgs_offered(user: Any, limit: int) -> tuple[list[Organization], bool]:
+    """The organisations a new item may concern, and whether they fit a select (at most `limit`; else the
+    nearest levels, for a code box)."""
+    visible = Organization.objects.visible_to(user).only("code", "name", "depth", "path")
+    orgs = list(visible.order_by("path")[:limit + 1])
+    if len(orgs) <= limit:
+        return orgs, True
+    return list(visible.order_by("depth", "path")[:limit]), False
 
 
 @dataclass
@@ -89,7 +163,7 @@ def submission_counts(user: Any, *, today: dt.date | None = None) -> dict[str, i
     """How many items of the current campaign the user sees, by status, overdue and assigned to them."""
     today = today or timezone.localdate()
     campaign = current_campaign()
-    qs = Submission.objects.visible_to(user)
+    qs = submissions_for(user).select_related(None)
     qs = qs.filter(campaign=campaign) if campaign is not None else qs.none()
     aggregates: dict[str, Any] = {"total": Count("pk"), "overdue": Count("pk", filter=overdue_q(today)),
                                   "mine": Count("pk", filter=Q(assignee_id=getattr(user, "pk", None),
@@ -112,7 +186,10 @@ def replies_of(user: Any, submission: Submission) -> QuerySet[Submission]:
 
 
 def attachment_for(user: Any, pk: int, attachment_pk: int) -> SubmissionAttachment:
-    return get_object_or_404(SubmissionAttachment.objects.visible_to(user), pk=attachment_pk, submission_id=pk)
+    """An attachment of an item the user reads (else 404)."""
+    readable = submissions_for(user).filter(pk=pk).values("pk")
+    return get_object_or_404(SubmissionAttachment.objects.visible_to(user).filter(submission_id__in=readable),
+                             pk=attachment_pk, submission_id=pk)
 
 
 def teams(campaign: Campaign | None) -> QuerySet[Team]:

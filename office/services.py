@@ -9,7 +9,7 @@ Who does what [二.4 加强沟通联系, 一.4 搞好服务协调]:
   replies and instructions down to units;
 - the city's office assigns what it must answer to a team (分办), answers it and closes it (办结); an item the
   office sent down to a unit is answered by that unit; an item the office sent out (to the province, a department)
-  is answered by the other side — its reply is logged as a 收文 of kind 批复/答复 linked to it;
+  is answered by the other side — its reply is logged as a 收文 of kind 批复（答复） linked to it;
 - nobody answers what they submitted themselves (the clerk who logged a letter from outside did not submit it).
 
 Services raise `ValidationError({field: 中文})` or `PermissionDenied`; each runs in one transaction and tells
@@ -46,12 +46,15 @@ from office.choices import (
     Status,
 )
 from office.models import Submission, SubmissionAttachment
+from office.selectors import submissions_for
 from orgs.models import Organization
 from problems.services import clean_text
 
 TITLE_MAX = 200
 BODY_MAX = 20000
-ANSWER_MAX = 5000
+# An answer typed on the page is as long as a reply logged as its own item may be; the answer a reply gives its
+# item carries the reply's whole content (never cut).
+ANSWER_MAX = BODY_MAX
 NOTE_MAX = 500
 COUNTERPART_MAX = 100
 NUMBER_MAX = 50
@@ -195,7 +198,7 @@ def _close_error(submission: Submission) -> str | None:
 def _check_visible(user: Any, submission: Submission) -> Submission:
     """The submission, locked for the write, if `user` sees it (else PermissionDenied, which pages and the API
     answer as 404)."""
-    if not Submission.objects.visible_to(user).filter(pk=submission.pk).exists():
+    if not submissions_for(user).filter(pk=submission.pk).exists():
         raise PermissionDenied("无权处理该事项")
     return Submission.objects.select_for_update().select_related("organization", "campaign").get(pk=submission.pk)
 
@@ -283,7 +286,7 @@ def _dates(*, errors: dict[str, str], origin: str, sent_on: dt.date | None, rece
 
 
 def _reply_answers(*, user: Any, parent: Submission, origin: str, kind: str) -> bool:
-    """Whether a new item of `kind` answers `parent`: a 批复/答复 to an open item, logged by someone who may
+    """Whether a new item of `kind` answers `parent`: a 批复（答复） to an open item, logged by someone who may
     answer it — or, for what the office sent out, the other side's reply logged as 收文."""
     if kind != Kind.REPLY or parent.status not in OPEN:
         return False
@@ -299,7 +302,7 @@ def submission_create(*, user: Any, kind: str, title: str, body: str = "", organ
                       due_on: dt.date | None = None, parent: Submission | None = None,
                       files: Sequence[UploadedFile] = ()) -> Submission:
     """Log an item (see the module's docstring for who logs what). `organization`: the unit it comes from or
-    concerns (default: the user's own); `direction` defaults by kind; a 批复/答复 with a `parent` still open
+    concerns (default: the user's own); `direction` defaults by kind; a 批复（答复） with a `parent` still open
     answers it."""
     origins = origins_for(user)
     if not origins:
@@ -308,7 +311,7 @@ def submission_create(*, user: Any, kind: str, title: str, body: str = "", organ
     assert organization is not None
     if not Organization.objects.visible_to(user).filter(pk=organization.pk).exists():
         raise PermissionDenied("无权报送该单位的事项")
-    if parent is not None and not Submission.objects.visible_to(user).filter(pk=parent.pk).exists():
+    if parent is not None and not submissions_for(user).filter(pk=parent.pk).exists():
         raise PermissionDenied("无权答复该事项")
     campaign = current_campaign()
     errors: dict[str, str] = {}
@@ -419,7 +422,7 @@ def submission_assign(*, user: Any, submission: Submission, team: Team | None, a
 
 
 def _answer(submission: Submission, *, user: Any, answer: str) -> None:
-    submission.answer = answer.strip()[:ANSWER_MAX]
+    submission.answer = answer.strip()
     submission.answered_by, submission.answered_at = _user_or_none(user), timezone.now()
     submission.status = Status.ANSWERED
     submission.save()
@@ -438,7 +441,7 @@ def submission_answer(*, user: Any, submission: Submission, answer: str,
     elif _submitted_by(user, submission):
         errors["answer"] = "不能答复本人报送的事项"
     elif answer_side(submission) == "outside":
-        errors["answer"] = "本办发出的事项由对方答复：收到答复后请登记为收文（批复/答复），并关联本事项"
+        errors["answer"] = "本办发出的事项由对方答复：收到答复后请登记为收文“批复（答复）”，并关联本事项"
     elif answer_side(submission) == "none":
         errors["answer"] = "答复类文件不需要再答复"
     elif not may_answer(user, submission):

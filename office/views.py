@@ -54,23 +54,6 @@ def _int(text: str | None) -> int | None:
     return int(text) if text.isdigit() and 0 < len(text) < 12 else None
 
 
-def _org_by_text(user: Any, text: str) -> Organization | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    visible = Organization.objects.visible_to(user)
-    return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
-
-
-def _orgs(user: Any) -> tuple[list[Organization], bool]:
-    """The organisations offered, and whether they fit a select (else a code box with the nearest levels)."""
-    visible = Organization.objects.visible_to(user).only("code", "name", "depth", "path")
-    orgs = list(visible.order_by("path")[:ORG_SELECT_MAX + 1])
-    if len(orgs) <= ORG_SELECT_MAX:
-        return orgs, True
-    return list(visible.order_by("depth", "path")[:ORG_SELECT_MAX]), False
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The list
 
@@ -130,12 +113,12 @@ def submission_new(request: AuthedRequest) -> HttpResponse:
     if not services.may_submit(user):
         raise Http404
     parent = _parent(request)
-    orgs, as_select = _orgs(user)
+    orgs, as_select = selectors.orgs_offered(user, ORG_SELECT_MAX)
     form = SubmissionForm(request.POST if request.method == "POST" else None,
                           request.FILES if request.method == "POST" else None, user=user, orgs=orgs,
                           org_select=as_select, initial=_initial(user, parent, request.GET.get("kind", ""), orgs))
     if request.method == "POST" and form.is_valid():
-        org = _org_by_text(user, form.cleaned_data.get("organization") or "")
+        org = selectors.org_by_code(user, form.cleaned_data.get("organization"), by_name=True)
         if org is None:
             form.add_error("organization", "请选择本辖区内的单位")
             form.mark_invalid()

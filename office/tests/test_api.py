@@ -11,6 +11,7 @@ import pytest
 from api.tests.helpers import ApiClient
 from office.choices import Status
 from office.models import Submission
+from office.tests.conftest import ABOUT_COUNTY, ABOUT_COUNTY_READS
 from problems.tests.conftest import TODAY, upload
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,10 @@ class Api(ApiClient):
 def api_as(client: Any, people: dict[str, Any], office_teams: dict[str, Any]) -> Any:
     everyone = {**people, "office2": office_teams["office2"]}
     return lambda who: Api(client, everyone[who])
+
+
+def _ids(api: Any) -> set[int]:
+    return {item["id"] for item in api.get("/office/submissions?limit=500").json()["items"]}
 
 
 def test_unit_reports_and_sees_its_item(api_as, people):
@@ -177,3 +182,40 @@ def test_a_reply_from_the_province_answers_the_offices_request(api_as, people):
     detail = office.get(f"/office/submissions/{request['id']}").json()
     assert detail["status"] == "answered" and detail["reply_ids"] == [response.json()["id"]]
     assert api_as("unit").get(f"/office/submissions/{request['id']}").status_code == 404  # the root's dealings
+
+
+# ---- what is reported or logged about a unit is not the unit's to read --------------------------------------
+
+
+def test_a_unit_gets_404_for_what_is_reported_about_it(client, people, about_county):
+    api = Api(client, about_county["county_unit"])
+    readable = ABOUT_COUNTY_READS["county_unit"]
+    assert _ids(api) == {about_county[name].pk for name in readable}
+    for name in ABOUT_COUNTY:
+        assert api.get(f"/office/submissions/{about_county[name].pk}").status_code == (
+            200 if name in readable else 404), name
+    letter = about_county["letter"]
+    assert api.get(f"/office/submissions/{letter.pk}/attachments/{letter.attachments.get().pk}").status_code == 404
+    assert api.post_json(f"/office/submissions/{letter.pk}/answer", {"answer": "x"}).status_code == 404
+    assert api.post_json("/office/submissions", {"kind": "report", "title": "说明", "body": "x",
+                                                 "parent": letter.pk}).status_code == 404
+    # Its own request shows the office's reply among its replies; the liaison group's request shows none of it.
+    own = api.get(f"/office/submissions/{about_county['own'].pk}").json()
+    assert own["reply_ids"] == [about_county["reply"].pk]
+
+
+def test_a_liaison_member_reads_its_groups_items_and_what_was_sent_down(client, people, about_county):
+    api = Api(client, people["liaison"])
+    assert _ids(api) == {about_county[name].pk for name in ABOUT_COUNTY_READS["liaison"]}
+    letter = about_county["letter"]
+    assert api.get(f"/office/submissions/{letter.pk}/attachments/{letter.attachments.get().pk}").status_code == 404
+    assert _ids(Api(client, people["leader"])) == {about_county[name].pk for name in ABOUT_COUNTY}
+
+
+def test_the_api_and_the_page_look_organisations_up_the_same_way(api_as, people, tree):
+    api = api_as("unit")
+    assert api.post_json("/office/submissions", {"kind": "report", "title": "报告", "body": "x",
+                                                 "org": tree.village_a.name}).status_code == 404  # codes only
+    response = api.post_json("/office/submissions", {"kind": "report", "title": "报告", "body": "x",
+                                                     "org": f" {tree.village_a.code} "})
+    assert response.status_code == 201 and response.json()["organization_code"] == tree.village_a.code

@@ -11,6 +11,7 @@ from django.urls import reverse
 from office.choices import Status
 from office.models import Submission
 from office.services import submission_assign
+from office.tests.conftest import ABOUT_COUNTY, ABOUT_COUNTY_READS
 from problems.tests.conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def _get(client: Any, user: Any, url: str, status: int = 200) -> str:
 def test_list_shows_each_role_its_jurisdiction(client, report, people, tree):
     report(title="东关村的请示")
     report(by=people["liaison_b"], kind="report", title="河西县的报告", organization=tree.county_b, due_on=None)
-    for who, sees_a, sees_b in (("office", True, True), ("leader", True, True), ("liaison", True, False),
+    for who, sees_a, sees_b in (("office", True, True), ("leader", True, True), ("liaison", False, False),
                                 ("unit", True, False), ("liaison_b", False, True)):
         html = _get(client, people[who], reverse("office:submissions"))
         assert ("东关村的请示" in html, "河西县的报告" in html) == (sees_a, sees_b), who
@@ -281,3 +282,34 @@ def test_page_renders_at_every_state(client, report, people, office_teams):
                       assignee=people["office"])
     html = _get(client, people["office"], reverse("office:submission", args=[submission.pk]))
     assert "改派" in html and "综合组 · office" in html
+
+
+# ---- what is reported or logged about a unit is not the unit's to read --------------------------------------
+
+
+def test_a_unit_neither_lists_nor_opens_what_is_reported_about_it(client, about_county):
+    county_unit = about_county["county_unit"]
+    html = _get(client, county_unit, reverse("office:submissions"))
+    for name in ABOUT_COUNTY:
+        item = about_county[name]
+        assert (item.title in html) is (name in ABOUT_COUNTY_READS["county_unit"]), name
+        _get(client, county_unit, reverse("office:submission", args=[item.pk]),
+             200 if name in ABOUT_COUNTY_READS["county_unit"] else 404)
+    letter = about_county["letter"]
+    _get(client, county_unit, reverse("office:attachment", args=[letter.pk, letter.attachments.get().pk]), 404)
+    _get(client, county_unit, reverse("office:submission_new") + f"?parent={letter.pk}", 404)
+    assert client.post(reverse("office:attachment_new", args=[letter.pk]),
+                       {"file-file": upload("x.pdf", b"%PDF x")}).status_code == 404
+    assert letter.attachments.count() == 1
+    # What it reported, with the office's answer, and what was sent down to it, it reads.
+    html = _get(client, county_unit, reverse("office:submission", args=[about_county["own"].pk]))
+    assert "关于同意调整专题民主生活会时间的批复" in html
+
+
+def test_the_office_reads_everything_about_the_unit(client, people, about_county):
+    letter = about_county["letter"]
+    client.force_login(people["office"])
+    response = client.get(reverse("office:attachment", args=[letter.pk, letter.attachments.get().pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 letter"
+    html = _get(client, people["office"], reverse("office:submissions"))
+    assert all(about_county[name].title in html for name in ABOUT_COUNTY)

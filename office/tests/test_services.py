@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import Notification
 from office.choices import Direction, Kind, Origin, Status
 from office.models import Submission, SubmissionAttachment
-from office.selectors import SubmissionFilter, submission_counts, submission_list
+from office.selectors import SubmissionFilter, submission_counts, submission_list, submissions_for
 from office.services import (
     allowed_actions,
     attachment_add,
@@ -22,6 +22,7 @@ from office.services import (
     submission_close,
     submission_create,
 )
+from office.tests.conftest import ABOUT_COUNTY, ABOUT_COUNTY_READS
 from problems.tests.conftest import TODAY, upload
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_city_office_logs_a_letter_from_the_province_at_the_root(people, tree):
     assert (letter.origin, letter.direction, letter.organization) == (Origin.OUTSIDE, Direction.DOWN, tree.city)
     for who, sees in (("office", True), ("leader", True), ("liaison", False), ("unit", False),
                       ("county_office", False)):
-        assert Submission.objects.visible_to(people[who]).filter(pk=letter.pk).exists() is sees, who
+        assert submissions_for(people[who]).filter(pk=letter.pk).exists() is sees, who
 
 
 def test_dates_are_checked_in_chinese(people):
@@ -220,7 +221,8 @@ def test_an_instruction_down_is_answered_by_the_unit(people, tree, office_teams)
     instruction = submission_create(user=people["office"], kind="instruction", title="关于报送专题党课开展情况的通知",
                                     body="请于10月20日前反馈。", organization=tree.village_a,
                                     due_on=dt.date(2023, 10, 20))
-    assert _notes(people["unit"]) == ["市委教育办指示/通知：关于报送专题党课开展情况的通知（请于2023年10月20日前反馈）"]
+    assert _notes(people["unit"]) == [
+        "市委教育办指示（通知）：关于报送专题党课开展情况的通知（请于2023年10月20日前反馈）"]
     assert _notes(people["unit2"]) == _notes(people["unit"])
     with pytest.raises(PermissionDenied):
         submission_answer(user=office_teams["office2"], submission=instruction, answer="代答")
@@ -229,7 +231,7 @@ def test_an_instruction_down_is_answered_by_the_unit(people, tree, office_teams)
     submission_answer(user=people["unit"], submission=instruction, answer="已于10月9日讲专题党课。")
     instruction.refresh_from_db()
     assert instruction.status == Status.ANSWERED and instruction.answered_by == people["unit"]
-    assert _notes(people["office"]) == ["指示/通知“关于报送专题党课开展情况的通知”已答复"]
+    assert _notes(people["office"]) == ["指示（通知）“关于报送专题党课开展情况的通知”已答复"]
 
 
 def test_requests_are_answered_before_they_are_closed_but_reports_are_closed_as_read(report, people):
@@ -316,8 +318,10 @@ def test_filters_by_kind_direction_status_team_and_text(report, people, office_t
 def test_each_role_sees_only_its_jurisdiction(report, people, tree):
     a = report(title="东关村的请示")
     b = report(by=people["liaison_b"], kind="report", title="河西县的报告", organization=tree.county_b, due_on=None)
-    for who, sees_a, sees_b in (("office", True, True), ("leader", True, True), ("liaison", True, False),
-                                ("unit", True, False), ("liaison_b", False, True), ("county_office", True, False)):
+    # A village's request is read by the city's office, the leaders and the village — not by county A's office
+    # nor by the liaison group over county A (neither reported it, nor was it sent to them).
+    for who, sees_a, sees_b in (("office", True, True), ("leader", True, True), ("liaison", False, False),
+                                ("unit", True, False), ("liaison_b", False, True), ("county_office", False, False)):
         titles = {s.title for s in submission_list(people[who])}
         assert (a.title in titles, b.title in titles) == (sees_a, sees_b), who
     assert not submission_list(people["sysadmin"]).exists()
@@ -331,3 +335,75 @@ def test_paths_follow_a_moved_subtree(report, tree):
     submission.refresh_from_db()
     tree.village_a.refresh_from_db()
     assert submission.org_path == tree.village_a.path and submission.org_path.startswith(tree.county_b.path)
+
+
+# ---- what is reported or logged about a unit is not the unit's to read --------------------------------------
+
+
+def _read(user: Any, items: dict[str, Any]) -> set[str]:
+    pks = set(submission_list(user).values_list("pk", flat=True))
+    return {name for name in ABOUT_COUNTY if items[name].pk in pks}
+
+
+def test_each_reader_reads_what_it_reported_and_what_was_sent_to_it(people, about_county):
+    everyone = {**people, "county_unit": about_county["county_unit"]}
+    for who in ("office", "leader"):
+        assert _read(everyone[who], about_county) == set(ABOUT_COUNTY), who
+    for who, expected in ABOUT_COUNTY_READS.items():
+        assert _read(everyone[who], about_county) == expected, who
+
+
+def test_counts_count_only_what_the_reader_reads(about_county):
+    assert submission_counts(about_county["county_unit"])["total"] == 3
+
+
+def test_a_unit_cannot_act_on_what_is_reported_about_it(people, about_county):
+    county_unit, letter = about_county["county_unit"], about_county["letter"]
+    for item in (letter, about_county["liaison_request"], about_county["office_up"]):
+        with pytest.raises(PermissionDenied):
+            attachment_add(user=county_unit, submission=item, file=upload("补充.pdf", b"%PDF-1.4 x"))
+        with pytest.raises(PermissionDenied):
+            submission_answer(user=people["county_office"], submission=item, answer="已知悉")
+        with pytest.raises(PermissionDenied):
+            submission_create(user=county_unit, kind="report", title="关于来信的说明", body="说明", parent=item)
+    assert letter.attachments.count() == 1
+    letter.refresh_from_db()
+    assert letter.status == Status.LOGGED and letter.answer == ""
+
+
+def test_the_office_letting_a_liaison_member_handle_a_letter_lets_it_read_it(people, about_county, office_teams):
+    from campaigns.models import TeamMembership
+
+    letter = about_county["letter"]
+    TeamMembership.objects.create(team=office_teams["general"], user=people["liaison"])
+    submission_assign(user=people["office"], submission=letter, team=office_teams["general"],
+                      assignee=people["liaison"])
+    assert letter.pk in set(submission_list(people["liaison"]).values_list("pk", flat=True))
+    assert letter.pk not in set(submission_list(about_county["county_unit"]).values_list("pk", flat=True))
+    assert letter.pk not in set(submission_list(people["liaison_b"]).values_list("pk", flat=True))
+
+
+# ---- long replies ----------------------------------------------------------------------------------------
+
+
+def test_a_long_reply_answers_its_item_whole(report, people):
+    request = report()
+    body = "答" * 20000
+    submission_create(user=people["office"], kind="reply", organization=request.organization, parent=request,
+                      title="关于活动场所改造资金的答复", body=body)
+    request.refresh_from_db()
+    assert request.status == Status.ANSWERED and request.answer.endswith("：" + body)
+
+
+def test_an_answer_too_long_is_refused_in_chinese(report, people):
+    request = report()
+    with pytest.raises(ValidationError) as excinfo:
+        submission_answer(user=people["office"], submission=request, answer="答" * 20001)
+    assert _errors(excinfo)["answer"] == ["答复意见不能超过20000个字"]
+    submission_answer(user=people["office"], submission=request, answer="答" * 20000)
+    request.refresh_from_db()
+    assert request.answer == "答" * 20000
+
+
+def test_kind_labels_read_as_documents_name_them():
+    assert (Kind.REPLY.label, Kind.INSTRUCTION.label) == ("批复（答复）", "指示（通知）")
