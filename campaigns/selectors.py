@@ -94,6 +94,21 @@ def liaison_scope(user: Any, root: str) -> list[str] | None:
 # Pages and the API.
 
 
+def office_name(organization: Organization, *, short: bool = False) -> str:
+    """The theme-education office of the city whose tree holds `organization` (its root's office): the issuer of
+    letters and what units report to. `short`: the everyday name (示范市委主题教育办)."""
+    root = Organization.objects.filter(path=organization.path[:Organization.steplen]).first()
+    name = root.name if root else ""
+    return f"{name}主题教育办" if short else f"{name}主题教育领导小组办公室"
+
+
+def is_city_office(user: Any) -> bool:
+    """Office staff of a city (bound to a root of the tree): they decide for the city; a county's office account
+    works inside its county only."""
+    return (getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.OFFICE
+            and user.organization.depth == 1)
+
+
 def sees_campaigns(user: Any) -> bool:
     """Who may read the campaigns' pages (the office and the leading group)."""
     return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in (Role.OFFICE, Role.LEADER)
@@ -103,8 +118,7 @@ def manages_campaigns(user: Any) -> bool:
     """Only the office sets campaigns, teams, liaison groups and guidance profiles up — the city's office, bound
     to a root of the tree: profiles are city-wide, and an office account bound to a county must not rearrange
     the city's teams and groups."""
-    return (getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.OFFICE
-            and user.organization.depth == 1)
+    return is_city_office(user)
 
 
 def reads_campaign_data(user: Any) -> bool:

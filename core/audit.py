@@ -118,3 +118,15 @@ def record_many(action: str, model: type[models.Model],
         AuditEntry.objects.bulk_create(batch)
         count += len(batch)
     return count
+
+
+def set_links(obj: models.Model, field: str, ids: Iterable[int]) -> None:
+    """Replace the many-to-many links `field` of `obj` by `ids`; links are not in the row's snapshot, so a change is
+    logged as a change of the row (before and after: the linked ids)."""
+    manager = getattr(obj, field)
+    before = sorted(manager.values_list("pk", flat=True))
+    after = sorted(set(ids))
+    if before != after:
+        manager.set(after)
+        record(AuditEntry.Action.UPDATE, object_type=type_label(obj), object_id=str(obj.pk),
+               object_repr=str(obj)[:200], before={field: before}, after={field: after})

@@ -1,6 +1,7 @@
-"""Request types for views."""
+"""Request types for views, and the one way downloads are named."""
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.http import HttpRequest
 
@@ -13,3 +14,10 @@ class AuthedRequest(HttpRequest):
     `user` is a `User`, never `AnonymousUser`. Only an annotation — requests stay plain `HttpRequest`s."""
 
     user: "User"
+
+
+def attachment_disposition(filename: str, fallback: str) -> str:
+    """Content-Disposition of a download named `filename` (Chinese): RFC 5987 `filename*` for today's browsers,
+    and an ASCII `fallback` for the old ones intranets still have."""
+    ascii_name = filename if filename.isascii() else fallback
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

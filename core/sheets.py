@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 import xlsxwriter
 from django.conf import settings
@@ -32,6 +31,8 @@ from django.http import FileResponse
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
+
+from core.http import attachment_disposition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YES, NO = "是", "否"
@@ -553,8 +554,7 @@ def xlsx_attachment(data: io.BytesIO, filename: str) -> FileResponse:
     """A download of an .xlsx written to `data`, named `filename` (Chinese names survive every browser)."""
     data.seek(0)
     response = FileResponse(data, content_type=XLSX)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = attachment_disposition(filename, "export.xlsx")
     return response
 
 

@@ -193,13 +193,7 @@ def _audit_links(obj: models.Model, field: str, ids: Sequence[int], before: Sequ
 
 
 def _set_links(obj: Any, field: str, ids: Iterable[int]) -> None:
-    """Replace the many-to-many links `field` of `obj` by `ids`, audited when they change."""
-    manager = getattr(obj, field)
-    before = sorted(manager.values_list("pk", flat=True))
-    after = sorted(set(ids))
-    if before != after:
-        manager.set(after)
-        _audit_links(obj, field, after, before)
+    audit.set_links(obj, field, ids)
 
 
 # ---------------------------------------------------------------------------------------------------------

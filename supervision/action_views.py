@@ -25,7 +25,7 @@ from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Cadre, Organization
 from supervision import selectors, services
-from supervision.choices import LADDER, LEVEL_GROUNDS, OVERDUE_DAYS, ActionStatus, Level, Requirement
+from supervision.choices import LADDER, LEVEL_GROUNDS, OVERDUE_DAYS, ActionStatus, Level, Requirement, level_title
 from supervision.forms import (
     ActionDecideForm,
     ActionDismissForm,
@@ -36,8 +36,7 @@ from supervision.forms import (
 from supervision.models import Action, Finding
 
 # How each rung reads where it is shown (组织处理 is a recommendation to the leading group, which decides it).
-LEVEL_TEXT: dict[str, str] = {**{lv: Level(lv).label for lv in LADDER},
-                              Level.DISCIPLINE: "建议领导小组给予组织处理"}
+LEVEL_TEXT: dict[str, str] = {lv: level_title(lv) for lv in LADDER}
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -24,6 +23,7 @@ from accounts.models import User
 from api.auth import request_user
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
+from core.http import attachment_disposition
 from orgs.models import Cadre, Organization
 from problems import selectors as problem_selectors
 from problems.models import Problem, SpecialCampaign
@@ -472,6 +472,6 @@ def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
     “文号标题.docx”."""
     letter = selectors.letter_detail(_reader(request), letter_id)
     response = HttpResponse(letters.letter_docx(letter), content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{letter.number or '草稿'}{letter.title}.docx")
+    response["Content-Disposition"] = attachment_disposition(letters.letter_filename(letter),
+                                                             f"feedback-letter-{letter.pk}.docx")
     return response

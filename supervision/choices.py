@@ -56,6 +56,25 @@ LEVEL_GROUNDS: dict[str, str] = {
 }
 
 
+# How an action reads in a sentence about its target (notices, letters, reminders): "对城关区委予以纠正". 组织处理 is
+# the leading group's decision: what is recorded here is the recommendation to it.
+LEVEL_PHRASES: dict[str, str] = {
+    Level.POINT_OUT: "明确指出问题、促其整改",
+    Level.CORRECT: "予以纠正",
+    Level.CRITICISE: "予以严肃批评",
+    Level.DISCIPLINE: "建议领导小组给予组织处理",
+}
+
+
+def level_phrase(level: str) -> str:
+    return LEVEL_PHRASES.get(level, level)
+
+
+def level_title(level: str) -> str:
+    """The level where an action is named (lists, headings, buttons): 组织处理 as the recommendation it is."""
+    return "建议领导小组给予组织处理" if level == Level.DISCIPLINE else str(Level(level).label)
+
+
 class ActionStatus(models.TextChoices):
     PROPOSED = "proposed", "待决定"  # proposed by the system or by a liaison group; the office decides
     DECIDED = "decided", "已决定"  # in force: followed up on its date
@@ -81,5 +100,7 @@ OFFICE_LEVELS = frozenset(LADDER)
 # When the system proposes the next rung for a unit (the office decides): the same requirement found again on
 # REPEAT_FINDINGS visits' findings not yet acted on, or OVERDUE_PROBLEMS problems overdue by OVERDUE_DAYS or more.
 REPEAT_FINDINGS = 2
+# An action is followed up this many days after it is decided, unless the decider sets the date.
+FOLLOW_UP_DAYS = 14
 OVERDUE_PROBLEMS = 3
 OVERDUE_DAYS = 30

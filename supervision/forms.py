@@ -45,8 +45,9 @@ def parse_month(text: str | None) -> tuple[int, int] | None:
     return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
 
 
-def org_by_code(user: Any, text: str | None) -> Organization | None:
-    """The organisation whose code (else exact name) is `text`, inside what `user` sees."""
+def org_from_text(user: Any, text: str | None) -> Organization | None:
+    """The organisation a person typed (its code, else its exact name) inside what `user` sees, or None: form
+    input, where an unknown name is a field error, not a 404 (`selectors.org_by_code` is for codes in links)."""
     text = (text or "").strip()
     if not text or len(text) > 100:
         return None
@@ -136,7 +137,7 @@ class VisitFilterForm(_FilterForm):
             date_from = dt.date(month[0], month[1], 1)
             date_to = dt.date(month[0], month[1], calendar.monthrange(month[0], month[1])[1])
         return selectors.filter_visits(qs, group=int(group) if group else None,
-                                       organization=org_by_code(user, self.value_of("unit")),
+                                       organization=org_from_text(user, self.value_of("unit")),
                                        statuses=[status] if status else [], method=int(method) if method else None,
                                        date_from=date_from, date_to=date_to)
 
@@ -155,7 +156,7 @@ class FindingFilterForm(_FilterForm):
         self.is_valid()
         group, requirement, filed = self.value_of("group"), self.value_of("requirement"), self.value_of("filed")
         qs = selectors.filter_findings(qs, group=int(group) if group else None,
-                                       organization=org_by_code(user, self.value_of("unit")),
+                                       organization=org_from_text(user, self.value_of("unit")),
                                        requirements=[requirement] if requirement else [],
                                        filed={"1": True, "0": False}.get(filed or ""))
         return qs.filter(needs_fix=False) if filed == "guide" else qs

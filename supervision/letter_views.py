@@ -7,9 +7,7 @@ issued to it); every write is one call to `supervision.services`, whose Chinese 
 what was typed (PermissionDenied → 404).
 """
 
-import re
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.choices import Role
 from campaigns.models import LiaisonGroup
-from core.http import AuthedRequest
+from campaigns.selectors import office_name
+from core.docs import heading_level
+from core.http import AuthedRequest, attachment_disposition
 from core.paging import paginate
 from orgs.models import Organization
 from supervision import letters, selectors, services
@@ -30,8 +30,6 @@ from supervision.choices import IN_FORCE, LetterStatus
 from supervision.forms import LetterEditForm, LetterFilterForm, LetterNewForm
 from supervision.models import Action, FeedbackLetter
 
-HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
-HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -56,8 +54,7 @@ def _paragraphs(body: str) -> list[dict[str, Any]]:
     for line in body.splitlines():
         text = line.strip()
         if text:
-            heading = 1 if HEADING_1.match(text) else 2 if HEADING_2.match(text) else 0
-            rows.append({"text": text, "heading": heading})
+            rows.append({"text": text, "heading": heading_level(text)})
     return rows
 
 
@@ -71,10 +68,6 @@ def _writable_letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
     if not _may_write(request.user, letter):
         raise Http404
     return letter
-
-
-def docx_filename(letter: FeedbackLetter) -> str:
-    return f"{letter.number or '草稿'}{letter.title}.docx"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -149,7 +142,7 @@ def letter_page(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
     writes = _may_write(request.user, letter) and letter.status == LetterStatus.DRAFT
     return render(request, "supervision/letter_page.html", {
-        "letter": letter, "paragraphs": _paragraphs(letter.body), "office_name": services.office_name(),
+        "letter": letter, "paragraphs": _paragraphs(letter.body), "office_name": office_name(letter.organization),
         "writes": writes, "findings": list(letter.findings.select_related("organization", "problem")),
         "actions": list(letter.actions.select_related("organization", "cadre"))})
 
@@ -219,7 +212,6 @@ def letter_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     browser: RFC 5987 `filename*`, with an ASCII fallback)."""
     letter = _letter(request, pk)
     response = HttpResponse(letters.letter_docx(letter), content_type=DOCX)
-    filename = docx_filename(letter)
-    ascii_name = f"feedback-letter-{letter.pk}.docx"
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = attachment_disposition(letters.letter_filename(letter),
+                                                             f"feedback-letter-{letter.pk}.docx")
     return response

@@ -3,16 +3,16 @@
 
 from django.utils import timezone
 
+from campaigns.selectors import office_name
 from core.docs import OfficialDocument, render_docx
 from supervision.choices import LetterStatus
 from supervision.models import FeedbackLetter
-from supervision.services import office_name
 
 
 def letter_document(letter: FeedbackLetter) -> OfficialDocument:
     """The letter as an official document: issued by the office over the group's name; a draft carries no number
     and is dated today."""
-    office = office_name()
+    office = office_name(letter.organization)
     issued = letter.status != LetterStatus.DRAFT and bool(letter.number)
     date = letter.issued_on or timezone.localdate()
     return OfficialDocument(
@@ -33,3 +33,8 @@ def letter_document(letter: FeedbackLetter) -> OfficialDocument:
 def letter_docx(letter: FeedbackLetter) -> bytes:
     """The letter's .docx bytes."""
     return render_docx(letter_document(letter))
+
+
+def letter_filename(letter: FeedbackLetter) -> str:
+    """The .docx's name: its number (or 草稿) and title."""
+    return f"{letter.number or '草稿'}{letter.title}.docx"

@@ -13,7 +13,7 @@ from django.db import models
 from core.models import AuditedModel
 from core.scoping import ScopedQuerySet
 from orgs.models import PathField
-from supervision.choices import ActionStatus, Judgement, LetterStatus, Level, Requirement, VisitStatus
+from supervision.choices import ActionStatus, Judgement, LetterStatus, Level, Requirement, VisitStatus, level_title
 
 UPLOAD_TO = "supervision/%Y/%m/"
 
@@ -221,6 +221,10 @@ class Action(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.organization_id}"
+
+    @property
+    def level_title(self) -> str:
+        return level_title(self.level)
 
     @property
     def is_recommendation(self) -> bool:

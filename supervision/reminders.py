@@ -26,7 +26,7 @@ from campaigns.selectors import current_campaign
 from core.cn import cn_date
 from core.notify import Message, notify_many
 from supervision import services
-from supervision.choices import ActionStatus, Level, VisitStatus
+from supervision.choices import ActionStatus, VisitStatus, level_title
 from supervision.models import Action, Visit
 
 REPEAT_DAYS = 7
@@ -62,7 +62,7 @@ def _follow_ups(campaign_id: int, today: dt.date) -> list[Message]:
         period = (today - action.follow_up_on).days // REPEAT_DAYS  # the date and 6 days after, then 7 to 13, …
         key = f"supervision-follow-up:{action.pk}:{action.follow_up_on.isoformat()}:{period}"
         target = action.organization.name + (f"{action.cadre.name}同志" if action.cadre else "")
-        what = "建议组织处理" if action.is_recommendation else Level(action.level).label
+        what = level_title(action.level)
         decided = f"（{cn_date(action.decided_on)}决定）" if action.decided_on else ""
         text = (f"处置跟踪到期：对{target}{what}{decided}的跟踪日期{cn_date(action.follow_up_on)}已到，"
                 f"请跟踪整改落实情况并登记处置结果。")

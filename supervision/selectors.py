@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -221,40 +221,63 @@ class UnitRow:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _by_unit(field: str, units: list[Organization]) -> Case:
+    """An expression naming, for a row whose path `field` lies in one of the (disjoint) units' subtrees, that
+    unit's id: counts for every unit come from one grouped query."""
+    return Case(*[When(subtree_q(field, u.path), then=Value(u.pk)) for u in units], default=None,
+                output_field=IntegerField())
+
+
+def _grouped(qs: QuerySet[Any], field: str, units: list[Organization], **aggregates: Any) -> dict[int, dict]:
+    rows = (qs.filter(subtrees_q(field, [u.path for u in units])).annotate(unit=_by_unit(field, units))
+            .order_by().values("unit").annotate(**aggregates))
+    return {row["unit"]: row for row in rows}
+
+
 def unit_rows(group: LiaisonGroup, *, user: Any, today: dt.date | None = None) -> list[UnitRow]:
     """The group's units that `user` sees, each with what a liaison member looks at first: overdue problems,
-    lead actions still open for its key-minority leaders, days since the last visit, open actions."""
+    lead actions still open for its key-minority leaders, days since the last visit, open actions. Counts come
+    from what `user` sees (a unit sees no plans or proposals), a fixed number of queries for the whole group."""
     from measures.selectors import lead_actions
 
     today = today or timezone.localdate()
     campaign = group.campaign
-    visible = Organization.objects.visible_to(user)
-    units = [a.organization for a in group.assignments.select_related("organization").order_by("organization__path")
-             if visible.filter(pk=a.organization_id).exists()]
-    rows = []
-    for org in units:
-        row = UnitRow(organization=org)
-        problems = Problem.objects.filter(campaign=campaign).filter(subtree_q("org_path", org.path)).open()
-        row.open_problems = problems.count()
-        row.overdue_problems = problems.filter(due_on__lt=today).count()
-        for lead in lead_actions(campaign, Organization.objects.filter(subtree_q("path", org.path)), user=user):
-            missing = sum(1 for cell in lead.cells if not cell.proofs)
-            row.leaders += 1
-            row.leaders_behind += bool(missing)
-            row.open_lead_actions += missing
-        visits = Visit.objects.filter(campaign=campaign).filter(subtree_q("org_path", org.path))
-        row.last_visit = visits.filter(status=VisitStatus.DONE).aggregate(m=Max("visited_on"))["m"]
+    assigned = list(group.assignments.select_related("organization").order_by("organization__path"))
+    seen = set(Organization.objects.visible_to(user).filter(pk__in=[a.organization_id for a in assigned])
+               .values_list("pk", flat=True))
+    units = [a.organization for a in assigned if a.organization_id in seen]
+    if not units:
+        return []
+    problems = _grouped(Problem.objects.visible_to(user).filter(campaign=campaign).open(), "org_path", units,
+                        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    visits = _grouped(visits_for(user).filter(campaign=campaign), "org_path", units,
+                      last=Max("visited_on", filter=Q(status=VisitStatus.DONE)),
+                      planned=Count("pk", filter=Q(status=VisitStatus.PLANNED, planned_on__gte=today)))
+    actions = _grouped(actions_for(user).filter(campaign=campaign), "org_path", units,
+                       open=Count("pk", filter=Q(status=ActionStatus.DECIDED)),
+                       proposed=Count("pk", filter=Q(status=ActionStatus.PROPOSED)))
+    findings = _grouped(findings_for(user).filter(visit__campaign=campaign), "org_path", units,
+                        all=Count("pk"), unfiled=Count("pk", filter=Q(needs_fix=True, problem__isnull=True)))
+    rows = {u.pk: UnitRow(organization=u) for u in units}
+    for pk, row in rows.items():
+        p, v, a, f = problems.get(pk, {}), visits.get(pk, {}), actions.get(pk, {}), findings.get(pk, {})
+        row.open_problems, row.overdue_problems = p.get("open", 0), p.get("overdue", 0)
+        row.last_visit, row.planned_visits = v.get("last"), v.get("planned", 0)
         row.days_since_visit = (today - row.last_visit).days if row.last_visit else None
-        row.planned_visits = visits.filter(status=VisitStatus.PLANNED, planned_on__gte=today).count()
-        actions = Action.objects.filter(campaign=campaign).filter(subtree_q("org_path", org.path))
-        counts = actions.aggregate(open=Count("pk", filter=Q(status=ActionStatus.DECIDED)),
-                                   proposed=Count("pk", filter=Q(status=ActionStatus.PROPOSED)))
-        row.open_actions, row.proposals = counts["open"], counts["proposed"]
-        findings = Finding.objects.filter(visit__campaign=campaign).filter(subtree_q("org_path", org.path))
-        row.findings = findings.count()
-        row.unfiled_findings = findings.filter(needs_fix=True, problem__isnull=True).count()
-        rows.append(row)
-    return rows
+        row.open_actions, row.proposals = a.get("open", 0), a.get("proposed", 0)
+        row.findings, row.unfiled_findings = f.get("all", 0), f.get("unfiled", 0)
+    leaders = lead_actions(campaign, Organization.objects.filter(subtrees_q("path", [u.path for u in units])),
+                           user=user)
+    for lead in leaders:
+        unit = next((u for u in units if lead.cadre.organization.path.startswith(u.path)), None)
+        if unit is None:
+            continue
+        missing = sum(1 for cell in lead.cells if not cell.proofs)
+        row = rows[unit.pk]
+        row.leaders += 1
+        row.leaders_behind += bool(missing)
+        row.open_lead_actions += missing
+    return list(rows.values())
 
 
 # ---------------------------------------------------------------------------------------------------------

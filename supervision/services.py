@@ -12,24 +12,26 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from accounts.choices import Role
 from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
-from campaigns.selectors import current_campaign, liaison_group_of
+from campaigns.selectors import current_campaign, is_city_office, liaison_group_of, office_name
 from core import audit
 from core.cn import cn_date
 from core.files import file_sha256, upload_error, upload_name
 from core.models import AuditEntry
 from core.notify import notify
+from core.scoping import subtree_q
 from orgs.models import Cadre, Organization
 from problems import services as problem_services
 from problems.choices import Source, Status
 from problems.models import Problem, SpecialCampaign, number_of
 from supervision.choices import (
+    FOLLOW_UP_DAYS,
     IN_FORCE,
     LADDER,
     LEVEL_GROUNDS,
@@ -44,6 +46,8 @@ from supervision.choices import (
     Level,
     Requirement,
     VisitStatus,
+    level_phrase,
+    level_title,
     rung,
 )
 from supervision.models import Action, FeedbackLetter, Finding, Observation, Visit, VisitAttachment, VisitMethod
@@ -105,10 +109,9 @@ def member_of(user: Any, group: LiaisonGroup) -> bool:
 
 def guides(user: Any, group: LiaisonGroup) -> bool:
     """Whether `user` works for `group`: one of its members, or the city's office (which runs every group)."""
-    role = _role(user)
-    if role == Role.LIAISON:
+    if _role(user) == Role.LIAISON:
         return member_of(user, group)
-    return role == Role.OFFICE and user.organization.depth == 1
+    return is_city_office(user)
 
 
 def supervises(user: Any) -> bool:
@@ -117,17 +120,31 @@ def supervises(user: Any) -> bool:
 
 
 def decides_actions(user: Any) -> bool:
-    """The office decides proposals and takes the upper rungs of the ladder."""
-    return _role(user) == Role.OFFICE
+    """The city's office decides proposals and takes the upper rungs of the ladder (a county's office account
+    does not decide for the city)."""
+    return is_city_office(user)
 
 
 def levels_for(user: Any) -> frozenset[str]:
-    role = _role(user)
-    if role == Role.OFFICE:
+    if is_city_office(user):
         return OFFICE_LEVELS
-    if role == Role.LIAISON:
+    if _role(user) == Role.LIAISON:
         return LIAISON_LEVELS
     return frozenset()
+
+
+def acts_on(user: Any, organization: Organization, campaign: Campaign | None = None) -> bool:
+    """Whether `user` may take or propose a step on `organization`: the city's office, or a member of the group
+    the unit is assigned to (a liaison in no group keeps a wide jurisdiction to read, not to act)."""
+    if not _visible_org(user, organization):
+        return False
+    if is_city_office(user):
+        return True
+    campaign = campaign or current_campaign()
+    if _role(user) != Role.LIAISON or campaign is None:
+        return False
+    group = liaison_group_of(organization, campaign)
+    return group is not None and member_of(user, group)
 
 
 def _check_group(user: Any, group: LiaisonGroup) -> None:
@@ -146,7 +163,7 @@ def _check_visit(user: Any, visit: Visit) -> None:
 
 
 def _check_office(user: Any) -> None:
-    if not (_role(user) == Role.OFFICE and user.organization.depth == 1):
+    if not is_city_office(user):
         raise PermissionDenied("只有市委教育办可以维护")
 
 
@@ -192,6 +209,24 @@ def _visit_errors(*, user: Any, group: LiaisonGroup, organization: Organization,
     return errors
 
 
+def _day_error(day: dt.date | None, campaign: Campaign | None, label: str) -> str | None:
+    """A visit's day lies within the campaign."""
+    if day is None:
+        return f"请填写{label}"
+    if campaign is not None and day < campaign.starts_on:
+        return f"{label}不能早于主题教育开始日期{cn_date(campaign.starts_on)}"
+    if campaign is not None and campaign.ends_on and day > campaign.ends_on:
+        return f"{label}不能晚于主题教育结束日期{cn_date(campaign.ends_on)}"
+    return None
+
+
+def _held_error(day: dt.date | None, campaign: Campaign | None, today: dt.date) -> str | None:
+    """The day a visit took place: within the campaign, and not after today."""
+    if day is not None and day > today:
+        return "开展日期不能晚于今天（还没开展的活动请保留为计划）"
+    return _day_error(day, campaign, "开展日期")
+
+
 def _participants_error(group: LiaisonGroup, participants: Sequence[Any]) -> str | None:
     member_ids = set(group.memberships.values_list("user_id", flat=True))
     strangers = [str(p) for p in participants if p.pk not in member_ids]
@@ -211,10 +246,7 @@ def visit_plan(*, user: Any, group: LiaisonGroup, organization: Organization, me
     campaign = current_campaign()
     errors = _visit_errors(user=user, group=group, organization=organization, method=method, subject=subject,
                            campaign=campaign)
-    if planned_on is None:
-        errors["planned_on"] = "请填写计划日期"
-    elif campaign is not None and planned_on < campaign.starts_on:
-        errors["planned_on"] = f"计划日期不能早于主题教育开始日期{cn_date(campaign.starts_on)}"
+    _put(errors, "planned_on", _day_error(planned_on, campaign, "计划日期"))
     _put(errors, "participants", _participants_error(group, participants))
     _put(errors, "others", _text_error(others, "其他参加人员", 200, required=False))
     _raise(errors)
@@ -224,7 +256,7 @@ def visit_plan(*, user: Any, group: LiaisonGroup, organization: Organization, me
         subject=clean_text(subject), planned_on=planned_on, others=clean_text(others),
         created_by=_user_or_none(user),
     )
-    visit.participants.set(participants)
+    audit.set_links(visit, "participants", [p.pk for p in participants])
     return visit
 
 
@@ -242,10 +274,7 @@ def visit_update(*, user: Any, visit: Visit, method: VisitMethod | None, subject
     elif not method.is_active and method.pk != visit.method_id:
         errors["method"] = f"指导方式“{method.name}”已停用"
     _put(errors, "subject", _text_error(subject, "活动内容", 200))
-    if planned_on is None:
-        errors["planned_on"] = "请填写计划日期"
-    elif planned_on < visit.campaign.starts_on:
-        errors["planned_on"] = f"计划日期不能早于主题教育开始日期{cn_date(visit.campaign.starts_on)}"
+    _put(errors, "planned_on", _day_error(planned_on, visit.campaign, "计划日期"))
     _put(errors, "participants", _participants_error(visit.group, participants))
     _put(errors, "others", _text_error(others, "其他参加人员", 200, required=False))
     _raise(errors)
@@ -253,7 +282,7 @@ def visit_update(*, user: Any, visit: Visit, method: VisitMethod | None, subject
     visit.method, visit.subject, visit.planned_on = method, clean_text(subject), planned_on
     visit.others = clean_text(others)
     visit.save()
-    visit.participants.set(participants)
+    audit.set_links(visit, "participants", [p.pk for p in participants])
     return visit
 
 
@@ -283,12 +312,7 @@ def visit_record(*, user: Any, visit: Visit, visited_on: dt.date | None, summary
     if visit.status == VisitStatus.CANCELLED:
         errors["status"] = "该活动已取消"
     today = timezone.localdate()
-    if visited_on is None:
-        errors["visited_on"] = "请填写开展日期"
-    elif visited_on > today:
-        errors["visited_on"] = "开展日期不能晚于今天（还没开展的活动请保留为计划）"
-    elif visited_on < visit.campaign.starts_on:
-        errors["visited_on"] = f"开展日期不能早于主题教育开始日期{cn_date(visit.campaign.starts_on)}"
+    _put(errors, "visited_on", _held_error(visited_on, visit.campaign, today))
     _put(errors, "summary", _text_error(summary, "总体情况", SUMMARY_MAX))
     observations = observations or {}
     errors.update({k: v for k, v in _observation_errors(observations).items() if k not in errors})
@@ -302,7 +326,7 @@ def visit_record(*, user: Any, visit: Visit, visited_on: dt.date | None, summary
         visit.others = clean_text(others)
     visit.save()
     if participants is not None:
-        visit.participants.set(participants)
+        audit.set_links(visit, "participants", [p.pk for p in participants])
     for requirement, values in observations.items():
         judgement, note = values.get("judgement") or "", clean_text(values.get("note"))
         if not judgement and not note:
@@ -318,9 +342,20 @@ def visit_log(*, user: Any, group: LiaisonGroup, organization: Organization, met
               subject: str, visited_on: dt.date | None, summary: str,
               observations: Mapping[str, Mapping[str, str]] | None = None, participants: Sequence[Any] = (),
               others: str = "") -> Visit:
-    """Record a visit that was not planned in the system beforehand: planned and done on the same day."""
-    visit = visit_plan(user=user, group=group, organization=organization, method=method, subject=subject,
-                       planned_on=visited_on, participants=participants, others=others)
+    """Record a visit that was not planned in the system beforehand: planned and done on the same day. Every
+    error of the form is reported at once, under the fields of a held visit."""
+    errors: dict[str, str] = {}
+    _put(errors, "visited_on", _held_error(visited_on, current_campaign(), timezone.localdate()))
+    _put(errors, "summary", _text_error(summary, "总体情况", SUMMARY_MAX))
+    errors.update({k: v for k, v in _observation_errors(observations or {}).items() if k not in errors})
+    try:
+        visit = visit_plan(user=user, group=group, organization=organization, method=method, subject=subject,
+                           planned_on=visited_on, participants=participants, others=others)
+    except ValidationError as exc:
+        plan_errors = {k: v[0] for k, v in exc.message_dict.items() if k != "planned_on"}
+        _raise({**plan_errors, **errors})
+        raise
+    _raise(errors)
     return visit_record(user=user, visit=visit, visited_on=visited_on, summary=summary, observations=observations)
 
 
@@ -341,6 +376,8 @@ def visit_cancel(*, user: Any, visit: Visit, reason: str) -> Visit:
 @transaction.atomic
 def attachment_add(*, user: Any, visit: Visit, file: UploadedFile) -> VisitAttachment:
     _check_visit(user, visit)
+    if visit.status == VisitStatus.CANCELLED:
+        raise ValidationError({"file": "该活动已取消，不能再上传附件"})
     _raise({"file": reason} if (reason := upload_error(file)) else {})
     return VisitAttachment.objects.create(visit=visit, file=file, filename=upload_name(file), size=file.size or 0,
                                           sha256=file_sha256(file), uploaded_by=_user_or_none(user))
@@ -351,8 +388,10 @@ def attachment_remove(*, user: Any, attachment: VisitAttachment) -> None:
     _check_visit(user, attachment.visit)
     if attachment.visit.findings.filter(problem__isnull=False).exists() and attachment.uploaded_by_id != user.pk:
         raise ValidationError({"file": "只有上传人可以删除已形成问题的活动附件"})
-    attachment.file.delete(save=False)
+    stored = attachment.file
     attachment.delete()
+    # The file goes only once the row is gone for good (a rolled-back transaction keeps both).
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -458,7 +497,11 @@ def finding_reopen_problem(*, user: Any, finding: Finding, problem: Problem, not
     errors: dict[str, str] = {}
     if finding.problem_id:
         errors["finding"] = f"该发现已列入问题清单（{number_of(finding.problem_id)}）"
-    if not _in_subtree(problem.org_path, finding.org_path):
+    elif not finding.needs_fix:
+        errors["finding"] = "该发现是指导意见，不需要整改；如需整改请先改为“需要整改”"
+    if problem.campaign_id != finding.visit.campaign_id:
+        errors["problem"] = f"问题{problem.number}不是本次主题教育的问题"
+    elif not _in_subtree(problem.org_path, finding.org_path):
         errors["problem"] = f"问题{problem.number}不是该单位的问题"
     elif problem.status != Status.CLOSED:
         errors["problem"] = f"问题{problem.number}尚未销号，正在整改中，不必重新打开"
@@ -528,6 +571,8 @@ def _action_errors(*, user: Any, campaign: Campaign | None, organization: Organi
             break
     if follow_up_on is not None and follow_up_on < timezone.localdate():
         errors["follow_up_on"] = "跟踪日期不能早于今天"
+    elif follow_up_on is not None and campaign is not None and campaign.ends_on and follow_up_on > campaign.ends_on:
+        errors["follow_up_on"] = f"跟踪日期不能晚于主题教育结束日期{cn_date(campaign.ends_on)}"
     if "level" not in errors and campaign is not None and deciding and skips(
             campaign=campaign, organization=organization, cadre=cadre, level=level, exclude=exclude):
         expected = LADDER[ladder_position(campaign=campaign, organization=organization, cadre=cadre,
@@ -546,10 +591,19 @@ def _unit_contacts(organization: Organization) -> list[Any]:
     return list(User.objects.filter(is_active=True, role=Role.UNIT, organization=organization))
 
 
+def default_follow_up(campaign: Campaign, today: dt.date | None = None) -> dt.date:
+    """When an action is followed up unless the decider says otherwise: FOLLOW_UP_DAYS on, within the campaign."""
+    day = (today or timezone.localdate()) + dt.timedelta(days=FOLLOW_UP_DAYS)
+    return min(day, campaign.ends_on) if campaign.ends_on else day
+
+
+def _target(action: Action) -> str:
+    return f"{action.organization.name}{action.cadre.name}同志" if action.cadre else action.organization.name
+
+
 def _notify_decided(action: Action) -> None:
-    what = "建议领导小组给予组织处理" if action.is_recommendation else Level(action.level).label
     notify(users=_unit_contacts(action.organization), key=f"supervision-action-{action.pk}",
-           text=f"督导处置：对{action.organization.name}{what}。{action.reason[:60]}",
+           text=f"督导处置：对{_target(action)}{level_phrase(action.level)}。{action.reason[:60]}",
            url=f"/supervision/actions/{action.pk}/")
 
 
@@ -557,10 +611,11 @@ def _notify_decided(action: Action) -> None:
 def action_record(*, user: Any, organization: Organization, level: str, reason: str,
                   findings: Sequence[Finding] = (), cadre: Cadre | None = None, skip_reason: str = "",
                   follow_up_on: dt.date | None = None) -> Action:
-    """Take a step on the ladder now (liaison: 指出促改, 纠正; office: any). Skipping a rung needs a reason."""
-    if _role(user) not in (Role.LIAISON, Role.OFFICE) or not _visible_org(user, organization):
-        raise PermissionDenied("无权处置该单位")
+    """Take a step on the ladder now (the unit's group: 指出促改, 纠正; the city's office: any). Skipping a rung
+    needs a reason; every step has a follow-up date."""
     campaign = current_campaign()
+    if not acts_on(user, organization, campaign):
+        raise PermissionDenied("无权处置该单位")
     findings = list(findings)
     _raise(_action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
                           reason=reason, skip_reason=skip_reason, findings=findings, follow_up_on=follow_up_on,
@@ -572,9 +627,9 @@ def action_record(*, user: Any, organization: Organization, level: str, reason: 
         group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.DECIDED,
         reason=clean_text(reason), skip_reason=clean_text(skip_reason), proposed_at=timezone.now(),
         proposed_by=_user_or_none(user), decided_by=_user_or_none(user), decided_on=today,
-        follow_up_on=follow_up_on,
+        follow_up_on=follow_up_on or default_follow_up(campaign, today),
     )
-    action.findings.set(findings)
+    audit.set_links(action, "findings", [f.pk for f in findings])
     _notify_decided(action)
     return action
 
@@ -582,33 +637,46 @@ def action_record(*, user: Any, organization: Organization, level: str, reason: 
 @transaction.atomic
 def action_propose(*, user: Any, organization: Organization, level: str, reason: str,
                    findings: Sequence[Finding] = (), cadre: Cadre | None = None) -> Action:
-    """A liaison group (or anyone of the office) proposes a step for the office to decide — typically 严肃批评 or
-    组织处理, which a group does not take itself. Replaces an older open proposal for the same target."""
-    if _role(user) not in (Role.LIAISON, Role.OFFICE) or not _visible_org(user, organization):
-        raise PermissionDenied("无权处置该单位")
+    """The unit's group (or the city's office) proposes a step for the office to decide — typically 严肃批评 or
+    组织处理, which a group does not take itself. It replaces the system's open proposal for the same target, or
+    the proposer's own; someone else's stands until the office decides it."""
     campaign = current_campaign()
+    if not acts_on(user, organization, campaign):
+        raise PermissionDenied("无权处置该单位")
     findings = list(findings)
-    _raise(_action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
-                          reason=reason, skip_reason="", findings=findings, follow_up_on=None, deciding=False))
+    errors = _action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
+                            reason=reason, skip_reason="", findings=findings, follow_up_on=None, deciding=False)
+    assert campaign is not None or errors
+    existing = (Action.objects.select_for_update().filter(campaign=campaign, organization=organization, cadre=cadre,
+                                                          status=ActionStatus.PROPOSED).first() if campaign else None)
+    if existing is not None and existing.proposed_by_id not in (None, getattr(user, "pk", None)):
+        errors.setdefault("organization", f"{existing.proposed_by}已提出处置建议，待教育办决定后再提")
+    _raise(errors)
     assert campaign is not None
-    Action.objects.filter(campaign=campaign, organization=organization, cadre=cadre,
-                          status=ActionStatus.PROPOSED).delete()
-    action = Action.objects.create(
-        campaign=campaign, organization=organization, org_path=organization.path, cadre=cadre,
-        group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.PROPOSED,
-        reason=clean_text(reason), proposed_at=timezone.now(), proposed_by=_user_or_none(user),
-    )
-    action.findings.set(findings)
+    if existing is not None:
+        existing.delete()  # the instance's delete: the audit log keeps it
+    try:
+        with transaction.atomic():
+            action = Action.objects.create(
+                campaign=campaign, organization=organization, org_path=organization.path, cadre=cadre,
+                group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.PROPOSED,
+                reason=clean_text(reason), proposed_at=timezone.now(), proposed_by=_user_or_none(user),
+            )
+    except IntegrityError:  # another proposal for the same target was made meanwhile
+        raise ValidationError({"organization": "该单位刚有新的处置建议，请刷新后再看"}) from None
+    audit.set_links(action, "findings", [f.pk for f in findings])
     _notify_office(action)
     return action
 
 
 def _notify_office(action: Action) -> None:
+    """The city's office (of the unit's city) hears of a proposal waiting for it."""
     from accounts.models import User
 
-    office = User.objects.filter(is_active=True, role=Role.OFFICE, organization__depth=1)
+    root = action.org_path[:Organization.steplen]
+    office = User.objects.filter(is_active=True, role=Role.OFFICE, organization__depth=1, organization__path=root)
     notify(users=office, key=f"supervision-proposal-{action.pk}",
-           text=f"处置建议待决定：对{action.organization.name}{Level(action.level).label}",
+           text=f"处置建议待决定：对{_target(action)}{level_phrase(action.level)}",
            url=f"/supervision/actions/{action.pk}/")
 
 
@@ -637,7 +705,8 @@ def action_decide(*, user: Any, action: Action, level: str | None = None, reason
     _raise(errors)
     action.level, action.reason, action.skip_reason = level, clean_text(reason), clean_text(skip_reason)
     action.status, action.decided_by, action.decided_on = ActionStatus.DECIDED, user, timezone.localdate()
-    action.follow_up_on, action.decision_note = follow_up_on, clean_text(note)
+    action.follow_up_on = follow_up_on or default_follow_up(action.campaign)
+    action.decision_note = clean_text(note)
     action.save()
     _notify_decided(action)
     return action
@@ -678,10 +747,14 @@ def action_follow_up(*, user: Any, action: Action, result: str) -> Action:
 
 
 def _unacted_repeats(campaign: Campaign, organization: Organization) -> dict[str, list[int]]:
-    """Findings needing a fix at this unit (its subtree) that no action rests on yet, by requirement, where the
-    same requirement was found on REPEAT_FINDINGS or more different visits."""
-    rows = (Finding.objects.filter(visit__campaign=campaign, needs_fix=True, actions__isnull=True)
-            .filter(org_path__gte=organization.path, org_path__lt=organization.path + "~")
+    """Findings needing a fix at this unit (its subtree) that no decision has dealt with yet — not the basis of an
+    action in force, nor of a proposal the office dismissed — by requirement, where the same requirement was found
+    on REPEAT_FINDINGS or more different visits. (Findings an open proposal rests on still count: the proposal
+    is refreshed with them, not dropped.)"""
+    decided = Action.objects.filter(status__in=(*IN_FORCE, ActionStatus.DISMISSED)).values("pk")
+    rows = (Finding.objects.filter(visit__campaign=campaign, needs_fix=True)
+            .filter(subtree_q("org_path", organization.path))
+            .exclude(actions__in=decided)
             .values_list("requirement", "visit_id", "pk"))
     by_requirement: dict[str, dict[int, list[int]]] = {}
     for requirement, visit_id, pk in rows:
@@ -690,60 +763,70 @@ def _unacted_repeats(campaign: Campaign, organization: Organization) -> dict[str
             for req, visits in by_requirement.items() if len(visits) >= REPEAT_FINDINGS}
 
 
+def _recently_decided(campaign: Campaign, organization: Organization, since: dt.date) -> bool:
+    """Whether the office or the group decided on this unit (took a step, or dismissed a proposal) on or after
+    `since`: overdue problems alone then wait — the decision is fresh and rectification takes time."""
+    return Action.objects.filter(campaign=campaign, organization=organization, cadre=None,
+                                 status__in=(*IN_FORCE, ActionStatus.DISMISSED), decided_on__gte=since).exists()
+
+
+def _proposal_basis(campaign: Campaign, organization: Organization, today: dt.date) -> dict[str, Any] | None:
+    """Why the next rung should be proposed for the unit now, or None."""
+    late = today - dt.timedelta(days=OVERDUE_DAYS)
+    repeats = _unacted_repeats(campaign, organization)
+    overdue = (Problem.objects.filter(campaign=campaign).in_subtree(organization.path).overdue(late).count())
+    if overdue >= OVERDUE_PROBLEMS and not repeats and _recently_decided(campaign, organization, late):
+        overdue = 0
+    if not repeats and overdue < OVERDUE_PROBLEMS:
+        return None
+    return {"repeated": {req: len(pks) for req, pks in repeats.items()}, "overdue": overdue,
+            "findings": sorted({pk for pks in repeats.values() for pk in pks})}
+
+
+def _proposal_reason(basis: dict[str, Any], level: str) -> str:
+    parts = []
+    if basis["repeated"]:
+        parts.append("；".join(f"{Requirement(req).label}方面的问题在{REPEAT_FINDINGS}次以上指导中重复发现（{n}条）"
+                               for req, n in sorted(basis["repeated"].items())))
+    if basis["overdue"] >= OVERDUE_PROBLEMS:
+        parts.append(f"{basis['overdue']}个问题逾期{OVERDUE_DAYS}天以上仍未整改到位")
+    return "系统提示：" + "；".join(parts) + f"。依据“{LEVEL_GROUNDS[level]}”，建议{level_title(level)}。"
+
+
 @transaction.atomic
 def action_proposals_refresh(*, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
     """Propose the next rung for every unit assigned to a liaison group whose findings repeat or whose problems
-    stay overdue (OVERDUE_PROBLEMS or more, OVERDUE_DAYS past due). Idempotent: a unit keeps at most one open
-    proposal, refreshed with the current basis; the office decides. Returns the number of new proposals."""
+    stay overdue (OVERDUE_PROBLEMS or more, OVERDUE_DAYS past due, and no decision on the unit in that time).
+    Idempotent: a unit keeps at most one open proposal, refreshed when its basis changes (a person's proposal is
+    left alone); the office decides. Returns the number of new proposals."""
     campaign = campaign or current_campaign()
     if campaign is None:
         return 0
     today = today or timezone.localdate()
-    late = today - dt.timedelta(days=OVERDUE_DAYS)
     created = 0
     assignments = LiaisonAssignment.objects.filter(campaign=campaign).select_related("organization", "group")
-    overdue_by_unit: dict[int, int] = {}
     for assignment in assignments:
         org = assignment.organization
-        overdue_by_unit[org.pk] = (Problem.objects.filter(campaign=campaign).in_subtree(org.path)
-                                   .exclude(status=Status.CLOSED).filter(due_on__lt=late).count())
-    for assignment in assignments:
-        org = assignment.organization
-        repeats = _unacted_repeats(campaign, org)
-        overdue = overdue_by_unit[org.pk]
-        if not repeats and overdue < OVERDUE_PROBLEMS:
-            continue
+        basis = _proposal_basis(campaign, org, today)
+        position = ladder_position(campaign=campaign, organization=org)
+        if basis is None or (position == len(LADDER) and not basis["repeated"]):
+            continue  # nothing to propose, or at the top rung with nothing new found: the office knows
         level = next_level(campaign=campaign, organization=org)
-        if rung(level) <= ladder_position(campaign=campaign, organization=org) and not repeats:
-            continue  # at the top rung already and nothing new found: the office knows
-        parts = []
-        if repeats:
-            parts.append("；".join(f"{Requirement(req).label}方面的问题在{REPEAT_FINDINGS}次以上指导中重复发现"
-                                   f"（{len(pks)}条）" for req, pks in sorted(repeats.items())))
-        if overdue >= OVERDUE_PROBLEMS:
-            parts.append(f"{overdue}个问题逾期{OVERDUE_DAYS}天以上仍未整改到位")
-        reason = "系统提示：" + "；".join(parts) + f"。依据“{LEVEL_GROUNDS[level]}”，建议{Level(level).label}。"
-        basis = {"repeated": {req: len(pks) for req, pks in repeats.items()}, "overdue": overdue,
-                 "date": today.isoformat()}
-        finding_ids = sorted({pk for pks in repeats.values() for pk in pks})
-        existing = Action.objects.filter(campaign=campaign, organization=org, cadre=None,
-                                         status=ActionStatus.PROPOSED).first()
+        existing = (Action.objects.select_for_update()
+                    .filter(campaign=campaign, organization=org, cadre=None, status=ActionStatus.PROPOSED).first())
         if existing is not None:
-            if existing.proposed_by_id is not None:
-                continue  # a person's proposal stands; the office decides it
-            if existing.basis == basis or (existing.level == level and
-                                           {k: v for k, v in existing.basis.items() if k != "date"} ==
-                                           {k: v for k, v in basis.items() if k != "date"}):
-                continue
-            existing.level, existing.reason, existing.basis = level, reason, basis
+            if existing.proposed_by_id is not None or (existing.level == level and existing.basis == basis):
+                continue  # a person's proposal stands; an unchanged one stays as it is
+            existing.level, existing.reason, existing.basis = level, _proposal_reason(basis, level), basis
             existing.save()
-            existing.findings.set(finding_ids)
+            audit.set_links(existing, "findings", basis["findings"])
             continue
         action = Action.objects.create(
             campaign=campaign, organization=org, org_path=org.path, group=assignment.group, level=level,
-            status=ActionStatus.PROPOSED, reason=reason, basis=basis, proposed_at=timezone.now(),
+            status=ActionStatus.PROPOSED, reason=_proposal_reason(basis, level), basis=basis,
+            proposed_at=timezone.now(),
         )
-        action.findings.set(finding_ids)
+        audit.set_links(action, "findings", basis["findings"])
         _notify_office(action)
         created += 1
     return created
@@ -753,19 +836,15 @@ def action_proposals_refresh(*, campaign: Campaign | None = None, today: dt.date
 # Feedback letters.
 
 
-def office_name() -> str:
-    """The issuing office: the city's office (from the root of the tree the campaign runs in)."""
-    root = Organization.objects.filter(depth=1).order_by("path").first()
-    return f"{root.name}主题教育领导小组办公室" if root else "主题教育领导小组办公室"
-
-
 def letter_compose(*, group: LiaisonGroup, organization: Organization, findings: Sequence[Finding],
                    actions: Sequence[Action], reply_due_on: dt.date | None) -> dict[str, str]:
     """A draft letter from the records: title, recipient and body (plain text; lines starting with 一、 （一）
     are headings), for the group to edit before issuing."""
     visits = sorted({f.visit for f in findings}, key=lambda v: (v.day, v.pk))
-    lines = [f"根据市委主题教育领导小组部署，{group.name}对{organization.name}开展主题教育情况进行了督促指导"
-             + (f"，先后{'、'.join(f'{cn_date(v.day)}{v.method.name}' for v in visits)}" if visits else "")
+    held = "、".join(f"{cn_date(v.day)}{v.method.name}" for v in visits)
+    leading_group = office_name(organization).removesuffix("办公室")
+    lines = [f"根据{leading_group}部署，{group.name}对{organization.name}开展主题教育情况进行了督促指导"
+             + (f"，先后{held}" if len(visits) > 1 else f"，{held}" if visits else "")
              + "。现将有关情况反馈如下。"]
     lines.append("一、发现的主要问题")
     by_requirement: dict[str, list[Finding]] = {}
@@ -783,8 +862,7 @@ def letter_compose(*, group: LiaisonGroup, organization: Organization, findings:
     if actions:
         lines.append("二、处置意见")
         for j, action in enumerate(actions, start=1):
-            target = action.cadre.name if action.cadre else organization.name
-            lines.append(f"{j}. 对{target}{Level(action.level).label}：{action.reason}")
+            lines.append(f"{j}. 对{_target(action)}{level_phrase(action.level)}：{action.reason}")
     n = "三" if actions else "二"
     lines.append(f"{n}、整改要求")
     lines.append("请对照反馈的问题，逐条列出整改措施、责任领导和完成时限，纳入问题清单，立查立改、即知即改，"
@@ -830,7 +908,11 @@ def letter_create(*, user: Any, group: LiaisonGroup, organization: Organization,
     _check_group(user, group)
     if not _visible_org(user, organization):
         raise PermissionDenied("无权向该单位反馈")
-    findings, actions = list(findings), list(actions)
+    # Read afresh: the draft names the problems findings became, which callers' objects may not know yet.
+    findings = list(Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("visit__method")
+                    .order_by("id"))
+    actions = list(Action.objects.filter(pk__in=[a.pk for a in actions]).select_related("cadre", "organization")
+                   .order_by("id"))
     draft = letter_compose(group=group, organization=organization, findings=findings, actions=actions,
                            reply_due_on=reply_due_on)
     title, recipient, body = title or draft["title"], recipient or draft["recipient"], body or draft["body"]
@@ -841,8 +923,8 @@ def letter_create(*, user: Any, group: LiaisonGroup, organization: Organization,
         title=clean_text(title), recipient=clean_text(recipient), body=body.strip(), reply_due_on=reply_due_on,
         created_by=_user_or_none(user),
     )
-    letter.findings.set(findings)
-    letter.actions.set(actions)
+    audit.set_links(letter, "findings", [f.pk for f in findings])
+    audit.set_links(letter, "actions", [a.pk for a in actions])
     return letter
 
 
@@ -867,8 +949,8 @@ def letter_update(*, user: Any, letter: FeedbackLetter, title: str, recipient: s
     letter.title, letter.recipient, letter.body = clean_text(title), clean_text(recipient), body.strip()
     letter.reply_due_on = reply_due_on
     letter.save()
-    letter.findings.set(findings)
-    letter.actions.set(actions)
+    audit.set_links(letter, "findings", [f.pk for f in findings])
+    audit.set_links(letter, "actions", [a.pk for a in actions])
     return letter
 
 
@@ -885,13 +967,21 @@ def letter_issue(*, user: Any, letter: FeedbackLetter) -> FeedbackLetter:
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError({"status": "该反馈意见已印发"})
     today = timezone.localdate()
-    # Serialise numbering: lock the year's letters (on SQLite the write lock does it).
-    last = (FeedbackLetter.objects.select_for_update().filter(year=today.year)
-            .aggregate(m=Max("serial"))["m"] or 0)
-    letter.year, letter.serial = today.year, last + 1
-    letter.number = f"{letter_abbreviation()}〔{today.year}〕{letter.serial}号"
     letter.status, letter.issued_on, letter.issued_by = LetterStatus.ISSUED, today, user
-    letter.save()
+    # The next number of the year. Two letters issued at once may both take it: the unique (year, serial)
+    # constraint refuses the second, which then takes the one after (a savepoint keeps the transaction usable).
+    for _attempt in range(5):
+        last = FeedbackLetter.objects.filter(year=today.year).aggregate(m=Max("serial"))["m"] or 0
+        letter.year, letter.serial = today.year, last + 1
+        letter.number = f"{letter_abbreviation()}〔{today.year}〕{letter.serial}号"
+        try:
+            with transaction.atomic():
+                letter.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ValidationError({"status": "印发的人较多，文号未能取得，请稍后再试"})
     notify(users=_unit_contacts(letter.organization), key=f"supervision-letter-{letter.pk}",
            text=f"{letter.group.name}印发{letter.title}（{letter.number}）",
            url=f"/supervision/letters/{letter.pk}/")

@@ -42,7 +42,7 @@ from supervision.forms import (
     VisitFilterForm,
     VisitForm,
     VisitRecordForm,
-    org_by_code,
+    org_from_text,
     parse_month,
 )
 from supervision.models import Finding, Visit, VisitAttachment, VisitMethod
@@ -227,7 +227,7 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
     mode = "log" if data.get("mode") == "log" else "plan"
     units = services.group_units(group)
     orgs, as_select = _orgs_below(user, [o.path for o in units])
-    default = org_by_code(user, request.GET.get("org")) or (units[0] if len(units) == 1 else None)
+    default = org_from_text(user, request.GET.get("org")) or (units[0] if len(units) == 1 else None)
     today = timezone.localdate()
     initial: dict[str, Any] = {"group": group.pk, "mode": mode, "organization": default.code if default else "",
                                "participants": [user.pk] if services.member_of(user, group) else [],
@@ -235,7 +235,7 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
     form = VisitForm(request.POST if request.method == "POST" else None, group=group, mode=mode, orgs=orgs,
                      org_select=as_select, initial=initial)
     if request.method == "POST" and form.is_valid():
-        org = org_by_code(user, form.cleaned_data.get("organization"))
+        org = org_from_text(user, form.cleaned_data.get("organization"))
         if org is None:
             form.add_error("organization", "请选择本组联系的单位")
             form.mark_invalid()
@@ -434,7 +434,7 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
                            "organization": visit.organization.code, "needs_fix": True,
                            "requirement": requirement if requirement in Requirement.values else ""})
     if request.method == "POST" and form.is_valid():
-        org = org_by_code(user, form.cleaned_data.get("organization"))
+        org = org_from_text(user, form.cleaned_data.get("organization"))
         if org is None:
             form.add_error("organization", "请选择本次指导的单位或其下级单位")
             form.mark_invalid()

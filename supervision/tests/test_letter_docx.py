@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from docx import Document
 
+from campaigns.selectors import office_name
 from core.docs import convert_to_pdf
 from supervision import services
 from supervision.letters import letter_document, letter_docx
@@ -71,7 +72,7 @@ def test_a_draft_letter_carries_no_number_and_is_dated_today(letter: Any) -> Non
 def test_the_letter_is_issued_by_the_office_over_the_groups_name(letter: Any, people: dict[str, Any]) -> None:
     letter = services.letter_issue(user=people["liaison"], letter=letter)
     document = letter_document(letter)
-    assert document.issuer == services.office_name() == OFFICE
+    assert document.issuer == office_name(letter.organization) == OFFICE
     assert document.number == letter.number
     assert (document.title, document.recipient, document.body) == (letter.title, letter.recipient, letter.body)
     assert list(document.signature) == [OFFICE, "第一联络组"]
