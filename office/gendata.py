@@ -27,12 +27,11 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import User
 from campaigns.models import Campaign, LiaisonAssignment, Team
-from campaigns.selectors import current_campaign, participation_roots
+from campaigns.selectors import current_campaign, office_name, participation_roots
 from core.audit import audit_context, record
 from core.models import AuditEntry
 from office.choices import Direction, Kind, Origin, Status
 from office.models import Submission
-from office.services import office_name
 from orgs.choices import Tier
 from orgs.models import Organization
 
@@ -178,7 +177,8 @@ class _Generator:
         day = self._day(early=early)
         item = _Item(fields={
             "kind": kind, "origin": origin, "direction": Direction.UP, "organization": org,
-            "counterpart": office_name(org), "title": title, "body": body, "sent_on": day, "received_on": day,
+            "counterpart": office_name(org, short=True), "title": title, "body": body, "sent_on": day,
+            "received_on": day,
             "due_on": day + dt.timedelta(days=due_days) if due_days is not None else None, "created_by": by,
         }, day=day)
         self.items.append(item)

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from campaigns.models import Team
-from campaigns.selectors import current_campaign
+from campaigns.selectors import current_campaign, office_name
 from core import audit
 from core.cn import cn_date
 from core.files import file_sha256, upload_error, upload_name
@@ -203,12 +203,6 @@ def _check_visible(user: Any, submission: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("organization", "campaign").get(pk=submission.pk)
 
 
-def office_name(organization: Organization) -> str:
-    """The city's office above `organization`: what units report to by default."""
-    root = Organization.objects.filter(path=organization.path[:Organization.steplen]).first()
-    return f"{root.name}主题教育办" if root else "主题教育办"
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Notifications.
 
@@ -339,7 +333,7 @@ def submission_create(*, user: Any, kind: str, title: str, body: str = "", organ
         direction = DEFAULT_DIRECTION[kind]
     counterpart = clean_text(counterpart)
     if origin in (Origin.UNIT, Origin.LIAISON) and not counterpart:
-        counterpart = office_name(organization)
+        counterpart = office_name(organization, short=True)
     _put(errors, "counterpart", _text_error(counterpart, "来文单位" if origin == Origin.OUTSIDE else "对方单位",
                                             COUNTERPART_MAX,
                                             required=origin == Origin.OUTSIDE or (
