@@ -5,6 +5,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from accounts.services import LoginError, token_issue
+from api.schemas import ErrorOut
 
 router = Router(tags=["认证"])
 
@@ -16,10 +17,6 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut}, summary="获取接口令牌")

@@ -10,11 +10,11 @@ from ninja import Router
 from accounts.choices import Role
 from accounts.models import User
 from api.auth import request_user
+from api.schemas import ErrorOut
 from campaigns import selectors
 from campaigns.models import Campaign, GuidanceProfile, LiaisonMembership, TeamMembership
 from campaigns.schemas import CampaignDetailOut, CampaignOut, ProfileOut
 from orgs.choices import Sector, Tier
-from orgs.schemas import ErrorOut
 from orgs.selectors import org_stats
 
 router = Router(tags=["主题教育"])

@@ -19,6 +19,7 @@ from ninja.responses import Status
 from accounts.choices import DATA_ROLES
 from accounts.models import User
 from api.auth import request_user
+from api.schemas import ErrorOut, ValidationErrorOut
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from core.scoping import ScopedQuerySet
@@ -33,7 +34,6 @@ from measures.models import (
     StudySession,
 )
 from measures.schemas import (
-    ErrorOut,
     LeadRowOut,
     LectureIn,
     LectureOut,
@@ -50,7 +50,6 @@ from measures.schemas import (
     ResearchTopicOut,
     StudySessionIn,
     StudySessionOut,
-    ValidationErrorOut,
 )
 from orgs.models import Cadre, Member, Organization
 

@@ -7,15 +7,6 @@ from ninja import Field, Schema
 from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchReport, ResearchTopic, StudySession
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(description="字段 → 错误原因（中文）")
-
-
 class _RecordOut(Schema):
     id: int
     campaign_id: int

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -27,6 +26,10 @@ from campaigns.selectors import campaigns_of
 from core import audit
 from core.cn import cn_date
 from core.models import AuditEntry
+from core.validation import choice_error as _choice_error
+from core.validation import put_error as _put
+from core.validation import raise_errors as _raise
+from core.validation import text_error as _text_error
 from measures.choices import RECORDERS, LifeMeetingItemKind, LifeMeetingKind, StudyKind
 from measures.models import (
     LifeMeeting,
@@ -45,11 +48,6 @@ from orgs.models import Cadre, Member, Organization
 # Attachments: documents and pictures only, up to settings.JYB_IMPORT_MAX_MB MB (the same limit as imports).
 ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".png"})
 MAX_COUNT = 100_000
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def may_record(user: Any) -> bool:
@@ -92,15 +90,6 @@ def _date_error(value: dt.date | None, campaign: Campaign | None, *, label: str 
             return f"{label}应在主题教育期间（{_period(campaign)}）"
     if past and value > timezone.localdate():
         return f"{label}不能晚于今天"
-    return None
-
-
-def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
-    value = (value or "").strip()
-    if required and not value:
-        return f"请填写{label}"
-    if len(value) > max_length:
-        return f"{label}不能超过{max_length}个字"
     return None
 
 
@@ -172,17 +161,6 @@ def _named_error(organization: Organization, label: str, *, cadres: Iterable[Cad
         reason = _member_error(organization, member, label)
         if reason:
             return reason
-    return None
-
-
-def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
-    if reason and field not in errors:
-        errors[field] = reason
-
-
-def _choice_error(value: str, choices: type[models.TextChoices], label: str) -> str | None:
-    if value not in choices.values:
-        return f"{label}应为：{'、'.join(str(x) for x in choices.labels)}"
     return None
 
 

@@ -21,6 +21,7 @@ from ninja.responses import Status
 
 from accounts.models import User
 from api.auth import request_user
+from api.schemas import ErrorOut, ValidationErrorOut
 from campaigns.models import Campaign, Team
 from office import selectors, services
 from office.models import Submission
@@ -29,12 +30,10 @@ from office.schemas import (
     AssignIn,
     AttachmentOut,
     CloseIn,
-    ErrorOut,
     SubmissionDetailOut,
     SubmissionIn,
     SubmissionQuery,
     SubmissionRowOut,
-    ValidationErrorOut,
 )
 
 router = Router(tags=["办公室工作"])

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from campaigns.selectors import is_city_office
 from office import selectors, services
 from office.choices import DUE_KINDS, Direction, Kind, Origin, Status
 from office.selectors import SubmissionFilter
@@ -71,7 +72,7 @@ class SubmissionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         team = self.fields["team"]
         assert isinstance(team, forms.ChoiceField)
-        if services.is_city_office(user):
+        if is_city_office(user):
             team.choices = _ANY + [(str(t.pk), t.name) for t in selectors.teams(campaign)]
         else:
             del self.fields["team"], self.fields["mine"]
@@ -138,7 +139,7 @@ class SubmissionForm(OfficeForm):
 
     def __init__(self, *args: Any, user: Any, orgs: list[Organization], org_select: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.office = services.is_city_office(user)
+        self.office = is_city_office(user)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [("", "请选择"), *((k, Kind(k).label) for k in services.kinds_for(user))]

@@ -6,31 +6,12 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from api.schemas import caller as _caller
+from api.schemas import choices_text as _choices_text
+from api.schemas import name_of as _name
 from office import selectors, services
 from office.choices import Direction, Kind, Origin, Status
 from office.models import Submission, SubmissionAttachment
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(description="字段 → 错误原因（中文）")
-
-
-def _name(user: Any) -> str:
-    return str(user) if user is not None else ""
-
-
-def _choices_text(choices: Any) -> str:
-    return " / ".join(f"{value} {label}" for value, label in choices.choices)
-
-
-def _caller(context: Any) -> Any:
-    request = (context or {}).get("request")
-    return getattr(request, "auth", None)
 
 
 class SubmissionRowOut(Schema):

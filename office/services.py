@@ -29,12 +29,16 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from campaigns.models import Team
-from campaigns.selectors import current_campaign, office_name
+from campaigns.selectors import current_campaign, is_city_office, office_name
 from core import audit
 from core.cn import cn_date
 from core.files import file_sha256, upload_error, upload_name
 from core.models import AuditEntry
 from core.notify import notify
+from core.validation import clean_text
+from core.validation import put_error as _put
+from core.validation import raise_errors as _raise
+from core.validation import text_error as _text_error
 from office.choices import (
     ASKING_KINDS,
     DEFAULT_DIRECTION,
@@ -48,7 +52,6 @@ from office.choices import (
 from office.models import Submission, SubmissionAttachment
 from office.selectors import submissions_for
 from orgs.models import Organization
-from problems.services import clean_text
 
 TITLE_MAX = 200
 BODY_MAX = 20000
@@ -64,25 +67,6 @@ Side = Literal["office", "unit", "outside", "none"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Small checks.
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
-    if reason and field not in errors:
-        errors[field] = reason
-
-
-def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
-    value = clean_text(value)
-    if required and not value:
-        return f"请填写{label}"
-    if len(value) > max_length:
-        return f"{label}不能超过{max_length}个字"
-    return None
 
 
 def _files_error(files: Sequence[UploadedFile]) -> str | None:
@@ -102,11 +86,6 @@ def _user_or_none(user: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------------------
 # Who may do what (pages use these to show or hide forms; the services enforce them).
-
-
-def is_city_office(user: Any) -> bool:
-    """The city's office (an office account bound to a root of the tree): logs, assigns, answers and closes."""
-    return _role(user) == Role.OFFICE and user.organization.depth == 1
 
 
 def origins_for(user: Any) -> tuple[str, ...]:

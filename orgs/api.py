@@ -17,12 +17,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from api.auth import request_user
+from api.schemas import ErrorOut
 from orgs import imports, selectors
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.models import Cadre, Member, Organization, OrganizationQuerySet
 from orgs.schemas import (
     CadreOut,
-    ErrorOut,
     ImportReportOut,
     MemberOut,
     OrgDetailOut,

@@ -14,10 +14,6 @@ def _sees_full_ids(context: Any) -> bool:
     return bool(getattr(user, "sees_full_ids", False))
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class TotalsOut(Schema):
     orgs: int
     members: int

@@ -23,6 +23,7 @@ from ninja.responses import Status
 from accounts.choices import DATA_ROLES
 from accounts.models import User
 from api.auth import request_user
+from api.schemas import ErrorOut, ValidationErrorOut
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from measures.models import LifeMeetingItem
@@ -34,7 +35,6 @@ from problems.schemas import (
     ACTION_DESCRIPTION,
     ActionIn,
     AnswerIn,
-    ErrorOut,
     EvidenceIn,
     EvidenceWriteOut,
     LedgerQuery,
@@ -48,7 +48,6 @@ from problems.schemas import (
     StepIn,
     StepUpdateIn,
     StepWriteOut,
-    ValidationErrorOut,
 )
 
 router = Router(tags=["问题清单"])

@@ -7,6 +7,9 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
+from api.schemas import caller as _caller
+from api.schemas import choices_text as _choices_text
+from api.schemas import name_of as _name
 from problems import services
 from problems.choices import Action, Category, Severity, Source, Status
 from problems.models import (
@@ -18,28 +21,6 @@ from problems.models import (
     Satisfaction,
     TransitionRecord,
 )
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(description="字段 → 错误原因（中文）")
-
-
-def _name(user: Any) -> str:
-    return str(user) if user is not None else ""
-
-
-def _choices_text(choices: Any) -> str:
-    return " / ".join(f"{value} {label}" for value, label in choices.choices)
-
-
-def _caller(context: Any) -> Any:
-    request = (context or {}).get("request")
-    return getattr(request, "auth", None)
 
 
 class ProblemRowOut(Schema):

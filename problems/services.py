@@ -36,6 +36,11 @@ from core import audit
 from core.cn import cn_date
 from core.files import file_sha256, upload_error, upload_max_mb
 from core.models import AuditEntry
+from core.validation import choice_error as _choice_error
+from core.validation import clean_text
+from core.validation import put_error as _put
+from core.validation import raise_errors as _raise
+from core.validation import text_error as _text_error
 from orgs.models import Cadre, Organization
 from problems.choices import (
     DEFAULT_DAYS,
@@ -74,39 +79,6 @@ REF_MAX = 200
 # an hour in all (a sender is a keyed hash of the address, see `feedback_source`).
 FEEDBACK_PER_PROBLEM_PER_DAY = 3
 FEEDBACK_PER_HOUR = 20
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
-    if reason and field not in errors:
-        errors[field] = reason
-
-
-_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
-
-
-def clean_text(value: str | None) -> str:
-    """Text as stored: control characters (but line breaks and tabs) removed, ends trimmed."""
-    return (value or "").translate(_CONTROL).strip()
-
-
-def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
-    value = clean_text(value)
-    if required and not value:
-        return f"请填写{label}"
-    if len(value) > max_length:
-        return f"{label}不能超过{max_length}个字"
-    return None
-
-
-def _choice_error(value: str, choices: Any, label: str) -> str | None:
-    if value not in choices.values:
-        return f"{label}应为：{'、'.join(str(x) for x in choices.labels)}"
-    return None
 
 
 def _role(user: Any) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from problems.schemas import ErrorOut, ValidationErrorOut
+from api.schemas import ErrorOut, ValidationErrorOut
 from supervision.choices import (
     LEVEL_GROUNDS,
     ActionStatus,

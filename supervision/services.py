@@ -26,6 +26,10 @@ from core.files import file_sha256, upload_error, upload_name
 from core.models import AuditEntry
 from core.notify import notify
 from core.scoping import subtree_q
+from core.validation import clean_text
+from core.validation import put_error as _put
+from core.validation import raise_errors as _raise
+from core.validation import text_error as _text_error
 from orgs.models import Cadre, Organization
 from problems import services as problem_services
 from problems.choices import Source, Status
@@ -59,28 +63,6 @@ LETTER_MAX = 20000
 
 # ---------------------------------------------------------------------------------------------------------
 # Small checks.
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _put(errors: dict[str, str], field: str, reason: str | None) -> None:
-    if reason and field not in errors:
-        errors[field] = reason
-
-
-clean_text = problem_services.clean_text
-
-
-def _text_error(value: str | None, label: str, max_length: int, *, required: bool = True) -> str | None:
-    value = clean_text(value)
-    if required and not value:
-        return f"请填写{label}"
-    if len(value) > max_length:
-        return f"{label}不能超过{max_length}个字"
-    return None
 
 
 def _role(user: Any) -> str | None:

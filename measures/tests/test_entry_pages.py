@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -455,7 +456,7 @@ def test_records_of_a_past_campaign_are_read_only(client, users, tree, campaign,
     assert "不是当前开展的主题教育" in _html(response)
     topic.refresh_from_db()
     assert topic.title == "党史调研"
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.public_service_update(public_service=service, title="改", target="改", owner="改", deadline=when)
 
 

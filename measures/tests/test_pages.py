@@ -5,6 +5,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from measures import services
@@ -97,7 +98,7 @@ def test_no_record_for_an_organisation_outside_the_campaign(tree, campaign):
     from orgs.services import org_create
 
     other = org_create(parent=None, code="X", name="未参学组织", kind="committee", sector="organ", tier="city")
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.study_session_create(organization=other, campaign=campaign, kind="self_study", topic="自学",
                                       held_on=DAY, participant_count=1)
     assert "不参加" in str(exc.value)
