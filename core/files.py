@@ -44,3 +44,10 @@ def file_sha256(fh: Any) -> str:
 
 def upload_name(upload: UploadedFile) -> str:
     return Path(upload.name or "file").name[:200]
+
+
+def stored_file_fields(upload: UploadedFile, user: Any) -> dict[str, Any]:
+    """The fields of a `core.models.StoredFile` row for `upload` by `user`."""
+    return {"file": upload, "filename": upload_name(upload), "size": upload.size or 0,
+            "sha256": file_sha256(upload),
+            "uploaded_by": user if getattr(user, "is_authenticated", False) else None}

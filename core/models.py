@@ -130,3 +130,22 @@ class Notification(models.Model):
 
 
 __all__ = ["AuditEntry", "AuditedModel", "Notification", "ScopedQuerySet"]
+
+
+class StoredFile(AuditedModel):
+    """A file kept as a record (visit materials, submissions' documents): its name, size and SHA-256, and who
+    uploaded it. Subclasses add the row it belongs to and their own `file` field (with their upload folder); rows
+    are made with `core.files.stored_file_fields`."""
+
+    file = models.FileField("文件", upload_to="files/%Y/%m/")
+    filename = models.CharField("文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename

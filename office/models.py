@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import AuditedModel
+from core.models import AuditedModel, StoredFile
 from core.scoping import ScopedQuerySet
 from office.choices import OPEN, Direction, Kind, Origin, Status
 from orgs.models import PathField
@@ -90,17 +90,12 @@ class Submission(AuditedModel):
         return self.received_on or self.sent_on
 
 
-class SubmissionAttachment(AuditedModel):
+class SubmissionAttachment(StoredFile):
     """A file kept with a submission (the document itself, its annexes, the reply), stored with its SHA-256."""
 
     submission = models.ForeignKey(Submission, verbose_name="请示报告", on_delete=models.CASCADE,
                                    related_name="attachments")
     file = models.FileField("文件", upload_to=UPLOAD_TO)
-    filename = models.CharField("文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = SubmissionQuerySet.as_manager()
     scope_path_field = "submission__org_path"
@@ -109,6 +104,3 @@ class SubmissionAttachment(AuditedModel):
         verbose_name = "请示报告附件"
         verbose_name_plural = "请示报告附件"
         ordering = ["submission", "id"]
-
-    def __str__(self) -> str:
-        return self.filename

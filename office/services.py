@@ -32,7 +32,7 @@ from campaigns.models import Team
 from campaigns.selectors import current_campaign, is_city_office, office_name
 from core import audit
 from core.cn import cn_date
-from core.files import file_sha256, upload_error, upload_name
+from core.files import stored_file_fields, upload_error, upload_name
 from core.models import AuditEntry
 from core.notify import notify
 from core.validation import clean_text
@@ -230,9 +230,7 @@ def _notify_sent_down(submission: Submission) -> None:
 
 def _attach(submission: Submission, files: Iterable[UploadedFile], user: Any) -> None:
     for upload in files:
-        SubmissionAttachment.objects.create(submission=submission, file=upload, filename=upload_name(upload),
-                                            size=upload.size or 0, sha256=file_sha256(upload),
-                                            uploaded_by=_user_or_none(user))
+        SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(upload, user))
 
 
 def _dates(*, errors: dict[str, str], origin: str, sent_on: dt.date | None, received_on: dt.date | None,
@@ -453,9 +451,7 @@ def attachment_add(*, user: Any, submission: Submission, file: UploadedFile | No
         raise PermissionDenied("无权上传附件")
     _raise({"file": reason} if (reason := upload_error(file)) else {})
     assert file is not None
-    return SubmissionAttachment.objects.create(submission=submission, file=file, filename=upload_name(file),
-                                               size=file.size or 0, sha256=file_sha256(file),
-                                               uploaded_by=_user_or_none(user))
+    return SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(file, user))
 
 
 # ---------------------------------------------------------------------------------------------------------

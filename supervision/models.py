@@ -10,7 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
-from core.models import AuditedModel
+from core.models import AuditedModel, StoredFile
 from core.scoping import ScopedQuerySet
 from orgs.models import PathField
 from supervision.choices import ActionStatus, Judgement, LetterStatus, Level, Requirement, VisitStatus, level_title
@@ -106,17 +106,12 @@ class Observation(AuditedModel):
         return f"{self.get_requirement_display()} {self.get_judgement_display()}"
 
 
-class VisitAttachment(AuditedModel):
+class VisitAttachment(StoredFile):
     """A file kept with a visit (会议材料、访谈记录、照片), stored with its SHA-256."""
 
     visit = models.ForeignKey(Visit, verbose_name="督促指导活动", on_delete=models.CASCADE,
                               related_name="attachments")
     file = models.FileField("文件", upload_to=UPLOAD_TO)
-    filename = models.CharField("文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = SupervisionQuerySet.as_manager()
     scope_path_field = "visit__org_path"
@@ -125,9 +120,6 @@ class VisitAttachment(AuditedModel):
         verbose_name = "活动附件"
         verbose_name_plural = "活动附件"
         ordering = ["visit", "id"]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class Finding(AuditedModel):

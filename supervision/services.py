@@ -22,7 +22,7 @@ from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import current_campaign, is_city_office, liaison_group_of, office_name
 from core import audit
 from core.cn import cn_date
-from core.files import file_sha256, upload_error, upload_name
+from core.files import stored_file_fields, upload_error
 from core.models import AuditEntry
 from core.notify import notify
 from core.scoping import subtree_q
@@ -361,8 +361,7 @@ def attachment_add(*, user: Any, visit: Visit, file: UploadedFile) -> VisitAttac
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError({"file": "该活动已取消，不能再上传附件"})
     _raise({"file": reason} if (reason := upload_error(file)) else {})
-    return VisitAttachment.objects.create(visit=visit, file=file, filename=upload_name(file), size=file.size or 0,
-                                          sha256=file_sha256(file), uploaded_by=_user_or_none(user))
+    return VisitAttachment.objects.create(visit=visit, **stored_file_fields(file, user))
 
 
 @transaction.atomic
