@@ -771,7 +771,8 @@ def _proposal_reason(basis: dict[str, Any], level: str) -> str:
                                for req, n in sorted(basis["repeated"].items())))
     if basis["overdue"] >= OVERDUE_PROBLEMS:
         parts.append(f"{basis['overdue']}个问题逾期{OVERDUE_DAYS}天以上仍未整改到位")
-    return "系统提示：" + "；".join(parts) + f"。依据“{LEVEL_GROUNDS[level]}”，建议{level_title(level)}。"
+    advice = level_title(level) if level == Level.DISCIPLINE else f"建议{level_title(level)}"
+    return "系统提示：" + "；".join(parts) + f"。依据“{LEVEL_GROUNDS[level]}”，{advice}。"
 
 
 @transaction.atomic

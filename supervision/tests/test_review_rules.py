@@ -163,3 +163,14 @@ def test_the_letter_recommends_organisational_handling_and_says_先后_only_for_
                                     findings=[finding], actions=[discipline])
     assert "对城关区委建议领导小组给予组织处理：走形变样" in letter.body
     assert "先后" not in letter.body and "根据示范市委主题教育领导小组部署" in letter.body
+
+
+def test_a_proposal_of_organisational_handling_reads_as_a_recommendation(people, tree, make_problem, campaign):
+    for level in ("point_out", "correct", "criticise"):
+        services.action_record(user=people["office"], organization=tree.county_a, level=level, reason="屡次未改")
+    for _ in range(3):
+        make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
+    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 12, 31)) == 1
+    proposal = Action.objects.get(status="proposed")
+    assert proposal.level == "discipline"
+    assert proposal.reason.endswith("，建议领导小组给予组织处理。") and "建议建议" not in proposal.reason
