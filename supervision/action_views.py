@@ -143,19 +143,9 @@ def action_list(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, qs.order_by("-id"))
     proposals = list(selectors.proposals_for(user)) if services.supervises(user) else []
     follow_ups = list(selectors.follow_ups_due(user)) if services.supervises(user) else []
-    # Each unit's place on the ladder (the unit itself; leaders' own ladders are on their actions).
-    ladder_units = [o for g, o in units if not group or str(g.pk) == group]
-    if not units and is_unit and user.sees_own_organization:
-        ladder_units = [user.organization]
-    proposed = {a.organization_id for a in proposals}
-    positions = (services.ladder_positions(campaign=campaign, organizations=ladder_units)
-                 if campaign is not None else {})
-    ladders = []
-    for org in ladder_units:
-        position = positions.get(org.pk, 0)
-        ladders.append({"org": org, "position": position, "rungs": ladder(position),
-                        "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
-                        "proposed": org.pk in proposed})
+    ladders = [{"org": row.organization, "position": row.position, "rungs": ladder(row.position),
+                "current": LEVEL_TEXT[LADDER[row.position - 1]] if row.position else "", "proposed": row.proposed}
+               for row in selectors.unit_ladders(user, campaign, group=int(group) if group else None)]
     return render(request, "supervision/action_list.html", {
         "form": form, "page": page, "proposals": proposals, "follow_ups": follow_ups, "ladders": ladders,
         "decides": services.decides_actions(user), "supervises": services.supervises(user), "campaign": campaign,

@@ -303,6 +303,31 @@ def month_calendar(visits: QuerySet[Visit], *, year: int, month: int) -> list[li
     return [cells[i:i + 7] for i in range(0, len(cells), 7)]
 
 
+@dataclass
+class UnitLadder:
+    """Where a unit stands on the ladder (actions on the unit itself; leaders' own ladders are on their actions)."""
+
+    organization: Organization
+    position: int  # the highest rung in force, 0 when none
+    proposed: bool  # a proposal waits for the office
+
+
+def unit_ladders(user: Any, campaign: Campaign | None, *, group: int | None = None) -> list[UnitLadder]:
+    """The units `user` follows (their groups' units, or a unit contact's own unit) and their rungs, in a fixed
+    number of queries."""
+    from supervision.services import ladder_positions
+
+    units = [o for g, o in supervised_units(user, campaign) if not group or g.pk == group]
+    if not units and _role(user) == Role.UNIT and user.sees_own_organization():
+        units = [user.organization]
+    if campaign is None or not units:
+        return [UnitLadder(organization=o, position=0, proposed=False) for o in units]
+    positions = ladder_positions(campaign=campaign, organizations=units)
+    proposed = set(proposals_for(user).filter(organization__in=units, cadre=None)
+                   .values_list("organization_id", flat=True))
+    return [UnitLadder(organization=o, position=positions.get(o.pk, 0), proposed=o.pk in proposed) for o in units]
+
+
 def proposals_for(user: Any) -> QuerySet[Action]:
     """Proposals waiting for the office."""
     return actions_for(user).filter(status=ActionStatus.PROPOSED).order_by("proposed_at", "id")
