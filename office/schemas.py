@@ -39,7 +39,14 @@ class SubmissionRowOut(Schema):
     team_id: int | None
     team_name: str
     assignee_name: str
-    parent_id: int | None = Field(description="答复的事项编号")
+    parent_id: int | None = Field(description="答复的事项编号（调用者看得到时）")
+
+    @staticmethod
+    def resolve_parent_id(obj: Submission, context: Any) -> int | None:
+        """Only when the caller may read what it answers (else its existence alone would say too much)."""
+        if obj.parent_id is None:
+            return None
+        return obj.parent_id if selectors.submissions_for(_caller(context)).filter(pk=obj.parent_id).exists() else None
 
     @staticmethod
     def resolve_kind_label(obj: Submission) -> str:

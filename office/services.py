@@ -216,9 +216,12 @@ def _notify_answered(submission: Submission, by: Any) -> None:
 
 
 def _notify_sent_down(submission: Submission) -> None:
+    """The unit's contacts hear of what was sent down to them — those who may read it (a reply to something they
+    did not submit is not theirs, and its title alone could say who complained)."""
     if len(submission.org_path) <= Organization.steplen:
         return
-    notify(users=_unit_contacts(submission), key=f"office-submission-{submission.pk}-sent",
+    readers = [u for u in _unit_contacts(submission) if submissions_for(u).filter(pk=submission.pk).exists()]
+    notify(users=readers, key=f"office-submission-{submission.pk}-sent",
            text=f"市委教育办{submission.get_kind_display()}：{submission.title}"
                 + (f"（请于{cn_date(submission.due_on)}前反馈）" if submission.due_on else ""),
            url=_url(submission))

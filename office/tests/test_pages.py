@@ -313,3 +313,16 @@ def test_the_office_reads_everything_about_the_unit(client, people, about_county
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 letter"
     html = _get(client, people["office"], reverse("office:submissions"))
     assert all(about_county[name].title in html for name in ABOUT_COUNTY)
+
+
+def test_an_item_sent_down_does_not_name_what_it_answers_when_the_unit_may_not_read_that(client, about_county, people):
+    from office.services import submission_create
+
+    county_unit, letter = about_county["county_unit"], about_county["letter"]
+    check = submission_create(user=people["office"], kind="instruction", organization=letter.organization,
+                              parent=letter, title="关于核查有关情况的通知", body="请核查并报告")
+    client.force_login(county_unit)
+    html = client.get(f"/office/submissions/{check.pk}/").content.decode()
+    assert "关于核查有关情况的通知" in html and "群众来信反映区委书记问题" not in html and "无权查看" in html
+    detail = client.get(f"/api/v1/office/submissions/{check.pk}").json()
+    assert detail["parent_id"] is None

@@ -407,3 +407,15 @@ def test_an_answer_too_long_is_refused_in_chinese(report, people):
 
 def test_kind_labels_read_as_documents_name_them():
     assert (Kind.REPLY.label, Kind.INSTRUCTION.label) == ("批复（答复）", "指示（通知）")
+
+
+def test_a_reply_to_something_a_unit_did_not_submit_is_not_announced_to_it(about_county, people):
+    """The masses' letter about 城关区委 was answered; a later 批复 to it is logged down to the county: its contact
+    neither reads it nor hears of it (its title alone could say who complained)."""
+    county_unit, letter = about_county["county_unit"], about_county["letter"]
+    submission_answer(user=people["office"], submission=letter, answer="已转纪检部门核查")
+    before = set(Notification.objects.filter(user=county_unit).values_list("pk", flat=True))
+    late = submission_create(user=people["office"], kind="reply", organization=letter.organization, parent=letter,
+                             title="关于群众来信反映区委书记问题的答复", body="经核查，情况属实。")
+    assert not submissions_for(county_unit).filter(pk=late.pk).exists()
+    assert set(Notification.objects.filter(user=county_unit).values_list("pk", flat=True)) == before
