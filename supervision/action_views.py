@@ -161,9 +161,9 @@ def action_list(request: AuthedRequest) -> HttpResponse:
 def action_new(request: AuthedRequest) -> HttpResponse:
     """`?org=<code>&findings=1,2`: the unit (or a unit below one) and the findings the step rests on."""
     user = reader(request)
-    if not services.supervises(user):
-        raise Http404
     campaign = current_campaign()
+    if not services.may_act(user, campaign):
+        raise Http404
     source = request.POST if request.method == "POST" else request.GET
     organization = selectors.org_by_code(user, source.get("organization") or source.get("org"))
     if organization is None:

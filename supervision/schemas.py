@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from api.schemas import ErrorOut, ValidationErrorOut
+from api.schemas import ErrorOut, ValidationErrorOut, caller
 from supervision.choices import (
     LEVEL_GROUNDS,
     ActionStatus,
@@ -364,8 +364,11 @@ class FindingDetailOut(FindingRowOut):
         return _name(obj.created_by)
 
     @staticmethod
-    def resolve_action_ids(obj: Finding) -> list[int]:
-        return sorted(a.pk for a in obj.actions.all())
+    def resolve_action_ids(obj: Finding, context: Any) -> list[int]:
+        """The actions the caller sees (a unit: those decided, not proposals)."""
+        from supervision.selectors import actions_for
+
+        return sorted(actions_for(caller(context)).filter(findings=obj).values_list("pk", flat=True))
 
 
 class FindingIn(Schema):

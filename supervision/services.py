@@ -115,6 +115,16 @@ def levels_for(user: Any) -> frozenset[str]:
     return frozenset()
 
 
+def may_act(user: Any, campaign: Campaign | None = None) -> bool:
+    """Whether `user` takes or proposes steps on the ladder at all: the city's office, or a member of a liaison
+    group of the campaign (a county's office account or a liaison in no group does not)."""
+    if is_city_office(user):
+        return True
+    campaign = campaign or current_campaign()
+    return (_role(user) == Role.LIAISON and campaign is not None
+            and LiaisonGroup.objects.filter(campaign=campaign, memberships__user_id=user.pk).exists())
+
+
 def acts_on(user: Any, organization: Organization, campaign: Campaign | None = None) -> bool:
     """Whether `user` may take or propose a step on `organization`: the city's office, or a member of the group
     the unit is assigned to (a liaison in no group keeps a wide jurisdiction to read, not to act)."""
@@ -550,6 +560,9 @@ def _action_errors(*, user: Any, campaign: Campaign | None, organization: Organi
         if not _in_subtree(finding.org_path, organization.path):
             errors["findings"] = f"依据的发现“{finding.description[:20]}”不属于该单位"
             break
+        if campaign is not None and finding.visit.campaign_id != campaign.pk:
+            errors["findings"] = f"依据的发现“{finding.description[:20]}”不是本次主题教育的"
+            break
     if follow_up_on is not None and follow_up_on < timezone.localdate():
         errors["follow_up_on"] = "跟踪日期不能早于今天"
     elif follow_up_on is not None and campaign is not None and campaign.ends_on and follow_up_on > campaign.ends_on:
@@ -570,6 +583,16 @@ def _unit_contacts(organization: Organization) -> list[Any]:
     from accounts.models import User
 
     return list(User.objects.filter(is_active=True, role=Role.UNIT, organization=organization))
+
+
+def _withdraw_stale_proposals(campaign: Campaign, organization: Organization, cadre: Cadre | None = None) -> None:
+    """A system proposal whose rung is now in force (someone took that step, or a higher one) is withdrawn: the
+    office must not decide the same step twice. People's proposals stay for the office to decide."""
+    position = ladder_position(campaign=campaign, organization=organization, cadre=cadre)
+    for stale in Action.objects.filter(campaign=campaign, organization=organization, cadre=cadre,
+                                       status=ActionStatus.PROPOSED, proposed_by__isnull=True):
+        if rung(stale.level) <= position:
+            stale.delete()  # the instance's delete: the audit log keeps it
 
 
 def default_follow_up(campaign: Campaign, today: dt.date | None = None) -> dt.date:
@@ -611,6 +634,7 @@ def action_record(*, user: Any, organization: Organization, level: str, reason: 
         follow_up_on=follow_up_on or default_follow_up(campaign, today),
     )
     audit.set_links(action, "findings", [f.pk for f in findings])
+    _withdraw_stale_proposals(campaign, organization, cadre)
     _notify_decided(action)
     return action
 
@@ -689,6 +713,7 @@ def action_decide(*, user: Any, action: Action, level: str | None = None, reason
     action.follow_up_on = follow_up_on or default_follow_up(action.campaign)
     action.decision_note = clean_text(note)
     action.save()
+    _withdraw_stale_proposals(action.campaign, action.organization, action.cadre)
     _notify_decided(action)
     return action
 
@@ -791,6 +816,11 @@ def action_proposals_refresh(*, campaign: Campaign | None = None, today: dt.date
         org = assignment.organization
         basis = _proposal_basis(campaign, org, today)
         position = ladder_position(campaign=campaign, organization=org)
+        if basis is None:  # the grounds are gone (acted on, or problems no longer overdue): so is the proposal
+            for gone in Action.objects.filter(campaign=campaign, organization=org, cadre=None,
+                                              status=ActionStatus.PROPOSED, proposed_by__isnull=True):
+                gone.delete()
+            continue
         if basis is None or (position == len(LADDER) and not basis["repeated"]):
             continue  # nothing to propose, or at the top rung with nothing new found: the office knows
         level = next_level(campaign=campaign, organization=org)
@@ -871,6 +901,9 @@ def _letter_errors(*, group: LiaisonGroup, organization: Organization, title: st
     for finding in findings:
         if not _in_subtree(finding.org_path, organization.path):
             errors["findings"] = f"反馈的问题“{finding.description[:20]}”不属于该单位"
+            break
+        if finding.visit.campaign_id != campaign.pk:
+            errors["findings"] = f"反馈的问题“{finding.description[:20]}”不是本次主题教育的"
             break
     for action in actions:
         if not _in_subtree(action.org_path, organization.path) or action.status not in IN_FORCE:

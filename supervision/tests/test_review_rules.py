@@ -174,3 +174,44 @@ def test_a_proposal_of_organisational_handling_reads_as_a_recommendation(people,
     proposal = Action.objects.get(status="proposed")
     assert proposal.level == "discipline"
     assert proposal.reason.endswith("，建议领导小组给予组织处理。") and "建议建议" not in proposal.reason
+
+
+def test_a_system_proposal_is_withdrawn_once_its_step_is_taken(people, tree, make_visit, make_finding, campaign):
+    a = make_finding(visit=make_visit(on=dt.date(2023, 9, 20)), requirement="research")
+    b = make_finding(visit=make_visit(on=dt.date(2023, 10, 9)), requirement="research")
+    assert services.action_proposals_refresh(campaign=campaign) == 1
+    services.action_record(user=people["liaison"], organization=tree.county_a, level="point_out", reason="已当面指出",
+                           findings=[a, b])
+    assert not Action.objects.filter(status="proposed").exists()
+    assert services.action_proposals_refresh(campaign=campaign) == 0
+
+
+def test_a_system_proposal_whose_grounds_are_gone_is_withdrawn(people, tree, make_problem, campaign):
+    problems = [make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
+                for _ in range(3)]
+    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 20)) == 1
+    from problems.models import Problem
+
+    Problem.objects.filter(pk=problems[0].pk).update(due_on=dt.date(2023, 12, 31))  # e.g. an approved extension
+    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 21)) == 0
+    assert not Action.objects.filter(status="proposed").exists()
+
+
+def test_a_person_without_a_group_gets_no_action_form(client, people, tree):
+    from django.urls import reverse
+
+    client.force_login(people["county_office"])
+    assert client.get(reverse("supervision:action_new") + "?org=A1a").status_code == 404
+    client.force_login(people["liaison"])
+    assert client.get(reverse("supervision:action_new") + "?org=A1a").status_code == 200
+
+
+def test_a_unit_is_not_told_of_proposals_resting_on_its_findings(client, people, tree, make_finding):
+    finding = make_finding(organization=tree.village_a)
+    services.action_record(user=people["liaison"], organization=tree.village_a, level="point_out", reason="a",
+                           findings=[finding])
+    proposal = services.action_propose(user=people["liaison"], organization=tree.village_a, level="correct",
+                                       reason="b", findings=[finding])
+    client.force_login(people["unit"])
+    ids = client.get(f"/api/v1/supervision/findings/{finding.pk}").json()["action_ids"]
+    assert proposal.pk not in ids and len(ids) == 1
