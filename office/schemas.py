@@ -46,7 +46,10 @@ class SubmissionRowOut(Schema):
         """Only when the caller may read what it answers (else its existence alone would say too much)."""
         if obj.parent_id is None:
             return None
-        return obj.parent_id if selectors.submissions_for(_caller(context)).filter(pk=obj.parent_id).exists() else None
+        seen = getattr(obj, "parent_seen", None)  # annotated by the selectors; an item just written is asked
+        if seen is None:
+            seen = selectors.submissions_for(_caller(context)).filter(pk=obj.parent_id).exists()
+        return obj.parent_id if seen else None
 
     @staticmethod
     def resolve_kind_label(obj: Submission) -> str:

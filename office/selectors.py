@@ -131,6 +131,13 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status__in=OPEN, due_on__lt=today)
 
 
+def with_parent_seen(user: Any, qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Each item with `parent_seen`: whether `user` may read what it answers (one EXISTS in the same query, so a
+    list does not ask per row). Neither the page nor the API names a parent the user may not read."""
+    readable = submissions_for(user).select_related(None).filter(pk=OuterRef("parent_id"))
+    return qs.annotate(parent_seen=Exists(readable))
+
+
 def submission_list(user: Any, filters: SubmissionFilter | None = None, *,
                     today: dt.date | None = None) -> QuerySet[Submission]:
     """The items `user` sees in the campaign (the current one), filtered, newest first."""
@@ -156,7 +163,7 @@ def submission_list(user: Any, filters: SubmissionFilter | None = None, *,
         qs = qs.filter(Q(title__icontains=filters.q) | Q(body__icontains=filters.q)
                        | Q(counterpart__icontains=filters.q) | Q(number__icontains=filters.q)
                        | Q(organization__name__icontains=filters.q))
-    return qs.order_by("-id")
+    return with_parent_seen(user, qs).order_by("-id")
 
 
 def submission_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
@@ -177,7 +184,7 @@ def submission_detail(user: Any, pk: int) -> Submission:
     """One item the user sees (else 404), with its attachments, replies and the item it answers."""
     qs = submissions_for(user).select_related("parent", "campaign", "created_by", "answered_by", "closed_by",
                                               "assigned_by")
-    return get_object_or_404(qs.prefetch_related("attachments"), pk=pk)
+    return get_object_or_404(with_parent_seen(user, qs).prefetch_related("attachments"), pk=pk)
 
 
 def replies_of(user: Any, submission: Submission) -> QuerySet[Submission]:

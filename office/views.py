@@ -156,8 +156,7 @@ def _page(request: AuthedRequest, pk: int, *, assign_form: AssignForm | None = N
     return render(request, "office/submission.html", {
         "s": submission, "actions": actions, "overdue": submission.is_overdue,
         "replies": list(selectors.replies_of(user, submission)),
-        "parent_visible": submission.parent_id is not None and selectors.submissions_for(user).filter(
-            pk=submission.parent_id).exists(),
+        "parent_visible": bool(getattr(submission, "parent_seen", False)),
         "answer_side": services.answer_side(submission),
         "may_reply": services.may_submit(user) and Kind.REPLY in services.kinds_for(user)
         and submission.kind != Kind.REPLY,
