@@ -1,9 +1,12 @@
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from core.models import AuditEntry
 
@@ -31,6 +34,28 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+@contextlib.contextmanager
+def service_errors(form: forms.BaseForm) -> Iterator[None]:
+    """Call a service for a valid `form`: its ValidationError goes back on the form (which keeps what was typed;
+    check `form.errors` after the block), a PermissionDenied answers 404 like everything out of reach.
+
+        with service_errors(form):
+            services.visit_cancel(user=user, visit=visit, reason=...)
+        if not form.errors:
+            return redirect(...)
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        put_back = getattr(form, "add_service_errors", None)
+        if callable(put_back):
+            put_back(exc)
+        else:
+            add_service_errors(form, exc)
+    except PermissionDenied as exc:
+        raise Http404 from exc
 
 
 def mark_invalid(form: forms.BaseForm) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.selectors import current_campaign
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from office import selectors, services
@@ -123,14 +123,10 @@ def submission_new(request: AuthedRequest) -> HttpResponse:
             form.add_error("organization", "请选择本辖区内的单位")
             form.mark_invalid()
         else:
-            try:
+            with service_errors(form):
                 submission = services.submission_create(user=user, organization=org, parent=parent,
                                                         **form.values())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if not form.errors:
                 messages.success(request, f"已登记{submission.get_kind_display()}“{submission.title}”")
                 return redirect("office:submission", submission.pk)
     return render(request, "office/submission_form.html", {
@@ -183,14 +179,10 @@ def submission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_detail(user, pk)
     form = AssignForm(request.POST, prefix="assign", campaign=submission.campaign)
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.submission_assign(user=user, submission=submission, team=form.cleaned_data.get("team"),
                                        assignee=form.assignee_user())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已分办")
             return redirect(_url(submission))
     return _page(request, pk, assign_form=form)
@@ -203,14 +195,10 @@ def submission_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_detail(user, pk)
     form = AnswerForm(request.POST, request.FILES, prefix="answer")
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.submission_answer(user=user, submission=submission, answer=form.cleaned_data.get("answer") or "",
                                        files=form.cleaned_data.get("uploads") or [])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已答复")
             return redirect(_url(submission))
     return _page(request, pk, answer_form=form)
@@ -223,13 +211,9 @@ def submission_close(request: AuthedRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_detail(user, pk)
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.submission_close(user=user, submission=submission, note=form.cleaned_data.get("note") or "")
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已办结")
             return redirect(_url(submission))
     return _page(request, pk, close_form=form)
@@ -242,13 +226,9 @@ def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_detail(user, pk)
     form = AttachmentForm(request.POST, request.FILES, prefix="file")
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.attachment_add(user=user, submission=submission, file=form.cleaned_data.get("file"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已上传附件")
             return redirect(_url(submission, "attachments"))
     return _page(request, pk, attachment_form=form)

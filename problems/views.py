@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.selectors import current_campaign, manages_campaigns
 from core.cn import cn_date
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from measures.models import LifeMeetingItem
@@ -226,14 +227,10 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
             form.add_error("organization", "请选择本辖区内的党组织")
             form.mark_invalid()
         else:
-            try:
+            with service_errors(form):
                 problem = services.problem_create(user=user, organization=org, steps=form.steps(),
                                                   life_meeting_item=item, **form.record_fields())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if not form.errors:
                 messages.success(request, f"已登记问题{problem.number}。请添加整改措施，开始整改。")
                 return redirect("problems:problem", problem.pk)
     if request.htmx and request.method == "GET" and request.htmx.target == "cadre-field":  # type: ignore[attr-defined]
@@ -268,13 +265,9 @@ def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             old = getattr(problem, name)
             if (value.strip() if isinstance(value, str) else value) != old:
                 changes[name] = value
-        try:
+        with service_errors(form):
             services.problem_update(user=user, problem=problem, version=form.cleaned_data.get("version"), **changes)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已保存" if changes else "没有修改")
             return redirect("problems:problem", problem.pk)
     return render(request, "problems/problem_form.html", {
@@ -393,16 +386,12 @@ def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
     form = ActionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             services.problem_act(user=request.user, problem=problem, action=action, note=data.get("note") or "",
                                  version=data.get("version"), new_due_on=data.get("new_due_on"),
                                  feedback_override=data.get("feedback_override") or "",
                                  files=request.FILES.getlist("files"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, f"已{services.action_label(action)}")
             return redirect(_problem_url(problem))
     return _problem_page(request, pk, act=action, act_form=form)
@@ -425,15 +414,11 @@ def step_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = StepForm(request.POST, prefix="step")
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             step = services.step_add(user=request.user, problem=problem, measure=data.get("measure") or "",
                                      owner=data.get("owner") or "", deadline=data.get("deadline"),
                                      version=data.get("version"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已添加整改措施")
             return redirect(_problem_url(problem, f"step-{step.pk}"))
     return _problem_page(request, pk, step_form=form)
@@ -451,7 +436,7 @@ def step_edit(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
         "measure": step.measure, "owner": step.owner, "deadline": step.deadline, "version": problem.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             if "delete" in request.POST:
                 services.step_delete(user=request.user, step=step, version=data.get("version"))
                 messages.success(request, "已删除整改措施")
@@ -459,11 +444,7 @@ def step_edit(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
             services.step_update(user=request.user, step=step, measure=data.get("measure") or "",
                                  owner=data.get("owner") or "", deadline=data.get("deadline"),
                                  version=data.get("version"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已保存整改措施")
             return redirect(_problem_url(problem, f"step-{step.pk}"))
     return render(request, "problems/step_edit.html", {
@@ -489,15 +470,11 @@ def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
         return redirect(_problem_url(step.problem, f"step-{step.pk}"))
     form = StepDoneForm(request.POST, prefix=f"done{step.pk}")
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.step_done(user=request.user, step=step, done_note=form.cleaned_data.get("done_note") or "",
                                files=request.FILES.getlist(f"done{step.pk}-files"),
                                version=form.cleaned_data.get("version"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已标记完成")
             return redirect(_problem_url(step.problem, f"step-{step.pk}"))
     return _problem_page(request, pk, done=(step.pk, form))
@@ -514,14 +491,10 @@ def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES, prefix="ev", problem=problem)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             services.evidence_add(user=request.user, problem=problem, file=data.get("file"),  # type: ignore[arg-type]
                                   note=data.get("note") or "", step=data.get("step"), version=data.get("version"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已上传佐证材料")
             return redirect(_problem_url(problem, "evidence"))
     return _problem_page(request, pk, evidence_form=form)
@@ -577,15 +550,11 @@ def special_list(request: AuthedRequest) -> HttpResponse:
         if campaign is None:
             form.add_error(None, "当前没有正在开展的主题教育")
         elif form.is_valid():
-            try:
+            with service_errors(form):
                 special = services.special_campaign_create(user=user, campaign=campaign,
                                                            name=form.cleaned_data.get("name") or "",
                                                            description=form.cleaned_data.get("description") or "")
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if not form.errors:
                 messages.success(request, f"已新增专项整治“{special.name}”")
                 return redirect("problems:special_list")
     counts = {row["special_campaign"]: row["n"] for row in selectors.ledger(user, LedgerFilter())
@@ -605,15 +574,11 @@ def special_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={
         "name": special.name, "description": special.description, "is_active": special.is_active})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.special_campaign_update(user=user, special=special, name=form.cleaned_data.get("name") or "",
                                              description=form.cleaned_data.get("description") or "",
                                              is_active=bool(form.cleaned_data.get("is_active")))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, f"已保存专项整治“{special.name}”")
             return redirect("problems:special_list")
     return render(request, "problems/special_edit.html", {"form": form, "special": special})

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.choices import Role
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, liaison_group_of
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Cadre, Organization
@@ -182,7 +182,7 @@ def action_new(request: AuthedRequest) -> HttpResponse:
         level, reason = data.get("level") or "", data.get("reason") or ""
         chosen, cadre = list(data.get("findings") or []), data.get("cadre")
         proposing = "propose" in request.POST
-        try:
+        with service_errors(form):
             if proposing:
                 action = services.action_propose(user=user, organization=organization, level=level, reason=reason,
                                                  findings=chosen, cadre=cadre)
@@ -191,11 +191,7 @@ def action_new(request: AuthedRequest) -> HttpResponse:
                                                 findings=chosen, cadre=cadre,
                                                 skip_reason=data.get("skip_reason") or "",
                                                 follow_up_on=data.get("follow_up_on"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             what = LEVEL_TEXT[action.level]
             messages.success(request, f"已提请教育办决定：{what}" if proposing else f"已作出处置：{what}")
             return redirect("supervision:action", action.pk)
@@ -259,16 +255,12 @@ def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ActionDecideForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             action = services.action_decide(user=user, action=action, level=data.get("level") or None,
                                             reason=data.get("reason") or "", skip_reason=data.get("skip_reason") or "",
                                             follow_up_on=data.get("follow_up_on"),
                                             note=data.get("decision_note") or "")
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, f"已决定：{LEVEL_TEXT[action.level]}")
             return redirect("supervision:action", action.pk)
     return _action_page(request, pk, decide_form=form)
@@ -283,13 +275,9 @@ def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ActionDismissForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.action_dismiss(user=user, action=action, note=form.cleaned_data.get("decision_note") or "")
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已不予采纳该处置建议")
             return redirect("supervision:action", action.pk)
     return _action_page(request, pk, dismiss_form=form)
@@ -304,13 +292,9 @@ def action_result(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ActionResultForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.action_follow_up(user=user, action=action, result=form.cleaned_data.get("result") or "")
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已登记处置结果，该处置已办结")
             return redirect("supervision:action", action.pk)
     return _action_page(request, pk, result_form=form)

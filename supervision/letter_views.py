@@ -21,6 +21,7 @@ from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import office_name
 from core.docs import heading_level
+from core.forms import service_errors
 from core.http import AuthedRequest, attachment_disposition
 from core.paging import paginate
 from orgs.models import Organization
@@ -116,16 +117,12 @@ def letter_new(request: AuthedRequest) -> HttpResponse:
                          unit_id=organization.pk, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             letter = services.letter_create(user=user, group=group, organization=organization,
                                             findings=list(data.get("findings") or []),
                                             actions=list(data.get("actions") or []),
                                             reply_due_on=data.get("reply_due_on"))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已生成反馈意见草稿，请核对修改后印发")
             return redirect("supervision:letter", letter.pk)
     return render(request, "supervision/letter_new.html", {
@@ -166,16 +163,12 @@ def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                               "actions": [a.pk for a in letter.actions.all()]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             services.letter_update(user=user, letter=letter, title=data.get("title") or "",
                                    recipient=data.get("recipient") or "", body=data.get("body") or "",
                                    reply_due_on=data.get("reply_due_on"),
                                    findings=list(data.get("findings") or []), actions=list(data.get("actions") or []))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已保存反馈意见草稿")
             return redirect("supervision:letter", letter.pk)
     return render(request, "supervision/letter_edit.html", {"form": form, "letter": letter})

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.choices import Role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign, manages_campaigns
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from core.scoping import subtrees_q
@@ -240,16 +241,12 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
             form.add_error("organization", "请选择本组联系的单位")
             form.mark_invalid()
         else:
-            try:
+            with service_errors(form):
                 if mode == "log":
                     visit = services.visit_log(user=user, group=group, organization=org, **form.values())
                 else:
                     visit = services.visit_plan(user=user, group=group, organization=org, **form.values())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if not form.errors:
                 if mode == "log":
                     messages.success(request, "已记录指导活动。发现问题的，请登记发现的问题。")
                 else:
@@ -297,13 +294,9 @@ def visit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                          "method": visit.method_id, "subject": visit.subject, "planned_on": visit.planned_on,
                          "participants": [p.pk for p in visit.participants.all()], "others": visit.others})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.visit_update(user=request.user, visit=visit, **form.values())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已保存活动计划")
             return redirect(_visit_url(visit))
     return render(request, "supervision/visit_form.html", {
@@ -328,13 +321,9 @@ def visit_record(request: AuthedRequest, pk: int) -> HttpResponse:
         initial[f"note_{o.requirement}"] = o.note
     form = VisitRecordForm(request.POST if request.method == "POST" else None, group=visit.group, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.visit_record(user=request.user, visit=visit, **form.values())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已记录开展情况。发现问题的，请登记发现的问题。"
                              if visit.status == VisitStatus.PLANNED else "已保存开展情况")
             return redirect(_visit_url(visit))
@@ -349,13 +338,9 @@ def visit_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_detail(user, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             services.visit_cancel(user=user, visit=visit, reason=form.cleaned_data.get("cancel_reason") or "")
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已取消该指导活动")
             return redirect(_visit_url(visit))
     return _visit_page(request, pk, cancel_form=form)
@@ -368,14 +353,10 @@ def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_detail(user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with service_errors(form):
             attachment = services.attachment_add(user=user, visit=visit,
                                                  file=form.cleaned_data.get("file"))  # type: ignore[arg-type]
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, f"已上传附件“{attachment.filename}”")
             return redirect(_visit_url(visit, "attachments"))
     return _visit_page(request, pk, attachment_form=form)
@@ -439,13 +420,9 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error("organization", "请选择本次指导的单位或其下级单位")
             form.mark_invalid()
         else:
-            try:
+            with service_errors(form):
                 finding = services.finding_add(user=user, visit=visit, organization=org, **form.values())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if not form.errors:
                 messages.success(request, "已登记发现的问题。" + (
                     "需要整改的，请列入问题清单，由单位整改、联络组核验。" if finding.needs_fix else ""))
                 return redirect("supervision:finding", finding.pk)
@@ -512,13 +489,9 @@ def finding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                            "description": finding.description, "requirement": finding.requirement,
                            "cadre": finding.cadre_id, "needs_fix": finding.needs_fix})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.finding_update(user=request.user, finding=finding, **form.values())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, "已保存")
             return redirect("supervision:finding", finding.pk)
     return render(request, "supervision/finding_form.html", {
@@ -549,13 +522,9 @@ def finding_problem(request: AuthedRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_detail(user, pk)
     form = RaiseProblemForm(request.POST, leaders=leader_choices(finding.organization))
     if form.is_valid():
-        try:
+        with service_errors(form):
             problem = services.finding_raise_problem(user=user, finding=finding, **form.values())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not form.errors:
             messages.success(request, f"已列入问题清单，问题编号{problem.number}。由{problem.organization.name}"
                                       "整改，整改完成后由联络组核验销号。")
             return redirect("problems:problem", problem.pk)
@@ -575,14 +544,10 @@ def finding_relapse(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error("problem", "请选择反弹的问题")
             form.mark_invalid()
         else:
-            try:
+            with service_errors(form):
                 problem = services.finding_reopen_problem(user=user, finding=finding, problem=problem,
                                                           note=form.cleaned_data.get("note") or "")
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if not form.errors:
                 messages.success(request, f"已重新打开问题{problem.number}（反弹），请督促整改。")
                 return redirect("problems:problem", problem.pk)
     return _finding_page(request, pk, relapse_form=form)
