@@ -3,7 +3,9 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Schema
+from ninja.responses import Status
 
 
 class ErrorOut(Schema):
@@ -28,3 +30,15 @@ def caller(context: Any) -> Any:
     """The authenticated user of the request a schema is resolved for."""
     request = (context or {}).get("request")
     return getattr(request, "auth", None)
+
+
+def error_lists(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as {field: [reasons]} ("__all__" when it names no field)."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
+
+
+def refused(exc: ValidationError, *, detail: str | None = None) -> Status:
+    """A service's refusal: 422 with the reasons by field. `detail`: the summary line (default: the reasons)."""
+    errors = error_lists(exc)
+    text = detail or "；".join(m for messages in errors.values() for m in messages)
+    return Status(422, {"detail": text, "errors": errors})

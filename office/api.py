@@ -22,6 +22,7 @@ from ninja.responses import Status
 from accounts.models import User
 from api.auth import request_user
 from api.schemas import ErrorOut, ValidationErrorOut
+from api.schemas import refused as _refused
 from campaigns.models import Campaign, Team
 from office import selectors, services
 from office.models import Submission
@@ -56,12 +57,6 @@ def _submission(user: User, pk: int) -> Submission:
 
 def _detail(user: User, pk: int) -> Submission:
     return selectors.submission_detail(user, pk)
-
-
-def _refused(exc: ValidationError, *, detail: str | None = None) -> Status:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
-    text = detail or "；".join(m for messages in errors.values() for m in messages)
-    return Status(422, {"detail": text, "errors": errors})
 
 
 @router.get("/submissions", response=list[SubmissionRowOut], summary="请示报告列表")

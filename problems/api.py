@@ -23,7 +23,7 @@ from ninja.responses import Status
 from accounts.choices import DATA_ROLES
 from accounts.models import User
 from api.auth import request_user
-from api.schemas import ErrorOut, ValidationErrorOut
+from api.schemas import ErrorOut, ValidationErrorOut, error_lists, refused
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from measures.models import LifeMeetingItem
@@ -100,18 +100,13 @@ def _step(user: User, problem_id: int, step_id: int) -> RectificationStep:
                              problem_id=problem_id)
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
-
-
 def _refused(exc: ValidationError, *, detail: str | None = None) -> Status:
     """A service's refusal: 409 when the problem changed since the caller read it, else 422 with the reasons.
     `detail`: the summary line (default: the reasons themselves)."""
-    errors = _errors(exc)
+    errors = error_lists(exc)
     if "version" in errors:
         return Status(409, {"detail": "；".join(errors["version"])})
-    text = detail or "；".join(m for messages in errors.values() for m in messages)
-    return Status(422, {"detail": text, "errors": errors})
+    return refused(exc, detail=detail)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ninja.responses import Status
 
 from accounts.models import User
 from api.auth import request_user
+from api.schemas import refused as _refused
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.http import attachment_disposition
@@ -131,17 +132,6 @@ def _findings(user: User, ids: Sequence[int]) -> list[Finding]:
 
 def _actions(user: User, ids: Sequence[int]) -> list[Action]:
     return [get_object_or_404(selectors.actions_for(user), pk=pk) for pk in dict.fromkeys(ids)]
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
-
-
-def _refused(exc: ValidationError, *, detail: str | None = None) -> Status:
-    """A service's refusal: 422 with the reasons by field. `detail`: the summary line (default: the reasons)."""
-    errors = _errors(exc)
-    text = detail or "；".join(m for messages in errors.values() for m in messages)
-    return Status(422, {"detail": text, "errors": errors})
 
 
 # ---------------------------------------------------------------------------------------------------------
