@@ -117,6 +117,18 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @lru_cache(maxsize=65536)
+def person_text(name: str | None, position: str | None = None, organization: str | None = None) -> str:
+    """How a person is named everywhere: the name, then the position exactly as recorded (郭德亮（区长）), and the
+    organisation, when given, apart after a dot (郭德亮（区长）· 大坊区委). Never the organisation glued to the
+    position: "大坊区委" + "区长" reads as a title that does not exist."""
+    if not name:
+        return ""
+    text = f"{name}（{position}）" if position else name
+    if not organization:
+        return text
+    return f"{text}{'· ' if position else ' · '}{organization}"
+
+
 def pinyin_initials(text: str) -> str:
     """城关镇 → cgz. Letters and digits are kept, lowercased; other symbols are dropped."""
     from pypinyin import Style, lazy_pinyin

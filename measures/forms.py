@@ -22,9 +22,9 @@ def _people(org: Organization | None) -> tuple[list[tuple[str, str]], list[tuple
         return [], []
     # The unit's own cadres, then the county-level+ cadres of the units above it (a leader at his contact point).
     above = Cadre.objects.filter(organization__path__in=org.ancestor_paths()[:-1], rank__gte=RANK_COUNTY)
-    cadres = [(f"c{c.pk}", f"{c.name}（{c.position}）")
+    cadres = [(f"c{c.pk}", c.label())
               for c in Cadre.objects.filter(organization=org).order_by("-rank", "name", "id")[:MAX_PEOPLE]]
-    cadres += [(f"c{c.pk}", f"{c.name}（{c.organization.name}{c.position}）")
+    cadres += [(f"c{c.pk}", c.label(with_org=True))
                for c in above.select_related("organization").order_by("-rank", "name", "id")[:MAX_PEOPLE]]
     members = [(f"m{m.pk}", m.name) for m in Member.objects.filter(organization=org).order_by("name", "id")
                .only("name")[:MAX_PEOPLE]]
@@ -137,7 +137,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CadreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.position}）"
+        return obj.label()
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -157,7 +157,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class CadreMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.position}）"
+        return obj.label()
 
 
 class EntryForm(forms.Form):

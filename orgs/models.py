@@ -141,6 +141,10 @@ class Cadre(AuditedModel):
     def is_county_level(self) -> bool:
         return self.rank >= RANK_COUNTY
 
+    def label(self, *, with_org: bool = False) -> str:
+        """郭德亮（区长）, or with the organisation apart: 郭德亮（区长）· 大坊区委 (core.cn.person_text)."""
+        return cn.person_text(self.name, self.position, self.organization.name if with_org else None)
+
     @property
     def id_number_masked(self) -> str:
         return cn.mask_id_number(self.id_number)

@@ -25,7 +25,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from core.cn import cn_date
+from core.cn import cn_date, person_text
 from core.sheets import CN_DATE_FORMAT, RowPlan, SheetWriter
 from problems.choices import Category, Source, Status
 from problems.models import Problem, RectificationStep, number_of
@@ -58,9 +58,7 @@ _Row = tuple[Any, ...]
 
 def cadre_text(name: str | None, position: str | None) -> str:
     """责任领导 as written: 姓名（职务）."""
-    if not name:
-        return ""
-    return f"{name}（{position}）" if position else name
+    return person_text(name, position)
 
 
 @lru_cache(maxsize=4096)

@@ -163,7 +163,7 @@ ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
 
 class CadreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.organization.name}{obj.position}）"
+        return obj.label(with_org=True)
 
 
 class LedgerForm(forms.Form):

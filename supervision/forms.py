@@ -317,7 +317,7 @@ class AttachmentForm(SupervisionForm):
 
 class FindingCadreField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.organization.name}{obj.position}）"
+        return obj.label(with_org=True)
 
 
 class FindingForm(SupervisionForm):
