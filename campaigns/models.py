@@ -93,13 +93,15 @@ class LiaisonGroup(AuditedModel):
     campaign = models.ForeignKey(Campaign, verbose_name="主题教育", on_delete=models.CASCADE,
                                  related_name="liaison_groups")
     name = models.CharField("名称", max_length=50)
+    # Groups are listed 第一, 第二, 第三 …, by number: the name's characters sort 第一, 第三, 第二, 第四.
+    number = models.PositiveSmallIntegerField("序号", default=0)
     members = models.ManyToManyField("accounts.User", verbose_name="成员", through="LiaisonMembership",
                                      related_name="liaison_groups", blank=True)
 
     class Meta:
         verbose_name = "联络组"
         verbose_name_plural = "联络组"
-        ordering = ["campaign", "name"]
+        ordering = ["campaign", "number", "name"]
         constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="liaison_group_unique_name")]
 
     def __str__(self) -> str:

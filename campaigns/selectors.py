@@ -140,7 +140,7 @@ def campaign_liaison_groups(campaign: Campaign, user: Any) -> QuerySet[LiaisonGr
     members = LiaisonMembership.objects.select_related("user").order_by("-is_leader", "user__username")
     units = (LiaisonAssignment.objects.visible_to(user).select_related("organization")
              .order_by("organization__path"))
-    return campaign.liaison_groups.order_by("id").prefetch_related(
+    return campaign.liaison_groups.order_by("number", "id").prefetch_related(
         Prefetch("memberships", queryset=members), Prefetch("assignments", queryset=units))
 
 

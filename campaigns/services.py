@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from accounts.choices import DATA_ROLES, Role
 from accounts.models import User
@@ -19,6 +20,7 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
+from core import cn
 from core.scoping import subtree_q
 from orgs.models import Organization
 
@@ -151,7 +153,12 @@ def liaison_group_create(*, campaign: Campaign, name: str) -> LiaisonGroup:
     name = _check_name(name)
     if campaign.liaison_groups.filter(name=name).exists():
         raise ValidationError({"name": f"本次主题教育已有{name}"})
-    return LiaisonGroup.objects.create(campaign=campaign, name=name)
+    # The number the name carries (第三联络组 → 3), else after the last group.
+    number = cn.ordinal_of(name)
+    if number is None:
+        last = campaign.liaison_groups.aggregate(n=Max("number"))["n"]
+        number = (last or 0) + 1
+    return LiaisonGroup.objects.create(campaign=campaign, name=name, number=number)
 
 
 def _outside_jurisdiction(user: User, organization: Organization) -> bool:

@@ -129,6 +129,33 @@ def person_text(name: str | None, position: str | None = None, organization: str
     return f"{text}{'· ' if position else ' · '}{organization}"
 
 
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_ORDINAL_RE = re.compile(r"第\s*([0-9]+|[〇零一二两三四五六七八九十百]+)")
+
+
+def chinese_number(text: str) -> int | None:
+    """A whole number written in Chinese numerals below 1000 (十二 → 12, 二十 → 20, 一百零五 → 105) or digits."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in "十百":
+            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def ordinal_of(name: str) -> int | None:
+    """The ordinal a name carries (第三联络组 → 3, 第12组 → 12), for ordering by number rather than by character."""
+    found = _ORDINAL_RE.search(name)
+    return chinese_number(found.group(1)) if found else None
+
+
 def pinyin_initials(text: str) -> str:
     """城关镇 → cgz. Letters and digits are kept, lowercased; other symbols are dropped."""
     from pypinyin import Style, lazy_pinyin

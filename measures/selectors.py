@@ -302,7 +302,7 @@ def coverage_orgs(user: Any, campaign: Campaign, *, sector: str = "", tier: str 
 
 
 def liaison_groups(campaign: Campaign) -> QuerySet[LiaisonGroup]:
-    return LiaisonGroup.objects.filter(campaign=campaign).order_by("name", "id")
+    return LiaisonGroup.objects.filter(campaign=campaign).order_by("number", "id")
 
 
 def record_counts(campaign: Campaign, orgs: Any) -> dict[int, dict[str, int]]:

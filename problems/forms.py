@@ -81,7 +81,7 @@ class LedgerFilterForm(forms.Form):
         assert isinstance(groups, forms.ChoiceField)
         if getattr(user, "role", None) == Role.OFFICE and campaign is not None:
             groups.choices = _ANY + [(str(g.pk), g.name) for g in
-                                     LiaisonGroup.objects.filter(campaign=campaign).order_by("id")]
+                                     LiaisonGroup.objects.filter(campaign=campaign).order_by("number", "id")]
         else:
             del self.fields["liaison_group"]
         for fld in self.fields.values():

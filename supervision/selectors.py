@@ -97,21 +97,21 @@ def groups_for(user: Any, campaign: Campaign | None = None) -> QuerySet[LiaisonG
         return LiaisonGroup.objects.none()
     qs = LiaisonGroup.objects.filter(campaign=campaign)
     if _role(user) == Role.LIAISON and qs.filter(memberships__user=user).exists():
-        return qs.filter(memberships__user=user).distinct().order_by("id")
+        return qs.filter(memberships__user=user).distinct().order_by("number", "id")
     paths = user_scope_paths(user) or []
     step = Organization.steplen
     # A unit inside the jurisdiction, or one above it (a county office sees the group of the city unit above).
     above = [p[:n] for p in paths for n in range(step, len(p), step)]
     units = LiaisonAssignment.objects.filter(campaign=campaign).filter(
         subtrees_q("organization__path", paths) | Q(organization__path__in=above))
-    return qs.filter(pk__in=units.values("group_id")).order_by("id")
+    return qs.filter(pk__in=units.values("group_id")).order_by("number", "id")
 
 
 def supervised_units(user: Any, campaign: Campaign | None = None) -> list[tuple[LiaisonGroup, Organization]]:
     """The units assigned to the liaison groups `user` sees, that `user` sees, each with its group, in group and
     tree order."""
     pairs = [(a.group, a.organization) for a in LiaisonAssignment.objects.filter(group__in=groups_for(user, campaign))
-             .select_related("group", "organization").order_by("group_id", "organization__path")]
+             .select_related("group", "organization").order_by("group__number", "group_id", "organization__path")]
     visible = set(Organization.objects.visible_to(user).filter(pk__in=[o.pk for _, o in pairs])
                   .values_list("pk", flat=True))
     return [(g, o) for g, o in pairs if o.pk in visible]

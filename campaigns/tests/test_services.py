@@ -123,3 +123,15 @@ def test_liaison_member_outside_the_units_jurisdiction_is_refused_both_ways(tree
     cs.liaison_member_add(group=group, user=users["liaison"])  # bound to county A: contains A1
     with pytest.raises(ValidationError, match="管辖范围"):
         cs.liaison_assign(group=group, organization=tree.township_b)
+
+
+def test_liaison_groups_are_listed_by_number_not_by_character(tree, users):
+    from campaigns.selectors import campaign_liaison_groups
+
+    c = services.campaign_create(name="第二批主题教育", batch=2, starts_on=dt.date(2023, 9, 1))
+    for name in ("第三联络组", "第一联络组", "第十一联络组", "第四联络组", "第二联络组", "督导专班"):
+        services.liaison_group_create(campaign=c, name=name)
+    expected = ["第一联络组", "第二联络组", "第三联络组", "第四联络组", "第十一联络组", "督导专班"]
+    assert [g.name for g in c.liaison_groups.all()] == expected
+    assert [g.name for g in campaign_liaison_groups(c, users["office"])] == expected
+    assert c.liaison_groups.get(name="督导专班").number == 12  # no number in its name: after the last

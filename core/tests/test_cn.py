@@ -75,3 +75,11 @@ def test_dates_are_written_the_chinese_way():
 def test_pinyin_initials():
     assert cn.pinyin_initials("城关镇") == "cgz"
     assert cn.pinyin_initials("东关村党支部") == "dgcdzb"
+
+
+def test_ordinals_in_names_read_as_numbers() -> None:
+    from core.cn import chinese_number, ordinal_of
+
+    assert [ordinal_of(n) for n in ("第一联络组", "第二联络组", "第十联络组", "第十一联络组", "第二十联络组",
+                                    "第12联络组", "综合组")] == [1, 2, 10, 11, 20, 12, None]
+    assert chinese_number("一百零五") == 105 and chinese_number("两") == 2 and chinese_number("x") is None
