@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.choices import DATA_ROLES, Role
 from campaigns.models import Campaign, LiaisonMembership, Team, TeamMembership
 from campaigns.selectors import current_campaign
+from core.docnumbers import doc_number_q
 from office.choices import OPEN, Direction, Kind, Origin, Status
 from office.models import Submission, SubmissionAttachment
 from orgs.models import Organization
@@ -138,6 +139,16 @@ def with_parent_seen(user: Any, qs: QuerySet[Submission]) -> QuerySet[Submission
     return qs.annotate(parent_seen=Exists(readable))
 
 
+def search_q(text: str) -> Q:
+    """What the list's search box finds: the items whose 文号 the text is, as people type it
+    (省委主题教育办〔2023〕12号, 〔2023〕012号, 2023 12: any brackets, leading zeros, the 代字 as a part), and the items
+    whose title, summary, 文号, counterpart or unit name contain the text."""
+    found = (Q(title__icontains=text) | Q(body__icontains=text) | Q(counterpart__icontains=text)
+             | Q(number__icontains=text) | Q(organization__name__icontains=text))
+    by_number = doc_number_q("number", text)
+    return found | by_number if by_number is not None else found
+
+
 def submission_list(user: Any, filters: SubmissionFilter | None = None, *,
                     today: dt.date | None = None) -> QuerySet[Submission]:
     """The items `user` sees in the campaign (the current one), filtered, newest first."""
@@ -160,9 +171,7 @@ def submission_list(user: Any, filters: SubmissionFilter | None = None, *,
     if filters.mine:
         qs = qs.filter(assignee_id=getattr(user, "pk", None), status__in=OPEN)
     if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(body__icontains=filters.q)
-                       | Q(counterpart__icontains=filters.q) | Q(number__icontains=filters.q)
-                       | Q(organization__name__icontains=filters.q))
+        qs = qs.filter(search_q(filters.q))
     return with_parent_seen(user, qs).order_by("-id")
 
 

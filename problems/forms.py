@@ -50,7 +50,8 @@ class LedgerFilterForm(forms.Form):
     """The ledger list's filters (GET). Build it, and the `LedgerFilter` it means, with `ledger_filter_from`."""
 
     q = forms.CharField(label="搜索", required=False, max_length=Q_MAX,
-                        widget=forms.TextInput(attrs={"placeholder": "问题表现、责任单位、党组织", "type": "search"}))
+                        widget=forms.TextInput(attrs={"placeholder": "问题编号、问题表现、责任单位、党组织",
+                                                      "type": "search"}))
     status = LenientMultipleChoiceField(label="状态", required=False, choices=Status.choices,
                                         widget=forms.CheckboxSelectMultiple)
     source = LenientMultipleChoiceField(label="问题来源", required=False, choices=_ANY + list(Source.choices),

@@ -290,7 +290,7 @@ class LedgerQuery(Schema):
     fix_now: bool | None = Field(None, description="立查立改：true 只列立查立改的，false 只列其他的")
     org: str | None = Field(None, description="党组织编码：只列该组织及其下级的问题")
     liaison_group: int | None = Field(None, description="联络组编号：只列该组联系单位的问题")
-    q: str = Field("", description="在问题表现、责任单位、组织名称中查找")
+    q: str = Field("", description="按问题编号（WT0000594、594）查找，或在问题表现、责任单位、组织名称中查找")
     campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
 
 

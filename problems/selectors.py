@@ -27,6 +27,7 @@ from problems.models import (
     SavedFilter,
     SpecialCampaign,
     TransitionRecord,
+    parse_number,
 )
 
 
@@ -53,6 +54,15 @@ class LedgerFilter:
         self.category = [s for s in self.category if s in Category.values]
         self.severity = [s for s in self.severity if s in Severity.values]
         return self
+
+
+def search_q(text: str) -> Q:
+    """What the ledger's search box finds: the problem whose number (问题编号) the text is — WT0000594, wt594,
+    594 — and the problems whose description, responsible unit or organisation name contain it."""
+    text = text.strip()
+    found = Q(description__contains=text) | Q(responsible_unit__contains=text) | Q(organization__name__contains=text)
+    number = parse_number(text.replace(" ", ""))
+    return found | Q(pk=number) if number is not None and number < 2**31 else found
 
 
 def ledger(user: Any, filters: LedgerFilter | None = None, *, today: dt.date | None = None) -> QuerySet[Problem]:
@@ -85,9 +95,7 @@ def ledger(user: Any, filters: LedgerFilter | None = None, *, today: dt.date | N
                      .values_list("organization__path", flat=True))
         qs = qs.filter(subtrees_q("org_path", paths))
     if filters.q.strip():
-        text = filters.q.strip()
-        qs = qs.filter(Q(description__contains=text) | Q(responsible_unit__contains=text)
-                       | Q(organization__name__contains=text))
+        qs = qs.filter(search_q(filters.q))
     return qs.select_related("organization", "responsible_cadre", "special_campaign").order_by("due_on", "id")
 
 

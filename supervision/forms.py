@@ -593,6 +593,8 @@ class LetterEditForm(LetterNewForm):
 
 
 class LetterFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=100, widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": "文号（如督〔2023〕1号）、标题、单位"}))
     status = forms.ChoiceField(label="状态", required=False, choices=_LADDER_ALL + list(LetterStatus.choices))
     group = forms.ChoiceField(label="联络组", required=False, choices=_LADDER_ALL)
 
@@ -604,7 +606,8 @@ class LetterFilterForm(forms.Form):
         if len(groups) < 2:
             del self.fields["group"]
         for fld in self.fields.values():
-            fld.widget.attrs["class"] = "form-select form-select-sm"
+            fld.widget.attrs["class"] = ("form-control form-control-sm" if isinstance(fld.widget, forms.TextInput)
+                                         else "form-select form-select-sm")
         self.is_valid()
 
     def value_of(self, name: str) -> str:

@@ -81,13 +81,13 @@ def letter_list(request: AuthedRequest) -> HttpResponse:
     user = reader(request)
     groups = list(selectors.groups_for(user))
     form = LetterFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups])
-    status, group = form.value_of("status"), form.value_of("group")
+    status, group, q = form.value_of("status"), form.value_of("group"), form.value_of("q").strip()
     qs = selectors.filter_letters(selectors.letters_for(user), statuses=[status] if status else [],
-                                  group=int(group) if group else None)
+                                  group=int(group) if group else None, q=q)
     page = paginate(request, qs.order_by("-id"))
     return render(request, "supervision/letter_list.html", {
         "form": form, "page": page, "writes": services.supervises(user),
-        "filtered": bool(status or group), "unit": user.role == Role.UNIT})
+        "filtered": bool(status or group or q), "unit": user.role == Role.UNIT})
 
 
 # ---------------------------------------------------------------------------------------------------------

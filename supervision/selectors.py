@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import current_campaign
+from core.docnumbers import doc_number_of
 from core.scoping import subtree_q, subtrees_q, user_scope_paths
 from orgs.models import Cadre, Organization
 from problems.models import Problem
@@ -186,8 +187,25 @@ def filter_actions(qs: QuerySet[Action], *, statuses: Sequence[str] = (), levels
     return qs
 
 
+def letter_search_q(text: str) -> Q:
+    """What the letter list's search box finds: the letter whose 文号 the text is, as people type it
+    (教育办督〔2023〕1号, 督〔2023〕1号, 督[2023]01号, 2023 1 — on the year and serial columns, the 代字 as a part), and
+    the letters whose title, 文号 or unit name contain the text."""
+    text = text.strip()
+    found = Q(title__icontains=text) | Q(number__icontains=text) | Q(organization__name__icontains=text)
+    number = doc_number_of(text)
+    if number is not None:
+        by_number = Q(year=number.year, serial=number.serial)
+        if number.prefix:
+            by_number &= Q(number__icontains=number.prefix)
+        found |= by_number
+    return found
+
+
 def filter_letters(qs: QuerySet[FeedbackLetter], *, statuses: Sequence[str] = (), group: int | None = None,
-                   organization: Organization | None = None) -> QuerySet[FeedbackLetter]:
+                   organization: Organization | None = None, q: str = "") -> QuerySet[FeedbackLetter]:
+    if q.strip():
+        qs = qs.filter(letter_search_q(q))
     if statuses:
         qs = qs.filter(status__in=list(statuses))
     if group:
