@@ -268,13 +268,15 @@ def unit_rows(group: LiaisonGroup, *, user: Any, today: dt.date | None = None) -
         return []
     problems = _grouped(Problem.objects.visible_to(user).filter(campaign=campaign).open(), "org_path", units,
                         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    visits = _grouped(visits_for(user).filter(campaign=campaign), "org_path", units,
+    # Each count is of exactly the rows its link lists (the group's, in this campaign): a planned visit whose
+    # day has passed is still planned, and listed, until it is recorded.
+    visits = _grouped(visits_for(user).filter(campaign=campaign, group=group), "org_path", units,
                       last=Max("visited_on", filter=Q(status=VisitStatus.DONE)),
-                      planned=Count("pk", filter=Q(status=VisitStatus.PLANNED, planned_on__gte=today)))
-    actions = _grouped(actions_for(user).filter(campaign=campaign), "org_path", units,
+                      planned=Count("pk", filter=Q(status=VisitStatus.PLANNED)))
+    actions = _grouped(actions_for(user).filter(campaign=campaign, group=group), "org_path", units,
                        open=Count("pk", filter=Q(status=ActionStatus.DECIDED)),
                        proposed=Count("pk", filter=Q(status=ActionStatus.PROPOSED)))
-    findings = _grouped(findings_for(user).filter(visit__campaign=campaign), "org_path", units,
+    findings = _grouped(findings_for(user).filter(visit__campaign=campaign, visit__group=group), "org_path", units,
                         all=Count("pk"), unfiled=Count("pk", filter=Q(needs_fix=True, problem__isnull=True)))
     rows = {u.pk: UnitRow(organization=u) for u in units}
     for pk, row in rows.items():

@@ -160,9 +160,13 @@ def workspace(request: AuthedRequest) -> HttpResponse:
                                "long_ago": LONG_AGO}
     if group is not None:
         visits = selectors.visits_for(user).filter(group=group, campaign=group.campaign)
+        planned = visits.filter(status=VisitStatus.PLANNED)
+        planned_total = planned.count()
         context.update({
             "rows": selectors.unit_rows(group, user=user, today=today),
-            "planned": list(visits.filter(status=VisitStatus.PLANNED).order_by("planned_on", "id")[:RECENT]),
+            "planned": list(planned.order_by("planned_on", "id")[:RECENT]),
+            "planned_total": planned_total,
+            "planned_more": max(planned_total - RECENT, 0),
             "recent": list(visits.filter(status=VisitStatus.DONE).order_by("-visited_on", "-id")[:RECENT]),
             "may_guide": services.guides(user, group),
             "members": [m.user for m in group.memberships.select_related("user").order_by("-is_leader", "id")],
