@@ -326,3 +326,27 @@ def test_an_item_sent_down_does_not_name_what_it_answers_when_the_unit_may_not_r
     assert "关于核查有关情况的通知" in html and "群众来信反映区委书记问题" not in html and "无权查看" in html
     detail = client.get(f"/api/v1/office/submissions/{check.pk}").json()
     assert detail["parent_id"] is None
+
+
+def test_every_count_on_the_list_is_the_length_of_the_list_it_links_to(client, report, people, tree, frozen_clock,
+                                                                        office_teams):
+    import re
+    from html import unescape
+
+    report(title="逾期的请示", due_on=dt.date(2023, 10, 12))
+    report(kind="experience", title="“板凳会”听民意", due_on=None)
+    assigned = report(title="分办的请示", due_on=dt.date(2023, 11, 1))
+    submission_assign(user=people["office"], submission=assigned, team=office_teams["general"],
+                      assignee=people["office"])
+    frozen_clock.move_to(dt.datetime(2023, 10, 15, 9, 0))
+    url = reverse("office:submissions")
+    for who in ("office", "unit"):
+        client.force_login(people[who])
+        html = client.get(url).content.decode()
+        nav = html.split('id="submission-counts"')[1].split("</nav>")[0]
+        links = re.findall(r'<a href="([^"]+)"[^>]*>[^<]*<strong>(\d+)</strong>', nav)
+        assert len(links) >= 3, links
+        for href, shown in links:
+            target = unescape(href)
+            response = client.get(target if target.startswith("/") else url + target)
+            assert response.context["page"].paginator.count == int(shown), (who, href, shown)
