@@ -14,7 +14,7 @@ from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.forms import chinese_messages, mark_invalid
 from orgs.models import Cadre, Organization
-from problems import selectors
+from problems import selectors, services
 from problems.choices import Category, Severity, Source, Status
 from problems.models import Problem, RectificationStep, SpecialCampaign
 from problems.selectors import LedgerFilter, special_campaigns
@@ -293,6 +293,9 @@ class ProblemForm(LedgerForm):
                              if campaign is not None else SpecialCampaign.objects.none())
         if not specials.queryset.exists():
             del self.fields["special_campaign"]
+        # The sources this user may register (problems.services.sources_for: the same rule as the API and imports).
+        allowed = services.sources_for(user)
+        self.fields["source"].choices = [("", "请选择"), *((v, t) for v, t in Source.choices if v in allowed)]
         if getattr(user, "role", None) == Role.LIAISON:
             source = self.fields["source"]
             source.disabled = True

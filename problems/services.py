@@ -101,6 +101,29 @@ def may_edit(user: Any) -> bool:
     """The unit (its own subtree) and the office edit a problem's record and steps; liaison groups and leaders
     do not (不越位、不包办)."""
     return _role(user) in OWNER_ROLES
+def sources_for(user: Any) -> list[str]:
+    """The sources (问题来源) `user` may give a problem they register: the one rule of the form, the API and the
+    ledger import. 督导发现 records what a liaison group found on a visit: liaison members register only that, the
+    office (which runs the liaison groups and raises their findings) any source, and a unit any other — a unit
+    cannot label its own problem as found by supervision."""
+    role = _role(user)
+    if role == Role.LIAISON:
+        return sorted(LIAISON_SOURCES)
+    if role == Role.OFFICE:
+        return list(Source.values)
+    return [s for s in Source.values if s not in LIAISON_SOURCES]
+
+
+def source_refusal(user: Any, source: str) -> str | None:
+    """Why `user` may not register a problem with `source` (a known one), or None."""
+    if not source or source not in Source.values or source in sources_for(user):
+        return None
+    if _role(user) == Role.LIAISON:
+        return "联络组登记的问题来源应为“督导发现”"
+    allowed = "、".join(str(Source(s).label) for s in sources_for(user))
+    return f"“{Source(source).label}”只能由联络组根据督导发现登记，本单位登记的问题来源应为{allowed}之一"
+
+
 
 
 def owner_reason(user: Any, problem: Problem) -> str | None:
@@ -249,11 +272,13 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
                    event_ref: str = "", case_ref: str = "", petition_ref: str = "", cause: str = "",
                    responsible_cadre: Cadre | None = None, responsible_unit: str = "",
                    severity: str = Severity.ORDINARY, fix_now: bool = False, deadline: dt.date | None = None,
-                   steps: Sequence[dict[str, Any]] = (), life_meeting_item: Any = None) -> Problem:
+                   steps: Sequence[dict[str, Any]] = (), life_meeting_item: Any = None,
+                   note: str = "") -> Problem:
     """Register a problem of `organization` (已登记). Every way a problem comes in — the form, the API, a ledger
     import, a life meeting's criticism item, a liaison group's finding — comes through here.
 
-    `steps`: rectification steps to add at once, each {measure, owner, deadline}."""
+    `steps`: rectification steps to add at once, each {measure, owner, deadline}. `note`: said on the
+    registration in the problem's history (e.g. how an import read its deadline)."""
     if _role(user) not in RAISER_ROLES or not _visible_org(user, organization):
         raise PermissionDenied("无权为该组织登记问题")
     campaign = campaign or current_campaign()
@@ -270,8 +295,8 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
         errors["organization"] = f"“{organization.name}”不参加“{campaign}”，不能为它登记问题"
     errors.update({k: v for k, v in _field_errors(organization=organization, campaign=campaign,
                                                   fields=fields).items() if k not in errors})
-    if _role(user) == Role.LIAISON and source not in LIAISON_SOURCES and "source" not in errors:
-        errors["source"] = "联络组登记的问题来源应为“督导发现”"
+    if (refusal := source_refusal(user, source)) and "source" not in errors:
+        errors["source"] = refusal
     if life_meeting_item is not None and life_meeting_item.meeting.organization_id != organization.pk:
         errors["life_meeting_item"] = "生活会意见不属于该组织"
     for i, step in enumerate(steps, start=1):
@@ -299,7 +324,7 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
     if steps:
         Problem.objects.filter(pk=problem.pk).update(step_count=len(steps))
         problem.step_count = len(steps)
-    _record(problem, Action.REGISTER, user, to_status=Status.REGISTERED)
+    _record(problem, Action.REGISTER, user, to_status=Status.REGISTERED, note=clean_text(note))
     return problem
 
 
