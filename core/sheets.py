@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +39,7 @@ YES, NO = "是", "否"
 DATE_FORMATS = "2023-09-01、2023/9/1、2023年9月1日 或 20230901"
 CN_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 # How many non-empty rows above the header a file may have (a title, a notice, a note row).
-HEADER_SEARCH = 5
+HEADER_SEARCH = 8
 
 Progress = Callable[[int, int], None]
 
@@ -54,6 +54,7 @@ class RowError:
     column: str
     value: str
     reason: str
+    letter: str = ""  # the column's letter in the file (A, B …), when known
 
     def __str__(self) -> str:
         return f"第{self.row}行 {self.column} “{self.value}” {self.reason}"
@@ -71,6 +72,8 @@ class ImportReport:
     applied: bool = False
     # What each row would do or did, for the preview: {row, action, key, columns} (imports that list it).
     changes: list[dict[str, Any]] = field(default_factory=list)
+    # How the file's columns were read ({column index as text: field}), so that applying reads them the same way.
+    mapping: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,6 +132,77 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
             except ValueError:
                 return None, "日期不存在"
     return None, f"日期格式应为 {DATE_FORMATS}"
+
+
+FIX_NOW, LONG_TERM = "fix_now", "long_term"
+_FIX_NOW_WORDS = frozenset({"立行立改", "立查立改", "即知即改", "立知立改", "立即整改", "马上就改", "立改"})
+_LONG_TERM_WORDS = frozenset({"长期坚持", "长期", "持续整改", "持续推进", "长期整改", "常态化", "常态长效"})
+_DEADLINE_TAIL = ("前完成", "完成", "到位", "之前", "以前", "前", "止", "底")
+_FULL = re.compile(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})[日号]?$")
+_MONTH = re.compile(r"^(\d{4})[年.\-/](\d{1,2})月?$")
+_DAY_NO_YEAR = re.compile(r"^(\d{1,2})[月.\-/](\d{1,2})[日号]?$")
+_MONTH_NO_YEAR = re.compile(r"^(\d{1,2})月$")
+_YEAR = re.compile(r"^(\d{4})?年$")
+DEADLINE_FORMATS = ("日期（如 2023年12月31日、2023-12-31、2023.12.31），"
+                    "或“2023年12月底前”“12月31日前”“立行立改”“长期坚持”")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def parse_deadline(value: Any, *, since: dt.date) -> tuple[dt.date | None, str, str | None]:
+    """A deadline as offices write it → (date, flag, reason). The flag is FIX_NOW (立行立改 and its like: no date),
+    LONG_TERM (长期坚持 …: no date) or "". A date without a year (12月31日前, 12月底) is the first such day on or
+    after `since` (the campaign's start); a month without a day (2023年12月底前) is its last day, a year alone
+    (2023年底) its 31 December. (None, "", None) is an empty cell; a reason says why a cell cannot be read."""
+    if not isinstance(value, str):
+        day, reason = parse_date(value)
+        return day, "", (f"无法识别：应为{DEADLINE_FORMATS}" if reason and "格式" in reason else reason)
+    text = re.sub(r"[\s\u3000]", "", value)
+    if not text:
+        return None, "", None
+    if text in _FIX_NOW_WORDS:
+        return None, FIX_NOW, None
+    if text in _LONG_TERM_WORDS:
+        return None, LONG_TERM, None
+    day, reason = parse_date(text)
+    if day is not None:
+        return day, "", None
+    core = text
+    changed = True
+    while changed:
+        changed = False
+        for tail in _DEADLINE_TAIL:
+            if core.endswith(tail) and len(core) > len(tail):
+                core, changed = core[:-len(tail)], True
+    if core in _FIX_NOW_WORDS:
+        return None, FIX_NOW, None
+    if core in _LONG_TERM_WORDS:
+        return None, LONG_TERM, None
+
+    def this_or_next(month: int, day: int | None) -> dt.date:
+        for year in (since.year, since.year + 1):
+            found = dt.date(year, month, day) if day else _month_end(year, month)
+            if found >= since:
+                return found
+        return found
+
+    try:
+        if m := _FULL.match(core):
+            return dt.date(int(m[1]), int(m[2]), int(m[3])), "", None
+        if m := _MONTH.match(core):
+            return _month_end(int(m[1]), int(m[2])) if 1 <= int(m[2]) <= 12 else dt.date(0, 0, 0), "", None
+        if m := _DAY_NO_YEAR.match(core):
+            return this_or_next(int(m[1]), int(m[2])), "", None
+        if m := _MONTH_NO_YEAR.match(core):
+            return this_or_next(int(m[1]), None) if 1 <= int(m[1]) <= 12 else dt.date(0, 0, 0), "", None
+        if m := _YEAR.match(core):
+            year = int(m[1]) if m[1] else this_or_next(12, 31).year
+            return dt.date(year, 12, 31), "", None
+    except ValueError:
+        return None, "", "日期不存在"
+    return None, "", f"无法识别：应为{DEADLINE_FORMATS}"
 
 
 def label_lookup(choices: Any) -> dict[str, Any]:
@@ -198,24 +272,91 @@ def _csv_rows(fh: IO[bytes]) -> tuple[Iterator[list[Any]], int]:
 
 
 @dataclass
+class SheetColumn:
+    """One column of a file's header, as the mapping step shows it."""
+
+    index: int  # from 0
+    title: str  # as written (a two-row header's group and title joined by "·")
+    target: str  # the field it is read as; "" = not imported
+    samples: list[str] = field(default_factory=list)
+
+    @property
+    def letter(self) -> str:
+        return xl_col_to_name(self.index)
+
+
+@dataclass
+class Layout:
+    """Where a file's header is and how its columns are read: found by `sheet_layout`, shown to the user, who
+    confirms or corrects `mapping` (column index → field) before anything is validated."""
+
+    header_row: int  # the header's last row (a two-row header ends on its second)
+    header_rows: int  # 1 or 2
+    columns: list[SheetColumn]
+
+    @property
+    def mapping(self) -> dict[int, str]:
+        return {c.index: c.target for c in self.columns if c.target}
+
+    @property
+    def unknown(self) -> list[SheetColumn]:
+        """Titled columns that no field's title or synonym names."""
+        return [c for c in self.columns if c.title and not c.target]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"header_row": self.header_row, "header_rows": self.header_rows,
+                "columns": [asdict(c) for c in self.columns]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Layout":
+        return cls(header_row=data["header_row"], header_rows=data["header_rows"],
+                   columns=[SheetColumn(**c) for c in data["columns"]])
+
+
+@dataclass
 class Sheet:
     rows: Iterator[tuple[int, dict[str, Any]]]  # (row number, {field: raw cell}); blank rows skipped
     total: int  # rows below the header (an estimate for CSV), for progress bars
     header_row: int
-    columns: dict[str, str]  # field → title, of the columns the file has
+    columns: dict[str, str]  # field → the title of its column in the file
+    letters: dict[str, str] = field(default_factory=dict)  # field → its column's letter (A, B …)
+    positions: dict[str, int] = field(default_factory=dict)  # field → its column's index (from 0)
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """How the columns were read, as an `ImportReport` keeps it: {column index as text: field}."""
+        return {str(i): name for name, i in self.positions.items()}
+
+
+# A header's title is compared without spaces, line breaks, asterisks, colons or a trailing note in brackets
+# ("完成时限（年月日）" is 完成时限).
+_TITLE_NOISE = re.compile(r"[\s\u3000*＊※:：\ufeff]")
+_TITLE_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+def header_key(text: str) -> str:
+    key = _TITLE_NOISE.sub("", text)
+    while (bare := _TITLE_NOTE.sub("", key)) and bare != key:
+        key = bare
+    return key
 
 
 def _title(text: str) -> str:
-    return text.replace(" ", "").replace("\u3000", "").replace("*", "").lstrip("\ufeff")
+    return header_key(text)
 
 
-def read_sheet(fh: IO[bytes], filename: str, columns: dict[str, str], *, label: str,
-               optional: frozenset[str] = frozenset(), refuse: Callable[[list[str]], str | None] | None = None,
-               suffixes: tuple[str, ...] = (".xlsx", ".csv")) -> Sheet:
-    """Open the first sheet of `fh` and find its header: the first of the first HEADER_SEARCH non-empty rows
-    that holds one of the titles of `columns` (field → title). Every column not in `optional` must be there, in
-    any order. `refuse(cells)` may reject the file by one of the rows above or at the header (e.g. a masked
-    export) by returning the reason."""
+def title_lookup(columns: dict[str, str], synonyms: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
+    """Every title a field may have (its own and its synonyms), as compared → field."""
+    lookup: dict[str, str] = {}
+    for name, titles in (synonyms or {}).items():
+        for title in titles:
+            lookup.setdefault(header_key(title), name)
+    for name, title in columns.items():
+        lookup[header_key(title)] = name
+    return lookup
+
+
+def _open_rows(fh: IO[bytes], filename: str, suffixes: tuple[str, ...]) -> tuple[Iterator[list[Any]], int]:
     ext = Path(filename).suffix.lower()
     if ext not in suffixes:
         kinds = " 或 ".join(suffixes)
@@ -230,15 +371,22 @@ def read_sheet(fh: IO[bytes], filename: str, columns: dict[str, str], *, label: 
         if not fh.read(4).startswith(b"PK"):
             raise ImportFileError(NOT_XLSX)
         fh.seek(0)
-        raw_rows, total = _xlsx_rows(fh)
-    else:
-        raw_rows, total = _csv_rows(fh)
+        return _xlsx_rows(fh)
+    return _csv_rows(fh)
 
-    titles = {title: name for name, title in columns.items()}
+
+def _score(texts: list[str], lookup: dict[str, str]) -> int:
+    return len({lookup[k] for t in texts if (k := header_key(t)) in lookup})
+
+
+def _header(raw_rows: Iterator[list[Any]], lookup: dict[str, str],
+            refuse: Callable[[list[str]], str | None] | None) -> tuple[Layout, list[tuple[int, list[Any]]], int]:
+    """Find the header among the first rows: the first of the rows with most recognised titles, and the row
+    under it too when that row holds titles under cells left empty above (a two-row header with merged cells).
+    Returns the layout (fields guessed), the rows read past the header (data, to be yielded first) and the
+    number of the last row read."""
+    seen: list[tuple[int, list[Any], list[str]]] = []
     number = 0
-    first: tuple[int, list[str]] | None = None
-    header: list[str] | None = None
-    seen = 0
     for cells in raw_rows:
         number += 1
         texts = [cell_text(c) for c in cells]
@@ -246,41 +394,174 @@ def read_sheet(fh: IO[bytes], filename: str, columns: dict[str, str], *, label: 
             continue
         if refuse is not None and (reason := refuse(texts)):
             raise ImportFileError(reason)
-        if first is None:
-            first = (number, texts)
-        if any(_title(t) in titles for t in texts):
-            header = texts
+        seen.append((number, cells, texts))
+        if len(seen) > HEADER_SEARCH:
             break
-        seen += 1
-        if seen >= HEADER_SEARCH:
-            break
-    if first is None:
+    if not seen:
         raise ImportFileError("文件是空的：没有表头和数据")
-    if header is None:
-        number, header = first
-    positions: dict[str, int] = {}
-    for index, text in enumerate(header):
-        name = titles.get(_title(text))
-        if name is not None and name not in positions:
+    scores = [_score(texts, lookup) for _, _, texts in seen]
+    at = scores.index(max(scores)) if max(scores) else 0
+    header_number, _, upper = seen[at]
+    lower: list[str] | None = None
+    if at + 1 < len(seen) and seen[at + 1][0] == header_number + 1 and scores[at + 1]:
+        below = seen[at + 1][2]
+        if any(text and (i >= len(upper) or not upper[i]) for i, text in enumerate(below)):
+            lower = below
+    titles: list[tuple[str, list[str]]] = []  # (title shown, candidate titles)
+    width = max(len(upper), len(lower or []))
+    group = ""
+    for i in range(width):
+        up = upper[i] if i < len(upper) else ""
+        low = (lower[i] if i < len(lower) else "") if lower is not None else ""
+        if up:
+            group = up if low else ""
+            above = up
+        else:
+            above = group if low else ""
+        if low:
+            titles.append((f"{above}·{low}" if above else low, [low, above + low]))
+        else:
+            titles.append((above, [above]))
+    columns: list[SheetColumn] = []
+    taken: set[str] = set()
+    for i, (shown, candidates) in enumerate(titles):
+        guess = ""
+        for candidate in candidates:
+            name = lookup.get(header_key(candidate)) if candidate else None
+            if name is not None and name not in taken:
+                guess = name
+                taken.add(name)
+                break
+        columns.append(SheetColumn(index=i, title=shown, target=guess))
+    header_rows = 2 if lower is not None else 1
+    last = at + header_rows
+    layout = Layout(header_row=header_number + header_rows - 1, header_rows=header_rows, columns=columns)
+    return layout, [(n, cells) for n, cells, _ in seen[last:]], number
+
+
+def sheet_layout(fh: IO[bytes], filename: str, columns: dict[str, str], *,
+                 synonyms: Mapping[str, Sequence[str]] | None = None,
+                 refuse: Callable[[list[str]], str | None] | None = None,
+                 suffixes: tuple[str, ...] = (".xlsx", ".csv"), samples: int = 3) -> Layout:
+    """The header of the first sheet of `fh` and how each of its columns would be read (field guessed from its
+    title and the synonyms), with a few values of each column: what the mapping step shows."""
+    raw_rows, _total = _open_rows(fh, filename, suffixes)
+    layout, pending, _ = _header(raw_rows, title_lookup(columns, synonyms), refuse)
+
+    def data() -> Iterator[list[Any]]:
+        for _, cells in pending:
+            yield cells
+        yield from raw_rows
+
+    found = 0
+    for cells in data():
+        texts = [cell_text(c) for c in cells]
+        if not any(texts):
+            continue
+        for column in layout.columns:
+            if column.index < len(texts) and texts[column.index]:
+                column.samples.append(texts[column.index][:40])
+        found += 1
+        if found >= samples:
+            break
+    # Columns with neither a title nor a value are not shown.
+    layout.columns = [c for c in layout.columns if c.title or c.samples]
+    return layout
+
+
+def read_sheet(fh: IO[bytes], filename: str, columns: dict[str, str], *, label: str,
+               optional: frozenset[str] = frozenset(), refuse: Callable[[list[str]], str | None] | None = None,
+               suffixes: tuple[str, ...] = (".xlsx", ".csv"), synonyms: Mapping[str, Sequence[str]] | None = None,
+               mapping: dict[int, str] | None = None, strict: bool = False) -> Sheet:
+    """Open the first sheet of `fh`, find its header (see `_header`: title or notice rows may stand above it, it
+    may take two rows) and read its columns as `mapping` says (column index → field, as the user confirmed it),
+    or else as their titles say (`columns`: field → title, and `synonyms`). Every field not in `optional` must
+    be read from some column. `strict`: a titled column that is neither mapped nor recognised refuses the file
+    (the commands, which cannot ask). `refuse(cells)` may reject the file by one of its first rows (e.g. a
+    masked export) by returning the reason."""
+    raw_rows, total = _open_rows(fh, filename, suffixes)
+    layout, pending, last_read = _header(raw_rows, title_lookup(columns, synonyms), refuse)
+    shown = {c.index: c for c in layout.columns}
+    if mapping is None:
+        positions = {name: index for index, name in layout.mapping.items()}
+        unknown = [c for c in layout.unknown if c.title]
+        if strict and unknown:
+            names = "、".join(f"{c.letter}列“{c.title}”" for c in unknown)
+            raise ImportFileError(f"第{layout.header_row}行表头中{names}无法识别。请在网页上导入并确认各列的对应关系，"
+                                  f"或把表头改为：{'、'.join(columns.values())}")
+    else:
+        positions = {}
+        for index, name in sorted(mapping.items()):
+            if name not in columns:
+                raise ImportFileError(f"未知的列“{name}”")
+            if name in positions:
+                first, second = positions[name], index
+                raise ImportFileError(f"{xl_col_to_name(first)}列和{xl_col_to_name(second)}列都读作“{columns[name]}”，"
+                                      "一项内容只能对应一列")
             positions[name] = index
     missing = [title for name, title in columns.items() if name not in positions and name not in optional]
     if missing:
         expected = "、".join(columns.values())
-        raise ImportFileError(f"第{number}行表头缺少列：{'、'.join(missing)}。{label}导入文件的表头应为：{expected}"
-                              "（可下载导入模板）")
-    header_row = number
+        how = ("请在列的对应关系中指定" if mapping is not None
+               else f"{label}导入文件的表头应为：{expected}（可下载导入模板）")
+        raise ImportFileError(f"第{layout.header_row}行表头缺少列：{'、'.join(missing)}。{how}")
+    header_row = layout.header_row
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        n = header_row
-        for cells in raw_rows:
-            n += 1
+        def numbered() -> Iterator[tuple[int, list[Any]]]:
+            yield from pending
+            n = last_read
+            for cells in raw_rows:
+                n += 1
+                yield n, cells
+
+        for n, cells in numbered():
             record = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
             if all(cell_text(v) == "" for v in record.values()):
                 continue
             yield n, record
 
+    def title_of(name: str) -> str:
+        column = shown.get(positions[name])
+        title = column.title.split("·")[-1] if column is not None and column.title else ""
+        return title or columns[name]
+
     return Sheet(rows=rows(), total=max(total - header_row, 0), header_row=header_row,
-                 columns={name: title for name, title in columns.items() if name in positions})
+                 columns={name: title_of(name) for name in columns if name in positions},
+                 letters={name: xl_col_to_name(i) for name, i in positions.items()}, positions=dict(positions))
+
+
+def mapping_from(data: Any) -> dict[int, str] | None:
+    """A mapping kept as JSON ({column index as text: field}) back as {index: field}; None when there is none."""
+    if not isinstance(data, dict) or not data:
+        return None
+    return {int(index): str(name) for index, name in data.items()}
+
+
+def mapping_chosen(layout: Layout, data: Mapping[str, Any], fields: Mapping[str, str],
+                   required: frozenset[str] | set[str]) -> tuple[dict[int, str], list[str]]:
+    """The mapping the user chose on the mapping step (a select `col_<index>` per column, "" = not imported), and
+    what is wrong with it in Chinese. The layout's columns take the choices, so that a refused form shows them."""
+    errors: list[str] = []
+    mapping: dict[int, str] = {}
+    first: dict[str, SheetColumn] = {}
+    for column in layout.columns:
+        name = str(data.get(f"col_{column.index}", "") or "")
+        if name and name not in fields:
+            errors.append(f"{column.letter}列的选项无效，请重新选择")
+            name = ""
+        column.target = name
+        if not name:
+            continue
+        if name in first:
+            errors.append(f"“{fields[name]}”对应了{first[name].letter}列和{column.letter}列：一项内容只能对应一列")
+            continue
+        first[name] = column
+        mapping[column.index] = name
+    for name in fields:
+        if name in required and name not in first:
+            errors.append(f"请指定哪一列是“{fields[name]}”（必须导入）")
+    return mapping, errors
 
 
 @contextlib.contextmanager

@@ -37,21 +37,22 @@ SHEET_NAME = "问题清单"
 COLUMNS: dict[str, str] = {
     "seq": "序号", "description": "问题表现", "source": "问题来源", "category": "问题类别", "steps": "整改措施",
     "responsible_cadre": "责任领导", "responsible_unit": "责任单位", "deadline": "完成时限",
-    "progress": "整改进展", "closure": "销号情况", "organization": "组织编码", "number": "问题编号",
+    "progress": "整改进展", "closure": "销号情况", "organization_name": "组织名称", "organization": "组织编码",
+    "number": "问题编号",
     "version": "版本",
 }
 HEADERS: list[str] = list(COLUMNS.values())
 # Columns written for people, never read back by the import.
-OUTPUT_ONLY = frozenset({"seq", "progress", "closure"})
+OUTPUT_ONLY = frozenset({"seq", "progress", "closure", "organization_name"})
 
 _WIDTHS = {"序号": 6, "问题表现": 40, "问题来源": 10, "问题类别": 12, "整改措施": 50, "责任领导": 16, "责任单位": 20,
-           "完成时限": 16, "整改进展": 22, "销号情况": 30, "组织编码": 14, "问题编号": 12, "版本": 6}
+           "完成时限": 16, "整改进展": 22, "销号情况": 30, "组织名称": 20, "组织编码": 14, "问题编号": 12, "版本": 6}
 _TEXT_COLUMNS = frozenset({"组织编码", "问题编号"})
 
 # The values the sheet holds, and the order of the tuple each problem is read as.
 _FIELDS = ("id", "description", "source", "category", "responsible_unit", "due_on", "status", "step_count",
            "steps_done", "closed_at", "closed_on_time", "relapse_count", "extension_count",
-           "organization__code", "responsible_cadre__name", "responsible_cadre__position",
+           "organization__code", "organization__name", "responsible_cadre__name", "responsible_cadre__position",
            "closed_by__username", "closed_by__first_name", "closed_by__last_name", "version")
 _Row = tuple[Any, ...]
 
@@ -199,7 +200,8 @@ def _with_steps(rows: Iterable[Problem] | QuerySet[Problem]) -> Iterator[tuple[_
             cadre, closer = p.responsible_cadre, p.closed_by
             yield ((p.pk, p.description, p.source, p.category, p.responsible_unit, p.due_on, p.status, p.step_count,
                     p.steps_done, p.closed_at, p.closed_on_time, p.relapse_count, p.extension_count,
-                    p.organization.code, cadre.name if cadre else None, cadre.position if cadre else None,
+                    p.organization.code, p.organization.name, cadre.name if cadre else None,
+                    cadre.position if cadre else None,
                     closer.username if closer else None, closer.first_name if closer else None,
                     closer.last_name if closer else None, p.version), lines.get(p.pk, []))
 
@@ -218,12 +220,12 @@ def write_ledger(rows: Iterable[Problem] | QuerySet[Problem], out: IO[bytes], *,
     top = sheet.format({"valign": "top"})._get_xf_index()
     date = sheet.format({"num_format": CN_DATE_FORMAT, "valign": "top"})._get_xf_index()
     text = sheet.format({"num_format": "@", "valign": "top"})._get_xf_index()
-    plan = RowPlan("nssssssdssssn", (top, wrap, top, top, wrap, top, wrap, date, wrap, wrap, text, text, top))
+    plan = RowPlan("nssssssdsssssn", (top, wrap, top, top, wrap, top, wrap, date, wrap, wrap, wrap, text, text, top))
     sources, categories = dict(Source.choices), dict(Category.choices)
     count = 0
     for row, lines in _with_steps(rows):
         (pk, description, source, category, unit, due_on, status, step_count, steps_done, closed_at, on_time,
-         relapse_count, extension_count, org_code, cadre_name, cadre_position,
+         relapse_count, extension_count, org_code, org_name, cadre_name, cadre_position,
          closer_username, closer_first, closer_last, version) = row
         count += 1
         sheet.write_fast((
@@ -232,7 +234,7 @@ def write_ledger(rows: Iterable[Problem] | QuerySet[Problem], out: IO[bytes], *,
             progress_text(status, step_count, steps_done, due_on, today),
             closure_text(status, closed_at, on_time, _person(closer_username, closer_first, closer_last),
                          relapse_count, extension_count, tz),
-            org_code, number_of(pk), version,
+            org_name, org_code, number_of(pk), version,
         ), plan)
     sheet.close()
     return count
@@ -248,16 +250,19 @@ def template_rules() -> dict[str, str]:
     return {
         "序号": "选填，导入时不读取",
         "问题表现": "必填，不超过2000字",
-        "问题来源": "、".join(Source.labels),
-        "问题类别": "、".join(Category.labels),
+        "问题来源": "、".join(Source.labels) + "（“督导发现”只由联络组登记，基层单位不能填写）；"
+                    "没有这一列时，新登记的问题为“自己找”",
+        "问题类别": "、".join(Category.labels) + "；没有这一列时，新登记的问题为“其他”",
         "整改措施": "选填，每行一项，如“1. 修订村务公开制度（责任人：张三；时限：2023年11月30日）”；时限不能早于今天。"
                     "更新已有问题时，删去的一行即删除该项措施（已完成的措施不能删除）；“已于…完成”只用于导出",
         "责任领导": "选填，问题所属组织或其上级组织的领导干部姓名；同名时写成“姓名（职务）”",
         "责任单位": "选填，为空时为问题所属党组织的名称",
-        "完成时限": "选填，日期，如 2023年11月30日 或 2023-11-30，不能早于今天；为空时按严重程度确定。"
-                    "整改开始后不能直接修改，请在系统中申请延期",
+        "完成时限": "选填，日期，如 2023年11月30日、2023-11-30、2023.11.30，或“2023年12月底前”“12月31日前”"
+                    "（年份按主题教育开始的年份）；“立行立改”登记为立查立改问题，“长期坚持”按主题教育结束日期计；"
+                    "不能早于今天；为空时按严重程度确定。整改开始后不能直接修改，请在系统中申请延期",
         "整改进展": "只用于导出，导入时不读取",
         "销号情况": "只用于导出，导入时不读取",
+        "组织名称": "只用于导出，导入时不读取（以组织编码为准）",
         "组织编码": "新登记问题所属党组织的编码（须在您的管辖范围内），为空时为您所在的党组织；已有问题的组织不能修改",
         "问题编号": "为空：登记新问题；填写导出文件中的编号（如 WT0000123）：更新该问题",
         "版本": "导出时问题的版本，不要修改：导出后问题在系统中又被修改过的，导入时该行会被拒绝，以免覆盖别人的修改",

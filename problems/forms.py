@@ -295,7 +295,9 @@ class ProblemForm(LedgerForm):
             del self.fields["special_campaign"]
         # The sources this user may register (problems.services.sources_for: the same rule as the API and imports).
         allowed = services.sources_for(user)
-        self.fields["source"].choices = [("", "请选择"), *((v, t) for v, t in Source.choices if v in allowed)]
+        sources = self.fields["source"]
+        assert isinstance(sources, forms.ChoiceField)
+        sources.choices = [("", "请选择"), *((v, t) for v, t in Source.choices if v in allowed)]
         if getattr(user, "role", None) == Role.LIAISON:
             source = self.fields["source"]
             source.disabled = True

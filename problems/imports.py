@@ -1,4 +1,12 @@
-"""Importing a problem ledger (.xlsx, or .csv in UTF-8 / GBK) in the columns of the export.
+"""Importing a problem ledger (.xlsx, or .csv in UTF-8 / GBK): the export's columns, or an office's own ledger.
+
+An office's own ledger (a title row above the header, perhaps a two-row header with merged cells, its own column
+names: 具体问题, 整改举措, 责任部门, 完成情况 …) is read through `core.sheets`: the header is found, known titles and
+`SYNONYMS` are mapped, and the pages show the mapping for the user to confirm or correct before validating. Only
+问题表现 is required: without a 问题来源 column new problems are 自己找 (what a 检视问题 list is), without 问题类别
+they are 其他; a column the file lacks leaves an existing problem's value as it is. 完成时限 may be a date or words
+(`core.sheets.parse_deadline`): 立行立改 registers a 立查立改 problem (due by the service's rule), 长期坚持 is due
+at the campaign's end and says so in the problem's history, 2023年12月底前 / 12月31日前 are read as dates.
 
 A row with 问题编号 updates that problem (it must be visible to the importing user); a row without it registers
 a new problem in the organisation of 组织编码 (empty: the user's own organisation). Every write goes through
@@ -21,35 +29,64 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from xlsxwriter.utility import xl_cell_to_rowcol
 
+from campaigns.selectors import current_campaign
 from core import audit
 from core.models import AuditEntry
 from core.sheets import (
+    FIX_NOW,
+    LONG_TERM,
     ImportFileError,
     ImportReport,
+    Layout,
     Progress,
     RowError,
+    Sheet,
     cell_text,
     label_lookup,
     opened,
     parse_date,
+    parse_deadline,
     read_sheet,
+    sheet_layout,
 )
 from orgs.models import Cadre, Organization
 from problems import services
 from problems.choices import Category, Source
-from problems.exports import COLUMNS, NOTES_START, OUTPUT_ONLY
+from problems.exports import COLUMNS, NOTES_START
 from problems.models import Problem, RectificationStep, parse_number
 
 KIND = "problems"
 LABEL = "问题"
-# Columns a hand-made ledger may leave out: the output-only ones and the two system columns.
-OPTIONAL = frozenset({*OUTPUT_ONLY, "organization", "number", "version"})
+# Only 问题表现 must be in a file (see the module's note for what a missing column means).
+REQUIRED = frozenset({"description"})
+OPTIONAL = frozenset(COLUMNS) - REQUIRED
+# Titles offices give the columns, besides the export's own.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "编号序号"),
+    "description": ("问题表现", "具体问题", "存在问题", "存在的问题", "问题", "问题描述", "主要问题", "检视问题",
+                    "问题内容", "具体表现", "问题清单"),
+    "source": ("问题来源", "来源"),
+    "category": ("问题类别", "类别", "问题类型", "问题分类"),
+    "steps": ("整改措施", "整改举措", "措施", "具体措施", "整改方案", "整改措施及目标"),
+    "responsible_cadre": ("责任领导", "牵头领导", "分管领导", "责任领导干部", "牵头责任领导"),
+    "responsible_unit": ("责任单位", "责任部门", "牵头单位", "牵头部门", "责任科室", "牵头单位部门", "责任主体"),
+    "deadline": ("完成时限", "整改时限", "完成时间", "时限", "整改期限", "完成期限", "时限要求"),
+    "progress": ("整改进展", "完成情况", "整改情况", "进展情况", "整改进度", "整改完成情况"),
+    "closure": ("销号情况", "是否销号", "销号"),
+    "organization": ("组织编码", "党组织编码"),
+    "number": ("问题编号",),
+    "version": ("版本",),
+}
 IGNORED_NOTE = "“整改进展”“销号情况”两列只用于导出，导入时不读取：问题状态、措施完成和销号只能在系统中办理。"
+LONG_TERM_NOTE = "导入时完成时限为“{word}”，按主题教育结束日期（{end}）计"
 PROGRESS_EVERY = 50
 
 _SOURCES = label_lookup(Source)
 _CATEGORIES = label_lookup(Category)
+DEFAULT_SOURCE, DEFAULT_CATEGORY = Source.SELF, Category.OTHER
 
 
 def _norm(text: str | None) -> str:
@@ -155,6 +192,8 @@ class _Row:
     cadre_text: str = ""
     unit: str = ""
     deadline: dt.date | None = None
+    fix_now: bool = False
+    deadline_note: str = ""  # said in the history of a problem registered with a deadline in words
     org_code: str = ""
     pk: int | None = None
     version: int | None = None
@@ -167,31 +206,75 @@ class _Row:
 
 
 class _Errors:
-    def __init__(self) -> None:
+    """Row errors, each naming the column as the file titles it and its letter."""
+
+    def __init__(self, sheet: Sheet | None = None) -> None:
         self.items: list[RowError] = []
+        titles = sheet.columns if sheet is not None else {}
+        self.titles = {name: titles.get(name, title) for name, title in COLUMNS.items()}
+        self.letters = sheet.letters if sheet is not None else {}
 
     def add(self, row: _Row, name: str, reason: str, value: Any = None) -> None:
         shown = cell_text(row.raw.get(name)) if value is None else cell_text(value)
-        self.items.append(RowError(row=row.n, column=COLUMNS[name], value=shown, reason=reason))
+        self.items.append(RowError(row=row.n, column=self.titles[name], value=shown, reason=reason,
+                                   letter=self.letters.get(name, "")))
         row.ok = False
 
+    def child(self) -> "_Errors":
+        other = _Errors()
+        other.titles, other.letters = self.titles, self.letters
+        return other
 
-def _parse(n: int, raw: dict[str, Any], errors: _Errors) -> _Row:
+    def order(self, error: RowError) -> tuple[int, int]:
+        """Errors by row, then as their columns stand in the file (columns it lacks last, in the export's order)."""
+        if error.letter:
+            return error.row, xl_cell_to_rowcol(f"{error.letter}1")[1]
+        names = list(self.titles.values())
+        return error.row, 10_000 + (names.index(error.column) if error.column in names else 99)
+
+
+@dataclass
+class _Context:
+    """What reading a row depends on beyond its cells: who imports, which columns the file has, the campaign."""
+
+    user: Any
+    present: frozenset[str]
+    since: dt.date  # a date without a year is the first such day on or after this (the campaign's start)
+    ends_on: dt.date | None  # the campaign's end: 长期坚持
+
+
+def _parse(n: int, raw: dict[str, Any], errors: _Errors, context: _Context) -> _Row:
     row = _Row(n=n, raw=raw)
     row.description = cell_text(raw.get("description"))
-    for name, labels, label in (("source", _SOURCES, "问题来源"), ("category", _CATEGORIES, "问题类别")):
+    allowed_sources = {label: value for label, value in _SOURCES.items()
+                       if value in services.sources_for(context.user)}
+    for name, labels, label, default in (("source", _SOURCES, "问题来源", DEFAULT_SOURCE),
+                                         ("category", _CATEGORIES, "问题类别", DEFAULT_CATEGORY)):
+        if name not in context.present:
+            setattr(row, name, default)
+            continue
         text = cell_text(raw.get(name))
         if text and text not in labels:
-            errors.add(row, name, f"未知的{label}：应为 {'、'.join(labels)} 之一")
+            offered = allowed_sources if name == "source" else labels
+            errors.add(row, name, f"未知的{label}：应为 {'、'.join(offered)} 之一")
         setattr(row, name, labels.get(text, ""))
     row.steps, reason = parse_steps(cell_text(raw.get("steps")))
     if reason:
         errors.add(row, "steps", reason)
     row.cadre_text = cell_text(raw.get("responsible_cadre"))
     row.unit = cell_text(raw.get("responsible_unit"))
-    row.deadline, reason = parse_date(raw.get("deadline"))
+    row.deadline, flag, reason = parse_deadline(raw.get("deadline"), since=context.since)
     if reason:
         errors.add(row, "deadline", reason)
+    elif flag == FIX_NOW:
+        row.fix_now = True
+    elif flag == LONG_TERM:
+        if context.ends_on is None:
+            errors.add(row, "deadline", "当前主题教育没有结束日期，无法换算“长期坚持”：请填写具体的完成时限")
+        else:
+            row.deadline = context.ends_on
+            row.deadline_note = LONG_TERM_NOTE.format(word=cell_text(raw.get("deadline")),
+                                                      end=f"{context.ends_on:%Y年%-m月%-d日}")
     row.org_code = cell_text(raw.get("organization"))
     number = cell_text(raw.get("number"))
     if number:
@@ -321,39 +404,42 @@ def _step_payload(step: StepLine) -> dict[str, Any]:
     return {"measure": step.measure, "owner": step.owner, "deadline": step.deadline}
 
 
-def _create(row: _Row, user: Any) -> list[str]:
+def _create(row: _Row, user: Any, errors: _Errors) -> list[str]:
     assert row.organization is not None
     services.problem_create(
         user=user, organization=row.organization, description=row.description, source=row.source,
         category=row.category, responsible_cadre=row.cadre, responsible_unit=row.unit, deadline=row.deadline,
-        steps=[_step_payload(s) for s in row.steps],
+        fix_now=row.fix_now, steps=[_step_payload(s) for s in row.steps], note=row.deadline_note,
     )
-    return [COLUMNS[n] for n in ("description", "source", "category", "steps", "responsible_cadre",
-                                  "responsible_unit", "deadline") if cell_text(row.raw.get(n))]
+    return [errors.titles[n] for n in ("description", "source", "category", "steps", "responsible_cadre",
+                                        "responsible_unit", "deadline") if cell_text(row.raw.get(n))]
 
 
-def _record_changes(row: _Row) -> dict[str, Any]:
+def _record_changes(row: _Row, present: frozenset[str]) -> dict[str, Any]:
+    """The fields a row changes; a column the file lacks changes nothing."""
     problem = row.problem
     assert problem is not None
     fields: dict[str, Any] = {}
     if _norm(row.description) != _norm(problem.description):
         fields["description"] = row.description
-    if row.source != problem.source:
+    if "source" in present and row.source != problem.source:
         fields["source"] = row.source
-    if row.category != problem.category:
+    if "category" in present and row.category != problem.category:
         fields["category"] = row.category
-    if (row.cadre.pk if row.cadre else None) != problem.responsible_cadre_id:
+    if "responsible_cadre" in present and (row.cadre.pk if row.cadre else None) != problem.responsible_cadre_id:
         fields["responsible_cadre"] = row.cadre
-    if _norm(row.unit or problem.organization.name) != _norm(problem.responsible_unit):
+    if "responsible_unit" in present and (_norm(row.unit or problem.organization.name)
+                                          != _norm(problem.responsible_unit)):
         fields["responsible_unit"] = row.unit
+    if row.fix_now and not problem.fix_now:
+        fields["fix_now"] = True
     if row.deadline is not None and row.deadline != problem.due_on:
         fields["deadline"] = row.deadline
     return fields
 
 
-_FIELD_TITLES = {"responsible_cadre": COLUMNS["responsible_cadre"], "responsible_unit": COLUMNS["responsible_unit"],
-                 "deadline": COLUMNS["deadline"], "description": COLUMNS["description"],
-                 "source": COLUMNS["source"], "category": COLUMNS["category"]}
+# A changed record field → the column that changed it.
+_FIELD_NAMES = {"fix_now": "deadline"}
 
 
 def _step_plan(row: _Row) -> tuple[list[tuple[RectificationStep, StepLine]], list[StepLine], list[RectificationStep]]:
@@ -380,11 +466,11 @@ def _step_plan(row: _Row) -> tuple[list[tuple[RectificationStep, StepLine]], lis
     return changes, free, deletes
 
 
-def _update(row: _Row, user: Any, errors: _Errors) -> list[str]:
+def _update(row: _Row, user: Any, errors: _Errors, present: frozenset[str]) -> list[str]:
     problem = row.problem
     assert problem is not None
-    fields = _record_changes(row)
-    changes, adds, deletes = _step_plan(row)
+    fields = _record_changes(row, present)
+    changes, adds, deletes = _step_plan(row) if "steps" in present else ([], [], [])
     if not fields and not changes and not adds and not deletes:
         return []
     if fields:
@@ -418,14 +504,16 @@ def _update(row: _Row, user: Any, errors: _Errors) -> list[str]:
             step_error(exc, f"原有措施“{_norm(step.measure)[:20]}”：")
     if failed:
         raise _RowFailed
-    return [*(_FIELD_TITLES[f] for f in fields), *([COLUMNS["steps"]] if changes or adds or deletes else [])]
+    titles = dict.fromkeys(errors.titles[_FIELD_NAMES.get(f, f)] for f in fields)
+    return [*titles, *([errors.titles["steps"]] if changes or adds or deletes else [])]
 
 
 class _RowFailed(Exception):
     """A row's errors are already collected; roll its savepoint back."""
 
 
-def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, progress: Progress | None) -> None:
+def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, progress: Progress | None,
+           present: frozenset[str]) -> None:
     """Run each row through the services in its own savepoint. A row that already has errors (a label, a date, a
     number …) is still run, to find its other errors, and then rolled back; an error of the services in a column
     that already has one is not repeated."""
@@ -438,15 +526,15 @@ def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, p
         if row.organization is None:  # an unknown number or organisation: nothing to run the row against
             continue
         marked = earlier.get(row.n, set())
-        found = _Errors()
+        found = errors.child()
         change: dict[str, Any] | None = None
         try:
             with transaction.atomic():
                 if row.problem is None:
                     change = {"row": row.n, "action": "新增", "key": row.description[:40],
-                              "columns": _create(row, user)}
+                              "columns": _create(row, user, found)}
                 else:
-                    columns = _update(row, user, found)
+                    columns = _update(row, user, found, present)
                     if columns:
                         change = {"row": row.n, "action": "更新", "key": row.problem.number, "columns": columns}
                 if marked or found.items:
@@ -476,24 +564,44 @@ def _check_user(user: Any) -> None:
         raise PermissionError("您的角色不能导入问题清单：只有基层单位和主题教育办公室可以导入")
 
 
-def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Any, dry_run: bool = False,
-                  progress: Progress | None = None) -> ImportReport:
-    """Read every row of `file`, run it through the services inside one transaction, and keep it only if no row
-    failed and this is not a dry run. Raises ImportFileError when the file as a whole cannot be read and
-    PermissionError when `user` may not import problems."""
-    _check_user(user)
-    errors = _Errors()
-    rows: list[_Row] = []
+def _open(fh: IO[bytes], filename: str, mapping: dict[int, str] | None, strict: bool) -> Sheet:
+    return read_sheet(fh, filename, COLUMNS, label="问题清单", optional=OPTIONAL, synonyms=SYNONYMS,
+                      mapping=mapping, strict=strict)
+
+
+def ledger_layout(*, file: IO[bytes] | str | Path, filename: str) -> Layout:
+    """The file's header and how each column would be read: the mapping step of the import page."""
     with opened(file) as fh:
-        sheet = read_sheet(fh, filename, COLUMNS, label="问题清单", optional=OPTIONAL)
+        return sheet_layout(fh, filename, COLUMNS, synonyms=SYNONYMS)
+
+
+def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Any, dry_run: bool = False,
+                  progress: Progress | None = None, mapping: dict[int, str] | None = None,
+                  strict: bool = False) -> ImportReport:
+    """Read every row of `file`, run it through the services inside one transaction, and keep it only if no row
+    failed and this is not a dry run. `mapping` (column index → field) is how the user confirmed the columns are
+    read; without it they are read by their titles (`strict`: a column no title names refuses the file). Raises
+    ImportFileError when the file as a whole cannot be read and PermissionError when `user` may not import
+    problems."""
+    _check_user(user)
+    rows: list[_Row] = []
+    campaign = current_campaign()
+    with opened(file) as fh:
+        sheet = _open(fh, filename, mapping, strict)
+        errors = _Errors(sheet)
+        present = frozenset(sheet.columns)
+        context = _Context(user=user, present=present,
+                           since=campaign.starts_on if campaign is not None else timezone.localdate(),
+                           ends_on=campaign.ends_on if campaign is not None else None)
         for n, raw in sheet.rows:
-            rows.append(_parse(n, raw, errors))
+            rows.append(_parse(n, raw, errors, context))
     if not rows:
         raise ImportFileError("文件中没有数据行")
     _resolve(rows, user, errors)
-    report = ImportReport(kind=KIND, label=LABEL, rows=len(rows))
+    report = ImportReport(kind=KIND, label=LABEL, rows=len(rows),
+                          mapping=sheet.mapping)
     with transaction.atomic():
-        _apply(rows, user, errors, report, progress)
+        _apply(rows, user, errors, report, progress, present)
         if errors.items or dry_run:
             transaction.set_rollback(True)
         else:
@@ -502,7 +610,7 @@ def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Any, dry
                                 "updated": report.updated, "unchanged": report.unchanged})
             report.applied = True
     if errors.items:
-        report.errors = sorted(errors.items, key=lambda e: (e.row, list(COLUMNS.values()).index(e.column)))
+        report.errors = sorted(errors.items, key=errors.order)
         report.created = report.updated = report.unchanged = 0
         report.changes = []
     return report

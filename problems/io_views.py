@@ -3,10 +3,11 @@
 Export: the ledger list as filtered (its query string, read by `problems.forms.ledger_filter_from`), scoped with
 `visible_to` by `selectors.ledger`, recorded in the audit log as an export.
 
-Import: upload → background validation (a dry run through the services) → preview of every change or every
-error → the user confirms → background apply, all or nothing; the page polls a progress bar (htmx) while a job
-runs. Only the owner side (unit, office: `services.may_edit`) imports; anyone else gets 404, as does another
-user's job.
+Import: upload → the mapping step (the header found in the file, each of its columns with the field it is read
+as, for the user to confirm or correct) → background validation (a dry run through the services) → preview of
+every change or every error → the user confirms → background apply, all or nothing; the page polls a progress
+bar (htmx) while a job runs. Only the owner side (unit, office: `services.may_edit`) imports; anyone else gets
+404, as does another user's job.
 """
 
 import io
@@ -16,6 +17,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,11 +26,12 @@ from core.cn import cn_date
 from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
-from core.sheets import store_upload, xlsx_attachment
+from core.sheets import ImportFileError, Layout, mapping_chosen, store_upload, xlsx_attachment
 from orgs.models import ImportJob
 from problems import exports, selectors, services, tasks
+from problems.exports import COLUMNS, OUTPUT_ONLY
 from problems.forms import ledger_filter_from
-from problems.imports import IGNORED_NOTE, KIND
+from problems.imports import IGNORED_NOTE, KIND, REQUIRED, ledger_layout
 from problems.models import Problem
 
 PREVIEW_ROWS = 500
@@ -68,6 +71,11 @@ def import_template(request: AuthedRequest) -> FileResponse:
     return xlsx_attachment(data, "问题清单导入模板.xlsx")
 
 
+# What the mapping step offers for a column: every column of the ledger (those only exported say so).
+MAPPING_FIELDS = {name: (f"{title}（只用于导出，不读取）" if name in OUTPUT_ONLY else title)
+                  for name, title in COLUMNS.items()}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthedRequest) -> HttpResponse:
@@ -75,23 +83,50 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(kind=KIND, user=request.user, file_path=str(store_upload(upload)),
-                                       original_name=Path(upload.name).name[:255])
-        tasks.validate_ledger_import.enqueue(job.pk)
-        return redirect("problems:import_job", pk=job.pk)
+        target = store_upload(upload)
+        name = Path(upload.name).name[:255]
+        try:
+            layout = ledger_layout(file=target, filename=name)
+        except ImportFileError as exc:
+            target.unlink(missing_ok=True)
+            form.add_error("file", str(exc))
+        else:
+            job = ImportJob.objects.create(kind=KIND, user=request.user, file_path=str(target), original_name=name,
+                                           report={"layout": layout.as_dict()})
+            return redirect("problems:import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
     return render(request, "problems/io_import.html", {
         "form": form, "jobs": jobs, "rules": exports.template_rules(), "ignored_note": IGNORED_NOTE,
     })
 
 
+def _awaiting_mapping(job: ImportJob) -> bool:
+    report = job.report or {}
+    return job.status == ImportJob.Status.PENDING and "layout" in report and "mapping" not in report
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The job's page (GET), its progress bar (GET by htmx, polled while the job runs), and the confirmation
-    (POST: a validated job is applied in the background; any other state is left as it is)."""
+    """The job's page (GET): the mapping step, the progress bar (GET by htmx, polled while the job runs), the
+    preview or the result. POST: the confirmed mapping starts the validation; once validated, the confirmation
+    applies the job in the background; any other state is left as it is."""
     _importer(request)
     job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind=KIND)
+    mapping_errors: list[str] = []
+    if _awaiting_mapping(job):
+        layout = Layout.from_dict((job.report or {})["layout"])
+        if request.method == "POST":
+            mapping, mapping_errors = mapping_chosen(layout, request.POST, MAPPING_FIELDS, REQUIRED)
+            if not mapping_errors:
+                job.report = {"layout": layout.as_dict(), "mapping": {str(i): n for i, n in mapping.items()}}
+                job.save(update_fields=["report", "updated_at"])
+                tasks.validate_ledger_import.enqueue(job.pk)
+                return redirect("problems:import_job", pk=job.pk)
+        return render(request, "problems/io_job.html", {
+            "job": job, "layout": layout, "mapping_fields": MAPPING_FIELDS, "mapping_errors": mapping_errors,
+            "ignored_note": IGNORED_NOTE, "mapping_action": reverse("problems:import_job", args=[job.pk]),
+        }, status=422 if mapping_errors else 200)
     if request.method == "POST":
         confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
             status=ImportJob.Status.APPLYING, processed=0)

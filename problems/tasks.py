@@ -6,7 +6,7 @@ user has seen the preview and confirmed, apply it. Both run on the shared import
 
 from django_tasks import task
 
-from core.sheets import ImportReport, Progress
+from core.sheets import ImportReport, Progress, mapping_from
 from orgs.models import ImportJob
 from orgs.tasks import mark, run_import_job
 from problems.imports import import_ledger
@@ -14,7 +14,7 @@ from problems.imports import import_ledger
 
 def _ledger_import(job: ImportJob, dry_run: bool, progress: Progress) -> ImportReport:
     return import_ledger(file=job.file_path, filename=job.original_name, user=job.user, dry_run=dry_run,
-                         progress=progress)
+                         progress=progress, mapping=mapping_from((job.report or {}).get("mapping")))
 
 
 @task()

@@ -4,6 +4,7 @@ done, the jobs running immediately in tests) and the commands."""
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,7 @@ def test_export_has_the_offices_columns_and_content(ledger: dict[str, Any], peop
     assert steps[COL["完成时限"]] == dt.date(2023, 12, 31)  # a real date
     assert steps[COL["整改进展"]] == "整改中，已完成1/2项"
     assert steps[COL["销号情况"]] == "未销号"
-    assert steps[COL["组织编码"]] == "A1a"
+    assert (steps[COL["组织名称"]], steps[COL["组织编码"]]) == ("东关村党支部", "A1a")
     closed = rows[ledger["closed"].number]
     assert closed[COL["销号情况"]] == "已销号（2023年10月10日，核验人：liaison，按期）"
     assert closed[COL["整改进展"]] == "已销号，未列整改措施"
@@ -283,12 +284,14 @@ def test_a_step_left_out_is_deleted_unless_done(ledger: dict[str, Any], people: 
 
 
 @pytest.mark.parametrize(("cells", "column", "reason"), [
-    ({"问题来源": "领导说的"}, "问题来源", "未知的问题来源：应为 自己找、群众提、集体议、上级点、督导发现 之一"),
+    ({"问题来源": "领导说的"}, "问题来源", "未知的问题来源：应为 自己找、群众提、集体议、上级点 之一"),
+    ({"问题来源": "督导发现"}, "问题来源", "“督导发现”只能由联络组根据督导发现登记"),
     ({"问题类别": "太懒"}, "问题类别", "未知的问题类别"),
     ({"问题来源": ""}, "问题来源", "问题来源应为"),
     ({"问题表现": ""}, "问题表现", "请填写问题表现"),
     ({"完成时限": dt.date(2023, 10, 1)}, "完成时限", "完成时限不能早于今天（2023年10月10日）"),
-    ({"完成时限": "下个月"}, "完成时限", "日期格式应为"),
+    ({"完成时限": "下个月"}, "完成时限", "无法识别：应为日期"),
+    ({"完成时限": "13月底前"}, "完成时限", "日期不存在"),
     ({"完成时限": "2023-02-30"}, "完成时限", "日期不存在"),
     ({"整改措施": "1. 清运（时限：2023-09-01）"}, "整改措施", "完成时限不能早于今天"),
     ({"整改措施": "1. 清运（随时）（张三）"}, "整改措施", None),  # plain parentheses are part of the measure
@@ -347,7 +350,7 @@ def test_duplicates_moves_ambiguous_leaders_and_locked_problems(ledger: dict[str
 
 def test_whole_file_errors(people: dict[str, Any], campaign: Any) -> None:
     cases: list[tuple[io.BytesIO, str, str]] = [
-        (xlsx([row()], headers=[h for h in HEADERS if h != "问题类别"]), "a.xlsx", "第1行表头缺少列：问题类别"),
+        (xlsx([row()], headers=[h for h in HEADERS if h != "问题表现"]), "a.xlsx", "第1行表头缺少列：问题表现"),
         (io.BytesIO(b"%PDF-1.4"), "a.pdf", "不支持的文件类型“.pdf”"),
         (io.BytesIO(b"PK\x03\x04broken"), "a.xlsx", "已损坏"),
         (io.BytesIO(b""), "a.xlsx", "文件是空的"),
@@ -400,9 +403,22 @@ def test_dry_run_writes_nothing(ledger: dict[str, Any], people: dict[str, Any]) 
 # Pages.
 
 
-def _upload(client: Any, rows: list[list[Any]]) -> Any:
-    return client.post(reverse("problems:import"),
-                       {"file": SimpleUploadedFile("清单.xlsx", xlsx(rows).getvalue())})
+def shown_mapping(page: str) -> dict[str, str]:
+    """The mapping step's selects as the page offers them: {select name: the option selected}."""
+    chosen: dict[str, str] = {}
+    for name, body in re.findall(r'<select name="(col_\d+)"[^>]*>(.*?)</select>', page, re.S):
+        picked = re.search(r'<option value="([^"]*)" selected>', body)
+        chosen[name] = picked[1] if picked else ""
+    return chosen
+
+
+def _upload(client: Any, rows: list[list[Any]] | io.BytesIO, name: str = "清单.xlsx") -> Any:
+    """Upload a file and confirm the columns as the mapping step reads them."""
+    data = rows.getvalue() if isinstance(rows, io.BytesIO) else xlsx(rows).getvalue()
+    response = client.post(reverse("problems:import"), {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302, response.content.decode()
+    page = client.get(response.url).content.decode()
+    return client.post(response.url, {"step": "mapping", **shown_mapping(page)})
 
 
 def test_page_flow_upload_validate_preview_confirm_done(client: Any, ledger: dict[str, Any],

@@ -11,7 +11,8 @@ from problems.imports import import_ledger
 
 
 class Command(BaseCommand):
-    help = ("以某个用户的身份导入问题清单（.xlsx 或 .csv，列与导出相同）：先校验全部行，有任何错误则不写入。"
+    help = ("以某个用户的身份导入问题清单（.xlsx 或 .csv，导出的清单或单位自己的整改清单）：各列按表头自动对应，"
+            "有无法识别的列则不导入（请在网页上确认对应关系）；先校验全部行，有任何错误则不写入。"
             "“整改进展”“销号情况”两列不读取")
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             with audit_context(user=user):
-                report = import_ledger(file=path, filename=path.name, user=user, dry_run=opts["dry_run"])
+                report = import_ledger(file=path, filename=path.name, user=user, dry_run=opts["dry_run"],
+                                       strict=True)
         except (ImportFileError, PermissionError) as exc:
             raise CommandError(str(exc)) from exc
         for error in report.errors:
