@@ -104,8 +104,11 @@ def _listed(qs: ScopedQuerySet, user: User, org: str | None, campaign_id: int | 
     return qs
 
 
-def _visible_cadre(user: User, pk: int | None) -> Cadre | None:
-    return None if pk is None else get_object_or_404(Cadre.objects.visible_to(user), pk=pk)
+def _cadre(org: Organization, pk: int | None, field: str, label: str) -> Cadre | None:
+    """The cadre `pk` names on a record of `org`: one the record may name (services.nameable_cadres — its own
+    team or a leader above it at his contact point), else 422 with the reason."""
+    found = services.cadres_named(organization=org, ids=[pk], field=field, label=label)
+    return found[0] if found else None
 
 
 def _invalid(exc: ValidationError) -> Status:
@@ -128,12 +131,12 @@ def study_session_list(request: HttpRequest, org: OrgParam = None,
 def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Status:
     user = _recorder(request)
     org = _org(user, payload.org)
-    leaders = [_visible_cadre(user, pk) for pk in payload.leaders]
     try:
+        leaders = services.cadres_named(organization=org, ids=payload.leaders, field="leaders", label="参加的班子成员")
         session = services.study_session_create(
             organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
-            held_on=payload.held_on, participant_count=payload.participant_count,
-            leaders=[c for c in leaders if c is not None], notes=payload.notes)
+            held_on=payload.held_on, participant_count=payload.participant_count, leaders=leaders,
+            notes=payload.notes, confirm_duplicate=payload.confirm_duplicate)
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, session)
@@ -157,8 +160,9 @@ def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
     try:
         lecture = services.party_lecture_create(
             organization=org, campaign=_entry_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
-            audience_count=payload.audience_count, speaker_cadre=_visible_cadre(user, payload.speaker_cadre),
-            speaker_member=member, audience=payload.audience)
+            audience_count=payload.audience_count,
+            speaker_cadre=_cadre(org, payload.speaker_cadre, "speaker", "主讲领导干部"),
+            speaker_member=member, audience=payload.audience, confirm_duplicate=payload.confirm_duplicate)
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, lecture)
@@ -178,11 +182,14 @@ def life_meeting_list(request: HttpRequest, org: OrgParam = None,
 def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
     user = _recorder(request)
     org = _org(user, payload.org)
-    items = [{"kind": i.kind, "text": i.text, "cadre": _visible_cadre(user, i.cadre)} for i in payload.items]
     try:
+        items = [{"kind": i.kind, "text": i.text,
+                  "cadre": _cadre(org, i.cadre, "items", f"第{n}条意见：涉及的领导干部")}
+                 for n, i in enumerate(payload.items, start=1)]
         meeting = services.life_meeting_create(
             organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
-            held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items)
+            held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items,
+            confirm_duplicate=payload.confirm_duplicate)
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, meeting)
@@ -238,7 +245,8 @@ def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Sta
     try:
         record = services.public_service_create(
             organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
-            owner=payload.owner, deadline=payload.deadline, owner_cadre=_visible_cadre(user, payload.owner_cadre))
+            owner=payload.owner, deadline=payload.deadline,
+            owner_cadre=_cadre(org, payload.owner_cadre, "owner_cadre", "牵头领导干部"))
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, _service_out(record.pk))
@@ -278,7 +286,7 @@ def research_topic_create(request: HttpRequest, payload: ResearchTopicIn) -> Sta
     try:
         topic = services.research_topic_create(
             organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
-            lead_cadre=_visible_cadre(user, payload.lead_cadre))
+            lead_cadre=_cadre(org, payload.lead_cadre, "lead_cadre", "牵头领导干部"))
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, topic)
@@ -294,7 +302,7 @@ def research_report_create(request: HttpRequest, topic_id: int, payload: Researc
     try:
         report = services.research_report_create(
             topic=topic, title=payload.title, submitted_on=payload.submitted_on, summary=payload.summary,
-            author_cadre=_visible_cadre(user, payload.author_cadre))
+            author_cadre=_cadre(topic.organization, payload.author_cadre, "author_cadre", "撰写的领导干部"))
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, report)

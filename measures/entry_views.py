@@ -48,7 +48,7 @@ from measures.models import (
     ResearchUse,
     StudySession,
 )
-from orgs.models import Cadre, Member, Organization
+from orgs.models import Organization
 from problems.models import Problem
 from problems.services import may_raise
 
@@ -134,7 +134,8 @@ def study_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Http
                     "participant_count": data["participant_count"], "leaders": list(data.get("leaders") or []),
                     "notes": data.get("notes") or "", "attachment": _file(form)}
             if session is None:
-                return services.study_session_create(organization=org, campaign=current_campaign(), **args)
+                return services.study_session_create(organization=org, campaign=current_campaign(),
+                                                     confirm_duplicate=bool(data.get("confirm_duplicate")), **args)
             return services.study_session_update(session=session, **args)
 
         saved = _save(form, write)
@@ -162,14 +163,13 @@ def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Ht
     if request.method == "POST":
         def write() -> PartyLecture:
             data = form.cleaned_data
-            cadre_id, member_id = form.speaker_ids()
+            cadre, member = data.get("speaker") or (None, None)
             args = {"title": data["title"], "held_on": data["held_on"], "audience_count": data["audience_count"],
-                    "audience": data.get("audience") or "", "attachment": _file(form),
-                    "speaker_cadre": Cadre.objects.filter(organization=org, pk=cadre_id).first() if cadre_id else None,
-                    "speaker_member": (Member.objects.filter(organization=org, pk=member_id).first()
-                                       if member_id else None)}
+                    "audience": data.get("audience") or "", "attachment": _file(form), "speaker_cadre": cadre,
+                    "speaker_member": member}
             if lecture is None:
-                return services.party_lecture_create(organization=org, campaign=current_campaign(), **args)
+                return services.party_lecture_create(organization=org, campaign=current_campaign(),
+                                                     confirm_duplicate=bool(data.get("confirm_duplicate")), **args)
             return services.party_lecture_update(lecture=lecture, **args)
 
         saved = _save(form, write)
@@ -456,8 +456,9 @@ def meeting_new(request: AuthedRequest, code: str) -> HttpResponse:
     initial = {"kind": request.GET.get("kind", ""), "held_on": selectors.entry_date(current_campaign())}
     form = LifeMeetingForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        saved = _save(form, lambda: services.life_meeting_create(organization=org, campaign=current_campaign(),
-                                                                 **_meeting_args(form)))
+        saved = _save(form, lambda: services.life_meeting_create(
+            organization=org, campaign=current_campaign(),
+            confirm_duplicate=bool(form.cleaned_data.get("confirm_duplicate")), **_meeting_args(form)))
         if saved is not None:
             messages.success(request, f"已记录：{saved}。可以继续添加批评和自我批评意见。")
             return redirect("measures:meeting", org.code, saved.pk)

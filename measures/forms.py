@@ -9,31 +9,134 @@ from django.core.exceptions import ValidationError
 from core.forms import chinese_messages, mark_invalid
 from measures import services
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
-from orgs.choices import RANK_COUNTY, Sector, Tier
+from orgs.choices import Sector, Tier
 from orgs.models import Cadre, Member, Organization
 
 MAX_PEOPLE = 500
 _ANY = [("", "全部")]
 
 
-def _people(org: Organization | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(speaker choices, leader choices) of `org`: its cadres ("c<id>") and its members ("m<id>")."""
+OWN_HEADING = "本单位班子成员"
+CONTACT_HEADING = "联系点领导"
+Choices = list[tuple[str, Any]]
+
+
+def cadre_groups(org: Organization | None, *, county_level: bool = False, prefix: str = "") -> Choices:
+    """Exactly the cadres a record of `org` may name (`services.nameable_cadres`, the rule the services check),
+    under their own headings: the unit's 班子成员 first, then the 联系点领导 of each organisation above it, the
+    nearest first — a village's form never lists the city's leaders as its own team. Values: `prefix` + id."""
     if org is None:
-        return [], []
-    # The unit's own cadres, then the county-level+ cadres of the units above it (a leader at his contact point).
-    above = Cadre.objects.filter(organization__path__in=org.ancestor_paths()[:-1], rank__gte=RANK_COUNTY)
-    cadres = [(f"c{c.pk}", c.label())
-              for c in Cadre.objects.filter(organization=org).order_by("-rank", "name", "id")[:MAX_PEOPLE]]
-    cadres += [(f"c{c.pk}", c.label(with_org=True))
-               for c in above.select_related("organization").order_by("-rank", "name", "id")[:MAX_PEOPLE]]
-    members = [(f"m{m.pk}", m.name) for m in Member.objects.filter(organization=org).order_by("name", "id")
-               .only("name")[:MAX_PEOPLE]]
-    speakers: list[tuple[str, Any]] = [("", "请选择")]
-    if cadres:
-        speakers.append(("领导干部", cadres))
-    if members:
-        speakers.append(("党员", members))
-    return speakers, [(value[1:], label) for value, label in cadres]
+        return []
+    qs = (services.nameable_cadres(org, county_level=county_level).select_related("organization")
+          .order_by("-organization__path", "-rank", "name", "id")[:MAX_PEOPLE])
+    own: Choices = []
+    above: dict[str, Choices] = {}
+    for cadre in qs:
+        option = (f"{prefix}{cadre.pk}", cadre.label())
+        if cadre.organization_id == org.pk:
+            own.append(option)
+        else:
+            above.setdefault(cadre.organization.name, []).append(option)
+    groups: Choices = [(OWN_HEADING, own)] if own else []
+    groups += [(f"{CONTACT_HEADING}（{name}）", people) for name, people in above.items()]
+    return groups
+
+
+def _member_choices(org: Organization | None, prefix: str = "m") -> Choices:
+    if org is None:
+        return []
+    return [(f"{prefix}{m.pk}", m.name) for m in Member.objects.filter(organization=org).order_by("name", "id")
+            .only("name")[:MAX_PEOPLE]]
+
+
+def _pk_text(value: Any) -> Any:
+    """A cadre (an initial value) as the text of its id; anything else as it is."""
+    return str(value.pk) if isinstance(value, Cadre) else value
+
+
+class CadresField(forms.MultipleChoiceField):
+    """Several cadres among those a record may name, offered under their headings (`cadre_groups`); cleans to
+    the Cadre objects. A value that is not offered is refused with the field's message, never dropped."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[], **kwargs)
+        self.queryset: Any = Cadre.objects.none()
+
+    def offer(self, org: Organization) -> None:
+        self.choices = cadre_groups(org)
+        self.queryset = services.nameable_cadres(org)
+
+    def prepare_value(self, value: Any) -> Any:
+        return [_pk_text(v) for v in value] if isinstance(value, list | tuple) else _pk_text(value)
+
+    def to_python(self, value: Any) -> list[str]:
+        return super().to_python(self.prepare_value(value))
+
+    def clean(self, value: Any) -> Any:
+        ids = list(dict.fromkeys(super().clean(value)))
+        found = {str(c.pk): c for c in self.queryset.filter(pk__in=[int(i) for i in ids])}
+        if len(found) != len(ids):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": ""})
+        return [found[i] for i in ids]
+
+
+class CadreField(forms.ChoiceField):
+    """One cadre among those a record may name (or none), offered under their headings; cleans to a Cadre."""
+
+    def __init__(self, *, empty_label: str = "无", county_level: bool = False, **kwargs: Any) -> None:
+        super().__init__(choices=[], **kwargs)
+        self.empty_label, self.county_level = empty_label, county_level
+        self.queryset: Any = Cadre.objects.none()
+
+    def offer(self, org: Organization) -> None:
+        self.choices = [("", self.empty_label), *cadre_groups(org, county_level=self.county_level)]
+        self.queryset = services.nameable_cadres(org, county_level=self.county_level)
+
+    def prepare_value(self, value: Any) -> Any:
+        return _pk_text(value)
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(_pk_text(value))
+
+    def clean(self, value: Any) -> Any:
+        pk = super().clean(value)
+        if not pk:
+            return None
+        cadre = self.queryset.filter(pk=int(pk)).first()
+        if cadre is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": pk})
+        return cadre
+
+
+class SpeakerField(forms.ChoiceField):
+    """The speaker of a lecture: one of the cadres the lecture may name ("c<id>", under their headings) or a member
+    of the unit ("m<id>"). Cleans to (cadre, member), one of them None."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[], **kwargs)
+        self.cadres: Any = Cadre.objects.none()
+        self.members: Any = Member.objects.none()
+
+    def offer(self, org: Organization | None) -> None:
+        members = _member_choices(org)
+        self.choices = [("", "请选择"), *cadre_groups(org, prefix="c"), *([("本单位党员", members)] if members else [])]
+        if org is not None:
+            self.cadres = services.nameable_cadres(org)
+            self.members = Member.objects.filter(organization=org)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if not text:
+            return None, None
+        found = (self.cadres if text[0] == "c" else self.members).filter(pk=int(text[1:])).first()
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": text})
+        return (found, None) if text[0] == "c" else (None, found)
 
 
 class QuickRecordForm(forms.Form):
@@ -53,32 +156,40 @@ class QuickRecordForm(forms.Form):
                                error_messages={"required": "请填写参加人数", "invalid": "参加人数应为整数",
                                                "min_value": "参加人数至少为1", "max_value": "参加人数过大"})
     study_kind = forms.ChoiceField(label="学习形式", required=False, choices=[("", "请选择"), *StudyKind.choices])
-    speaker = forms.ChoiceField(label="主讲人", required=False, choices=[])
-    leaders = forms.MultipleChoiceField(label="参加的班子成员", required=False, choices=[],
-                                        widget=forms.CheckboxSelectMultiple)
+    speaker = SpeakerField(label="主讲人", required=False,
+                           error_messages={"invalid_choice": "请从列表中选择主讲人"})
+    leaders = CadresField(label="参加的班子成员", required=False,
+                          error_messages={"invalid_choice": "请从列表中选择参加的班子成员"})
     attachment = forms.FileField(label="附件（可不传）", required=False)
+    # Set by the page's "仍然保存" button once it has shown the same record already saved.
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    duplicate = False  # the service found the same record already saved: the page asks before saving it again
     # Service field → form field.
     FIELD_OF = {"kind": "study_kind", "topic": "title", "title": "title", "held_on": "held_on",
                 "participant_count": "count", "audience_count": "count", "attendance": "count",
-                "speaker": "speaker", "attachment": "attachment", "organization": "org", "campaign": None}
+                "speaker": "speaker", "leaders": "leaders", "attachment": "attachment", "organization": "org",
+                "campaign": None, "duplicate": None}
 
     def __init__(self, *args: Any, org: Organization | None = None, choose_org: bool = False,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        speakers, leaders = _people(org)
         speaker_field = self.fields["speaker"]
-        assert isinstance(speaker_field, forms.ChoiceField)
-        speaker_field.choices = speakers
+        assert isinstance(speaker_field, SpeakerField)
+        speaker_field.offer(org)
         leader_field = self.fields["leaders"]
-        assert isinstance(leader_field, forms.MultipleChoiceField)
-        leader_field.choices = leaders
-        if not leaders:
+        assert isinstance(leader_field, CadresField)
+        if org is not None:
+            leader_field.offer(org)
+        if not leader_field.choices:
             del self.fields["leaders"]
         if not choose_org:
             del self.fields["org"]
         for name, fld in self.fields.items():
-            if name in ("what", "leaders"):
+            if name in ("what", "confirm_duplicate"):
+                continue
+            if name == "leaders":
+                fld.widget.attrs["class"] = "form-check-input"
                 continue
             css = "form-select" if isinstance(fld.widget, forms.Select) else "form-control"
             fld.widget.attrs["class"] = css
@@ -97,16 +208,8 @@ class QuickRecordForm(forms.Form):
             self.add_error("study_kind", "请选择学习形式：自学、集中学习或专题研讨")
         return data
 
-    def speaker_ids(self) -> tuple[int | None, int | None]:
-        """(cadre id, member id) of the chosen speaker."""
-        value = self.cleaned_data.get("speaker") or ""
-        if value.startswith("c"):
-            return int(value[1:]), None
-        if value.startswith("m"):
-            return None, int(value[1:])
-        return None, None
-
     def add_service_errors(self, error: ValidationError) -> None:
+        self.duplicate = "duplicate" in error.message_dict
         for name, messages in error.message_dict.items():
             target = self.FIELD_OF.get(name, None)
             if target is not None and target not in self.fields:
@@ -135,11 +238,6 @@ class CoverageFilterForm(forms.Form):
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CadreChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.label()
-
-
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Checks that every posted value is a possible id before querying: a huge number would otherwise make the
     database driver raise (a 500) instead of the field's "choose from the list" error."""
@@ -155,16 +253,12 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class CadreMultipleChoiceField(IdMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.label()
-
-
 class EntryForm(forms.Form):
     """Bootstrap classes, Chinese messages for what the form itself checks, and the services' errors put back on
     their fields. `FIELD_OF` maps a service's field name to the form's where they differ."""
 
     FIELD_OF: dict[str, str] = {}
+    duplicate = False  # the service found the same record already saved: the page asks before saving it again
 
     def __init__(self, *args: Any, readonly: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -184,6 +278,13 @@ class EntryForm(forms.Form):
             self.fields["attachment"].help_text = (
                 f"可传PDF、Word、Excel或JPG、PNG图片，不超过{services.attachment_max_mb()}MB")
 
+    def offer(self, org: Organization) -> None:
+        """Offer each people field (CadresField, CadreField, SpeakerField) exactly whom a record of `org` may
+        name."""
+        for fld in self.fields.values():
+            if isinstance(fld, CadresField | CadreField | SpeakerField):
+                fld.offer(org)
+
     def full_clean(self) -> None:
         super().full_clean()
         self._mark_invalid()
@@ -192,6 +293,7 @@ class EntryForm(forms.Form):
         mark_invalid(self)
 
     def add_service_errors(self, error: ValidationError) -> None:
+        self.duplicate = "duplicate" in error.message_dict
         for name, messages in error.message_dict.items():
             target: str | None = self.FIELD_OF.get(name, name)
             if target not in self.fields:
@@ -199,13 +301,6 @@ class EntryForm(forms.Form):
             for message in messages:
                 self.add_error(target, message)
         self._mark_invalid()
-
-
-def _cadres(org: Organization, *, county_level: bool = False) -> Any:
-    qs = Cadre.objects.filter(organization=org)
-    if county_level:
-        qs = qs.county_level()
-    return qs.order_by("-rank", "name", "id")
 
 
 def _text(label: str, max_length: int | None = None, *, required: bool = True, area: bool = False) -> forms.CharField:
@@ -222,6 +317,11 @@ def _date(label: str) -> forms.DateField:
     return forms.DateField(label=label, widget=DATE_WIDGET)
 
 
+def _confirm_duplicate() -> forms.BooleanField:
+    """Not shown as a field: posted by the "仍然保存" button once the page has said the same record is saved."""
+    return forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 def _attachment() -> forms.FileField:
     return forms.FileField(label="附件（可不传）", required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.png"}))
@@ -232,69 +332,55 @@ class StudySessionForm(EntryForm):
     topic = _text("学习主题", 200)
     held_on = _date("日期")
     participant_count = _count("参加人数")
-    leaders = CadreMultipleChoiceField(label="参加的班子成员", queryset=Cadre.objects.none(), required=False,
-                                       widget=forms.CheckboxSelectMultiple)
+    leaders = CadresField(label="参加的班子成员", required=False)
     notes = _text("情况说明", 5000, required=False, area=True)
     attachment = _attachment()
+    confirm_duplicate = _confirm_duplicate()
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.offer(org)
         leaders = self.fields["leaders"]
-        assert isinstance(leaders, forms.ModelMultipleChoiceField)
-        leaders.queryset = _cadres(org)
-        if not leaders.queryset.exists():
+        assert isinstance(leaders, CadresField)
+        if not leaders.choices:
             del self.fields["leaders"]
 
 
 class PartyLectureForm(EntryForm):
     title = _text("党课题目", 200)
     held_on = _date("日期")
-    speaker = forms.ChoiceField(label="主讲人", choices=[])
+    speaker = SpeakerField(label="主讲人")
     audience = _text("听课对象", 200, required=False)
     audience_count = _count("听课人数")
     attachment = _attachment()
+    confirm_duplicate = _confirm_duplicate()
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        speaker = self.fields["speaker"]
-        assert isinstance(speaker, forms.ChoiceField)
-        speaker.choices = _people(org)[0]
-
-    def speaker_ids(self) -> tuple[int | None, int | None]:
-        value = self.cleaned_data.get("speaker") or ""
-        if value.startswith("c"):
-            return int(value[1:]), None
-        if value.startswith("m"):
-            return None, int(value[1:])
-        return None, None
+        self.offer(org)
 
 
 class ResearchTopicForm(EntryForm):
     title = _text("课题名称", 200)
     description = _text("课题说明", 5000, required=False, area=True)
-    lead_cadre = CadreChoiceField(label="牵头领导干部", queryset=Cadre.objects.none(), required=False,
-                                  empty_label="无（单位课题）", help_text="本组织县处级以上领导干部")
+    lead_cadre = CadreField(label="牵头领导干部", required=False, empty_label="无（单位课题）", county_level=True,
+                            help_text="本组织或其联系点领导中的县处级以上领导干部")
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lead = self.fields["lead_cadre"]
-        assert isinstance(lead, forms.ModelChoiceField)
-        lead.queryset = _cadres(org, county_level=True)
+        self.offer(org)
 
 
 class ResearchReportForm(EntryForm):
     title = _text("报告标题", 200)
-    author_cadre = CadreChoiceField(label="撰写的领导干部", queryset=Cadre.objects.none(), required=False,
-                                    empty_label="无")
+    author_cadre = CadreField(label="撰写的领导干部", required=False)
     submitted_on = _date("形成日期")
     summary = _text("内容摘要", 5000, required=False, area=True)
     attachment = _attachment()
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        author = self.fields["author_cadre"]
-        assert isinstance(author, forms.ModelChoiceField)
-        author.queryset = _cadres(org)
+        self.offer(org)
 
 
 class ResultsExchangeForm(EntryForm):
@@ -334,15 +420,12 @@ class PublicServiceForm(EntryForm):
     title = _text("实事项目", 200)
     target = _text("目标", 5000, area=True)
     owner = _text("责任单位或责任人", 100)
-    owner_cadre = CadreChoiceField(label="牵头领导干部", queryset=Cadre.objects.none(), required=False,
-                                   empty_label="无")
+    owner_cadre = CadreField(label="牵头领导干部", required=False)
     deadline = _date("完成时限")
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owner = self.fields["owner_cadre"]
-        assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = _cadres(org)
+        self.offer(org)
 
 
 class MilestoneForm(EntryForm):
@@ -360,15 +443,14 @@ class LifeMeetingForm(EntryForm):
     topic = _text("会议主题", 200, required=False)
     attendance = _count("参会人数")
     notes = _text("情况说明", 5000, required=False, area=True)
+    confirm_duplicate = _confirm_duplicate()
 
 
 class LifeMeetingItemForm(EntryForm):
     kind = forms.ChoiceField(label="类型", choices=[("", "请选择"), *LifeMeetingItemKind.choices])
     text = _text("内容", 5000, area=True)
-    cadre = CadreChoiceField(label="涉及的领导干部", queryset=Cadre.objects.none(), required=False, empty_label="无")
+    cadre = CadreField(label="涉及的领导干部", required=False)
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cadre = self.fields["cadre"]
-        assert isinstance(cadre, forms.ModelChoiceField)
-        cadre.queryset = _cadres(org)
+        self.offer(org)

@@ -45,6 +45,9 @@ class StudySessionOut(_RecordOut):
         return [{"id": c.pk, "name": c.name} for c in obj.leaders.all()]
 
 
+CONFIRM_DUPLICATE = "同一天已记录过同名的同类记录时，确认这是另外一次（否则返回422，errors.duplicate说明已有的记录）"
+
+
 class StudySessionIn(Schema):
     org: str = Field(description="党组织编码")
     campaign: int | None = Field(None, description="主题教育编号：只能是当前开展的（可不填），其他编号返回422")
@@ -52,8 +55,10 @@ class StudySessionIn(Schema):
     topic: str
     held_on: dt.date
     participant_count: int
-    leaders: list[int] = Field(default_factory=list, description="参加的班子成员（领导干部编号）")
+    leaders: list[int] = Field(default_factory=list,
+                               description="参加的班子成员（领导干部编号：本单位的，或上级党组织县处级以上的联系点领导）")
     notes: str = ""
+    confirm_duplicate: bool = Field(False, description=CONFIRM_DUPLICATE)
 
 
 class LectureOut(_RecordOut):
@@ -79,6 +84,7 @@ class LectureIn(Schema):
     speaker_member: int | None = Field(None, description="主讲党员编号（与主讲领导干部二选一）")
     audience: str = ""
     audience_count: int
+    confirm_duplicate: bool = Field(False, description=CONFIRM_DUPLICATE)
 
 
 class MeetingItemOut(Schema):
@@ -121,6 +127,7 @@ class LifeMeetingIn(Schema):
     attendance: int
     notes: str = ""
     items: list[MeetingItemIn] = Field(default_factory=list)
+    confirm_duplicate: bool = Field(False, description=CONFIRM_DUPLICATE)
 
 
 class MilestoneOut(Schema):

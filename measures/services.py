@@ -5,7 +5,8 @@ Rules every record keeps:
 - its organisation takes part in its campaign (campaigns.selectors.campaigns_of);
 - it is created in the current campaign only: a past campaign is history, read only. Only code that builds
   history on purpose (tests) passes `allow_past=True` to a create service;
-- a cadre or member it names belongs to its own organisation (`_named_error`, on create and on update alike);
+- a cadre it names is one of `nameable_cadres` (its own, or a county-level+ leader above it), a member it names
+  belongs to its own organisation (`_named_error`, on create and on update alike) — the forms offer exactly these;
 - its dates lie inside the campaign (no phases: every measure is open from the first day to the last, DESIGN
   §4.3), and what already happened is not dated in the future;
 - bad input raises ValidationError({field: Chinese reason}) and writes nothing.
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -43,7 +46,8 @@ from measures.models import (
     ResultsExchange,
     StudySession,
 )
-from orgs.models import Cadre, Member, Organization
+from orgs.choices import RANK_COUNTY
+from orgs.models import Cadre, CadreQuerySet, Member, Organization
 
 # Attachments: documents and pictures only, up to settings.JYB_IMPORT_MAX_MB MB (the same limit as imports).
 ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".png"})
@@ -127,18 +131,30 @@ def _new_record_errors(campaign: Campaign | None, allow_past: bool) -> dict[str,
     return {} if allow_past else _current_errors(campaign)
 
 
+def nameable_cadres(organization: Organization, *, county_level: bool = False) -> CadreQuerySet:
+    """The cadres a record of `organization` may name — the one rule the forms offer and the services check:
+    its own leadership-team members (班子成员), and the county-level+ leaders of the organisations above it
+    (联系点领导: a county secretary lecturing or studying at a village of his county, his contact point, is doing
+    his own lead action). Never a cadre of a unit elsewhere, nor a cadre above it below county level.
+    `county_level`: only county-level+ cadres (a leader's research topic)."""
+    above = organization.ancestor_paths()[:-1]
+    qs = Cadre.objects.filter(Q(organization=organization)
+                              | Q(organization__path__in=above, rank__gte=RANK_COUNTY))
+    return qs.county_level() if county_level else qs
+
+
 def _cadre_error(organization: Organization, cadre: Cadre | None, label: str, *,
                  county_level: bool = False) -> str | None:
-    """A cadre named on a record belongs to the record's organisation or one above it (a county secretary
-    lecturing or studying at a township of his county, his contact point, is his own lead action); never to a
-    unit elsewhere (and county-level+ where asked)."""
+    """`cadre` is one of `nameable_cadres(organization)` (else the reason, in Chinese)."""
     if cadre is None:
         return None
-    if cadre.organization_id != organization.pk and not organization.path.startswith(cadre.organization.path):
-        return f"{label}应为“{organization.name}”或其上级组织的领导干部"
     if county_level and not cadre.is_county_level:
         return f"{label}应为县处级以上领导干部"
-    return None
+    return _named_error(organization, label, cadres=[cadre])
+
+
+def _not_nameable(organization: Organization, label: str) -> str:
+    return f"{label}应为“{organization.name}”的班子成员，或其上级党组织县处级以上的联系点领导"
 
 
 def _member_error(organization: Organization, member: Member | None, label: str) -> str | None:
@@ -150,18 +166,46 @@ def _member_error(organization: Organization, member: Member | None, label: str)
 
 def _named_error(organization: Organization, label: str, *, cadres: Iterable[Cadre | None] = (),
                  members: Iterable[Member | None] = ()) -> str | None:
-    """The first cadre or member named on a record (as `label`) who does not belong to the record's organisation.
-    Every create and update of a record that names people goes through here: naming someone of another unit
-    would make a lead action true for him from a record that is not his unit's."""
-    for cadre in cadres:
-        reason = _cadre_error(organization, cadre, label)
-        if reason:
-            return reason
+    """The reason (in Chinese) a cadre or member named on a record (as `label`) may not be named there: a cadre
+    not among `nameable_cadres`, a member of another organisation. Every create and update of a record that names
+    people goes through here: naming someone of another unit would make a lead action true for him from a record
+    that is not his unit's. One query for the cadres, whatever their number."""
+    ids = {c.pk for c in cadres if c is not None}
+    if ids and nameable_cadres(organization).filter(pk__in=ids).count() != len(ids):
+        return _not_nameable(organization, label)
     for member in members:
         reason = _member_error(organization, member, label)
         if reason:
             return reason
     return None
+
+
+def _duplicate_errors(model: type[StudySession | PartyLecture | LifeMeeting], *, organization: Organization,
+                      campaign: Campaign | None, held_on: dt.date | None, what: str, title_field: str, title: str,
+                      confirm: bool, **same: Any) -> dict[str, str]:
+    """A new record identical to one already saved (same organisation, date, kind and title) is asked about
+    before it is saved again: refused under `duplicate` unless the user confirmed it is another one (the pages'
+    "仍然保存", the API's `confirm_duplicate`)."""
+    if confirm or campaign is None or not isinstance(held_on, dt.date) or not isinstance(title, str):
+        return {}
+    title = title.strip()
+    found = model.objects.filter(organization=organization, campaign=campaign, held_on=held_on,
+                                 **{title_field: title}, **same).exists()
+    if not found:
+        return {}
+    named = f"“{title}”" if title else ""
+    return {"duplicate": f"{cn_date(held_on)}已记录过{what}{named}，这是否是同一次？如确是另外一次，请点“仍然保存”"}
+
+
+def cadres_named(*, organization: Organization, ids: Iterable[int | None], field: str, label: str) -> list[Cadre]:
+    """The cadres of `ids` (None: nobody) that a record of `organization` names, for callers that receive ids (the
+    API): each one of `nameable_cadres`, else ValidationError({field: reason}) — an id outside is refused, never
+    dropped, and answers like one that does not exist."""
+    wanted = [pk for pk in ids if pk is not None]
+    found = {c.pk: c for c in nameable_cadres(organization).filter(pk__in=wanted)}
+    if len(found) != len(set(wanted)):
+        raise ValidationError({field: _not_nameable(organization, label)})
+    return [found[pk] for pk in dict.fromkeys(wanted)]
 
 
 def _audit_links(obj: models.Model, field: str, ids: Sequence[int], before: Sequence[int] = ()) -> None:
@@ -196,14 +240,19 @@ def study_session_errors(*, organization: Organization, campaign: Campaign | Non
 def study_session_create(*, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
                          held_on: dt.date | None, participant_count: Any, leaders: Iterable[Cadre] = (),
                          notes: str = "", attachment: UploadedFile | None = None,
-                         allow_past: bool = False) -> StudySession:
-    """A study session (自学、集中学习、专题研讨). `leaders`: the leadership-team members who took part, by name
-    (each of the session's own organisation)."""
+                         allow_past: bool = False, confirm_duplicate: bool = False) -> StudySession:
+    """A study session (自学、集中学习、专题研讨). `leaders`: the leaders who took part, by name (each one of
+    `nameable_cadres`: the session's own team, or a leader above it at his contact point). The same session
+    already saved (date and topic) is refused unless `confirm_duplicate`."""
     leaders = list(leaders)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(study_session_errors(organization=organization, campaign=campaign, kind=kind, topic=topic,
                                        held_on=held_on, participant_count=participant_count, leaders=leaders,
                                        attachment=attachment, notes=notes))
+    if not errors:
+        errors.update(_duplicate_errors(StudySession, organization=organization, campaign=campaign,
+                                        held_on=held_on, what="学习研讨", title_field="topic", title=topic,
+                                        confirm=confirm_duplicate))
     _raise(errors)
     assert campaign is not None and held_on is not None
     session = StudySession.objects.create(
@@ -439,13 +488,20 @@ def party_lecture_errors(*, organization: Organization, campaign: Campaign | Non
 def party_lecture_create(*, organization: Organization, campaign: Campaign | None, title: str,
                          held_on: dt.date | None, audience_count: Any, speaker_cadre: Cadre | None = None,
                          speaker_member: Member | None = None, audience: str = "",
-                         attachment: UploadedFile | None = None, allow_past: bool = False) -> PartyLecture:
-    """A thematic party lecture. Its speaker is exactly one cadre or one member of the lecture's organisation: a
-    cadre's lecture is what makes "讲专题党课" true for him (selectors.lead_actions)."""
+                         attachment: UploadedFile | None = None, allow_past: bool = False,
+                         confirm_duplicate: bool = False) -> PartyLecture:
+    """A thematic party lecture. Its speaker is exactly one cadre (one of `nameable_cadres`: of the lecture's
+    organisation, or a leader above it at his contact point) or one member of the organisation: a cadre's lecture
+    is what makes "讲专题党课" true for him (selectors.lead_actions). The same lecture already saved (date and
+    title) is refused unless `confirm_duplicate`."""
     errors = _new_record_errors(campaign, allow_past)
     errors.update(party_lecture_errors(organization=organization, campaign=campaign, title=title, held_on=held_on,
                                        audience_count=audience_count, speaker_cadre=speaker_cadre,
                                        speaker_member=speaker_member, audience=audience, attachment=attachment))
+    if not errors:
+        errors.update(_duplicate_errors(PartyLecture, organization=organization, campaign=campaign,
+                                        held_on=held_on, what="专题党课", title_field="title", title=title,
+                                        confirm=confirm_duplicate))
     _raise(errors)
     assert campaign is not None and held_on is not None
     return PartyLecture.objects.create(
@@ -496,9 +552,11 @@ def life_meeting_errors(*, organization: Organization, campaign: Campaign | None
 def life_meeting_create(*, organization: Organization, campaign: Campaign | None, kind: str,
                         held_on: dt.date | None, attendance: Any, topic: str = "", notes: str = "",
                         attachment: UploadedFile | None = None,
-                        items: Iterable[dict[str, Any]] = (), allow_past: bool = False) -> LifeMeeting:
+                        items: Iterable[dict[str, Any]] = (), allow_past: bool = False,
+                        confirm_duplicate: bool = False) -> LifeMeeting:
     """A special democratic or organisational life meeting, with its items (each {kind, text, cadre}). The items
-    are checked with the meeting: nothing is written unless all are valid."""
+    are checked with the meeting: nothing is written unless all are valid. The same meeting already saved (kind,
+    date and topic) is refused unless `confirm_duplicate`."""
     items = list(items)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(life_meeting_errors(organization=organization, campaign=campaign, kind=kind, held_on=held_on,
@@ -508,6 +566,11 @@ def life_meeting_create(*, organization: Organization, campaign: Campaign | None
                                    cadre=item.get("cadre"))
         if item_errors:
             _put(errors, "items", f"第{number}条意见：{'；'.join(item_errors.values())}")
+    if not errors:
+        what = LifeMeetingKind(kind).label
+        errors.update(_duplicate_errors(LifeMeeting, organization=organization, campaign=campaign,
+                                        held_on=held_on, what=str(what), title_field="topic", title=topic or "",
+                                        confirm=confirm_duplicate, kind=kind))
     _raise(errors)
     assert campaign is not None and held_on is not None
     meeting = LifeMeeting.objects.create(

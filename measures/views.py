@@ -25,7 +25,7 @@ from measures import exports, selectors, services
 from measures.choices import LeadAction, QuickKind, RecordKind
 from measures.forms import CoverageFilterForm, QuickRecordForm
 from measures.models import LifeMeeting, PartyLecture, StudySession
-from orgs.models import Cadre, Member, Organization
+from orgs.models import Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
@@ -56,16 +56,14 @@ def _quick_create(form: QuickRecordForm, org: Organization, campaign: Any) -> An
     data = form.cleaned_data
     what = data["what"]
     common = {"organization": org, "campaign": campaign, "held_on": data["held_on"],
-              "attachment": data.get("attachment") or None}
+              "attachment": data.get("attachment") or None,
+              "confirm_duplicate": bool(data.get("confirm_duplicate"))}
     if what == QuickKind.STUDY:
-        leader_ids = [int(x) for x in data.get("leaders") or []]
-        leaders = list(Cadre.objects.filter(organization=org, pk__in=leader_ids))
         return services.study_session_create(kind=data.get("study_kind") or "", topic=data["title"],
-                                             participant_count=data["count"], leaders=leaders, **common)
+                                             participant_count=data["count"], leaders=data.get("leaders") or [],
+                                             **common)
     if what == QuickKind.LECTURE:
-        cadre_id, member_id = form.speaker_ids()
-        cadre = Cadre.objects.filter(organization=org, pk=cadre_id).first() if cadre_id else None
-        member = Member.objects.filter(organization=org, pk=member_id).first() if member_id else None
+        cadre, member = data.get("speaker") or (None, None)
         return services.party_lecture_create(title=data["title"], audience_count=data["count"],
                                              speaker_cadre=cadre, speaker_member=member, **common)
     return services.life_meeting_create(kind="organisational", topic=data["title"], attendance=data["count"],

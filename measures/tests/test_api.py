@@ -130,7 +130,7 @@ def test_records_are_created_in_the_current_campaign_only(api_as, tree, campaign
     assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
     # Left out, or the current campaign's own id: recorded in the current campaign.
     assert _post(api, "/measures/study-sessions", _study("A1a", campaign=campaign.pk)).status_code == 201
-    assert _post(api, "/measures/study-sessions", _study("A1a")).status_code == 201
+    assert _post(api, "/measures/study-sessions", _study("A1a", topic="再次集中学习")).status_code == 201
     assert set(StudySession.objects.values_list("campaign", flat=True)) == {campaign.pk}
 
 
@@ -139,11 +139,11 @@ def test_a_record_may_not_name_a_cadre_of_another_unit(api_as, tree, campaign, c
     secretary = cadres["secretary"]  # of county A
     response = _post(api, "/measures/study-sessions", _study("B1a", leaders=[secretary.pk]))
     assert response.status_code == 422
-    assert response.json()["errors"]["leaders"] == ["参加的班子成员应为“西河社区党支部”或其上级组织的领导干部"]
+    assert response.json()["errors"]["leaders"] == ["参加的班子成员应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     lecture = {"org": "B1a", "title": "党课", "held_on": DAY.isoformat(), "audience_count": 3,
                "speaker_cadre": secretary.pk}
     assert _post(api, "/measures/lectures", lecture).json()["errors"]["speaker"] == [
-        "主讲领导干部应为“西河社区党支部”或其上级组织的领导干部"]
+        "主讲领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     meeting = {"org": "B1a", "kind": "organisational", "held_on": DAY.isoformat(), "attendance": 5,
                "items": [{"kind": "self_criticism", "text": "检视", "cadre": secretary.pk}]}
     response = _post(api, "/measures/life-meetings", meeting)

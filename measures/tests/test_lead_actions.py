@@ -62,7 +62,7 @@ def test_problems_he_found_and_rectified_come_from_the_ledger(tree, users, campa
     found = problem_act(user=users["unit"], problem=found, action="claim",
                         files=[SimpleUploadedFile("整改.pdf", b"%PDF evidence")])
     assert _actions(campaign)["吴刚"]["rectified"] is False  # claimed is not closed: someone else verifies first
-    problem_act(user=users["office"], problem=found, action="close")
+    problem_act(user=users["office"], problem=found, action="close", note="核对了整改材料，整改到位")
     assert _actions(campaign)["吴刚"]["rectified"] is True
     row = next(r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
                if r.cadre == wu)

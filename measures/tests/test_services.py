@@ -155,10 +155,10 @@ def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadre
     b1a = tree.village_b
     errors = _errors(services.study_session_create, organization=b1a, campaign=campaign, kind="group_study",
                      topic="学习", held_on=DAY, participant_count=3, leaders=[secretary])
-    assert errors["leaders"] == ["参加的班子成员应为“西河社区党支部”或其上级组织的领导干部"]
+    assert errors["leaders"] == ["参加的班子成员应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     errors = _errors(services.party_lecture_create, organization=b1a, campaign=campaign, title="党课", held_on=DAY,
                      audience_count=10, speaker_cadre=secretary)
-    assert errors["speaker"] == ["主讲领导干部应为“西河社区党支部”或其上级组织的领导干部"]
+    assert errors["speaker"] == ["主讲领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     member_a = make_member(tree.village_a, name="张三")
     errors = _errors(services.party_lecture_create, organization=b1a, campaign=campaign, title="党课", held_on=DAY,
                      audience_count=10, speaker_member=member_a)
@@ -166,14 +166,14 @@ def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadre
     errors = _errors(services.life_meeting_create, organization=b1a, campaign=campaign, kind="organisational",
                      held_on=DAY, attendance=5, items=[{"kind": "self_criticism", "text": "检视", "cadre": None},
                                                        {"kind": "self_criticism", "text": "检视", "cadre": secretary}])
-    assert errors["items"] == ["第2条意见：涉及的领导干部应为“西河社区党支部”或其上级组织的领导干部"]
+    assert errors["items"] == ["第2条意见：涉及的领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
 
     meeting = services.life_meeting_create(organization=b1a, campaign=campaign, kind="organisational", held_on=DAY,
                                            attendance=5)
     errors = _errors(services.life_meeting_item_create, meeting=meeting, kind="self_criticism", text="检视",
                      cadre=secretary)
-    assert errors["cadre"] == ["涉及的领导干部应为“西河社区党支部”或其上级组织的领导干部"]
+    assert errors["cadre"] == ["涉及的领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     assert not meeting.items.exists()
     # The unit's own people are fine.
     own = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
