@@ -5,8 +5,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from core.scoping import subtrees_q
 from orgs.choices import RANK_COUNTY, Sector, Tier
 from orgs.models import Cadre, Member, Organization, OrganizationQuerySet, Rollup
 
@@ -104,6 +106,77 @@ def org_search(qs: OrganizationQuerySet, q: str) -> OrganizationQuerySet:
     if q.isascii() and q.isalnum():
         cond |= Q(initials__startswith=q.lower()) | Q(initials__contains=q.lower())
     return qs.filter(cond)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The organisation picker (orgs.widgets): what a form may offer, and the search behind the suggestions.
+
+PICK_LIMIT = 20
+PICK_Q_MAX = 100
+TRAIL_SEP = " › "
+
+
+def org_choices(user: Any, *, within: list[str] | None = None, everything: bool = False) -> OrganizationQuerySet:
+    """The organisations a form may offer `user`: what they see (`visible_to`), narrowed to the subtrees at
+    `within` when the form has a narrower rule (a liaison group's units, the unit a visit was held at).
+    `everything` is the whole tree, for the security administrator who assigns jurisdictions and sees no
+    registry data."""
+    qs = Organization.objects.all() if everything else Organization.objects.visible_to(user)
+    if within is not None:
+        qs = qs.filter(subtrees_q("path", within))
+    return qs
+
+
+def _prefix_q(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as an index range: on PostgreSQL LIKE 'p%' uses the pattern index Django
+    makes for indexed text columns; on SQLite LIKE ignores the index, and a byte range uses it."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def org_pick(qs: OrganizationQuerySet, q: str, *, limit: int = PICK_LIMIT) -> tuple[list[Organization], bool]:
+    """Up to `limit` organisations of `qs` matching `q`, best first, and whether there are more: the exact
+    code, then pinyin initials from the start (dfqw → 大坊区委), names from the start, codes from the start,
+    then names and initials containing `q`. Each step is one query (the prefix steps use an index) and the
+    search stops once it has enough. An empty `q` offers the top levels of `qs`."""
+    q = q.strip()[:PICK_Q_MAX]
+    fields = ("code", "name", "path", "depth")
+    if not q:
+        top = list(qs.order_by("depth", "path").only(*fields)[:limit + 1])
+        return top[:limit], len(top) > limit
+    letters = q.lower() if q.isascii() and q.isalnum() else ""
+    steps: list[tuple[Q, tuple[str, ...]]] = [(Q(code=q), ("path",))]
+    if letters:
+        steps.append((_prefix_q("initials", letters), ("depth", "path")))
+    steps.append((_prefix_q("name", q), ("depth", "path")))
+    if q.isascii():
+        steps.append((_prefix_q("code", q), ("code",)))
+    steps.append((Q(name__contains=q), ("path",)))
+    if letters:
+        steps.append((Q(initials__contains=letters), ("path",)))
+    found: list[Organization] = []
+    seen: set[int] = set()
+    for cond, order in steps:
+        rows = list(qs.filter(cond).exclude(pk__in=seen).order_by(*order).only(*fields)[:limit + 1 - len(found)])
+        for org in rows:
+            seen.add(org.pk)
+            found.append(org)
+        if len(found) > limit:
+            break
+    return found[:limit], len(found) > limit
+
+
+def org_trails(orgs: list[Organization]) -> dict[int, list[str]]:
+    """Each organisation's ancestors' names, root first (长宁市委, 大坊区委), in one query."""
+    paths = {p for org in orgs for p in org.ancestor_paths()[:-1]}
+    names = dict(Organization.objects.filter(path__in=paths).values_list("path", "name")) if paths else {}
+    return {org.pk: [names[p] for p in org.ancestor_paths()[:-1] if p in names] for org in orgs}
+
+
+def org_trail_text(org: Organization) -> str:
+    """长宁市委 › 大坊区委 › 城关镇党委: the organisation's place in the tree, itself last."""
+    return TRAIL_SEP.join([*org_trails([org])[org.pk], org.name])
 
 
 

@@ -20,7 +20,7 @@ from orgs.signals import subtree_moved
 
 # Codes appear in URLs (/orgs/<code>/), so they are URL-safe; words the URL map uses are reserved.
 ORG_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
-RESERVED_ORG_CODES = frozenset({"import"})
+RESERVED_ORG_CODES = frozenset({"import", "pick"})
 
 
 def org_field_errors(*, code: str, name: str, kind: str, sector: str, tier: str, credit_code: str = "",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:code>/cadres/export/", io_views.export_cadres, name="export_cadres"),
     # Registry pages (views).
     path("", views.tree, name="tree"),
+    path("pick/", views.pick, name="pick"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.tree_children, name="tree_children"),
     path("<str:code>/members/", views.member_list, name="members"),

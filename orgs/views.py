@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -18,6 +18,7 @@ from core.paging import paginate
 from orgs import selectors
 from orgs.forms import CadreFilterForm, MemberFilterForm, OrgSearchForm
 from orgs.models import Organization
+from orgs.widgets import scope_from_token
 
 SEARCH_LIMIT = 50
 DETAIL_FIELDS = ("kind", "sector", "tier", "unit_name", "credit_code", "division_code")
@@ -147,4 +148,21 @@ def cadre_list(request: AuthedRequest, code: str) -> HttpResponse:
         "org": org, "page": page, "form": CadreFilterForm(request.GET or None),
         "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,
         "trail": _trails(request, [org])[org.pk],
+    })
+
+
+@login_required
+@require_GET
+def pick(request: AuthedRequest) -> JsonResponse:
+    """The picker's suggestions (orgs.widgets): `?scope=` the signed scope of the form's field, `?q=` what was
+    typed. A scope that is forged or another person's answers 404."""
+    qs = scope_from_token(request.user, request.GET.get("scope") or "")
+    if qs is None:
+        raise Http404
+    found, more = selectors.org_pick(qs, request.GET.get("q") or "")
+    trails = selectors.org_trails(found)
+    return JsonResponse({
+        "results": [{"code": org.code, "name": org.name, "trail": selectors.TRAIL_SEP.join(trails[org.pk])}
+                    for org in found],
+        "more": more,
     })

@@ -21,6 +21,7 @@ from core.cn import cn_date
 from core.files import DOCUMENT_KINDS, DOCUMENT_SUFFIXES, upload_max_mb
 from core.forms import chinese_messages
 from orgs.models import Cadre, Organization
+from orgs.widgets import OrgChoiceField
 from problems.choices import Category, Severity
 from problems.forms import DATE_WIDGET, CadreChoiceField, LedgerForm
 from problems.models import Problem
@@ -30,8 +31,6 @@ from supervision.models import Action, Finding, Visit, VisitMethod
 
 _ANY = [("", "全部")]
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-# Organisations offered as a list (a select) up to this many; beyond it the picker is a code box with suggestions.
-ORG_SELECT_MAX = 200
 ACCEPT = ",".join(sorted(DOCUMENT_SUFFIXES))
 STEP_SLOTS = 2
 
@@ -53,14 +52,6 @@ def org_from_text(user: Any, text: str | None) -> Organization | None:
         return None
     visible = Organization.objects.visible_to(user)
     return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
-
-
-def org_widget(orgs: Sequence[Organization], as_select: bool, datalist: str) -> forms.Widget:
-    """A select of `orgs` (indented by depth) or, for a large subtree, a code box suggesting them."""
-    if as_select:
-        top = min((o.depth for o in orgs), default=0)
-        return forms.Select(choices=[("", "请选择")] + [(o.code, "\u3000" * (o.depth - top) + o.name) for o in orgs])
-    return forms.TextInput(attrs={"list": datalist, "placeholder": "党组织编码或名称"})
 
 
 class SupervisionForm(LedgerForm):
@@ -211,12 +202,11 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
     """Plan a visit (`mode` "plan"), log one already held ("log": the date held, what was seen), or change a
     planned one (`creating` False: no unit, no record)."""
 
-    MARKED = frozenset({"organization", "method", "subject", "planned_on", "visited_on", "summary"})
+    MARKED = frozenset({"organization", "method", "planned_on", "visited_on", "summary"})
 
-    organization = forms.CharField(label="指导单位", required=False)
     method = forms.ModelChoiceField(label="指导方式", required=False, queryset=VisitMethod.objects.none(),
                                     empty_label="请选择")
-    subject = _text("活动内容", placeholder="如：列席区委理论学习中心组专题研讨")
+    subject = _text("活动内容（可不填）", placeholder="不填则为“指导方式·单位”，如：个别访谈·城关镇党委")
     planned_on = _date("计划日期")
     visited_on = _date("开展日期")
     summary = _text("总体情况", area=True, rows=4, placeholder="看到了什么、总体评价如何")
@@ -227,15 +217,18 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
     mode = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, group: LiaisonGroup, mode: str = "plan", creating: bool = True,
-                 orgs: Sequence[Organization] = (), org_select: bool = True,
+                 user: Any = None, units: Sequence[Organization] = (),
                  current_method: VisitMethod | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = "log" if mode == "log" else "plan"
         self.creating = creating
         if creating:
-            self.fields["organization"].widget = org_widget(orgs, org_select, "visit-orgs")
+            # The group's units and the organisations below them, among what the user sees.
+            self.fields["organization"] = OrgChoiceField(user=user, within=[o.path for o in units],
+                                                         label="指导单位", outside="请选择本组联系的单位")
+            self.order_fields(["organization"])
         else:
-            del self.fields["organization"], self.fields["group"], self.fields["mode"]
+            del self.fields["group"], self.fields["mode"]
         method = self.fields["method"]
         assert isinstance(method, forms.ModelChoiceField)
         offered = Q(is_active=True) | Q(pk=current_method.pk if current_method else None)
@@ -249,7 +242,7 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
             self._add_observation_fields()
         else:
             del self.fields["visited_on"], self.fields["summary"]
-        self.dress(n for n in self.fields if n.startswith(("judgement_", "note_")) or n == "organization")
+        self.dress(n for n in self.fields if n.startswith(("judgement_", "note_")))
 
     def main_fields(self) -> list[Any]:
         names = ["organization", "method", "subject", "planned_on", "visited_on"]
@@ -328,21 +321,20 @@ class FindingForm(SupervisionForm):
     description = _text("发现的问题", area=True, rows=4, placeholder="写明问题的具体表现，如：专题研讨发言照本宣科")
     requirement = forms.ChoiceField(label="对应的基本要求", required=False,
                                     choices=[("", "请选择"), *Requirement.choices])
-    organization = forms.CharField(label="所在单位", required=False,
-                                   help_text="本次指导的单位或其下级单位")
     cadre = FindingCadreField(label="涉及领导干部（可不选）", required=False, queryset=Cadre.objects.none(),
                               empty_label="不涉及具体领导干部")
     needs_fix = forms.BooleanField(label="需要整改（列入问题清单）", required=False, initial=True,
                                    help_text="不勾选的，作为指导意见记录，不列入问题清单")
 
-    def __init__(self, *args: Any, creating: bool = True, orgs: Sequence[Organization] = (),
-                 org_select: bool = True, cadres: QuerySet[Cadre] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, creating: bool = True, user: Any = None, visit: Visit | None = None,
+                 cadres: QuerySet[Cadre] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if creating:
-            self.fields["organization"].widget = org_widget(orgs, org_select, "finding-orgs")
-            self.dress(["organization"])
-        else:
-            del self.fields["organization"]
+        if creating and visit is not None:
+            # The visited unit or one below it, among what the user sees.
+            self.fields["organization"] = OrgChoiceField(user=user, within=[visit.org_path], label="所在单位",
+                                                         help_text="本次指导的单位或其下级单位",
+                                                         outside="请选择本次指导的单位或其下级单位")
+            self.order_fields(["description", "requirement", "organization"])
         cadre = self.fields["cadre"]
         assert isinstance(cadre, forms.ModelChoiceField)
         cadre.queryset = cadres if cadres is not None else Cadre.objects.none()

@@ -227,6 +227,15 @@ def _participants_error(group: LiaisonGroup, participants: Sequence[Any]) -> str
     return None
 
 
+def visit_subject(subject: str, method: VisitMethod | None, organization: Organization) -> str:
+    """What a visit is about: as written, or, left blank, the method and the unit (个别访谈·城关镇党委), which say
+    it already — nobody types them twice."""
+    subject = clean_text(subject)
+    if subject or method is None:
+        return subject
+    return f"{method.name}·{organization.name}"[:200]
+
+
 @transaction.atomic
 def visit_plan(*, user: Any, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
                subject: str, planned_on: dt.date | None, participants: Sequence[Any] = (),
@@ -236,6 +245,7 @@ def visit_plan(*, user: Any, group: LiaisonGroup, organization: Organization, me
     if not _visible_org(user, organization):
         raise PermissionDenied("无权指导该单位")
     campaign = current_campaign()
+    subject = visit_subject(subject, method, organization)
     errors = _visit_errors(user=user, group=group, organization=organization, method=method, subject=subject,
                            campaign=campaign)
     _put(errors, "planned_on", _day_error(planned_on, campaign, "计划日期"))
@@ -265,6 +275,7 @@ def visit_update(*, user: Any, visit: Visit, method: VisitMethod | None, subject
         errors["method"] = "请选择指导方式"
     elif not method.is_active and method.pk != visit.method_id:
         errors["method"] = f"指导方式“{method.name}”已停用"
+    subject = visit_subject(subject, method, visit.organization)
     _put(errors, "subject", _text_error(subject, "活动内容", 200))
     _put(errors, "planned_on", _day_error(planned_on, visit.campaign, "计划日期"))
     _put(errors, "participants", _participants_error(visit.group, participants))

@@ -26,13 +26,11 @@ from campaigns.selectors import current_campaign, manages_campaigns
 from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
-from core.scoping import subtrees_q
 from orgs.models import Organization
 from problems.selectors import leader_choices
 from supervision import selectors, services
 from supervision.choices import Requirement, VisitStatus
 from supervision.forms import (
-    ORG_SELECT_MAX,
     AttachmentForm,
     CancelForm,
     FindingFilterForm,
@@ -90,17 +88,6 @@ def _methods() -> QuerySet[VisitMethod]:
 def _units(user: Any) -> list[Organization]:
     """The units of the groups `user` sees (suggestions for the lists' unit filter); none for a unit."""
     return [] if user.role == Role.UNIT else [o for _, o in selectors.supervised_units(user)]
-
-
-def _orgs_below(user: Any, paths: list[str]) -> tuple[list[Organization], bool]:
-    """The organisations of the subtrees at `paths` that `user` sees, and whether they fit a select (else a code
-    box suggesting the nearest levels)."""
-    visible = Organization.objects.visible_to(user).filter(subtrees_q("path", paths)).only(
-        "code", "name", "depth", "path")
-    orgs = list(visible.order_by("path")[:ORG_SELECT_MAX + 1])
-    if len(orgs) <= ORG_SELECT_MAX:
-        return orgs, True
-    return list(visible.order_by("depth", "path")[:ORG_SELECT_MAX]), False
 
 
 def _visit_url(visit: Visit, anchor: str = "") -> str:
@@ -231,35 +218,29 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     mode = "log" if data.get("mode") == "log" else "plan"
     units = services.group_units(group)
-    orgs, as_select = _orgs_below(user, [o.path for o in units])
     default = org_from_text(user, request.GET.get("org")) or (units[0] if len(units) == 1 else None)
     today = timezone.localdate()
     initial: dict[str, Any] = {"group": group.pk, "mode": mode, "organization": default.code if default else "",
                                "participants": [user.pk] if services.member_of(user, group) else [],
                                "visited_on": today}
-    form = VisitForm(request.POST if request.method == "POST" else None, group=group, mode=mode, orgs=orgs,
-                     org_select=as_select, initial=initial)
+    form = VisitForm(request.POST if request.method == "POST" else None, group=group, mode=mode, user=user,
+                     units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
-        org = org_from_text(user, form.cleaned_data.get("organization"))
-        if org is None:
-            form.add_error("organization", "请选择本组联系的单位")
-            form.mark_invalid()
-        else:
-            with service_errors(form):
-                if mode == "log":
-                    visit = services.visit_log(user=user, group=group, organization=org, **form.values())
-                else:
-                    visit = services.visit_plan(user=user, group=group, organization=org, **form.values())
-            if not form.errors:
-                if mode == "log":
-                    messages.success(request, "已记录指导活动。发现问题的，请登记发现的问题。")
-                else:
-                    messages.success(request, f"已计划指导活动：{visit.planned_on:%Y-%m-%d}{visit.organization.name}。"
-                                              "开展后请记录开展情况。")
-                return redirect(_visit_url(visit))
+        org = form.cleaned_data["organization"]
+        with service_errors(form):
+            if mode == "log":
+                visit = services.visit_log(user=user, group=group, organization=org, **form.values())
+            else:
+                visit = services.visit_plan(user=user, group=group, organization=org, **form.values())
+        if not form.errors:
+            if mode == "log":
+                messages.success(request, "已记录指导活动。发现问题的，请登记发现的问题。")
+            else:
+                messages.success(request, f"已计划指导活动：{visit.planned_on:%Y-%m-%d}{visit.organization.name}。"
+                                          "开展后请记录开展情况。")
+            return redirect(_visit_url(visit))
     return render(request, "supervision/visit_form.html", {
-        "form": form, "group": group, "groups": groups, "mode": mode, "creating": True, "orgs": orgs,
-        "as_select": as_select, "default": default,
+        "form": form, "group": group, "groups": groups, "mode": mode, "creating": True, "default": default,
         "title": "记录指导活动" if mode == "log" else "计划指导活动"})
 
 
@@ -412,27 +393,21 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if visit.status != VisitStatus.DONE:
         messages.error(request, "活动开展后才能登记发现的问题，请先记录开展情况。")
         return redirect(_visit_url(visit))
-    orgs, as_select = _orgs_below(user, [visit.org_path])
     requirement = request.GET.get("requirement")
-    form = FindingForm(request.POST if request.method == "POST" else None, orgs=orgs, org_select=as_select,
+    form = FindingForm(request.POST if request.method == "POST" else None, user=user, visit=visit,
                        cadres=selectors.unit_leaders(user, visit.org_path), initial={
                            "organization": visit.organization.code, "needs_fix": True,
                            "requirement": requirement if requirement in Requirement.values else ""})
     if request.method == "POST" and form.is_valid():
-        org = org_from_text(user, form.cleaned_data.get("organization"))
-        if org is None:
-            form.add_error("organization", "请选择本次指导的单位或其下级单位")
-            form.mark_invalid()
-        else:
-            with service_errors(form):
-                finding = services.finding_add(user=user, visit=visit, organization=org, **form.values())
-            if not form.errors:
-                messages.success(request, "已登记发现的问题。" + (
-                    "需要整改的，请列入问题清单，由单位整改、联络组核验。" if finding.needs_fix else ""))
-                return redirect("supervision:finding", finding.pk)
+        with service_errors(form):
+            finding = services.finding_add(user=user, visit=visit, organization=form.cleaned_data["organization"],
+                                           **form.values())
+        if not form.errors:
+            messages.success(request, "已登记发现的问题。" + (
+                "需要整改的，请列入问题清单，由单位整改、联络组核验。" if finding.needs_fix else ""))
+            return redirect("supervision:finding", finding.pk)
     return render(request, "supervision/finding_form.html", {
-        "form": form, "visit": visit, "creating": True, "orgs": orgs, "as_select": as_select,
-        "title": "登记发现的问题"})
+        "form": form, "visit": visit, "creating": True, "title": "登记发现的问题"})
 
 
 @login_required

@@ -1,0 +1,154 @@
+"""The organisation picker (orgs.widgets, orgs:pick): found by name, pinyin initials and code, shown with its
+place in the tree, offering only what the form may accept — and the field checks the posted value again."""
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.test import Client
+from django.urls import reverse
+
+from orgs import selectors, services
+from orgs.models import Organization
+from orgs.widgets import OrgChoiceField, scope_token
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(found: list[Organization]) -> list[str]:
+    return [o.name for o in found]
+
+
+def _pick(client: Client, user: Any, token: str, q: str) -> Any:
+    client.force_login(user)
+    return client.get(reverse("orgs:pick"), {"scope": token, "q": q})
+
+
+def _form(user: Any, data: dict[str, str] | None = None, **kwargs: Any) -> forms.Form:
+    class PickForm(forms.Form):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            self.fields["organization"] = OrgChoiceField(user=user, label="党组织", **kwargs)
+
+    return PickForm(data)
+
+
+def test_pinyin_initials_find_the_organisation(tree):
+    county = services.org_create(parent=tree.city, code="D", name="大坊区委", kind="committee", sector="organ",
+                                 tier="county")
+    found, more = selectors.org_pick(Organization.objects.all(), "dfqw")
+    assert found == [county] and not more
+    assert _names(selectors.org_pick(Organization.objects.all(), "DGC")[0]) == ["东关村党支部"]
+    # Initials from inside a name too (城关镇党委 = cgzdw), after those that start with them.
+    assert _names(selectors.org_pick(Organization.objects.all(), "zdw")[0]) == ["城关镇党委", "河西镇党委"]
+
+
+def test_names_and_codes_find_the_organisation_exact_code_first(tree):
+    qs = Organization.objects.all()
+    assert _names(selectors.org_pick(qs, "A1a")[0]) == ["东关村党支部"]
+    assert _names(selectors.org_pick(qs, "A1")[0]) == ["城关镇党委", "东关村党支部"]  # the exact code, then prefixes
+    assert _names(selectors.org_pick(qs, "城关")[0]) == ["城关区委", "城关镇党委"]  # names that start with it
+    assert _names(selectors.org_pick(qs, "党支部")[0]) == ["东关村党支部", "西河社区党支部"]  # names containing it
+    assert selectors.org_pick(qs, "不存在的组织") == ([], False)
+
+
+def test_an_empty_search_offers_the_top_levels_and_says_when_there_are_more(tree):
+    found, more = selectors.org_pick(Organization.objects.all(), "", limit=3)
+    assert _names(found) == ["示范市委", "城关区委", "河西县委"] and more
+
+
+def test_a_search_is_a_few_queries_whatever_the_tree(tree, django_assert_max_num_queries):
+    for i in range(30):
+        services.org_create(parent=tree.township_a, code=f"A1x{i}", name=f"城关镇第{i}村党支部", kind="branch",
+                            sector="village", tier="village")
+    with django_assert_max_num_queries(6):
+        found, more = selectors.org_pick(Organization.objects.all(), "cgz")
+    assert len(found) == selectors.PICK_LIMIT and more
+
+
+def test_suggestions_show_the_place_in_the_tree(client, tree, users):
+    token = scope_token(users["office"], within=None, everything=False)
+    data = _pick(client, users["office"], token, "dgc").json()
+    assert data == {"results": [{"code": "A1a", "name": "东关村党支部", "trail": "示范市委 › 城关区委 › 城关镇党委"}],
+                    "more": False}
+
+
+def test_suggestions_offer_only_what_the_user_sees(client, tree, users):
+    unit = users["unit"]  # at 东关村党支部
+    token = scope_token(unit, within=None, everything=False)
+    assert _pick(client, unit, token, "城关").json()["results"] == []  # the county and township above it
+    assert [r["code"] for r in _pick(client, unit, token, "").json()["results"]] == ["A1a"]
+    office = users["office"]
+    codes = [r["code"] for r in _pick(client, office, scope_token(office, within=None, everything=False),
+                                      "hx").json()["results"]]
+    assert codes == ["B", "B1"]
+
+
+def test_suggestions_follow_the_forms_narrower_rule(client, tree, users):
+    office = users["office"]
+    token = scope_token(office, within=[tree.county_b.path], everything=False)
+    assert [r["code"] for r in _pick(client, office, token, "党").json()["results"]] == ["B1", "B1a"]
+
+
+def test_a_forged_or_borrowed_scope_answers_404(client, tree, users):
+    office_token = scope_token(users["office"], within=None, everything=True)
+    assert _pick(client, users["unit"], office_token, "城关").status_code == 404  # another person's scope
+    assert _pick(client, users["office"], office_token + "x", "城关").status_code == 404  # altered
+    assert _pick(client, users["office"], "", "城关").status_code == 404
+    client.logout()
+    assert client.get(reverse("orgs:pick"), {"scope": office_token}).status_code == 302  # to the login page
+
+
+def test_the_field_checks_the_posted_code_against_its_own_queryset(tree, users):
+    liaison = users["liaison"]  # sees county A only
+    form = _form(liaison, {"organization": "B1"})
+    assert not form.is_valid()
+    assert form.errors["organization"] == ["请从列表中选择党组织（可输入名称、拼音首字母或编码查找）"]
+    form = _form(users["office"], {"organization": "B1"}, within=[tree.county_a.path])
+    assert not form.is_valid()  # the office sees B1, but this form offers county A's subtree only
+    form = _form(liaison, {"organization": "A1"})
+    assert form.is_valid() and form.cleaned_data["organization"] == tree.township_a
+    assert not _form(liaison, {}).is_valid()
+    assert _form(liaison, {}).errors["organization"] == ["请选择党组织"]
+
+
+def test_typed_without_the_suggestions_an_exact_code_or_name_is_accepted(tree, users):
+    form = _form(users["office"], {"organization": "", "organization_q": "河西镇党委"})
+    assert form.is_valid() and form.cleaned_data["organization"] == tree.township_b
+    form = _form(users["office"], {"organization_q": "B1a"})
+    assert form.is_valid() and form.cleaned_data["organization"] == tree.village_b
+
+
+def test_after_a_failed_submit_the_picker_shows_the_name_and_place_not_the_code(tree, users):
+    form = _form(users["office"], {"organization": "A1a"})
+    html = str(form["organization"])
+    assert 'name="organization" value="A1a"' in html and 'name="organization_q"' in html
+    assert 'value="东关村党支部"' in html and "示范市委 › 城关区委 › 城关镇党委 › 东关村党支部" in html
+    # What matched nothing stays as typed, with the error, and nothing is chosen.
+    form = _form(users["office"], {"organization": "", "organization_q": "东关"})
+    assert not form.is_valid()
+    html = str(form["organization"])
+    assert 'name="organization" value=""' in html and 'value="东关"' in html
+
+
+def test_the_picker_is_labelled_keyboard_ready_and_loads_no_outside_file(tree, users):
+    html = str(_form(users["office"])["organization"])
+    assert 'role="combobox"' in html and 'aria-controls="id_organization-list"' in html
+    assert 'role="listbox"' in html and 'id="id_organization"' in html
+    assert "/static/js/org-picker.js" in html and "http" not in html.replace(reverse("orgs:pick"), "")
+
+
+def test_the_code_pick_is_reserved(tree):
+    with pytest.raises(Exception) as err:
+        services.org_create(parent=tree.city, code="pick", name="某党委", kind="committee", sector="organ",
+                            tier="county")
+    assert "系统保留字" in str(err.value)
+
+
+def test_secadmin_may_choose_any_organisation_for_a_jurisdiction(client, tree, users):
+    secadmin = users["secadmin"]  # sees no registry data, but assigns jurisdictions anywhere
+    assert not Organization.objects.visible_to(secadmin).exists()
+    form = _form(secadmin, {"organization": "B1a"}, everything=True)
+    assert form.is_valid()
+    token = scope_token(secadmin, within=None, everything=True)
+    assert [r["code"] for r in _pick(client, secadmin, token, "xhsq").json()["results"]] == ["B1a"]
