@@ -4,9 +4,10 @@ sets authentication and error handling, and mounts the apps' routers."""
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from accounts.api import router as accounts_router
+from api import errors
 from api.auth import audited, session_auth, token_auth
 from campaigns.api import router as campaigns_router
 from measures.api import router as measures_router
@@ -18,7 +19,19 @@ from supervision.api import router as supervision_router
 NOT_FOUND = "未找到"
 UNAUTHENTICATED = "未登录或令牌无效：请先通过 /api/v1/auth/token 获取令牌，以 Authorization: Bearer <令牌> 调用"
 
-api = NinjaAPI(
+
+
+class ChineseNinjaAPI(NinjaAPI):
+    """NinjaAPI whose validation errors remember the Chinese label of each field (from the parameter models,
+    which only this step still knows)."""
+
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        error = super().validation_error_from_error_contexts(error_contexts)
+        errors.label_errors(error_contexts, error.errors)
+        return error
+
+
+api = ChineseNinjaAPI(
     title="主题教育工作平台 API",
     version="1",
     description="主题教育工作平台的数据接口。除获取令牌外，所有接口都需要认证，并且只返回调用者管辖范围内的数据。",
@@ -38,6 +51,18 @@ def _not_found(request: HttpRequest, exc: object) -> HttpResponse:
 # Outside the jurisdiction or not allowed: the same answer as unknown, so nothing leaks (like the pages).
 api.add_exception_handler(ObjectDoesNotExist, _not_found)
 api.add_exception_handler(PermissionDenied, _not_found)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """What ninja refuses before an endpoint runs (types, dates, missing fields, choices): 422, in Chinese."""
+    return api.create_response(request, errors.refusal_of_validation(exc.errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": errors.http_error_text(exc.status_code, str(exc))},
+                               status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -37,8 +37,12 @@ def error_lists(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
 
 
+def refusal_body(errors: dict[str, list[str]], *, detail: str | None = None) -> dict[str, Any]:
+    """The one refusal body (`ValidationErrorOut`): the reasons by field, and a summary line (default: the
+    reasons). A service's refusals (`refused`) and the API's own validation (`api.errors`) both answer with it."""
+    return {"detail": detail or "；".join(m for messages in errors.values() for m in messages), "errors": errors}
+
+
 def refused(exc: ValidationError, *, detail: str | None = None) -> Status:
     """A service's refusal: 422 with the reasons by field. `detail`: the summary line (default: the reasons)."""
-    errors = error_lists(exc)
-    text = detail or "；".join(m for messages in errors.values() for m in messages)
-    return Status(422, {"detail": text, "errors": errors})
+    return Status(422, refusal_body(error_lists(exc), detail=detail))

@@ -1,11 +1,25 @@
 import json
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from accounts.choices import DATA_ROLES, Role
+from accounts.choices import Role
+from accounts.models import User
+from campaigns.selectors import current_campaign
 from core import selectors
 from core.forms import AuditFilterForm
 from core.http import AuthedRequest
@@ -14,17 +28,35 @@ from core.paging import paginate
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """Each role lands where its work is."""
-    user = request.user
-    if user.role in DATA_ROLES:
-        if user.sees_own_organization():
-            return redirect("orgs:detail", code=user.organization.code)
-        return redirect("orgs:tree")  # a liaison member: the units assigned to their groups
+    """Each role lands where its daily work is (`landing_url`)."""
+    return redirect(landing_url(request.user))
+
+
+def landing_url(user: User) -> str:
+    """Where a role's daily work is: a unit's 本单位主题教育; a liaison member's 督促指导 workspace; the office and
+    leaders the campaign's progress across units (措施覆盖), or the campaigns page while none is running; the
+    three administrators their own pages (系统状态, 用户管理, 审计日志)."""
+    if user.role == Role.UNIT:
+        return reverse("measures:unit", kwargs={"code": user.organization.code})
+    if user.role == Role.LIAISON:
+        return reverse("supervision:workspace")
+    if user.role in (Role.OFFICE, Role.LEADER):
+        return reverse("measures:coverage" if current_campaign() is not None else "campaigns:list")
     if user.role == Role.AUDITOR:
-        return redirect("audit:list")
+        return reverse("audit:list")
     if user.role == Role.SECADMIN:
-        return redirect("accounts:users")
-    return render(request, "core/admin_home.html")
+        return reverse("accounts:users")
+    return reverse("system_status")
+
+
+@login_required
+@require_GET
+def system_status(request: AuthedRequest) -> HttpResponse:
+    """What the system administrator looks after: versions, database and migrations, background jobs, storage and
+    the settings in force, each with a warning where it needs action (sysadmin only; anyone else: 404)."""
+    if request.user.role != Role.SYSADMIN:
+        raise Http404
+    return render(request, "core/system_status.html", {"status": selectors.system_status()})
 
 
 def _compact(value: object) -> str:
@@ -41,3 +73,77 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.audit_entries(request.GET))
     rows = [{"entry": e, "before": _compact(e.before), "after": _compact(e.after)} for e in page.object_list]
     return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": rows})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Error pages (jiaoyuban/urls.py's handler400/403/404/500, settings.CSRF_FAILURE_VIEW). In Chinese, readable on a
+# phone, with a way back. Under /api/ the answer is the API's refusal body ({"detail": …}) instead of a page.
+
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: "请求无效", 403: "无权进行此操作", 404: "未找到：请核对接口地址（接口文档见 /api/v1/docs）",
+    500: "服务器内部错误，请稍后再试；如仍出错，请联系系统管理员",
+}
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _api_error(status: int, detail: str | None = None) -> JsonResponse:
+    return JsonResponse({"detail": detail or API_ERRORS[status]}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _back_url(request: HttpRequest) -> str:
+    """The page the user came from, when it is one of ours (else nothing: the page offers the home page)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except Exception:  # a request refused for its Host header: no way back through it
+        return ""
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host}) and \
+            urlsplit(referer).path != request.path:
+        return referer
+    return ""
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400. Rendered without the request's context (the request itself may be what was wrong)."""
+    if _is_api(request):
+        return _api_error(400)
+    html = loader.get_template("400.html").render({"back_url": _back_url(request)})
+    return HttpResponseBadRequest(html)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(403)
+    return render(request, "403.html", {"back_url": _back_url(request)}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: what does not exist and what is outside the user's jurisdiction look the same (nothing leaks). A
+    mistyped link of the masses' feedback page (/f/…) gets words for the masses."""
+    if _is_api(request):
+        return _api_error(404)
+    return render(request, "404.html", {"back_url": _back_url(request), "feedback": request.path.startswith("/f/")},
+                  status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: a self-contained page rendered without the request's context, the database or static files (any of
+    which may be what failed)."""
+    if _is_api(request):
+        return _api_error(500)
+    html = loader.get_template("500.html").render({"back_url": _back_url(request)})
+    return HttpResponseServerError(html)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 of the CSRF check (settings.CSRF_FAILURE_VIEW): a form sent from a page that stayed open too long, after
+    logging out elsewhere, or with cookies blocked. Nothing was saved; going back keeps what was typed."""
+    if _is_api(request):
+        return _api_error(403, "安全校验未通过（CSRF）：用会话调用写接口时须带 X-CSRFToken 请求头，或改用令牌认证")
+    no_cookie = reason == REASON_NO_CSRF_COOKIE
+    return render(request, "403_csrf.html", {"back_url": _back_url(request), "no_cookie": no_cookie}, status=403)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, under the project's own overrides (FORM_RENDERER)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -108,6 +109,8 @@ TEMPLATES = [
         },
     }
 ]
+# Widgets render through TEMPLATES, so templates/django/forms/ overrides Django's (radio and checkbox groups).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "jiaoyuban.wsgi.application"
 
 DATABASES = {
@@ -142,6 +145,7 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", not (DEBUG or DEMO or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # a Chinese 403 page with a way back
 X_FRAME_OPTIONS = "DENY"
 
 # Failed logins before an account is locked, and for how long (minutes).

@@ -5,6 +5,7 @@ from problems.urls import public_urlpatterns as feedback_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("system/", core_views.system_status, name="system_status"),
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
@@ -17,3 +18,9 @@ urlpatterns = [
     path("notifications/", include("core.notification_urls")),
     path("api/v1/", include("api.urls")),
 ]
+
+# Chinese error pages (and the API's refusal body under /api/): core.views.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -18,7 +18,7 @@ def test_login_lands_on_own_jurisdiction(client, users, tree):
     response = client.post(reverse("accounts:login"), {"username": "unit", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code in (200, 302)
-    assert reverse("orgs:detail", kwargs={"code": "A1a"}) in client.get("/")["Location"]
+    assert reverse("measures:unit", kwargs={"code": "A1a"}) in client.get("/")["Location"]
 
 
 def test_wrong_password_keeps_username_and_says_so(client, users):

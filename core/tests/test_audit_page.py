@@ -52,9 +52,11 @@ def test_anonymous_is_sent_to_login(client, db):
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
-def test_admin_home_explains_the_roles_and_secadmin_sees_accounts(client, users):
+def test_sysadmin_lands_on_the_system_status_and_secadmin_on_accounts(client, users):
     assert client.login(username="sysadmin", password=PASSWORD)
-    html = client.get(reverse("home")).content.decode()
+    response = client.get(reverse("home"), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("system_status")
     assert "三员分立" in html and "用户账号" not in html
     client.logout()
     assert client.login(username="secadmin", password=PASSWORD)

@@ -36,9 +36,9 @@ def test_office_sees_the_root_page_with_the_sentence_and_chart_data(office, tree
     assert reverse("orgs:members", args=["C"]) in html and reverse("orgs:cadres", args=["C"]) in html
 
 
-def test_home_sends_data_roles_to_their_own_page(client, users):
-    response = login(client, "unit").get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("orgs:detail", args=["A1a"])
+def test_home_sends_a_unit_to_its_own_campaign_work(client, users):
+    response = login(client, "unit").get(reverse("home"))  # each role's landing: core/tests/test_landing.py
+    assert response.status_code == 302 and response.url == reverse("measures:unit", args=["A1a"])
 
 
 def test_unit_sees_its_village_and_nothing_outside(client, users, tree):

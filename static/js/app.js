@@ -94,8 +94,20 @@
     });
   }
 
+  /* "返回上一页" of the error pages: the browser's own back, which keeps what was typed in a form; the link's
+     href (the referring page or the home page) serves a tab opened on the error itself. */
+  function initHistoryBack() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-history-back]");
+      if (!link || window.history.length < 2) { return; }
+      event.preventDefault();
+      window.history.back();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initCharts();
     initTree();
+    initHistoryBack();
   });
 })();

@@ -31,7 +31,7 @@ def campaign_city(city: dict[str, Any]) -> dict[str, Any]:
 
 def test_unit_records_a_study_session_on_a_phone(campaign_city, browser, live_server):
     page, outside = _page(browser, live_server, PHONE)
-    _login(page, live_server, campaign_city["password"], "unit", "**/orgs/A1a/")
+    _login(page, live_server, campaign_city["password"], "unit", "**/measures/unit/A1a/")
 
     page.goto(f"{live_server.url}/measures/quick/")
     assert page.title().startswith("快速记录")
@@ -70,7 +70,7 @@ def test_unit_keeps_a_commitment_with_milestones_and_a_research_topic(campaign_c
     a research topic with a report and its attachment. Then both pages at desktop width."""
     today = dt.date.today().isoformat()
     page, outside = _page(browser, live_server, PHONE)
-    _login(page, live_server, campaign_city["password"], "unit", "**/orgs/A1a/")
+    _login(page, live_server, campaign_city["password"], "unit", "**/measures/unit/A1a/")
     page.goto(f"{live_server.url}/measures/unit/A1a/")
     page.click("#section-public_service a:has-text('新增')")
     page.wait_for_url("**/service/new/")
@@ -123,7 +123,7 @@ def test_unit_keeps_a_commitment_with_milestones_and_a_research_topic(campaign_c
     assert outside == []
 
     desk, desk_outside = _page(browser, live_server, DESKTOP)
-    _login(desk, live_server, campaign_city["password"], "unit", "**/orgs/A1a/")
+    _login(desk, live_server, campaign_city["password"], "unit", "**/measures/unit/A1a/")
     desk.goto(service_url)
     desk.screenshot(path=str(ARTIFACTS / "measures-service-desktop.png"), full_page=True)
     desk.goto(research_url)

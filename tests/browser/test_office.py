@@ -36,7 +36,7 @@ def office_city(city: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
 def test_unit_reports_and_office_assigns_and_answers(office_city, browser, live_server):  # noqa: F811
     password = office_city["password"]
     page, outside = _page(browser, live_server, PHONE)
-    _login(page, live_server, password, "unit", "**/orgs/A1a/")
+    _login(page, live_server, password, "unit", "**/measures/unit/A1a/")
 
     page.goto(f"{live_server.url}/office/submissions/")
     page.click("#submission-links >> text=报送")

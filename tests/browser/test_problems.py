@@ -43,7 +43,7 @@ def _status(page: Any) -> str:
 def test_unit_claims_and_liaison_verifies_and_closes(ledger_city, browser, live_server):
     password = ledger_city["password"]
     page, outside = _page(browser, live_server, PHONE)
-    _login(page, live_server, password, "unit", "**/orgs/A1a/")
+    _login(page, live_server, password, "unit", "**/measures/unit/A1a/")
 
     # Register from the ledger, on a phone.
     page.goto(f"{live_server.url}/problems/")
@@ -102,7 +102,7 @@ def test_unit_claims_and_liaison_verifies_and_closes(ledger_city, browser, live_
 
     # The liaison group's member verifies and closes, at desktop width.
     page, outside2 = _page(browser, live_server, DESKTOP)
-    _login(page, live_server, password, "liaison", "**/orgs/**")
+    _login(page, live_server, password, "liaison", "**/supervision/")
     page.goto(f"{live_server.url}/problems/?status=claimed")
     assert "村务公开栏长期未更新" in page.inner_text("#ledger-table")
     page.screenshot(path=str(ARTIFACTS / "problems-ledger-desktop.png"), full_page=True)

@@ -58,7 +58,7 @@ def test_liaison_plans_records_finds_and_files_a_problem(supervision_city, brows
 
     today = timezone.localdate()
     page, outside = _page(browser, live_server, DESKTOP)
-    _login(page, live_server, supervision_city["password"], "liaison", "**/orgs/**")
+    _login(page, live_server, supervision_city["password"], "liaison", "**/supervision/")
 
     # The group's workspace: its unit at a glance.
     page.click("#main-nav >> text=督促指导")
