@@ -10,11 +10,10 @@ from campaigns.selectors import is_city_office
 from office import selectors, services
 from office.choices import DUE_KINDS, Direction, Kind, Origin, Status
 from office.selectors import SubmissionFilter
-from orgs.models import Organization
+from orgs.widgets import OrgChoiceField
 from problems.forms import ACCEPT, DATE_WIDGET, LedgerForm
 
 _ANY = [("", "全部")]
-ORG_SELECT_MAX = 300
 
 
 def _text(label: str, *, area: bool = False, rows: int = 3, placeholder: str = "",
@@ -137,19 +136,15 @@ class SubmissionForm(OfficeForm):
     uploads = FilesField(label="文件", help_text="PDF、Word、Excel或JPG、PNG图片，可选多个")
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, orgs: list[Organization], org_select: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.office = is_city_office(user)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [("", "请选择"), *((k, Kind(k).label) for k in services.kinds_for(user))]
-        org_field = self.fields["organization"]
-        if org_select and orgs:
-            top = min(o.depth for o in orgs)
-            org_field.widget = forms.Select(choices=[(o.code, "\u3000" * (o.depth - top) + o.name) for o in orgs],
-                                            attrs={"class": "form-select"})
-        else:
-            org_field.widget.attrs.update({"list": "submission-orgs", "placeholder": "党组织编码或名称"})
+        # The organisation picker over what the user sees.
+        self.fields["organization"] = org_field = OrgChoiceField(
+            user=user, label="相关单位" if self.office else "报送单位", outside="请选择本辖区内的单位")
         if self.office:
             org_field.help_text = "本办与省委教育办、市直部门往来的，选本市；涉及具体单位的，选该单位"
             sent_on = self.fields["sent_on"]
@@ -157,7 +152,6 @@ class SubmissionForm(OfficeForm):
         else:
             for name in ("origin", "direction", "counterpart", "sent_on", "received_on"):
                 del self.fields[name]
-            org_field.label = "报送单位"
         if not self.is_bound and "origin" in self.fields:
             self.initial.setdefault("origin", Origin.OFFICE)
         self.due_kinds = sorted(DUE_KINDS)

@@ -94,16 +94,6 @@ def org_by_code(user: Any, text: str | None, *, by_name: bool = False) -> Organi
     return found
 
 
-def orgs_offered(user: Any, limit: int) -> tuple[list[Organization], bool]:
-    """The organisations a new item may concern, and whether they fit a select (at most `limit`; else the
-    nearest levels, for a code box)."""
-    visible = Organization.objects.visible_to(user).only("code", "name", "depth", "path")
-    orgs = list(visible.order_by("path")[:limit + 1])
-    if len(orgs) <= limit:
-        return orgs, True
-    return list(visible.order_by("depth", "path")[:limit]), False
-
-
 @dataclass
 class SubmissionFilter:
     """What the list and the API filter on. Empty values mean "any"."""

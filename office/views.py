@@ -25,7 +25,6 @@ from core.paging import paginate
 from office import selectors, services
 from office.choices import DUE_KINDS, Kind, Origin, Status
 from office.forms import (
-    ORG_SELECT_MAX,
     AnswerForm,
     AssignForm,
     AttachmentForm,
@@ -91,8 +90,9 @@ def _parent(request: AuthedRequest) -> Submission | None:
     return get_object_or_404(selectors.submissions_for(request.user), pk=pk)
 
 
-def _initial(user: Any, parent: Submission | None, kind: str, orgs: list[Organization]) -> dict[str, Any]:
-    default = user.organization if any(o.pk == user.organization_id for o in orgs) else (orgs[0] if orgs else None)
+def _initial(user: Any, parent: Submission | None, kind: str) -> dict[str, Any]:
+    visible = Organization.objects.visible_to(user)
+    default = visible.filter(pk=user.organization_id).first() or visible.order_by("depth", "path").first()
     initial: dict[str, Any] = {"organization": default.code if default else ""}
     if kind in services.kinds_for(user):
         initial["kind"] = kind
@@ -113,24 +113,18 @@ def submission_new(request: AuthedRequest) -> HttpResponse:
     if not services.may_submit(user):
         raise Http404
     parent = _parent(request)
-    orgs, as_select = selectors.orgs_offered(user, ORG_SELECT_MAX)
     form = SubmissionForm(request.POST if request.method == "POST" else None,
-                          request.FILES if request.method == "POST" else None, user=user, orgs=orgs,
-                          org_select=as_select, initial=_initial(user, parent, request.GET.get("kind", ""), orgs))
+                          request.FILES if request.method == "POST" else None, user=user,
+                          initial=_initial(user, parent, request.GET.get("kind", "")))
     if request.method == "POST" and form.is_valid():
-        org = selectors.org_by_code(user, form.cleaned_data.get("organization"), by_name=True)
-        if org is None:
-            form.add_error("organization", "请选择本辖区内的单位")
-            form.mark_invalid()
-        else:
-            with service_errors(form):
-                submission = services.submission_create(user=user, organization=org, parent=parent,
-                                                        **form.values())
-            if not form.errors:
-                messages.success(request, f"已登记{submission.get_kind_display()}“{submission.title}”")
-                return redirect("office:submission", submission.pk)
+        with service_errors(form):
+            submission = services.submission_create(user=user, organization=form.cleaned_data["organization"],
+                                                    parent=parent, **form.values())
+        if not form.errors:
+            messages.success(request, f"已登记{submission.get_kind_display()}“{submission.title}”")
+            return redirect("office:submission", submission.pk)
     return render(request, "office/submission_form.html", {
-        "form": form, "parent": parent, "orgs": orgs, "as_select": as_select, "campaign": current_campaign(),
+        "form": form, "parent": parent, "campaign": current_campaign(),
         "due_kinds": sorted(DUE_KINDS), "office": services.is_city_office(user)})
 
 

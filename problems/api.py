@@ -249,12 +249,16 @@ def step_update(request: HttpRequest, problem_id: int, step_id: int, payload: St
              summary="整改措施完成（附佐证材料）")
 def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[StepDoneIn],
               files: Files = None) -> Status:
-    """Marks a step done today (the server's date) with what was done and evidence: files uploaded now, or
-    evidence already attached to the step."""
+    """Marks a step done today (the server's date) on evidence: files uploaded now, evidence already attached to
+    the step, or evidence of the problem cited by id (`cite`; a file already uploaded is refused, not stored
+    twice)."""
     user = _reader(request)
     step = _step(user, problem_id, step_id)
+    cite = list(Evidence.objects.visible_to(user).filter(pk__in=set(data.cite)))
+    if len(cite) != len(set(data.cite)):
+        raise Http404
     try:
-        step = services.step_done(user=user, step=step, done_note=data.done_note, files=files or [],
+        step = services.step_done(user=user, step=step, done_note=data.done_note, files=files or [], cite=cite,
                                   version=data.version)
     except ValidationError as exc:
         return _refused(exc, detail=INVALID)

@@ -115,8 +115,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # 立查立改: claimed straight from registration — fast, but still verified by someone else.
     Transition(Action.CLAIM, frozenset({Status.REGISTERED}), Status.CLAIMED, _OWNERS, needs_evidence=True,
                fix_now_only=True),
+    # The verifier writes what was checked (核验意见): a closure is earned, and says on what.
     Transition(Action.CLOSE, frozenset({Status.CLAIMED}), Status.CLOSED, _VERIFIERS, verifier=True,
-               needs_evidence=True),
+               needs_note=True, needs_evidence=True),
     Transition(Action.RETURN, frozenset({Status.CLAIMED}), Status.IN_PROGRESS, _VERIFIERS, verifier=True,
                needs_note=True),
     Transition(Action.REOPEN, frozenset({Status.CLOSED}), Status.IN_PROGRESS, _VERIFIERS, verifier=True,

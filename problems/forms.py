@@ -14,9 +14,10 @@ from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.forms import chinese_messages, mark_invalid
 from orgs.models import Cadre, Organization
+from orgs.widgets import OrgChoiceField
 from problems import selectors, services
 from problems.choices import Category, Severity, Source, Status
-from problems.models import Problem, RectificationStep, SpecialCampaign
+from problems.models import Evidence, Problem, RectificationStep, SpecialCampaign
 from problems.selectors import LedgerFilter, special_campaigns
 
 _ANY = [("", "全部")]
@@ -63,14 +64,15 @@ class LedgerFilterForm(forms.Form):
     special_campaign = forms.ChoiceField(label="专项整治", required=False, choices=_ANY)
     fix_now = forms.ChoiceField(label="立查立改", required=False,
                                 choices=[("", "全部"), ("1", "立查立改"), ("0", "非立查立改")])
-    org = forms.CharField(label="党组织（含下级）", required=False, max_length=100,
-                          widget=forms.TextInput(attrs={"placeholder": "组织编码或名称", "list": "ledger-orgs"}))
+    org = forms.CharField(label="党组织（含下级）", required=False)  # the picker, in __init__
     liaison_group = forms.ChoiceField(label="联络组", required=False, choices=_ANY)
     overdue = forms.BooleanField(label="已逾期", required=False)
     relapsed = forms.BooleanField(label="反弹", required=False)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The organisation picker over what the user sees (an organisation outside it is ignored, like any odd value).
+        self.fields["org"] = OrgChoiceField(user=user, label="党组织（含下级）", required=False)
         campaign = current_campaign()
         self.specials = {str(s.pk): s for s in special_campaigns(campaign)}
         special = self.fields["special_campaign"]
@@ -112,15 +114,6 @@ class LedgerFilterForm(forms.Form):
             self.value_of(name) for name in self.fields if name not in chips)
 
 
-def _organization(user: Any, text: str) -> Organization | None:
-    """The organisation named by `text` (its code, else its exact name) inside what `user` sees."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    visible = Organization.objects.visible_to(user)
-    return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
-
-
 def ledger_filter_from(data: QueryDict, user: Any) -> tuple[LedgerFilterForm, LedgerFilter]:
     """The filter form bound to `data` (a query string) and the `LedgerFilter` it means for `user`. Values that
     make no sense (unknown states, another campaign's special campaign, an organisation outside the user's
@@ -143,7 +136,7 @@ def ledger_filter_from(data: QueryDict, user: Any) -> tuple[LedgerFilterForm, Le
     fix_now = form.value_of("fix_now")
     if fix_now in ("1", "0"):
         filters.fix_now = fix_now == "1"
-    filters.subtree = _organization(user, form.value_of("org") or "")
+    filters.subtree = form.value_of("org")
     group = form.value_of("liaison_group")
     if group and str(group).isdigit():
         filters.liaison_group_id = int(group)
@@ -157,8 +150,6 @@ def ledger_filter_from(data: QueryDict, user: Any) -> tuple[LedgerFilterForm, Le
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STEP_SLOTS = 3
-# Organisations offered as a list (a select) up to this many; beyond it the picker is a code box with suggestions.
-ORG_SELECT_MAX = 300
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
 
 
@@ -257,20 +248,16 @@ class ProblemForm(LedgerForm):
     MORE_FIELDS = ("cause", "event_ref", "case_ref", "petition_ref")
 
     def __init__(self, *args: Any, user: Any, organization: Organization | None, creating: bool,
-                 orgs: list[Organization] | None = None, org_select: bool = True, campaign: Any = None,
-                 current_special: SpecialCampaign | None = None, lock_deadline: bool = False, **kwargs: Any) -> None:
+                 campaign: Any = None, current_special: SpecialCampaign | None = None, lock_deadline: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.creating = creating
-        org_field = self.fields["organization"]
         if creating:
-            if org_select and orgs:
-                top = min(o.depth for o in orgs)
-                org_field.widget = forms.Select(
-                    choices=[(o.code, "\u3000" * (o.depth - top) + o.name) for o in orgs],
-                    attrs={"class": "form-select", "hx-get": reverse("problems:new"), "hx-trigger": "change",
-                           "hx-target": "#cadre-field", "hx-swap": "outerHTML", "hx-include": "this"})
-            else:
-                org_field.widget.attrs.update({"list": "problem-orgs", "placeholder": "党组织编码或名称"})
+            # Any organisation the user sees; choosing one reloads its leaders (责任领导).
+            self.fields["organization"] = OrgChoiceField(user=user, label="党组织", outside="请选择本辖区内的党组织")
+            self.fields["organization"].widget.attrs.update({
+                "hx-get": reverse("problems:new"), "hx-trigger": "change", "hx-target": "#cadre-field",
+                "hx-swap": "outerHTML", "hx-include": "this"})
             del self.fields["version"]
             for i in range(1, STEP_SLOTS + 1):
                 self.fields[f"step_{i}_measure"] = _text(f"第{i}项整改措施", placeholder="整改措施")
@@ -375,12 +362,29 @@ class StepForm(LedgerForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class StepDoneForm(LedgerForm):
-    FIELD_OF = {**LedgerForm.FIELD_OF, "step": None}
-    MARKED = frozenset({"done_note", "files"})
+def _evidence_label(evidence: Evidence) -> str:
+    return evidence.filename
 
-    done_note = _text("完成情况", area=True, rows=2, placeholder="做了什么、效果如何")
+
+class StepDoneForm(LedgerForm):
+    """Marking a step done: evidence (a new file, or pieces the problem already holds, ticked), and what was done
+    if worth saying."""
+
+    FIELD_OF = {**LedgerForm.FIELD_OF, "step": None, "files": "cite"}
+    MARKED = frozenset({"files"})
+
+    done_note = _text("完成情况（可不填）", area=True, rows=2, placeholder="做了什么、效果如何")
+    cite = forms.ModelMultipleChoiceField(label="已上传的佐证材料", required=False,
+                                          queryset=Evidence.objects.none(), widget=forms.CheckboxSelectMultiple)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, problem: Problem | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cite = self.fields["cite"]
+        assert isinstance(cite, forms.ModelMultipleChoiceField)
+        cite.queryset = (Evidence.objects.filter(problem=problem).order_by("id") if problem is not None
+                         else Evidence.objects.none())
+        cite.label_from_instance = _evidence_label  # type: ignore[method-assign,assignment]
 
 
 class EvidenceForm(LedgerForm):

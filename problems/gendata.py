@@ -865,8 +865,15 @@ class Generator:
             if outcome != PENDING and moment.date() < until:
                 decided = at_on(_day(r, moment.date(), min(until, moment.date() + DAYS[3])))
                 note = "" if outcome == APPROVED else REJECT_NOTES[0]
+                moved = 0
+                if outcome == APPROVED:  # open steps due at/after the old date, or already past, follow (services)
+                    for row in step_rows:
+                        if row[6] is None and row[5] < new_due and (row[5] >= old_due or row[5] < decided.date()):
+                            row[5] = new_due
+                            moved += 1
+                steps_moved = f', "steps_moved": {moved}' if moved else ""
                 act(APPROVE_EXTENSION if outcome == APPROVED else REJECT_EXTENSION, None, decided, False, note,
-                    f'{{"extension": {ext_id}, "new_due_on": "{new_due.isoformat()}"}}')
+                    f'{{"extension": {ext_id}, "new_due_on": "{new_due.isoformat()}"{steps_moved}}}')
                 if outcome == APPROVED:
                     due = deadline = new_due
                     extensions_count += 1
@@ -900,8 +907,10 @@ class Generator:
                 if ends_on is not None:
                     new_due = min(new_due, ends_on)
                 old_due, due = due, max(due, new_due)
+                # Like the service: a due date that did not move is not recorded as changed.
                 act(REOPEN, IN_PROGRESS, reopen, False, REOPEN_NOTES[int(r() * len(REOPEN_NOTES))],
-                    f'{{"old_due_on": "{old_due.isoformat()}", "new_due_on": "{due.isoformat()}"}}')
+                    f'{{"old_due_on": "{old_due.isoformat()}", "new_due_on": "{due.isoformat()}"}}'
+                    if due != old_due else "{}")
                 relapses, claimed_at, closed_at, closed_on_time = 1, None, None, None
                 step_rows.append([self.steps.new_id(), reopen, reopen, RELAPSE_STEP, owner_name, due, None, ""])
                 version += 1

@@ -6,6 +6,7 @@ transition table in `problems.choices.TRANSITIONS`.
 """
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -173,6 +174,10 @@ class RectificationStep(AuditedModel):
     deadline = models.DateField("完成时限", null=True, blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     done_note = models.TextField("完成情况", blank=True)
+    # Evidence the problem already holds that also proves this step (one piece may prove several steps; the
+    # pieces uploaded for this step are `evidence`).
+    cited_evidence: "models.ManyToManyField[Evidence, Any]" = models.ManyToManyField(
+        "Evidence", verbose_name="引用的佐证材料", blank=True, related_name="cited_by")
 
     objects = ProblemChildQuerySet.as_manager()
     scope_path_field = "problem__org_path"

@@ -112,6 +112,12 @@ class StepOut(Schema):
     deadline: dt.date | None
     done_on: dt.date | None
     done_note: str
+    cited_evidence: list[int] = Field(
+        description="该措施引用的已上传佐证材料编号（上传时就对应该措施的，见佐证材料的step_id）")
+
+    @staticmethod
+    def resolve_cited_evidence(obj: RectificationStep) -> list[int]:
+        return [e.pk for e in obj.cited_evidence.all()]
 
 
 class StepWriteOut(StepOut):
@@ -343,7 +349,9 @@ class ActionIn(Schema):
 
 
 class StepDoneIn(Schema):
-    done_note: str = Field(description="完成情况（完成日期为今天，由服务器记录）")
+    done_note: str = Field("", description="完成情况（可不填；完成日期为今天，由服务器记录）")
+    cite: list[int] = Field(default_factory=list,
+                            description="引用该问题已上传的佐证材料编号（可多个）：一份材料可以证明多项措施，不必重复上传")
     version: int | None = Field(None, description="问题的版本号（可不填；填了而不是最新的返回409）")
 
 

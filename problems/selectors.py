@@ -105,7 +105,8 @@ def problem_detail(user: Any, pk: int) -> Problem | None:
             .select_related("organization", "campaign", "responsible_cadre", "special_campaign", "created_by",
                             "claimed_by", "closed_by", "life_meeting_item__meeting")
             .prefetch_related(
-                Prefetch("steps", queryset=RectificationStep.objects.order_by("id")),
+                Prefetch("steps", queryset=RectificationStep.objects.order_by("id").prefetch_related(
+                    Prefetch("cited_evidence", queryset=Evidence.objects.order_by("id")))),
                 Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by", "step").order_by("id")),
                 Prefetch("timeline", queryset=TransitionRecord.objects.select_related("actor").order_by("at", "id")),
                 Prefetch("closures", queryset=Closure.objects.order_by("closed_at")),

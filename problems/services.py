@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -75,6 +75,10 @@ DESCRIPTION_MAX = 2000
 TEXT_MAX = 2000
 NOTE_MAX = 1000
 REF_MAX = 200
+# What an action whose note the table requires says when it is missing (else "请写明…的理由").
+NOTE_REQUIRED: dict[str, str] = {
+    Action.CLOSE: "请填写核验意见：核对了哪些整改情况和佐证材料，整改是否到位",
+}
 # The public feedback page: one sender may rate one problem this many times a day, and send this many ratings
 # an hour in all (a sender is a keyed hash of the address, see `feedback_source`).
 FEEDBACK_PER_PROBLEM_PER_DAY = 3
@@ -456,23 +460,31 @@ def step_update(*, user: Any, step: RectificationStep, measure: str, owner: str 
 
 
 @transaction.atomic
-def step_done(*, user: Any, step: RectificationStep, done_note: str, files: Iterable[UploadedFile] = (),
-              version: int | None = None) -> RectificationStep:
-    """Mark a step done, with what was done and evidence: a file uploaded now or one already attached to the
-    step. The date is today (from the server), never typed."""
+def step_done(*, user: Any, step: RectificationStep, done_note: str = "", files: Iterable[UploadedFile] = (),
+              cite: Iterable[Evidence] = (), version: int | None = None) -> RectificationStep:
+    """Mark a step done on evidence: files uploaded now, evidence already attached to the step, or evidence the
+    problem already holds, cited (`cite`: one piece may prove several steps, and is stored once). What was done
+    (`done_note`) may be written; the evidence is what is required. The date is today (from the server), never
+    typed."""
     problem, step = _step_for_write(user, step, version)
-    files = list(files)
+    files, cite = list(files), list(cite)
     errors: dict[str, str] = {}
     if step.done_on is not None:
         errors["step"] = "该整改措施已标记为完成"
-    _put(errors, "done_note", _text_error(done_note, "完成情况", NOTE_MAX))
+    _put(errors, "done_note", _text_error(done_note, "完成情况", NOTE_MAX, required=False))
     for upload in files:
         _put(errors, "files", _evidence_file_error(upload))
-    if not files and not step.evidence.exists():
-        _put(errors, "files", "请上传完成该项措施的佐证材料")
+    if any(e.problem_id != problem.pk for e in cite):
+        errors.setdefault("files", "引用的佐证材料不属于该问题")
+    if "files" not in errors:
+        _put(errors, "files", _duplicate_error(problem, files))
+    if not files and not cite and not step.evidence.exists() and not step.cited_evidence.exists():
+        _put(errors, "files", "请上传完成该项措施的佐证材料，或引用已上传的材料")
     _raise(errors)
     for upload in files:
         _evidence_store(problem, upload, user=user, step=step)
+    if cite:
+        step.cited_evidence.add(*cite)
     step.done_on = timezone.localdate()
     step.done_note = clean_text(done_note)
     step.save()
@@ -509,6 +521,22 @@ def _evidence_file_error(upload: UploadedFile | None) -> str | None:
                         kinds="PDF、Word（.doc、.docx）、Excel（.xls、.xlsx）或JPG、PNG图片")
 
 
+def _duplicate_error(problem: Problem, uploads: Sequence[UploadedFile]) -> str | None:
+    """One file is one piece of evidence: a file identical (same SHA-256) to one the problem already holds, or
+    to another file of the same upload, is refused, naming the piece it repeats. A piece already uploaded serves
+    any number of steps (`step_done` cites it) and counts for the claim and the closure."""
+    held = {sha: name for sha, name in problem.evidence.values_list("sha256", "filename")}
+    for upload in uploads:
+        if upload is None:
+            continue
+        sha, name = file_sha256(upload), Path(upload.name or "file").name[:200]
+        if sha in held:
+            return (f"“{name}”与已上传的“{held[sha]}”是同一个文件，不重复保存。"
+                    "同一份材料可以证明多项整改措施：标记措施完成时勾选它即可")
+        held[sha] = name
+    return None
+
+
 def _evidence_store(problem: Problem, upload: UploadedFile, *, user: Any, note: str = "",
                     step: RectificationStep | None = None) -> Evidence:
     sha = file_sha256(upload)
@@ -530,6 +558,8 @@ def evidence_add(*, user: Any, problem: Problem, file: UploadedFile, note: str =
     _put(errors, "note", _text_error(note, "说明", 200, required=False))
     if step is not None and step.problem_id != problem.pk:
         errors["step"] = "整改措施不属于该问题"
+    if "file" not in errors:
+        _put(errors, "file", _duplicate_error(problem, [file]))
     _raise(errors)
     evidence = _evidence_store(problem, file, user=user, note=note, step=step)
     _bump(problem)
@@ -624,12 +654,14 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     files = list(files)
     errors: dict[str, str] = {}
     if rule.needs_note and not note:
-        errors["note"] = f"请写明{label}的理由"
+        errors["note"] = NOTE_REQUIRED.get(action, f"请写明{label}的理由")
     _put(errors, "note", _text_error(note, "说明", NOTE_MAX, required=False))
     for upload in files:
         _put(errors, "files", _evidence_file_error(upload))
     if files and action != Action.CLAIM:
         errors.setdefault("files", "佐证材料只能由整改单位在整改中上传或随申请销号提交")
+    if files and "files" not in errors:
+        _put(errors, "files", _duplicate_error(problem, files))
     if rule.needs_evidence and not files and not problem.evidence.exists():
         errors.setdefault("files", "请上传整改佐证材料")
     handler = _HANDLERS.get(action)
@@ -727,6 +759,8 @@ class _Reopen(_Handler):
             registered_on=today, deadline=None, severity=problem.severity, fix_now=problem.fix_now,
             campaign=problem.campaign))
         old_due, problem.due_on = problem.due_on, new_due
+        if new_due == old_due:  # a change that changed nothing is not recorded
+            return {}
         return {"old_due_on": old_due.isoformat(), "new_due_on": new_due.isoformat()}
 
 
@@ -772,10 +806,31 @@ class _DecideExtension(_Handler):
         pending.status = ExtensionStatus.APPROVED if self.approve else ExtensionStatus.REJECTED
         pending.decided_by, pending.decided_at, pending.decision_note = user, timezone.now(), kw.get("note", "")
         pending.save()
+        data: dict[str, Any] = {"extension": pending.pk, "new_due_on": pending.new_due_on.isoformat()}
         if self.approve:
+            moved = _steps_follow_extension(problem, old_due=problem.due_on, new_due=pending.new_due_on)
             problem.due_on = problem.deadline = pending.new_due_on
             problem.extension_count += 1
-        return {"extension": pending.pk, "new_due_on": pending.new_due_on.isoformat()}
+            if moved:
+                data["steps_moved"] = moved
+        return data
+
+
+def _steps_follow_extension(problem: Problem, *, old_due: dt.date, new_due: dt.date) -> int:
+    """An approved extension moves the deadline of every step not yet done that was due at or after the old due
+    date, or has already passed, to the new due date: the extension was asked for the rectification, and a
+    step must not show 已逾期 the day its extension is approved. Open steps still ahead of today and before the
+    old due date keep their own milestones; a step due after the new date keeps its date. Returns how many
+    steps moved."""
+    today = timezone.localdate()
+    moving = (problem.steps.filter(done_on__isnull=True, deadline__lt=new_due)
+              .filter(Q(deadline__gte=old_due) | Q(deadline__lt=today)).order_by("id"))
+    moved = 0
+    for step in moving:  # one by one: each change is in the audit log
+        step.deadline = new_due
+        step.save()
+        moved += 1
+    return moved
 
 
 _HANDLERS: dict[str, _Handler] = {

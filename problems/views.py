@@ -29,9 +29,8 @@ from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
 from problems import feedback_views, selectors, services
-from problems.choices import OWNER_ROLES, Action, Rating, Source, Status
+from problems.choices import OWNER_ROLES, VERIFIER_ROLES, Action, Rating, Source, Status
 from problems.forms import (
-    ORG_SELECT_MAX,
     ActionForm,
     EvidenceForm,
     LedgerForm,
@@ -53,7 +52,8 @@ ACTION_HINTS: dict[str, str] = {
     Action.RETURN: "整改不到位的，写明理由退回，问题回到“整改中”。",
     Action.REOPEN: "销号后发现问题反弹的，写明情况重新打开，计为反弹，重新整改。",
     Action.REQUEST_EXTENSION: "确需延期的，写明理由和申请延至的日期，由联络组或办公室审批。",
-    Action.APPROVE_EXTENSION: "批准后，到期日改为申请延至的日期，计延期一次。",
+    Action.APPROVE_EXTENSION: ("批准后，到期日改为申请延至的日期，计延期一次；"
+                              "未完成的整改措施中已到期或在原到期日及以后到期的，时限一并延至该日期。"),
     Action.REJECT_EXTENSION: "不批准的，写明理由。",
 }
 ACTION_BUTTONS: dict[str, str] = {
@@ -136,11 +136,10 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.ledger(user, filters), total=counts["total"] if unfiltered else None)
     states = [{"value": value, "label": label, "count": counts.get(value, 0),
                "active": filters.status == [value] and not filters.overdue} for value, label in Status.choices]
-    orgs = list(Organization.objects.visible_to(user).order_by("depth", "path").only("code", "name")[:ORG_SELECT_MAX])
     return render(request, "problems/ledger.html", {
         "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
         "unfiltered": unfiltered, "query": _query(request.GET), "saved": selectors.saved_filters(user),
-        "save_form": SavedFilterForm(initial={"query": _query(request.GET)}), "orgs": orgs,
+        "save_form": SavedFilterForm(initial={"query": _query(request.GET)}),
         "may_raise": services.may_raise(user), "owner": user.role in OWNER_ROLES,
         "manages": manages_campaigns(user), "today": timezone.localdate(), "campaign": current_campaign()})
 
@@ -178,16 +177,6 @@ def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 # Registration and the record
 
 
-def _raise_orgs(user: Any) -> tuple[list[Organization], bool]:
-    """The organisations offered for registration, and whether they fit a select (else a code box with the
-    nearest levels as suggestions)."""
-    visible = Organization.objects.visible_to(user).only("code", "name", "depth", "path")
-    orgs = list(visible.order_by("path")[:ORG_SELECT_MAX + 1])
-    if len(orgs) <= ORG_SELECT_MAX:
-        return orgs, True
-    return list(visible.order_by("depth", "path")[:ORG_SELECT_MAX]), False
-
-
 def _item(request: AuthedRequest) -> LifeMeetingItem | None:
     """The life meeting item a problem is raised from (`?item=`), if the user sees it (else 404)."""
     pk = request.POST.get("item") if request.method == "POST" else request.GET.get("item")
@@ -208,36 +197,30 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     campaign = current_campaign()
     item = _item(request)
-    orgs, as_select = _raise_orgs(user)
     source = request.POST if request.method == "POST" else request.GET
     default = (item.meeting.organization if item is not None else None) or _org_by_text(
         user, source.get("organization", ""))
     if default is None:
-        default = (user.organization if Organization.objects.visible_to(user).filter(pk=user.organization_id)
-                   .exists() else (orgs[0] if orgs else None))
+        visible = Organization.objects.visible_to(user)
+        default = visible.filter(pk=user.organization_id).first() or visible.order_by("depth", "path").first()
     initial: dict[str, Any] = {"organization": default.code if default else ""}
     if item is not None:
         initial.update({"description": item.text, "source": Source.COLLECTIVE, "responsible_cadre": item.cadre,
                         "item": item.pk})
     form = ProblemForm(request.POST if request.method == "POST" else None, user=user, organization=default,
-                       creating=True, orgs=orgs, org_select=as_select, campaign=campaign, initial=initial)
+                       creating=True, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
-        org = _org_by_text(user, form.cleaned_data.get("organization") or "")
-        if org is None:
-            form.add_error("organization", "请选择本辖区内的党组织")
-            form.mark_invalid()
-        else:
-            with service_errors(form):
-                problem = services.problem_create(user=user, organization=org, steps=form.steps(),
-                                                  life_meeting_item=item, **form.record_fields())
-            if not form.errors:
-                messages.success(request, f"已登记问题{problem.number}。请添加整改措施，开始整改。")
-                return redirect("problems:problem", problem.pk)
+        with service_errors(form):
+            problem = services.problem_create(user=user, organization=form.cleaned_data["organization"],
+                                              steps=form.steps(), life_meeting_item=item, **form.record_fields())
+        if not form.errors:
+            messages.success(request, f"已登记问题{problem.number}。请添加整改措施，开始整改。")
+            return redirect("problems:problem", problem.pk)
     if request.htmx and request.method == "GET" and request.htmx.target == "cadre-field":  # type: ignore[attr-defined]
         return render(request, "problems/_cadre_field.html", {"field": form["responsible_cadre"]})
     return render(request, "problems/problem_form.html", {
-        "form": form, "creating": True, "item": item, "campaign": campaign, "orgs": orgs, "as_select": as_select,
-        "title": "登记问题", "raised_already": list(item.problems.all()[:3]) if item is not None else []})
+        "form": form, "creating": True, "item": item, "campaign": campaign, "title": "登记问题",
+        "raised_already": list(item.problems.all()[:3]) if item is not None else []})
 
 
 @login_required
@@ -306,10 +289,13 @@ def _timeline_extra(record: TransitionRecord) -> list[str]:
     data = record.data or {}
     lines = []
     if data.get("old_due_on") and data.get("new_due_on"):
-        lines.append(f"到期日由{_cn_iso(data['old_due_on'])}改为{_cn_iso(data['new_due_on'])}")
+        if data["old_due_on"] != data["new_due_on"]:  # never show a change that changed nothing
+            lines.append(f"到期日由{_cn_iso(data['old_due_on'])}改为{_cn_iso(data['new_due_on'])}")
     elif data.get("new_due_on"):
         verb = "申请延至" if record.action == Action.REQUEST_EXTENSION else "延至"
         lines.append(f"{verb}{_cn_iso(data['new_due_on'])}")
+    if data.get("steps_moved"):
+        lines.append(f"{data['steps_moved']}项未完成的整改措施时限同步延至{_cn_iso(data['new_due_on'])}")
     if record.action == Action.CLOSE:
         if "on_time" in data:
             lines.append("按期销号" if data["on_time"] else "逾期销号")
@@ -340,10 +326,15 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
     for e in evidence:
         if e.step_id:
             by_step.setdefault(e.step_id, []).append(e)
+    for s in steps:  # pieces uploaded earlier that this step cites (one piece may prove several steps)
+        for e in s.cited_evidence.all():
+            if e not in by_step.get(s.pk, []):
+                by_step.setdefault(s.pk, []).append(e)
     today = timezone.localdate()
     step_rows = [{"step": s, "evidence": by_step.get(s.pk, []),
                   "overdue": s.done_on is None and s.deadline is not None and s.deadline < today,
-                  "done_form": done[1] if done and done[0] == s.pk else StepDoneForm(prefix=f"done{s.pk}"),
+                  "done_form": (done[1] if done and done[0] == s.pk
+                                else StepDoneForm(prefix=f"done{s.pk}", problem=problem)),
                   "open": bool(done and done[0] == s.pk)} for s in steps]
     # Whether the files are still there as uploaded: shown to whoever verifies a claimed problem. The page checks
     # presence and size only (cheap); closing re-hashes every file and refuses on a mismatch.
@@ -356,6 +347,8 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
         "problem": problem, "may_edit": may_edit, "feedback_url": feedback_views.public_url(request, problem),
         "editable": editable, "steps": step_rows, "evidence": evidence,
         "verifying": verifying,
+        # Checksums are for those who verify (the liaison groups and the office), not the unit's contact.
+        "shows_hashes": user.role in VERIFIER_ROLES,
         "timeline": [{"record": t, "extra": _timeline_extra(t)} for t in problem.timeline.all()],
         "closures": list(problem.closures.all()), "extensions": list(problem.extensions.all()),
         "pending_extension": pending, "actions": _actions(user, problem, act, act_form), "act": act,
@@ -468,11 +461,12 @@ def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
         else:
             messages.success(request, "已改为未完成")
         return redirect(_problem_url(step.problem, f"step-{step.pk}"))
-    form = StepDoneForm(request.POST, prefix=f"done{step.pk}")
+    form = StepDoneForm(request.POST, prefix=f"done{step.pk}", problem=step.problem)
     if form.is_valid():
         with service_errors(form):
             services.step_done(user=request.user, step=step, done_note=form.cleaned_data.get("done_note") or "",
                                files=request.FILES.getlist(f"done{step.pk}-files"),
+                               cite=list(form.cleaned_data.get("cite") or []),
                                version=form.cleaned_data.get("version"))
         if not form.errors:
             messages.success(request, "已标记完成")

@@ -205,7 +205,7 @@ def _closure(org: Any) -> Any:
     problem = _claimed_problem(org)
     verifier = user_create(username=f"verifier{next(_seq)}", role="office",
                            organization=_problem_office(org).organization, password="Scoped@2023x")
-    return problem_act(user=verifier, problem=problem, action="close").closures.get()
+    return problem_act(user=verifier, problem=problem, action="close", note="核验属实").closures.get()
 
 
 def _extension(org: Any) -> Any:

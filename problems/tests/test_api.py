@@ -260,7 +260,7 @@ def test_steps_are_added_changed_and_done_with_evidence(api_as, people, make_pro
     version = response.json()["problem_version"]
     no_evidence = api.post(f"/problems/{problem.pk}/steps/{step_id}/done", {"done_note": "已修订"})
     assert no_evidence.status_code == 422
-    assert no_evidence.json()["errors"]["files"] == ["请上传完成该项措施的佐证材料"]
+    assert no_evidence.json()["errors"]["files"] == ["请上传完成该项措施的佐证材料，或引用已上传的材料"]
     response = api.post(f"/problems/{problem.pk}/steps/{step_id}/done",
                         {"done_note": "已修订", "done_on": "2023-09-01", "version": version,
                          "files": [upload("制度.pdf", b"%PDF-1.4 rules")]})

@@ -174,7 +174,7 @@ def test_answering_clears_the_closure_block(client: Any, masses: Problem, people
     unsatisfied = _unsatisfied(client, masses)
     problem = _claimed(masses, people)
     with pytest.raises(ValidationError) as exc:
-        problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE)
+        problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
     assert "1条“不满意”评价尚未答复" in str(exc.value)
 
     client.force_login(people["unit"])
@@ -184,7 +184,8 @@ def test_answering_clears_the_closure_block(client: Any, masses: Problem, people
     unsatisfied.refresh_from_db()
     assert unsatisfied.answer == "已重新张贴本季度账目，欢迎监督" and unsatisfied.answered_by == people["unit"]
 
-    problem = problem_act(user=people["liaison"], problem=Problem.objects.get(pk=masses.pk), action=Action.CLOSE)
+    problem = problem_act(user=people["liaison"], problem=Problem.objects.get(pk=masses.pk), action=Action.CLOSE,
+                          note="现场核实")
     assert problem.status == Status.CLOSED
     assert problem.closures.get().feedback_override == ""
 

@@ -46,7 +46,7 @@ def test_claim_then_liaison_closes(make_problem: Any, people: dict[str, Any]) ->
 def test_owner_cannot_close_own_problem(make_problem: Any, people: dict[str, Any], who: str) -> None:
     problem = _claimed(make_problem, people)
     with pytest.raises(ValidationError):
-        problem_act(user=people[who], problem=problem, action=Action.CLOSE)
+        problem_act(user=people[who], problem=problem, action=Action.CLOSE, note="现场核实")
     problem.refresh_from_db()
     assert problem.status == Status.CLAIMED
     assert not Closure.objects.exists()
@@ -66,8 +66,8 @@ def test_fix_now_claims_straight_from_registration_but_is_still_verified(make_pr
     problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
     assert problem.status == Status.CLAIMED
     with pytest.raises(ValidationError):
-        problem_act(user=people["unit"], problem=problem, action=Action.CLOSE)
-    problem = problem_act(user=people["office"], problem=problem, action=Action.CLOSE)
+        problem_act(user=people["unit"], problem=problem, action=Action.CLOSE, note="现场核实")
+    problem = problem_act(user=people["office"], problem=problem, action=Action.CLOSE, note="现场核实")
     assert problem.status == Status.CLOSED
 
 
@@ -93,7 +93,8 @@ def test_return_needs_a_reason_and_goes_back_to_rectification(make_problem: Any,
 
 
 def test_closed_problem_is_read_only_and_reopens_as_relapse(make_problem: Any, people: dict[str, Any]) -> None:
-    problem = problem_act(user=people["liaison"], problem=_claimed(make_problem, people), action=Action.CLOSE)
+    problem = problem_act(user=people["liaison"], problem=_claimed(make_problem, people), action=Action.CLOSE,
+                          note="现场核实")
     with pytest.raises(ValidationError):
         problem_update(user=people["unit"], problem=problem, version=problem.version, description="改写")
     with pytest.raises(ValidationError):
@@ -130,9 +131,9 @@ def test_extension_is_approved_by_someone_else_and_counted(make_problem: Any, pe
 def test_leader_and_outside_liaison_cannot_act(make_problem: Any, people: dict[str, Any]) -> None:
     problem = _claimed(make_problem, people)
     with pytest.raises(ValidationError):
-        problem_act(user=people["leader"], problem=problem, action=Action.CLOSE)
+        problem_act(user=people["leader"], problem=problem, action=Action.CLOSE, note="现场核实")
     with pytest.raises(PermissionDenied):
-        problem_act(user=people["liaison_b"], problem=problem, action=Action.CLOSE)
+        problem_act(user=people["liaison_b"], problem=problem, action=Action.CLOSE, note="现场核实")
     assert Problem.objects.get(pk=problem.pk).status == Status.CLAIMED
 
 
@@ -142,7 +143,7 @@ def test_tampered_evidence_blocks_closure(make_problem: Any, people: dict[str, A
     with open(evidence.file.path, "ab") as fh:
         fh.write(b"changed")
     with pytest.raises(ValidationError) as exc:
-        problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE)
+        problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
     assert "校验值不符" in str(exc.value)
 
 
@@ -171,7 +172,7 @@ def test_a_verifier_cannot_bring_evidence_and_then_close_on_it(make_problem: Any
     evidence_add(user=people["office"], problem=problem, file=upload())
     problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM)
     with pytest.raises(ValidationError) as exc:
-        problem_act(user=people["office"], problem=problem, action=Action.CLOSE)
+        problem_act(user=people["office"], problem=problem, action=Action.CLOSE, note="现场核实")
     assert "上传佐证材料的人不能核验" in str(exc.value)
 
 
@@ -230,5 +231,5 @@ def test_on_time_is_judged_by_the_claim_not_the_verification(make_problem: Any, 
     problem = make_problem(fix_now=True)  # due in 7 days
     problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
     frozen_clock.shift(dt.timedelta(days=20))  # the verifier comes late
-    problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE)
+    problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
     assert problem.closed_on_time is True

@@ -169,7 +169,9 @@ def test_saved_filters_are_saved_applied_and_deleted_per_user(client: Any, peopl
 def test_unit_registers_a_problem_of_its_own_with_steps(client: Any, people: dict[str, Any], tree: Any) -> None:
     client.force_login(people["unit"])
     html = _html(client.get(reverse("problems:new")))
-    assert '<option value="A1a" selected>' in html  # the unit's own organisation by default
+    assert 'name="organization" value="A1a"' in html  # the unit's own organisation by default, by name and place
+    assert 'value="东关村党支部"' in html and "示范市委 › 城关区委 › 城关镇党委 › 东关村党支部" in html
+    assert 'hx-target="#cadre-field"' in html  # choosing another reloads its leaders
     response = client.post(reverse("problems:new"), {
         "organization": "A1a", "description": "村务公开栏长期未更新", "source": "masses", "category": "service",
         "severity": "serious", "step_1_measure": "每月更新公开栏", "step_1_owner": "村委会",
@@ -345,7 +347,13 @@ def test_problem_page_shows_record_steps_evidence_and_timeline(client: Any, peop
     assert response.status_code == 302
     evidence = Evidence.objects.get()
     html = _html(client.get(reverse("problems:problem", args=[problem.pk])))
-    assert "建立公开栏" in html and "张三" in html and "公开栏.jpg" in html and evidence.sha256[:12] in html
+    assert "建立公开栏" in html and "张三" in html and "公开栏.jpg" in html
+    # The checksum is for those who verify, not the unit's contact.
+    assert evidence.sha256[:12] not in html and "SHA-256" not in html
+    client.force_login(people["liaison"])
+    assert evidence.sha256[:12] in _html(client.get(reverse("problems:problem", args=[problem.pk])))
+    client.force_login(people["unit"])
+    html = _html(client.get(reverse("problems:problem", args=[problem.pk])))
     assert "登记" in html and str(people["unit"]) in html and "2023年10月10日 09:30" in html
     assert '{% include' not in html
 

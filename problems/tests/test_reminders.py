@@ -102,7 +102,7 @@ def test_a_claimed_problem_waits_for_its_verifier_not_for_its_owner(due_problem:
 def test_closed_problems_get_nothing(due_problem: Problem, people: dict[str, Any], frozen_clock: Any) -> None:
     problem = problem_act(user=people["unit"], problem=due_problem, action=Action.START)
     problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE)
+    problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
     for day in (DUE - dt.timedelta(days=3), DUE, DUE + dt.timedelta(days=1), DUE + dt.timedelta(days=8)):
         assert _on(frozen_clock, day) == _sent()
     assert not Notification.objects.exists()

@@ -289,7 +289,7 @@ def test_owner_cannot_close_own_problem_by_any_path(client: Any, people: dict[st
         user = people[who]
         version = Problem.objects.get(pk=problem.pk).version
         with pytest.raises(ValidationError) as exc:
-            problem_act(user=user, problem=problem, action="close", version=version)
+            problem_act(user=user, problem=problem, action="close", note="现场核实", version=version)
         assert "不能核验" in str(exc.value)
         api = Api(client, user)
         response = api.post(f"/problems/{problem.pk}/actions/close", {
@@ -303,7 +303,8 @@ def test_owner_cannot_close_own_problem_by_any_path(client: Any, people: dict[st
     assert not Closure.objects.exists()
     # someone else closes it
     response = Api(client, people["liaison"]).post(f"/problems/{claimed.pk}/actions/close",
-                                                   {"version": Problem.objects.get(pk=claimed.pk).version})
+                                                   {"version": Problem.objects.get(pk=claimed.pk).version,
+                                                    "note": "现场核实"})
     assert response.status_code == 200 and Closure.objects.get().closed_by == people["liaison"]
 
 
@@ -355,7 +356,7 @@ def test_closed_records_cannot_be_edited_via_the_api(client: Any, people: dict[s
     step = step_add(user=people["unit"], problem=problem, measure="公开栏")
     step_done(user=people["unit"], step=step, done_note="已建", files=[upload()])
     problem_act(user=people["unit"], problem=problem, action="claim")
-    problem_act(user=people["liaison"], problem=problem, action="close")
+    problem_act(user=people["liaison"], problem=problem, action="close", note="现场核实")
     before = snapshot(problem)
     version = before[1]
     description = Problem.objects.get(pk=problem.pk).description
@@ -391,13 +392,15 @@ def test_evidence_hashes_are_checked(client: Any, people: dict[str, Any], make_p
     with open(evidence.file.path, "ab") as fh:
         fh.write(b" and altered")
     before = snapshot(problem)
-    response = Api(client, people["liaison"]).post(f"/problems/{problem.pk}/actions/close", {"version": before[1]})
+    response = Api(client, people["liaison"]).post(f"/problems/{problem.pk}/actions/close",
+                                                   {"version": before[1], "note": "现场核实"})
     assert response.status_code == 422
     assert "校验值不符" in response.json()["errors"]["files"][0]
     assert snapshot(problem) == before and not Closure.objects.exists()
     # a file gone missing blocks closure too
     evidence.file.storage.delete(evidence.file.name)
-    response = Api(client, people["office"]).post(f"/problems/{problem.pk}/actions/close", {"version": before[1]})
+    response = Api(client, people["office"]).post(f"/problems/{problem.pk}/actions/close",
+                                                  {"version": before[1], "note": "现场核实"})
     assert response.status_code == 422 and snapshot(problem) == before
 
 
@@ -416,7 +419,8 @@ def test_two_clients_with_the_same_version_the_second_gets_409(client: Any, peop
     claimed = walk("claimed", make_problem, people)
     seen = Problem.objects.get(pk=claimed.pk).version
     liaison, office = Api(client, people["liaison"]), Api(client, people["office"])
-    assert liaison.post(f"/problems/{claimed.pk}/actions/close", {"version": seen}).status_code == 200
+    closing = liaison.post(f"/problems/{claimed.pk}/actions/close", {"version": seen, "note": "现场核实"})
+    assert closing.status_code == 200
     after = snapshot(claimed)
     response = office.post(f"/problems/{claimed.pk}/actions/return", {"version": seen, "note": "材料不足"})
     assert response.status_code == 409
