@@ -66,6 +66,16 @@ OPEN_TEXT: dict[str, str] = {
     RecordKind.ORGANISATIONAL_MEETING: "尚未记录专题组织生活会",
 }
 
+# What the coverage page, its export and the unit page say of a kind of record that a unit's guidance profile
+# does not ask of it (分级分类指导): one wording, from here.
+NOT_REQUIRED = "不要求"
+# What they say of a lead action a leader has no record of yet.
+NO_RECORD = "尚无记录"
+
+# 检视整改, the fourth measure, in the coverage view: read from the unit's problem ledger, not a record kind.
+RECTIFICATION = "rectification"
+RECTIFICATION_LABEL = "检视整改"
+
 # Roles that record measures (inside their jurisdiction). Leaders and liaison groups read only.
 RECORDERS = frozenset({Role.OFFICE, Role.UNIT})
 

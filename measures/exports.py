@@ -10,11 +10,10 @@ from django.db.models import QuerySet
 
 from campaigns.models import Campaign
 from measures import selectors
-from measures.choices import LeadAction, RecordKind
+from measures.choices import NO_RECORD, RECTIFICATION_LABEL, LeadAction, RecordKind
 from orgs.models import OrganizationQuerySet
 
 CHUNK = 2000
-NOT_APPLICABLE = "不适用"
 
 
 def _chunks(qs: QuerySet[Any]) -> Iterator[list[Any]]:
@@ -28,16 +27,18 @@ def _chunks(qs: QuerySet[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any, out: BinaryIO) -> tuple[int, int]:
+def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any, out: BinaryIO,
+                    missing: str = "") -> tuple[int, int]:
     """Write both sheets to `out`; returns (unit rows, leader rows). Lead actions count only records `user`
-    sees."""
+    sees; `missing` (a LeadAction): only the leaders with no record of it, as the page's filter."""
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
                                      "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     grey = book.add_format({"font_color": "#888888"})
 
     units = book.add_worksheet("单位×措施")
-    headers = ["组织编码", "党组织", "单位类别", "层级", *[str(label) for _, label in RecordKind.choices]]
+    headers = ["组织编码", "党组织", "单位类别", "层级", *[str(label) for _, label in RecordKind.choices],
+               f"{RECTIFICATION_LABEL}：查摆问题", f"{RECTIFICATION_LABEL}：已销号"]
     for col, title in enumerate(headers):
         units.write_string(0, col, title, bold)
         units.set_column(col, col, 28 if col == 1 else 14)
@@ -54,7 +55,10 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any
                 if cell.applies or cell.count:
                     units.write_number(row, col, cell.count)
                 else:
-                    units.write_string(row, col, NOT_APPLICABLE, grey)
+                    units.write_string(row, col, cell.text, grey)
+            col = 4 + len(cov.cells)
+            units.write_number(row, col, cov.rectification.found)
+            units.write_number(row, col + 1, cov.rectification.closed)
             row += 1
     unit_rows = row - 1
 
@@ -65,8 +69,9 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any
         leaders.set_column(col, col, 24 if col in (1, 2) else 14)
     leaders.freeze_panes(1, 1)
     row = 1
-    for chunk in _chunks(selectors.county_level_cadres(campaign, orgs)):
-        for lead in selectors.lead_rows(campaign, chunk, user=user):
+    table = selectors.lead_table(campaign, orgs, user=user, missing=missing)
+    for chunk in _chunks(table.cadres):
+        for lead in table.rows(chunk, campaign=campaign, user=user):
             cadre = lead.cadre
             leaders.write_string(row, 0, cadre.name)
             leaders.write_string(row, 1, cadre.position)
@@ -76,7 +81,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any
                 if lead_cell.proofs:
                     leaders.write_string(row, col, f"有（{len(lead_cell.proofs)}项记录）")
                 else:
-                    leaders.write_string(row, col, "无记录")
+                    leaders.write_string(row, col, NO_RECORD)
             row += 1
     book.close()
     return unit_rows, row - 1

@@ -20,7 +20,15 @@ from django.utils import timezone
 from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import campaigns_of, current_campaign, participating_orgs, profile_for
 from core.scoping import subtrees_q, user_scope_paths
-from measures.choices import APPLIES_FIELD, OPEN_TEXT, LeadAction, LifeMeetingItemKind, LifeMeetingKind, RecordKind
+from measures.choices import (
+    APPLIES_FIELD,
+    NOT_REQUIRED,
+    OPEN_TEXT,
+    LeadAction,
+    LifeMeetingItemKind,
+    LifeMeetingKind,
+    RecordKind,
+)
 from measures.models import (
     LifeMeeting,
     LifeMeetingItem,
@@ -257,17 +265,24 @@ def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int
     return found
 
 
-def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: Any, cadre_ids: Any = None) -> list[LeadRow]:
+def _sorted(proofs: list[Proof]) -> list[Proof]:
+    """Proofs by date, the earliest first (an undated one last): several ways of showing an action merge here."""
+    return sorted(proofs, key=lambda p: (p.on is None, p.on or dt.date.min))
+
+
+def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: Any, cadre_ids: Any = None,
+              found: dict[str, dict[int, list[Proof]]] | None = None) -> list[LeadRow]:
     """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign` that `user`
     sees (records of units outside the user's scope neither show nor count). `cadre_ids`: the same cadres as a
-    subquery, for long lists (else their ids)."""
+    subquery, for long lists (else their ids); `found`: their proofs, already derived (`LeadTable`)."""
     cadres = list(cadres)
-    found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres], user)
+    if found is None:
+        found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres], user)
     rows = []
     for cadre in cadres:
         cells = []
         for action in LeadAction:
-            proofs = list(found[action.value].get(cadre.pk, []))
+            proofs = _sorted(found[action.value].get(cadre.pk, []))
             cells.append(LeadCell(action=action.value, label=str(action.label), proofs=proofs))
         rows.append(LeadRow(cadre=cadre, cells=cells))
     return rows
@@ -279,6 +294,44 @@ def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet, *, user: Any
     count."""
     cadres = county_level_cadres(campaign, orgs_qs)
     return lead_rows(campaign, cadres, user=user, cadre_ids=cadres.values("pk"))
+
+
+@dataclass
+class Missing:
+    """How many of the listed leaders have no record yet of one lead action (尚无记录)."""
+
+    action: str
+    label: str
+    count: int
+
+
+@dataclass
+class LeadTable:
+    """The key-minority leaders of a coverage view: all of them (`total`), how many have not done each action
+    (`missing`), and — when `missing_action` is one of LeadAction — only those who have not done it (`cadres`).
+    Counts, filter and rows come from the same proofs, so the counts and the filtered list always agree."""
+
+    total: int
+    missing: list[Missing]
+    missing_action: str
+    cadres: QuerySet[Cadre]
+    found: dict[str, dict[int, list[Proof]]]
+
+    def rows(self, cadres: Iterable[Cadre], *, campaign: Campaign, user: Any) -> list[LeadRow]:
+        return lead_rows(campaign, cadres, user=user, found=self.found)
+
+
+def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, user: Any, missing: str = "") -> LeadTable:
+    """The county-level+ leaders of `orgs` with their lead actions (derived from the records `user` sees), the
+    number who have no record of each action, and, for `missing` (a LeadAction), only those without it."""
+    cadres = county_level_cadres(campaign, orgs)
+    ids = list(cadres.values_list("pk", flat=True))
+    found = _proofs(campaign, ids, user)
+    counts = [Missing(action=a.value, label=str(a.label), count=len(ids) - len(found[a.value])) for a in LeadAction]
+    chosen = missing if missing in LeadAction.values else ""
+    if chosen:
+        cadres = cadres.exclude(pk__in=list(found[chosen]))
+    return LeadTable(total=len(ids), missing=counts, missing_action=chosen, cadres=cadres, found=found)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -336,11 +389,44 @@ class CoverageCell:
     applies: bool
     count: int
 
+    @property
+    def text(self) -> str:
+        """What the page shows (the export writes the count as a number, and this text where it does not
+        apply)."""
+        if self.count:
+            return f"有（{self.count}）"
+        return "无" if self.applies else NOT_REQUIRED
+
+
+@dataclass
+class Rectification:
+    """检视整改 of a unit: the problems on its own ledger in the campaign, and how many of them are closed
+    (对账销号, verified by someone else)."""
+
+    found: int = 0
+    closed: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"查摆{self.found}个 · 销号{self.closed}个" if self.found else "无"
+
 
 @dataclass
 class CoverageRow:
     org: Organization
     cells: list[CoverageCell]
+    rectification: Rectification = field(default_factory=Rectification)
+
+
+def rectification_counts(campaign: Campaign, orgs: Any) -> dict[int, Rectification]:
+    """{organisation id: Rectification} for `orgs` (ids or a subquery): one grouped query on the problem ledger.
+
+    The ledger is problems' (a sibling app): this reads it the way the lead actions above do (检视问题, 整改落实),
+    so the coverage view keeps its one computation here rather than a copy in each app."""
+    rows = (Problem.objects.filter(campaign=campaign, organization__in=orgs).order_by().values("organization")
+            .annotate(found=Count("id"), closed=Count("id", filter=Q(status=Status.CLOSED)))
+            .values_list("organization", "found", "closed"))
+    return {org_id: Rectification(found=found, closed=closed) for org_id, found, closed in rows}
 
 
 def _profiles(orgs: list[Organization]) -> dict[tuple[str, str], GuidanceProfile | None]:
@@ -354,9 +440,12 @@ def _profiles(orgs: list[Organization]) -> dict[tuple[str, str], GuidanceProfile
 
 
 def coverage_rows(campaign: Campaign, orgs: Iterable[Organization], org_ids: Any = None) -> list[CoverageRow]:
-    """Per organisation × kind of record: whether it applies (its profile) and how many were recorded."""
+    """Per organisation × kind of record: whether it applies (its profile) and how many were recorded; and 检视整改
+    from its problem ledger (it applies to every unit)."""
     orgs = list(orgs)
-    counts = record_counts(campaign, org_ids if org_ids is not None else [o.pk for o in orgs])
+    ids = org_ids if org_ids is not None else [o.pk for o in orgs]
+    counts = record_counts(campaign, ids)
+    ledger = rectification_counts(campaign, ids)
     profiles = _profiles(orgs)
     rows = []
     for org in orgs:
@@ -365,6 +454,5 @@ def coverage_rows(campaign: Campaign, orgs: Iterable[Organization], org_ids: Any
         rows.append(CoverageRow(org=org, cells=[
             CoverageCell(kind=kind.value, label=str(kind.label), applies=applies(profile, kind),
                          count=own.get(kind.value, 0))
-            for kind in RecordKind]))
+            for kind in RecordKind], rectification=ledger.get(org.pk, Rectification())))
     return rows
-

@@ -22,13 +22,16 @@ from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.paging import paginate
 from measures import exports, selectors, services
-from measures.choices import LeadAction, QuickKind, RecordKind
+from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadAction, QuickKind, RecordKind
 from measures.forms import CoverageFilterForm, QuickRecordForm
 from measures.models import LifeMeeting, PartyLecture, StudySession
 from orgs.models import Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
+# The leaders tab: a city's key minority (a few hundred) on one page, so "who has not" reads at a glance; the
+# 尚无记录 filters shorten it.
+LEAD_PAGE_SIZE = 500
 
 
 def _visible_org(request: AuthedRequest, code: str) -> Organization:
@@ -131,6 +134,8 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
             "open_items": [s.open_text for s in sections if s.open_text],
             "services": by_kind.get(RecordKind.PUBLIC_SERVICE),
             "lead_rows": selectors.lead_actions(campaign, Organization.objects.filter(pk=org.pk), user=request.user),
+            "rectification": selectors.rectification_counts(campaign, [org.pk]).get(org.pk, selectors.Rectification()),
+            "not_required": NOT_REQUIRED, "no_record": NO_RECORD,
             "actions": LeadAction.choices,
             "is_current": campaign.is_current,
             # New records and corrections: a recording role, inside its jurisdiction, in the current campaign.
@@ -164,9 +169,10 @@ def _coverage_filter(request: AuthedRequest, campaign: Any) -> tuple[CoverageFil
                   "group_id": int(group) if group else None}
 
 
-def _filter_query(request: AuthedRequest) -> str:
+def _filter_query(request: AuthedRequest, drop: tuple[str, ...] = ()) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", *drop):
+        params.pop(name, None)
     return params.urlencode()
 
 
@@ -181,13 +187,17 @@ def coverage(request: AuthedRequest) -> HttpResponse:
     tab = "leaders" if request.GET.get("tab") == "leaders" else "units"
     context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab,
                                "filter_query": _filter_query(request), "kinds": RecordKind.choices,
-                               "actions": LeadAction.choices}
+                               "actions": LeadAction.choices, "not_required": NOT_REQUIRED,
+                               "rectification_label": RECTIFICATION_LABEL}
     if tab == "units":
         page = paginate(request, orgs)
         context.update({"page": page, "rows": selectors.coverage_rows(campaign, page.object_list)})
     else:
-        page = paginate(request, selectors.county_level_cadres(campaign, orgs))
-        context.update({"page": page, "lead_rows": selectors.lead_rows(campaign, page.object_list, user=request.user)})
+        table = selectors.lead_table(campaign, orgs, user=request.user, missing=request.GET.get("missing") or "")
+        page = paginate(request, table.cadres, per_page=LEAD_PAGE_SIZE)
+        context.update({"page": page, "lead": table, "no_record": NO_RECORD,
+                        "lead_rows": table.rows(page.object_list, campaign=campaign, user=request.user),
+                        "missing_query": _filter_query(request, drop=("missing",))})
     return render(request, "measures/coverage.html", context)
 
 
@@ -199,7 +209,8 @@ def coverage_export(request: AuthedRequest) -> FileResponse:
     _form, filters = _coverage_filter(request, campaign)
     orgs = selectors.coverage_orgs(request.user, campaign, **filters)
     data = io.BytesIO()
-    units, leaders = exports.export_coverage(campaign=campaign, orgs=orgs, user=request.user, out=data)
+    units, leaders = exports.export_coverage(campaign=campaign, orgs=orgs, user=request.user, out=data,
+                                             missing=request.GET.get("missing") or "")
     audit.record(AuditEntry.Action.EXPORT, object_type="measures.coverage", object_id=str(campaign.pk),
                  object_repr=f"措施覆盖情况-{campaign}"[:200],
                  after={"units": units, "leaders": leaders, "filters": request.GET.dict()})

@@ -139,7 +139,8 @@ def test_a_record_may_not_name_a_cadre_of_another_unit(api_as, tree, campaign, c
     secretary = cadres["secretary"]  # of county A
     response = _post(api, "/measures/study-sessions", _study("B1a", leaders=[secretary.pk]))
     assert response.status_code == 422
-    assert response.json()["errors"]["leaders"] == ["参加的班子成员应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
+    assert response.json()["errors"]["leaders"] == [
+        "参加的班子成员应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     lecture = {"org": "B1a", "title": "党课", "held_on": DAY.isoformat(), "audience_count": 3,
                "speaker_cadre": secretary.pk}
     assert _post(api, "/measures/lectures", lecture).json()["errors"]["speaker"] == [

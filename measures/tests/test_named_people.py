@@ -51,9 +51,10 @@ def test_a_village_form_offers_its_team_and_the_leaders_above_under_their_own_he
 
 
 @pytest.mark.parametrize("form_class, field", [
-    (forms.StudySessionForm, "leaders"), (forms.PartyLectureForm, "speaker"), (forms.ResearchReportForm, "author_cadre"),
-    (forms.PublicServiceForm, "owner_cadre"), (forms.LifeMeetingItemForm, "cadre"), (forms.QuickRecordForm, "leaders"),
-    (forms.QuickRecordForm, "speaker"), (forms.ResearchTopicForm, "lead_cadre"),
+    (forms.StudySessionForm, "leaders"), (forms.PartyLectureForm, "speaker"),
+    (forms.ResearchReportForm, "author_cadre"), (forms.PublicServiceForm, "owner_cadre"),
+    (forms.LifeMeetingItemForm, "cadre"), (forms.QuickRecordForm, "leaders"), (forms.QuickRecordForm, "speaker"),
+    (forms.ResearchTopicForm, "lead_cadre"),
 ])
 def test_every_form_offers_exactly_whom_the_service_accepts(tree, campaign, people, form_class, field):
     form = form_class(org=tree.village_a)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from measures import services
+from measures.choices import NO_RECORD, NOT_REQUIRED
 from measures.models import LifeMeeting, PartyLecture, StudySession
 from measures.tests.conftest import DAY
 from orgs.services import cadre_create
@@ -247,13 +248,13 @@ def test_coverage_export_has_the_filtered_rows(client, users, tree, campaign, ca
     assert units[0][:2] == ("组织编码", "党组织")
     assert [r[0] for r in units[1:]] == ["A1a", "B1a"]
     assert units[1][4] == 2  # A1a: two study sessions
-    assert "不适用" in units[1]  # the village has no democratic life meeting
+    assert NOT_REQUIRED in units[1]  # the village has no democratic life meeting
     leaders = list(book["关键少数×带头事项"].iter_rows(values_only=True))
     assert len(leaders) == 1  # no county-level cadre in villages
     everything = client.get(reverse("measures:coverage_export"))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(everything.streaming_content)))
     leaders = list(book["关键少数×带头事项"].iter_rows(values_only=True))
-    assert [r[0] for r in leaders[1:]] == ["吴刚", "李强"] and leaders[1][-1] == "无记录"
+    assert [r[0] for r in leaders[1:]] == ["吴刚", "李强"] and leaders[1][-1] == NO_RECORD
     from core.models import AuditEntry
     assert AuditEntry.objects.filter(action="export", object_type="measures.coverage").exists()
 
@@ -286,3 +287,93 @@ def test_coverage_ignores_a_group_of_another_campaign(client, users, tree, campa
     client.force_login(users["office"])
     rows = client.get(reverse("measures:coverage"), {"group": old.pk}).context["rows"]
     assert len(rows) == 7
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One wording for the page and its export; 检视整改 from the ledger; who has not, at a glance
+
+
+def _export(client: Any, **params: Any) -> Any:
+    response = client.get(reverse("measures:coverage_export"), params)
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_coverage_page_and_export_say_the_same_words(client, users, tree, campaign, cadres):
+    _records(tree, campaign)
+    client.force_login(users["office"])
+    page = client.get(reverse("measures:coverage"), {"tier": "village"})
+    village = next(r for r in page.context["rows"] if r.org.code == "A1a")
+    cell = next(c for c in village.cells if c.kind == "democratic_meeting")
+    assert not cell.applies and cell.text == NOT_REQUIRED and f">{NOT_REQUIRED}<" in page.content.decode()
+    units = list(_export(client, tier="village")["单位×措施"].iter_rows(values_only=True))
+    column = units[0].index("专题民主生活会")
+    assert units[1][0] == "A1a" and units[1][column] == NOT_REQUIRED
+    assert not any("不适用" in str(value) for row in units for value in row)
+    leaders_page = client.get(reverse("measures:coverage"), {"tab": "leaders"}).content.decode()
+    leaders = list(_export(client)["关键少数×带头事项"].iter_rows(values_only=True))
+    assert f">{NO_RECORD}<" in leaders_page and leaders[1][-1] == NO_RECORD
+
+
+def test_coverage_shows_rectification_from_the_problem_ledger(client, users, tree, campaign, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from problems.services import problem_act, problem_create
+
+    settings.MEDIA_ROOT = tmp_path
+    made = [problem_create(user=users["unit"], organization=tree.village_a, description=f"问题{n}", source="self",
+                           category="style") for n in range(3)]
+    problem_act(user=users["unit"], problem=made[0], action="start")
+    problem_act(user=users["unit"], problem=made[0], action="claim",
+                files=[SimpleUploadedFile("整改.pdf", b"%PDF evidence")])
+    problem_act(user=users["office"], problem=made[0], action="close", note="核对了整改材料，整改到位")
+    client.force_login(users["office"])
+    page = client.get(reverse("measures:coverage"), {"tier": "village"})
+    assert "<th>检视整改</th>" in page.content.decode()
+    rows = {r.org.code: r.rectification for r in page.context["rows"]}
+    assert (rows["A1a"].found, rows["A1a"].closed) == (3, 1) and rows["B1a"].found == 0
+    assert "查摆3个 · 销号1个" in page.content.decode()
+    units = list(_export(client, tier="village")["单位×措施"].iter_rows(values_only=True))
+    found, closed = units[0].index("检视整改：查摆问题"), units[0].index("检视整改：已销号")
+    assert (units[1][found], units[1][closed]) == (3, 1)
+    unit_page = client.get(reverse("measures:unit", args=["A1a"])).content.decode()
+    assert "本单位问题清单：查摆问题3个，已销号1个" in unit_page
+
+
+def test_lead_table_counts_who_has_not_and_filters_them(client, users, tree, campaign, cadres):
+    from core.cn import make_id_number
+
+    for n in range(60):  # a city's key minority is long: it still reads on one page
+        cadre_create(organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
+                     id_number=make_id_number("130102", DAY.replace(year=1970), 100 + n, "M"))
+    services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+                                  topic="中心组学习", held_on=DAY, participant_count=15, leaders=[cadres["secretary"]])
+    client.force_login(users["office"])
+    url = reverse("measures:coverage")
+    everyone = client.get(url, {"tab": "leaders"})
+    assert len(everyone.context["lead_rows"]) == 62  # one page
+    missing = {m.action: m.count for m in everyone.context["lead"].missing}
+    assert missing == {"studied": 61, "researched": 62, "lectured": 62, "found_problems": 62, "rectified": 62}
+    html = everyone.content.decode()
+    assert "尚无记录：学习研讨<span class=\"ms-1 fw-bold\">61人</span>" in html
+    assert "missing=studied" in html
+    # The count a filter shows is the number of rows it lists.
+    filtered = client.get(url, {"tab": "leaders", "missing": "studied"})
+    names = [r.cadre.name for r in filtered.context["lead_rows"]]
+    assert len(names) == missing["studied"] and "吴刚" not in names and "李强" in names
+    assert filtered.context["page"].paginator.count == 61
+    # The export lists the same leaders as the filtered page.
+    leaders = list(_export(client, tab="leaders", missing="studied")["关键少数×带头事项"].iter_rows(values_only=True))
+    assert sorted(r[0] for r in leaders[1:]) == sorted(names)
+
+
+def test_lead_dates_carry_the_year_and_are_in_order(client, users, tree, campaign, cadres):
+    secretary = cadres["secretary"]
+    for day, topic in ((DAY, "十月学习"), (DAY.replace(month=9, day=26), "九月学习")):
+        services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+                                      topic=topic, held_on=day, participant_count=15, leaders=[secretary])
+    client.force_login(users["office"])
+    for html in (client.get(reverse("measures:coverage"), {"tab": "leaders"}).content.decode(),
+                 client.get(reverse("measures:unit", args=["A"])).content.decode()):
+        table = html[html.index('class="table table-sm table-stack bg-white mb-1 lead-table"'):]
+        assert "2023年9月26日" in table and "2023年10月10日" in table
+        assert table.index("2023年9月26日") < table.index("2023年10月10日")

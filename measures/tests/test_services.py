@@ -166,7 +166,8 @@ def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadre
     errors = _errors(services.life_meeting_create, organization=b1a, campaign=campaign, kind="organisational",
                      held_on=DAY, attendance=5, items=[{"kind": "self_criticism", "text": "检视", "cadre": None},
                                                        {"kind": "self_criticism", "text": "检视", "cadre": secretary}])
-    assert errors["items"] == ["第2条意见：涉及的领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
+    assert errors["items"] == [
+        "第2条意见：涉及的领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
 
     meeting = services.life_meeting_create(organization=b1a, campaign=campaign, kind="organisational", held_on=DAY,
