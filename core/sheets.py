@@ -300,8 +300,8 @@ class Layout:
 
     @property
     def unknown(self) -> list[SheetColumn]:
-        """Titled columns that no field's title or synonym names."""
-        return [c for c in self.columns if c.title and not c.target]
+        """Titled columns that no field's title or synonym names (序号 is known, and never read)."""
+        return [c for c in self.columns if c.title and not c.target and header_key(c.title) not in NEVER_READ]
 
     def as_dict(self) -> dict[str, Any]:
         return {"header_row": self.header_row, "header_rows": self.header_rows,
@@ -332,6 +332,10 @@ class Sheet:
 # ("完成时限（年月日）" is 完成时限).
 _TITLE_NOISE = re.compile(r"[\s\u3000*＊※:：\ufeff]")
 _TITLE_NOTE = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+# Titles every register may have that no import reads.
+NEVER_READ = frozenset({"序号", "序"})
 
 
 def header_key(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Member and cadre registers as .xlsx, with the import headers so that export → import changes nothing.
+"""Member and cadre registers as .xlsx, with the import headers so that export → import changes nothing; the
+organisation's name stands beside its code (所在党组织名称: read back only when the code is blank).
 
 Written with XlsxWriter in constant-memory mode (rows streamed from the database in chunks). A masked export
 (ID and phone numbers masked) says so on its first line, and the importer refuses it."""
@@ -18,6 +19,7 @@ SHEET_NAMES: dict[str, str] = {
     ImportKind.ORGS: "党组织", ImportKind.MEMBERS: "党员名册", ImportKind.CADRES: "领导干部名册",
 }
 _WIDTHS = {"姓名": 10, "公民身份号码": 22, "手机号码": 14, "组织名称": 28, "单位名称": 28, "职务": 24,
+           "所在党组织名称": 28, "上级组织名称": 28,
            "统一社会信用代码": 22, "所在党组织编码": 16, "组织编码": 16, "上级组织编码": 16}
 _TEXT_COLUMNS = {"公民身份号码", "手机号码", "组织编码", "上级组织编码", "所在党组织编码", "统一社会信用代码",
                  "行政区划代码", "出生日期", "入党日期"}
@@ -70,15 +72,15 @@ def export_members(*, queryset: QuerySet, out: BinaryIO, masked: bool) -> int:
     categories = dict(MemberCategory.choices)
     count = 0
     rows = queryset.values_list("name", "gender", "ethnicity", "birth_date", "id_number", "phone", "joined_on",
-                                "category", "is_mobile", "is_frail", "organization__code")
-    for name, gender, ethnicity, birth, id_number, phone, joined, category, mobile, frail, code in (
+                                "category", "is_mobile", "is_frail", "organization__code", "organization__name")
+    for name, gender, ethnicity, birth, id_number, phone, joined, category, mobile, frail, code, org_name in (
         rows.iterator(chunk_size=CHUNK)
     ):
         sheet.write([
             name, genders.get(gender, gender), ethnicity, _date(birth),
             cn.mask_id_number(id_number) if masked else id_number,
             cn.mask_phone(phone) if masked else phone,
-            _date(joined), categories.get(category, category), _flag(mobile), _flag(frail), code,
+            _date(joined), categories.get(category, category), _flag(mobile), _flag(frail), code, org_name,
         ])
         count += 1
     sheet.close()
@@ -89,15 +91,17 @@ def export_cadres(*, queryset: QuerySet, out: BinaryIO, masked: bool) -> int:
     sheet = _Sheet(out, ImportKind.CADRES, masked)
     ranks = dict(Rank.choices)
     count = 0
-    rows = queryset.values_list("name", "id_number", "position", "rank", "organization__code")
-    for name, id_number, position, rank, code in rows.iterator(chunk_size=CHUNK):
+    rows = queryset.values_list("name", "id_number", "position", "rank", "organization__code", "organization__name")
+    for name, id_number, position, rank, code, org_name in rows.iterator(chunk_size=CHUNK):
         sheet.write([name, cn.mask_id_number(id_number) if masked else id_number, position,
-                     str(ranks.get(rank, rank)), code])
+                     str(ranks.get(rank, rank)), code, org_name])
         count += 1
     sheet.close()
     return count
 
 
+_ORG_CODE_RULE = "您管辖范围内的组织编码（与“所在党组织名称”填一项即可，都填时以编码为准）"
+_ORG_NAME_RULE = "编码为空时按名称查找您管辖范围内的党组织（名称须与系统中的一致且唯一）"
 _ALLOWED: dict[str, dict[str, str]] = {
     ImportKind.ORGS: {
         "组织编码": "必填，唯一；已有编码的组织将被更新",
@@ -109,6 +113,7 @@ _ALLOWED: dict[str, dict[str, str]] = {
         "单位名称": "选填",
         "统一社会信用代码": "选填，18位，按 GB 32100 校验",
         "行政区划代码": "选填，6位数字（GB/T 2260）",
+        "上级组织名称": "选填：上级组织编码为空时，按名称在本文件和您的管辖范围内查找（须唯一）",
     },
     ImportKind.MEMBERS: {
         "姓名": "必填",
@@ -121,14 +126,16 @@ _ALLOWED: dict[str, dict[str, str]] = {
         "人员类别": "、".join(MemberCategory.labels) + "（为空时为正式党员）",
         "流动党员": "是、否（为空时为否）",
         "年老体弱": "是、否（为空时为否）",
-        "所在党组织编码": "必填，您管辖范围内的组织编码",
+        "所在党组织编码": _ORG_CODE_RULE,
+        "所在党组织名称": _ORG_NAME_RULE,
     },
     ImportKind.CADRES: {
         "姓名": "必填",
         "公民身份号码": "必填，18位，按 GB 11643 校验；已登记的领导干部将被更新",
         "职务": "必填",
         "职级": "、".join(Rank.labels),
-        "所在党组织编码": "必填，您管辖范围内的组织编码",
+        "所在党组织编码": _ORG_CODE_RULE,
+        "所在党组织名称": _ORG_NAME_RULE,
     },
 }
 
@@ -148,5 +155,7 @@ def write_template(*, kind: str, out: BinaryIO) -> None:
         notes.write_string(i, 0, title)
         notes.write_string(i, 1, rule)
     notes.write_string(len(_ALLOWED[kind]) + 2, 0, "说明")
-    notes.write_string(len(_ALLOWED[kind]) + 2, 1, "只导入第一个工作表；表头必须在第一行，列的顺序可以调整。")
+    notes.write_string(len(_ALLOWED[kind]) + 2, 1, "只导入第一个工作表；表头之上可以有标题行，列的顺序可以调整；"
+                                                   "单位自己的名册（如“身份证号”“所在党支部”“联系电话”等列名）也能识别，"
+                                                   "网页导入时会先列出各列的对应关系请您核对。")
     sheet.close()

@@ -1,5 +1,12 @@
 """Importing organisations, members and cadres from .xlsx or .csv files (read with `core.sheets`).
 
+Files may be the import template, an export, or a register in an office's own layout: a title row above the
+header, a 序号 column, its own column names (`SYNONYMS`: 身份证号, 所在党支部, 联系电话 …). The pages show how each
+column is read for the user to confirm or correct (the mapping step); the commands read recognised columns and
+refuse a file with a column they do not know. A person's organisation is given by code or by name (所在党组织名称 /
+所在党支部: the one organisation of that name in the user's jurisdiction). Columns a register may lack are optional:
+a new row gets the default, an existing person keeps what is recorded.
+
 Every row is read (streamed), parsed and validated with the field rules of `orgs.services` before anything is
 written; a file with any error writes nothing. Members and cadres are matched by ID number, organisations by
 code. Writes happen in one transaction: bulk for members and cadres (roll-up kept exact with `rollup_apply`,
@@ -7,12 +14,14 @@ audit entries with `record_many`), through the services for organisations (files
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 from core import audit, cn
 from core.models import AuditEntry
@@ -22,6 +31,7 @@ from core.sheets import (
     YES,
     ImportFileError,
     ImportReport,
+    Layout,
     Progress,
     RowError,
     Sheet,
@@ -29,6 +39,7 @@ from core.sheets import (
     opened,
     parse_date,
     read_sheet,
+    sheet_layout,
 )
 from orgs import services
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier, label_to_value
@@ -50,15 +61,62 @@ COLUMNS: dict[str, dict[str, str]] = {
     ImportKind.ORGS: {
         "code": "组织编码", "name": "组织名称", "parent": "上级组织编码", "kind": "组织类别", "sector": "单位类别",
         "tier": "层级", "unit_name": "单位名称", "credit_code": "统一社会信用代码", "division_code": "行政区划代码",
+        "parent_name": "上级组织名称",
     },
     ImportKind.MEMBERS: {
         "name": "姓名", "gender": "性别", "ethnicity": "民族", "birth_date": "出生日期", "id_number": "公民身份号码",
         "phone": "手机号码", "joined_on": "入党日期", "category": "人员类别", "is_mobile": "流动党员",
-        "is_frail": "年老体弱", "organization": "所在党组织编码",
+        "is_frail": "年老体弱", "organization": "所在党组织编码", "organization_name": "所在党组织名称",
     },
     ImportKind.CADRES: {
         "name": "姓名", "id_number": "公民身份号码", "position": "职务", "rank": "职级",
-        "organization": "所在党组织编码",
+        "organization": "所在党组织编码", "organization_name": "所在党组织名称",
+    },
+}
+# Columns a file may lack (a person's organisation: its code or its name, one of them).
+OPTIONAL: dict[str, frozenset[str]] = {
+    ImportKind.ORGS: frozenset({"unit_name", "credit_code", "division_code", "parent", "parent_name"}),
+    ImportKind.MEMBERS: frozenset({"gender", "ethnicity", "birth_date", "phone", "joined_on", "category",
+                                   "is_mobile", "is_frail", "organization", "organization_name"}),
+    ImportKind.CADRES: frozenset({"organization", "organization_name"}),
+}
+_PERSON_ORG = "“所在党组织编码”或“所在党组织名称”"
+# Titles offices give the columns, besides the template's own.
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    ImportKind.ORGS: {
+        "code": ("组织编码", "党组织编码", "党组织代码", "组织代码"),
+        "name": ("组织名称", "党组织名称", "党组织全称", "名称"),
+        "parent": ("上级组织编码", "上级党组织编码", "上级党组织代码"),
+        "parent_name": ("上级组织名称", "上级党组织", "上级党组织名称", "隶属党组织", "上级组织"),
+        "kind": ("组织类别", "党组织类别", "组织类型", "党组织类型"),
+        "sector": ("单位类别", "单位性质", "单位类型"),
+        "tier": ("层级", "组织层级", "所属层级"),
+        "unit_name": ("单位名称", "所在单位"),
+        "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"),
+        "division_code": ("行政区划代码", "区划代码"),
+    },
+    ImportKind.MEMBERS: {
+        "name": ("姓名", "党员姓名"),
+        "gender": ("性别",),
+        "ethnicity": ("民族",),
+        "birth_date": ("出生日期", "出生年月", "出生年月日"),
+        "id_number": ("公民身份号码", "身份证号", "身份证号码", "公民身份证号码", "身份证"),
+        "phone": ("手机号码", "联系电话", "手机号", "联系方式", "手机", "电话"),
+        "joined_on": ("入党日期", "入党时间", "入党年月"),
+        "category": ("人员类别", "党员类别", "党员身份"),
+        "is_mobile": ("流动党员", "是否流动党员"),
+        "is_frail": ("年老体弱", "是否年老体弱"),
+        "organization": ("所在党组织编码", "党组织编码", "组织编码"),
+        "organization_name": ("所在党组织名称", "所在党组织", "所在党支部", "党组织名称", "所属党组织", "所在支部",
+                              "党支部", "所属党支部"),
+    },
+    ImportKind.CADRES: {
+        "name": ("姓名",),
+        "id_number": ("公民身份号码", "身份证号", "身份证号码", "公民身份证号码", "身份证"),
+        "position": ("职务", "现任职务", "职务名称"),
+        "rank": ("职级", "职务层次", "级别", "职务级别"),
+        "organization": ("所在党组织编码", "党组织编码", "组织编码"),
+        "organization_name": ("所在党组织名称", "所在党组织", "党组织名称", "所属党组织", "所在单位党组织"),
     },
 }
 HEADERS: dict[str, list[str]] = {kind: list(cols.values()) for kind, cols in COLUMNS.items()}
@@ -84,6 +142,7 @@ def _report(kind: str, **values: Any) -> ImportReport:
 
 _cell_text = cell_text
 
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?$")
 NUMERIC_ID = "公民身份号码被 Excel 存成了数字，末几位已经丢失；请把该列设为“文本”格式后重新填写"
 
 
@@ -101,8 +160,21 @@ def _refuse_masked(cells: list[str]) -> str | None:
     return None
 
 
-def _open_sheet(kind: str, fh: IO[bytes], filename: str) -> Sheet:
-    return read_sheet(fh, filename, COLUMNS[kind], label=str(ImportKind(kind).label), refuse=_refuse_masked)
+def _open_sheet(kind: str, fh: IO[bytes], filename: str, mapping: dict[int, str] | None = None,
+                strict: bool = False) -> Sheet:
+    sheet = read_sheet(fh, filename, COLUMNS[kind], label=str(ImportKind(kind).label), refuse=_refuse_masked,
+                       optional=OPTIONAL[kind], synonyms=SYNONYMS[kind], mapping=mapping, strict=strict)
+    if kind != ImportKind.ORGS and not {"organization", "organization_name"} & set(sheet.columns):
+        raise ImportFileError(f"第{sheet.header_row}行表头缺少列：{_PERSON_ORG}（填写其中一列即可）")
+    return sheet
+
+
+def import_layout(*, kind: str, file: IO[bytes] | str | Path, filename: str) -> Layout:
+    """The file's header and how each column would be read: the mapping step of the import page."""
+    if kind not in ImportKind.values:
+        raise ImportFileError(f"未知的导入类型“{kind}”")
+    with opened(file) as fh:
+        return sheet_layout(fh, filename, COLUMNS[kind], synonyms=SYNONYMS[kind], refuse=_refuse_masked)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -110,17 +182,24 @@ def _open_sheet(kind: str, fh: IO[bytes], filename: str) -> Sheet:
 
 
 class _Rows:
-    """Accumulates parsed rows and their errors."""
+    """Accumulates parsed rows and their errors (each naming the column as the file titles it, and its letter)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, sheet: Sheet) -> None:
         self.kind = kind
-        self.columns = COLUMNS[kind]
+        self.columns = {name: sheet.columns.get(name, title) for name, title in COLUMNS[kind].items()}
+        self.letters = sheet.letters
+        self.present = frozenset(sheet.columns)
         self.errors: list[RowError] = []
         self.count = 0
 
     def error(self, row: int, name: str, value: Any, reason: str) -> None:
         self.errors.append(RowError(row=row, column=self.columns.get(name, name), value=_cell_text(value),
-                                    reason=reason))
+                                    reason=reason, letter=self.letters.get(name, "")))
+
+
+def _label_key(text: str) -> str:
+    """A label as compared: full-width brackets as half-width, no spaces (村（社区） is 村(社区))."""
+    return text.replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
 
 
 def _choice(rows: _Rows, n: int, name: str, raw: Any, labels: dict[str, Any], bad: dict[str, Any]) -> Any:
@@ -129,6 +208,9 @@ def _choice(rows: _Rows, n: int, name: str, raw: Any, labels: dict[str, Any], ba
         return labels[text]
     if not text:
         return None
+    for label, value in labels.items():
+        if _label_key(label) == _label_key(text):
+            return value
     bad[name] = raw
     return None
 
@@ -158,6 +240,26 @@ def _org_lookup(codes: set[str], user: "User | None") -> dict[str, tuple[int, st
         ):
             found[code] = (pk, path, sector, tier)
     return found
+
+
+def _org_names(names: set[str], user: "User | None") -> dict[str, list[tuple[int, str, str, str]]]:
+    """name → [(id, path, sector, tier)] of the organisations (inside the user's jurisdiction) of that name."""
+    qs = Organization.objects.order_by() if user is None else Organization.objects.visible_to(user).order_by()
+    found: dict[str, list[tuple[int, str, str, str]]] = {}
+    names_list = sorted(names)
+    for i in range(0, len(names_list), 900):
+        for name, pk, path, sector, tier in qs.filter(name__in=names_list[i:i + 900]).values_list(
+            "name", "id", "path", "sector", "tier"
+        ):
+            found.setdefault(name, []).append((pk, path, sector, tier))
+    return found
+
+
+def _sorted(errors: list[RowError]) -> list[RowError]:
+    """By row, then as the columns stand in the file."""
+    def column(error: RowError) -> int:
+        return xl_cell_to_rowcol(f"{error.letter}1")[1] if error.letter else 10_000
+    return sorted(errors, key=lambda e: (e.row, column(e)))
 
 
 def _check_user(user: "User | None") -> None:
@@ -235,15 +337,22 @@ _CADRE_SPEC = _PersonSpec(Cadre, ("name", "id_number", "position", "rank", "orga
 def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | None:
     errs: dict[str, str] = {}
     bad: dict[str, Any] = {}
-    id_number, id_reason = _id_cell(raw["id_number"])
+    id_number, id_reason = _id_cell(raw.get("id_number"))
     if id_reason:
         errs["id_number"] = id_reason
-    gender = _choice(rows, n, "gender", raw["gender"], _GENDER_LABELS, bad)
-    category = _choice(rows, n, "category", raw["category"], _CATEGORY_LABELS, bad)
-    birth_date, reason = parse_date(raw["birth_date"])
+    gender = _choice(rows, n, "gender", raw.get("gender"), _GENDER_LABELS, bad)
+    category = _choice(rows, n, "category", raw.get("category"), _CATEGORY_LABELS, bad)
+    birth_date, reason = parse_date(raw.get("birth_date"))
+    if reason and (month := _YEAR_MONTH.match(_cell_text(raw.get("birth_date")))):
+        # 出生年月 as registers write it (1980.05, 1980年5月): the day comes from the ID number, if it agrees.
+        born = cn.id_birth_date(id_number) if id_number and cn.id_number_error(id_number) is None else None
+        if born is not None and (born.year, born.month) == (int(month[1]), int(month[2])):
+            birth_date, reason = born, None
+        elif born is not None:
+            reason = "出生年月与公民身份号码不一致"
     if reason:
         errs["birth_date"] = reason
-    joined_on, reason = parse_date(raw["joined_on"])
+    joined_on, reason = parse_date(raw.get("joined_on"))
     if reason:
         errs["joined_on"] = reason
     id_ok = bool(id_number) and cn.id_number_error(id_number) is None
@@ -254,11 +363,11 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
         gender = cn.id_gender(id_number)
     if category is None and "category" not in bad:
         category = MemberCategory.FULL
-    ethnicity = _cell_text(raw["ethnicity"]) or "汉族"
-    is_mobile = _flag(rows, n, "is_mobile", raw["is_mobile"], errs)
-    is_frail = _flag(rows, n, "is_frail", raw["is_frail"], errs)
-    phone = _cell_text(raw["phone"]).replace(" ", "").replace("-", "")
-    person_name = _cell_text(raw["name"])
+    ethnicity = _cell_text(raw.get("ethnicity")) or "汉族"
+    is_mobile = _flag(rows, n, "is_mobile", raw.get("is_mobile"), errs)
+    is_frail = _flag(rows, n, "is_frail", raw.get("is_frail"), errs)
+    phone = _cell_text(raw.get("phone")).replace(" ", "").replace("-", "")
+    person_name = _cell_text(raw.get("name"))
     values = {
         "name": person_name, "gender": gender or "", "ethnicity": ethnicity,
         "birth_date": birth_date, "id_number": id_number, "phone": phone, "joined_on": joined_on,
@@ -283,11 +392,11 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
 
 def _parse_cadre(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | None:
     bad: dict[str, Any] = {}
-    rank = _choice(rows, n, "rank", raw["rank"], _RANK_LABELS, bad)
-    id_number, id_reason = _id_cell(raw["id_number"])
+    rank = _choice(rows, n, "rank", raw.get("rank"), _RANK_LABELS, bad)
+    id_number, id_reason = _id_cell(raw.get("id_number"))
     values = {
-        "name": _cell_text(raw["name"]), "id_number": id_number,
-        "position": _cell_text(raw["position"]), "rank": rank,
+        "name": _cell_text(raw.get("name")), "id_number": id_number,
+        "position": _cell_text(raw.get("position")), "rank": rank,
     }
     errs = services.cadre_field_errors(**values)
     if id_reason:
@@ -303,19 +412,21 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
                    filename: str) -> ImportReport:
     spec = _MEMBER_SPEC if kind == ImportKind.MEMBERS else _CADRE_SPEC
     parse = _parse_member if kind == ImportKind.MEMBERS else _parse_cadre
-    rows = _Rows(kind)
-    parsed: list[tuple[int, dict[str, Any], str]] = []  # (row, values, org code)
+    rows = _Rows(kind, sheet)
+    parsed: list[tuple[int, dict[str, Any], str, str]] = []  # (row, values, org code, org name)
     first_row: dict[str, int] = {}
     for n, raw in sheet.rows:
         rows.count += 1
         if progress and rows.count % PROGRESS_EVERY == 0:
             progress(rows.count, max(sheet.total, rows.count))
         values = parse(rows, n, raw)
-        code = _cell_text(raw["organization"])
-        if not code:
-            rows.error(n, "organization", "", "所在党组织编码不能为空")
+        code = _cell_text(raw.get("organization"))
+        org_name = _cell_text(raw.get("organization_name"))
+        if not code and not org_name:
+            which = "organization" if "organization" in rows.present else "organization_name"
+            rows.error(n, which, "", f"{rows.columns[which]}不能为空")
             values = None
-        id_number, _ = _id_cell(raw["id_number"])
+        id_number, _ = _id_cell(raw.get("id_number"))
         if id_number:
             if id_number in first_row:
                 rows.error(n, "id_number", id_number,
@@ -324,16 +435,17 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
             else:
                 first_row[id_number] = n
         if values is not None:
-            parsed.append((n, values, code))
+            parsed.append((n, values, code, org_name))
     if progress:
         progress(rows.count, rows.count)
     if rows.count == 0:
         raise ImportFileError("文件中没有数据行")
 
-    orgs = _org_lookup({code for _, _, code in parsed}, user)
+    orgs = _org_lookup({code for _, _, code, _ in parsed if code}, user)
+    named = _org_names({name for _, _, code, name in parsed if not code}, user)
     # Existing people with these ID numbers: (pk, compared values…, org path, sector, tier).
     existing: dict[str, dict[str, Any]] = {}
-    ids = [values["id_number"] for _, values, _ in parsed]
+    ids = [values["id_number"] for _, values, _, _ in parsed]
     scope = None if user is None else user.data_scope_path()
     for i in range(0, len(ids), 900):
         for row in spec.model.objects.order_by().filter(id_number__in=ids[i:i + 900]).values(
@@ -344,11 +456,22 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
     creates: list[dict[str, Any]] = []
     updates: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (before row, new values)
     unchanged = 0
-    for n, values, code in parsed:
-        org = orgs.get(code)
-        if org is None:
-            rows.error(n, "organization", code, _out_of_scope(code))
-            continue
+    # Columns the file lacks: an existing person keeps what is recorded.
+    kept = [f for f in spec.fields if f != "organization_id" and f not in rows.present]
+    for n, values, code, org_name in parsed:
+        if code:
+            org = orgs.get(code)
+            if org is None:
+                rows.error(n, "organization", code, _out_of_scope(code))
+                continue
+        else:
+            found = named.get(org_name, [])
+            if len(found) != 1:
+                rows.error(n, "organization_name", org_name,
+                           f"您的管辖范围内有{len(found)}个名为“{org_name}”的党组织：请改填所在党组织编码" if found
+                           else f"党组织“{org_name}”不存在或不在您的管辖范围内（名称须与系统中的党组织名称一致）")
+                continue
+            org = found[0]
         values["organization_id"] = org[0]
         values["_org"] = org
         old = existing.get(values["id_number"])
@@ -358,13 +481,14 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
         if scope is not None and not old["organization__path"].startswith(scope):
             rows.error(n, "id_number", values["id_number"], "该公民身份号码已在您管辖范围以外的党组织登记，不能导入")
             continue
+        values.update({f: old[f] for f in kept})
         if all(old[f] == values[f] for f in spec.fields):
             unchanged += 1
         else:
             updates.append((old, values))
 
-    report = _report(kind, rows=rows.count, errors=sorted(rows.errors, key=lambda e: e.row),
-                          created=len(creates), updated=len(updates), unchanged=unchanged)
+    report = _report(kind, rows=rows.count, errors=_sorted(rows.errors), mapping=sheet.mapping,
+                     created=len(creates), updated=len(updates), unchanged=unchanged)
     if report.errors:
         report.created = report.updated = report.unchanged = 0
         return report
@@ -392,15 +516,16 @@ _ORG_FIELDS = ("name", "kind", "sector", "tier", "unit_name", "credit_code", "di
 def _parse_org(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | None:
     bad: dict[str, Any] = {}
     values = {
-        "code": _cell_text(raw["code"]), "name": _cell_text(raw["name"]), "parent": _cell_text(raw["parent"]),
-        "kind": _choice(rows, n, "kind", raw["kind"], _KIND_LABELS, bad) or "",
-        "sector": _choice(rows, n, "sector", raw["sector"], _SECTOR_LABELS, bad) or "",
-        "tier": _choice(rows, n, "tier", raw["tier"], _TIER_LABELS, bad) or "",
-        "unit_name": _cell_text(raw["unit_name"]),
-        "credit_code": _cell_text(raw["credit_code"]).upper(),
-        "division_code": _cell_text(raw["division_code"]),
+        "code": _cell_text(raw.get("code")), "name": _cell_text(raw.get("name")),
+        "parent": _cell_text(raw.get("parent")), "parent_name": _cell_text(raw.get("parent_name")),
+        "kind": _choice(rows, n, "kind", raw.get("kind"), _KIND_LABELS, bad) or "",
+        "sector": _choice(rows, n, "sector", raw.get("sector"), _SECTOR_LABELS, bad) or "",
+        "tier": _choice(rows, n, "tier", raw.get("tier"), _TIER_LABELS, bad) or "",
+        "unit_name": _cell_text(raw.get("unit_name")),
+        "credit_code": _cell_text(raw.get("credit_code")).upper(),
+        "division_code": _cell_text(raw.get("division_code")),
     }
-    errs = services.org_field_errors(**{k: v for k, v in values.items() if k != "parent"})
+    errs = services.org_field_errors(**{k: v for k, v in values.items() if k not in ("parent", "parent_name")})
     for name, reason in errs.items():
         if name in bad:
             reason = f"未知的{rows.columns[name]}：{reason}"
@@ -408,17 +533,44 @@ def _parse_org(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | Non
     return None if errs else values
 
 
+def _parents_by_name(file_orgs: dict[str, tuple[int, dict[str, Any]]], rows: _Rows, user: "User | None") -> None:
+    """A row without 上级组织编码 but with 上级组织名称 (registers name the parent, not its code): the parent is the one
+    organisation of that name in the file, else in the user's jurisdiction."""
+    wanted = {v["parent_name"] for _, v in file_orgs.values() if v and not v["parent"] and v["parent_name"]}
+    if not wanted:
+        return
+    in_file: dict[str, list[str]] = {}
+    for code, (_, values) in file_orgs.items():
+        if values:
+            in_file.setdefault(values["name"], []).append(code)
+    qs = Organization.objects.order_by() if user is None else Organization.objects.visible_to(user).order_by()
+    known: dict[str, list[str]] = {}
+    for name, code in qs.filter(name__in=sorted(wanted)).values_list("name", "code"):
+        known.setdefault(name, []).append(code)
+    for code, (n, values) in file_orgs.items():
+        if not values or values["parent"] or not values["parent_name"]:
+            continue
+        name = values["parent_name"]
+        found = in_file.get(name) or known.get(name, [])
+        if len(found) == 1:
+            values["parent"] = found[0]
+        else:
+            rows.error(n, "parent_name", name, f"有{len(found)}个名为“{name}”的党组织：请改填上级组织编码" if found
+                       else f"党组织“{name}”不存在或不在您的管辖范围内（名称须与系统中的一致）")
+            file_orgs[code] = (n, {})
+
+
 def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
                  filename: str) -> ImportReport:
     kind = ImportKind.ORGS
-    rows = _Rows(kind)
+    rows = _Rows(kind, sheet)
     file_orgs: dict[str, tuple[int, dict[str, Any]]] = {}  # code → (row, values)
     for n, raw in sheet.rows:
         rows.count += 1
         if progress and rows.count % PROGRESS_EVERY == 0:
             progress(rows.count, max(sheet.total, rows.count))
         values = _parse_org(rows, n, raw)
-        code = _cell_text(raw["code"])
+        code = _cell_text(raw.get("code"))
         if code and code in file_orgs:
             first = file_orgs[code][0]
             rows.error(n, "code", code, f"与第{first}行的组织编码重复（第{first}行、第{n}行）")
@@ -429,6 +581,7 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
         progress(rows.count, rows.count)
     if rows.count == 0:
         raise ImportFileError("文件中没有数据行")
+    _parents_by_name(file_orgs, rows, user)
 
     referenced = set(file_orgs) | {v["parent"] for _, v in file_orgs.values() if v.get("parent")}
     everywhere = _org_lookup(referenced, None)
@@ -532,13 +685,14 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
         else:
             values["_move"] = bool(values["parent"]) and values["parent"] != values["_current_parent"]
             org = Organization.objects.get(pk=existing[0])
-            values["_changed"] = {f: values[f] for f in _ORG_FIELDS if getattr(org, f) != values[f]}
+            values["_changed"] = {f: values[f] for f in _ORG_FIELDS
+                                  if f in rows.present and getattr(org, f) != values[f]}
             if values["_changed"] or values["_move"]:
                 updated += 1
             else:
                 unchanged += 1
-    report = _report(kind, rows=rows.count, errors=sorted(rows.errors, key=lambda e: e.row),
-                          created=created, updated=updated, unchanged=unchanged)
+    report = _report(kind, rows=rows.count, errors=_sorted(rows.errors), mapping=sheet.mapping,
+                     created=created, updated=updated, unchanged=unchanged)
     if report.errors:
         report.created = report.updated = report.unchanged = 0
         return report
@@ -569,17 +723,19 @@ def _write_orgs(plan: list[tuple[str, dict[str, Any]]], report: ImportReport, fi
 
 
 def import_file(*, kind: str, file: IO[bytes] | str | Path, filename: str, user: "User | None",
-                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
+                dry_run: bool = False, progress: Progress | None = None, mapping: dict[int, str] | None = None,
+                strict: bool = False) -> ImportReport:
     """Validate every row of `file`, then (unless `dry_run` or any error) write all of it in one transaction.
 
     `user=None` is the command line (no jurisdiction limit); a user must be allowed to edit the registry and
-    every organisation the file touches must be inside their jurisdiction. Raises ImportFileError when the
-    file as a whole cannot be read."""
+    every organisation the file touches must be inside their jurisdiction. `mapping` (column index → field) is
+    how the user confirmed the columns are read; without it they are read by their titles (`strict`: a column
+    no title names refuses the file). Raises ImportFileError when the file as a whole cannot be read."""
     if kind not in ImportKind.values:
         raise ImportFileError(f"未知的导入类型“{kind}”")
     _check_user(user)
     with opened(file) as fh:
-        sheet = _open_sheet(kind, fh, filename)
+        sheet = _open_sheet(kind, fh, filename, mapping, strict)
         if kind == ImportKind.ORGS:
             return _import_orgs(sheet, user, dry_run, progress, filename)
         return _import_people(kind, sheet, user, dry_run, progress, filename)

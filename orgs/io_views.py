@@ -1,5 +1,6 @@
-"""Import pages (upload → background validation → preview with every error → confirm → background apply)
-and the member / cadre exports of the filtered list pages."""
+"""Import pages (upload → the mapping step: how each column of the file is read, for the user to confirm or
+correct → background validation → preview with every error → confirm → background apply) and the member /
+cadre exports of the filtered list pages."""
 
 import io
 from pathlib import Path
@@ -8,6 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,9 +17,9 @@ from core import audit
 from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
-from core.sheets import store_upload, xlsx_attachment
+from core.sheets import ImportFileError, Layout, mapping_chosen, store_upload, xlsx_attachment
 from orgs import exports, selectors, tasks
-from orgs.imports import HEADERS, ImportKind
+from orgs.imports import COLUMNS, HEADERS, OPTIONAL, ImportKind, import_layout
 from orgs.models import Cadre, ImportJob, Member, Organization
 
 
@@ -48,10 +50,16 @@ def import_start(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         target = store_upload(upload)
-        job = ImportJob.objects.create(kind=form.cleaned_data["kind"], user=request.user, file_path=str(target),
-                                       original_name=Path(upload.name).name[:255])
-        tasks.validate_import.enqueue(job.pk)
-        return redirect("orgs:import_detail", job_id=job.pk)
+        name, kind = Path(upload.name).name[:255], form.cleaned_data["kind"]
+        try:
+            layout = import_layout(kind=kind, file=target, filename=name)
+        except ImportFileError as exc:
+            target.unlink(missing_ok=True)
+            form.add_error("file", str(exc))
+        else:
+            job = ImportJob.objects.create(kind=kind, user=request.user, file_path=str(target), original_name=name,
+                                           report={"layout": layout.as_dict()})
+            return redirect("orgs:import_detail", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=request.user, kind__in=ImportKind.values)[:10]
     kinds = [(k.value, k.label, HEADERS[k.value]) for k in ImportKind]
     return render(request, "orgs/import_start.html", {"form": form, "jobs": jobs, "kinds": kinds})
@@ -68,15 +76,35 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     return _attachment(data, f"{ImportKind(kind).label}导入模板.xlsx")
 
 
+def _awaiting_mapping(job: ImportJob) -> bool:
+    report = job.report or {}
+    return job.status == ImportJob.Status.PENDING and "layout" in report and "mapping" not in report
+
+
 def _job_context(job: ImportJob) -> dict[str, object]:
     report = job.report or {}
-    return {"job": job, "report": report, "errors": report.get("errors", []),
-            "kind_label": ImportKind(job.kind).label if job.kind in ImportKind.values else job.kind}
+    context: dict[str, object] = {
+        "job": job, "report": report, "errors": report.get("errors", []),
+        "kind_label": ImportKind(job.kind).label if job.kind in ImportKind.values else job.kind}
+    if _awaiting_mapping(job):
+        context.update(_mapping_context(job, Layout.from_dict(report["layout"]), []))
+    return context
+
+
+def _mapping_fields(kind: str) -> dict[str, str]:
+    return dict(COLUMNS[kind])
+
+
+def _mapping_context(job: ImportJob, layout: Layout, errors: list[str]) -> dict[str, object]:
+    return {"layout": layout, "mapping_fields": _mapping_fields(job.kind), "mapping_errors": errors,
+            "mapping_action": reverse("orgs:import_confirm", args=[job.pk]),
+            "restart_url": f"{reverse('orgs:import_start')}?kind={job.kind}"}
 
 
 @login_required
 @require_GET
 def import_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """The job's page: the mapping step, the progress bar while it runs, the preview or the result."""
     job = _own_job(request, job_id)
     return render(request, "orgs/import_detail.html", _job_context(job))
 
@@ -95,7 +123,21 @@ def import_progress(request: AuthedRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """The confirmed mapping starts the validation; once validated, the confirmation applies the job."""
     job = _own_job(request, job_id)
+    if _awaiting_mapping(job):
+        layout = Layout.from_dict((job.report or {})["layout"])
+        required = set(COLUMNS[job.kind]) - OPTIONAL[job.kind]
+        mapping, errors = mapping_chosen(layout, request.POST, _mapping_fields(job.kind), required)
+        if job.kind != ImportKind.ORGS and not {"organization", "organization_name"} & set(mapping.values()):
+            errors.append("请指定哪一列是“所在党组织编码”或“所在党组织名称”（填写其中一列即可）")
+        if errors:
+            context = {**_job_context(job), **_mapping_context(job, layout, errors)}
+            return render(request, "orgs/import_detail.html", context, status=422)
+        job.report = {"layout": layout.as_dict(), "mapping": {str(i): n for i, n in mapping.items()}}
+        job.save(update_fields=["report", "updated_at"])
+        tasks.validate_import.enqueue(job.pk)
+        return redirect("orgs:import_detail", job_id=job.pk)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
         status=ImportJob.Status.APPLYING, processed=0)
     if updated:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
 from core.audit import audit_context
-from core.sheets import ImportFileError, ImportReport, Progress
+from core.sheets import ImportFileError, ImportReport, Progress, mapping_from
 from orgs.imports import import_file
 from orgs.models import ImportJob
 
@@ -64,7 +64,7 @@ def run_import_job(job_id: int, *, dry_run: bool, importer: Importer) -> str:
 
 def _registry_import(job: ImportJob, dry_run: bool, progress: Progress) -> ImportReport:
     return import_file(kind=job.kind, file=job.file_path, filename=job.original_name, user=job.user,
-                       dry_run=dry_run, progress=progress)
+                       dry_run=dry_run, progress=progress, mapping=mapping_from((job.report or {}).get("mapping")))
 
 
 @task()

@@ -24,7 +24,7 @@ def member_row(seq: int, org: str = "A1a", **over: str) -> list[str]:
            "手机号码": "13800138000", "入党日期": "2005-07-01", "人员类别": "正式党员", "流动党员": "否",
            "年老体弱": "否", "所在党组织编码": org}
     row.update(over)
-    return [row[h] for h in HEADERS["members"]]
+    return [row.get(h, "") for h in HEADERS["members"]]
 
 
 def csv_file(kind: str, rows: list[list[str]], name: str = "upload.csv", encoding: str = "utf-8") -> io.BytesIO:

@@ -47,7 +47,7 @@ def member_row(seq: int, org: str = "A1a", **over: object) -> list[object]:
            "手机号码": "13800138000", "入党日期": "2005-07-01", "人员类别": "正式党员", "流动党员": "否",
            "年老体弱": "否", "所在党组织编码": org}
     row.update(over)
-    return [row[h] for h in HEADERS["members"]]
+    return [row.get(h, "") for h in HEADERS["members"]]
 
 
 def run(kind: str, rows: list[list[object]], *, header: list[str] | None = None, user: object = None,
@@ -138,8 +138,11 @@ def test_dry_run_counts_without_writing(tree):
 
 
 def test_missing_column_is_a_file_error(tree):
-    header = [h for h in HEADERS["members"] if h != "所在党组织编码"]
-    with pytest.raises(ImportFileError, match="缺少列：所在党组织编码"):
+    header = [h for h in HEADERS["members"] if h not in ("所在党组织编码", "所在党组织名称")]
+    with pytest.raises(ImportFileError, match="缺少列：“所在党组织编码”或“所在党组织名称”"):
+        run("members", [member_row(1)[:-2]], header=header)
+    header = [h for h in HEADERS["members"] if h != "公民身份号码"]
+    with pytest.raises(ImportFileError, match="缺少列：公民身份号码"):
         run("members", [member_row(1)[:-1]], header=header)
 
 
@@ -221,7 +224,7 @@ def cadre_row(seq: int, org: str = "A", **over: object) -> list[object]:
     row = {"姓名": f"干部{seq}", "公民身份号码": idn(seq), "职务": "副区长", "职级": "县处级副职",
            "所在党组织编码": org}
     row.update(over)
-    return [row[h] for h in HEADERS["cadres"]]
+    return [row.get(h, "") for h in HEADERS["cadres"]]
 
 
 def test_cadres_import_and_reimport(tree):
@@ -252,7 +255,7 @@ def org_row(code: str, parent: str, name: str | None = None, **over: object) -> 
     row = {"组织编码": code, "组织名称": name or f"{code}党支部", "上级组织编码": parent, "组织类别": "党支部",
            "单位类别": "村", "层级": "村(社区)", "单位名称": "", "统一社会信用代码": "", "行政区划代码": ""}
     row.update(over)
-    return [row[h] for h in HEADERS["orgs"]]
+    return [row.get(h, "") for h in HEADERS["orgs"]]
 
 
 def test_orgs_with_children_before_parents(tree):

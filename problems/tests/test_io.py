@@ -4,7 +4,6 @@ done, the jobs running immediately in tests) and the commands."""
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from conftest import PASSWORD
 from core.models import AuditEntry
 from core.sheets import ImportFileError
 from orgs.models import ImportJob
+from orgs.tests.test_import_pages import shown_mapping
 from problems import selectors
 from problems.choices import Action, Status
 from problems.exports import HEADERS, step_line, write_ledger, write_template
@@ -401,15 +401,6 @@ def test_dry_run_writes_nothing(ledger: dict[str, Any], people: dict[str, Any]) 
 
 # ---------------------------------------------------------------------------------------------------------
 # Pages.
-
-
-def shown_mapping(page: str) -> dict[str, str]:
-    """The mapping step's selects as the page offers them: {select name: the option selected}."""
-    chosen: dict[str, str] = {}
-    for name, body in re.findall(r'<select name="(col_\d+)"[^>]*>(.*?)</select>', page, re.S):
-        picked = re.search(r'<option value="([^"]*)" selected>', body)
-        chosen[name] = picked[1] if picked else ""
-    return chosen
 
 
 def _upload(client: Any, rows: list[list[Any]] | io.BytesIO, name: str = "清单.xlsx") -> Any:

@@ -15,10 +15,11 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from orgs.models import ImportJob
+from orgs.tests.test_import_pages import shown_mapping
 from problems.imports import import_ledger
 from problems.models import Problem, TransitionRecord
 from problems.tests.conftest import END
-from problems.tests.test_io import export_bytes, shown_mapping
+from problems.tests.test_io import export_bytes
 
 pytestmark = pytest.mark.django_db
 

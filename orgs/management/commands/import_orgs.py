@@ -27,7 +27,7 @@ class ImportCommand(BaseCommand):
         try:
             with audit_context(name=f"manage.py import_{self.kind}"):
                 report = import_file(kind=self.kind, file=path, filename=path.name, user=None,
-                                     dry_run=opts["dry_run"])
+                                     dry_run=opts["dry_run"], strict=True)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         for error in report.errors:
