@@ -63,7 +63,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_new(request: AuthedRequest) -> HttpResponse:
     _require_secadmin(request)
-    form = UserForm(request.POST or None)
+    form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -84,7 +84,7 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(User.objects.select_related("organization"), pk=user_id)
     initial = {"username": target.username, "full_name": target.first_name, "role": target.role,
                "org_code": target.organization.code, "is_active": target.is_active}
-    form = UserForm(request.POST or None, initial=initial, editing=True)
+    form = UserForm(request.POST or None, actor=request.user, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -127,7 +127,8 @@ def user_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     initial = {"username": target.username, "full_name": target.first_name, "role": target.role,
                "org_code": target.organization.code, "is_active": target.is_active}
     return render(request, "accounts/user_form.html", {
-        "form": UserForm(initial=initial, editing=True), "editing": True, "target": target, "password_form": form,
+        "form": UserForm(actor=request.user, initial=initial, editing=True), "editing": True, "target": target,
+        "password_form": form,
     }, status=400)
 
 

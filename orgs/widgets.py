@@ -138,5 +138,6 @@ class OrgChoiceField(forms.ModelChoiceField):
             value = value.code
         org = self.lookup(str(value))
         if org is None:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": str(value)[:selectors.PICK_Q_MAX]})
         return org

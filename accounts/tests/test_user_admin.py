@@ -44,7 +44,8 @@ def test_bad_input_keeps_what_was_typed(client, users):
     })
     body = response.content.decode()
     assert response.status_code == 200
-    assert "组织编码 NOPE 不存在" in body and 'value="li.na"' in body and 'value="李娜"' in body
+    assert "组织编码或名称“NOPE”不存在" in body and 'value="li.na"' in body and 'value="李娜"' in body
+    assert 'name="org_code_q" id="id_org_code" value="NOPE"' in body  # the picker keeps what was typed
     assert not User.objects.filter(username="li.na").exists()
 
 
