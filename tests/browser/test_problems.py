@@ -50,7 +50,8 @@ def test_unit_claims_and_liaison_verifies_and_closes(ledger_city, browser, live_
     assert page.title().startswith("问题清单")
     page.click("#ledger-links >> text=登记问题")
     page.wait_for_url("**/problems/new/")
-    assert page.input_value("#id_organization") == "A1a"  # the unit's own organisation by default
+    assert page.input_value("#id_organization") == "东关村党支部"  # the unit's own organisation by default
+    assert page.input_value("#problem-form input[name=organization]") == "A1a"
     page.click("#problem-form button[type=submit]")
     page.wait_for_selector(".invalid-feedback")
     assert "请填写问题表现" in page.inner_text("#problem-form")

@@ -70,10 +70,11 @@ def test_liaison_plans_records_finds_and_files_a_problem(supervision_city, brows
     # Plan a visit from the unit's row.
     page.click("#unit-A >> text=计划指导活动")
     page.wait_for_url("**/supervision/visits/new/**")
-    assert page.input_value("#id_organization") == "A"
+    assert page.input_value("#id_organization") == "城关区委"  # the picker shows the unit's name and place
+    assert page.input_value("#visit-form input[name=organization]") == "A"
     page.click("#visit-form button[type=submit]")
     page.wait_for_selector(".invalid-feedback")
-    assert "请填写活动内容" in page.inner_text("#visit-form")
+    assert "请选择指导方式" in page.inner_text("#visit-form")
     page.select_option("#id_method", label="列席领导班子学习研讨")
     page.fill("#id_subject", "列席城关区委理论学习中心组专题研讨")
     page.fill("#id_planned_on", today.isoformat())
@@ -101,7 +102,9 @@ def test_liaison_plans_records_finds_and_files_a_problem(supervision_city, brows
     page.wait_for_url("**/findings/new/")
     page.fill("#id_description", "东关村党支部专题学习流于形式，学习笔记雷同")
     page.select_option("#id_requirement", label="理论学习")
-    page.select_option("#id_organization", value="A1a")
+    page.fill("#id_organization", "dgc")  # pinyin initials of 东关村党支部, then the suggestion
+    page.click("#id_organization-list >> text=东关村党支部")
+    assert page.input_value("#finding-form input[name=organization]") == "A1a"
     page.click("#finding-form button[type=submit]")
     page.wait_for_selector("#raise-form")
     assert "待列入问题清单" in page.inner_text("#finding-state")
