@@ -687,6 +687,13 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
             org = Organization.objects.get(pk=existing[0])
             values["_changed"] = {f: values[f] for f in _ORG_FIELDS
                                   if f in rows.present and getattr(org, f) != values[f]}
+            if values["_changed"] and user is not None and existing[1] == user.data_scope_path():
+                # The record of one's own jurisdiction (its name, kind, sector, tier …) decides what is asked of
+                # it: the level above keeps it, not the unit itself.
+                for name in values["_changed"]:
+                    rows.error(file_orgs[code][0], name, values[name],
+                               f"“{org.name}”是您所在的党组织，其{COLUMNS[kind][name]}由上级组织维护，不能由本级导入修改")
+                continue
             if values["_changed"] or values["_move"]:
                 updated += 1
             else:

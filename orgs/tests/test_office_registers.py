@@ -176,3 +176,22 @@ def test_the_mapping_step_for_a_register(client: Any, users: dict[str, Any], tre
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert Member.objects.get().organization == tree.village_a
+
+
+def test_a_unit_cannot_reclassify_its_own_organisation_by_import(users: dict[str, Any], tree: Any) -> None:
+    """What is asked of a unit follows its sector and tier: the unit's own record is kept by the level above,
+    so an import by the unit may not change it (its subordinate organisations it may)."""
+    from orgs.tests.test_imports import org_row, run
+
+    services.org_create(parent=tree.village_a, code="A1a1", name="第一党小组", kind="branch", sector="village",
+                        tier="village")
+    report = run("orgs", [org_row("A1a", "A1", "东关村党支部", 单位类别="机关", 层级="市"),
+                          org_row("A1a1", "A1a", "东关村第一党支部")], user=users["unit"])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "单位类别"), (2, "层级")]
+    assert "是您所在的党组织，其单位类别由上级组织维护" in report.errors[0].reason
+    assert Organization.objects.get(code="A1a").sector == "village"
+    report = run("orgs", [org_row("A1a1", "A1a", "东关村第一党支部")], user=users["unit"])
+    assert report.errors == [] and Organization.objects.get(code="A1a1").name == "东关村第一党支部"
+    # The level above may (here the command line, which has no jurisdiction limit).
+    report = run("orgs", [org_row("A1a", "A1", "东关村党支部", 单位类别="社区")], user=None)
+    assert report.errors == [] and Organization.objects.get(code="A1a").sector == "community"
