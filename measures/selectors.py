@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,8 @@ from measures.choices import (
     APPLIES_FIELD,
     NOT_REQUIRED,
     OPEN_TEXT,
+    RECTIFICATION,
+    RECTIFICATION_LABEL,
     LeadAction,
     LifeMeetingItemKind,
     LifeMeetingKind,
@@ -37,6 +39,7 @@ from measures.models import (
     PublicService,
     ResearchReport,
     ResearchTopic,
+    ResearchUse,
     StudySession,
 )
 from orgs.choices import RANK_COUNTY, Sector, Tier
@@ -456,3 +459,58 @@ def coverage_rows(campaign: Campaign, orgs: Iterable[Organization], org_ids: Any
                          count=own.get(kind.value, 0))
             for kind in RecordKind], rectification=ledger.get(org.pk, Rectification())))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a unit recorded, by the four key measures (a liaison group's per-unit view reads it beside its judgements)
+
+
+@dataclass
+class Recorded:
+    """One kind of record of a unit under a key measure: how many, the latest date, where it is shown."""
+
+    label: str
+    count: int
+    latest: dt.date | None = None
+    note: str = ""
+    url: str = ""
+    unit: str = "项"
+
+
+# The four key measures, keyed as the basic requirements a liaison group judges (supervision.choices.Requirement).
+MEASURES: tuple[tuple[str, str], ...] = (("study", "理论学习"), ("research", "调查研究"), ("development", "推动发展"),
+                                         (RECTIFICATION, RECTIFICATION_LABEL))
+
+
+def recorded_by_measure(org: Organization, campaign: Campaign) -> dict[str, list[Recorded]]:
+    """What `org` itself recorded in `campaign`, under each of the four key measures: study sessions and
+    lectures (理论学习); research topics, reports and uses of their results (调查研究); public-service commitments
+    and their milestones (推动发展); its problem ledger and its life meetings (检视整改). A fixed number of
+    queries."""
+    unit = reverse("measures:unit", args=[org.code])
+
+    def of(qs: QuerySet[Any], date_field: str, label: str, anchor: str, note: str = "") -> Recorded:
+        found: dict[str, Any] = (qs.aggregate(n=Count("id"), latest=Max(date_field)) if date_field
+                                 else {"n": qs.count(), "latest": None})
+        return Recorded(label=label, count=found["n"], latest=found["latest"], note=note,
+                        url=f"{unit}#{anchor}" if anchor else unit)
+
+    own = {"organization": org, "campaign": campaign}
+    reports = ResearchReport.objects.filter(topic__organization=org, topic__campaign=campaign)
+    services = PublicService.objects.filter(**own)
+    milestones = Milestone.objects.filter(public_service__in=services).aggregate(
+        n=Count("id"), done=Count("id", filter=Q(done_on__isnull=False)))
+    ledger = rectification_counts(campaign, [org.pk]).get(org.pk, Rectification())
+    return {
+        "study": [of(StudySession.objects.filter(**own), "held_on", "学习研讨", "section-study"),
+                  of(PartyLecture.objects.filter(**own), "held_on", "专题党课", "section-lecture")],
+        "research": [of(ResearchTopic.objects.filter(**own), "", "调研课题", "section-research"),
+                     of(reports, "submitted_on", "调研报告", "section-research"),
+                     Recorded(label="成果运用", count=ResearchUse.objects.filter(report__in=reports).count(),
+                              url=f"{unit}#section-research")],
+        "development": [of(services, "deadline", "为民办实事", "section-public_service",
+                           note=f"节点完成{milestones['done']}/{milestones['n']}" if milestones["n"] else "")],
+        RECTIFICATION: [Recorded(label="问题清单中查摆的问题", count=ledger.found, note=f"已销号{ledger.closed}个",
+                                 url=f"{unit}#section-rectification", unit="个"),
+                        of(LifeMeeting.objects.filter(**own), "held_on", "专题生活会", "")],
+    }

@@ -363,3 +363,41 @@ def closed_problems_of(user: Any, organization: Organization) -> QuerySet[Proble
     """Closed problems of a unit (its subtree) a finding may reopen as a relapse."""
     return (Problem.objects.visible_to(user).filter(subtree_q("org_path", organization.path))
             .filter(status="closed").order_by("-closed_at", "-id"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A unit's four basic requirements: what the groups judged at each visit, beside what the unit recorded
+
+
+@dataclass
+class RequirementView:
+    """One basic requirement at one unit: the groups' judgements on the spot (newest first), how many findings
+    it gave rise to, and what the unit itself recorded under the same key measure (measures.selectors)."""
+
+    requirement: str
+    label: str
+    observations: list[Any]
+    findings: int
+    recorded: list[Any]
+
+
+def unit_requirements(user: Any, organization: Organization, campaign: Campaign) -> list[RequirementView]:
+    """The four basic requirements of `organization` in `campaign`, as `user` sees them: the observations of
+    the visits held at the unit that `user` sees (a unit, only visits that took place), findings at the unit, and
+    the unit's own records. A fixed number of queries."""
+    from measures.selectors import recorded_by_measure
+    from supervision.choices import Requirement
+    from supervision.models import Observation
+
+    visits = visits_for(user).filter(campaign=campaign, organization=organization, status=VisitStatus.DONE)
+    observations = (Observation.objects.filter(visit__in=visits).select_related("visit__group", "visit__method")
+                    .order_by("-visit__visited_on", "-visit_id"))
+    by_requirement: dict[str, list[Any]] = {r.value: [] for r in Requirement}
+    for observation in observations:
+        by_requirement[observation.requirement].append(observation)
+    findings = dict(findings_for(user).filter(visit__in=visits).order_by().values("requirement")
+                    .annotate(n=Count("id")).values_list("requirement", "n"))
+    recorded = recorded_by_measure(organization, campaign)
+    return [RequirementView(requirement=r.value, label=str(r.label), observations=by_requirement[r.value],
+                            findings=findings.get(r.value, 0), recorded=recorded.get(r.value, []))
+            for r in Requirement]

@@ -10,6 +10,7 @@ app_name = "supervision"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.workspace, name="workspace"),
     path("calendar/", views.visit_calendar, name="calendar"),
+    path("units/<str:code>/requirements/", views.unit_requirements, name="unit_requirements"),
     path("methods/", views.method_list, name="methods"),
     path("visits/", views.visit_list, name="visits"),
     path("visits/new/", views.visit_new, name="visit_new"),

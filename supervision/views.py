@@ -567,3 +567,20 @@ def method_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "supervision/methods.html", {"methods": list(_methods()), "manages": manages,
                                                         "form": form})
 
+
+# ---------------------------------------------------------------------------------------------------------
+# A unit's four basic requirements
+
+
+@login_required
+@require_GET
+def unit_requirements(request: AuthedRequest, code: str) -> HttpResponse:
+    """Per basic requirement of one unit: what the liaison groups judged at each visit (好/较好/一般/较差, with
+    what they learned), beside what the unit recorded itself. Read only; a unit outside what the user sees → 404."""
+    user = _reader(request)
+    organization: Organization = get_object_or_404(Organization.objects.visible_to(user), code=code)
+    campaign = current_campaign()
+    rows = selectors.unit_requirements(user, organization, campaign) if campaign is not None else []
+    group = next((g for g, o in selectors.supervised_units(user, campaign) if o.pk == organization.pk), None)
+    return render(request, "supervision/unit_requirements.html", {
+        "org": organization, "campaign": campaign, "rows": rows, "group": group})
