@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 from tests.browser.test_pages import _login, _no_horizontal_overflow, _page
+from tests.browser.test_supervision import supervision_city  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -149,4 +150,46 @@ def test_the_office_reads_who_has_not_at_a_glance(leaders_city, browser, live_se
         assert names == ["孙立平"]  # the one count the filter showed
         office.screenshot(path=str(ARTIFACTS / f"measures-lead-table-missing-{name}.png"), full_page=True)
         assert office_outside == []
+    assert outside == []
+
+
+@pytest.fixture
+def judged_city(supervision_city: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+    """第一联络组 visited 城关区委 and judged two requirements; the county recorded a study session itself."""
+    from accounts.models import User
+    from campaigns.models import LiaisonGroup
+    from campaigns.selectors import current_campaign
+    from measures import services as measures
+    from orgs.models import Organization
+    from supervision.models import VisitMethod
+    from supervision.services import visit_plan, visit_record
+
+    liaison = User.objects.get(username="liaison")
+    county = Organization.objects.get(code="A")
+    day = dt.date.today()
+    visit = visit_plan(user=liaison, group=LiaisonGroup.objects.get(name="第一联络组"), organization=county,
+                       method=VisitMethod.objects.get(name="列席领导班子学习研讨"), subject="列席区委中心组专题研讨",
+                       planned_on=day, participants=[liaison])
+    visit_record(user=liaison, visit=visit, visited_on=day, summary="研讨准备充分",
+                 observations={"study": {"judgement": "fair", "note": "个别发言照本宣科，联系实际不够"},
+                               "rectification": {"judgement": "ordinary", "note": "问题清单偏笼统"}})
+    measures.study_session_create(organization=county, campaign=current_campaign(), kind="seminar",
+                                  topic="区委中心组专题研讨", held_on=day, participant_count=15)
+    return supervision_city
+
+
+def test_a_liaison_member_reads_a_units_four_requirements_on_a_phone(judged_city, browser, live_server):
+    page, outside = _page(browser, live_server, PHONE)
+    _login(page, live_server, judged_city["password"], "liaison", ANY_LANDING)
+    page.goto(f"{live_server.url}/supervision/")
+    page.click("#unit-A a.req-link")
+    page.wait_for_url("**/supervision/units/A/requirements/")
+    study = page.inner_text("#req-study")
+    assert "较好" in study and "个别发言照本宣科" in study and "学习研讨" in study and "1项" in study
+    assert "一般" in page.inner_text("#req-rectification")
+    assert "联络组还没有对这项要求作现场评价" in page.inner_text("#req-research")
+    assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "supervision-unit-requirements-375.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(ARTIFACTS / "supervision-unit-requirements-desktop.png"), full_page=True)
     assert outside == []
