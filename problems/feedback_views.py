@@ -2,16 +2,17 @@
 (/f/<token>/), its QR code for the people who work on the problem, and their answers.
 
 Thin: the public page finds the problem by its feedback token (a problem not raised by the masses, or an unknown
-token: 404), shows what is not personal — the description, the unit's name, the state — and sends the form to
+token: 404, on the product's Chinese error page), shows what is not personal — the description, the unit's name,
+the state, and the unit's answers with what they answer — and sends the form to
 `services.satisfaction_submit` with the client's address as core reads it (trusted proxies only); the service
 decides and rate-limits, its Chinese refusals go back on the form with what was typed. The QR code and answers go
-through `visible_to(user)` (outside the jurisdiction: 404)."""
+through `visible_to(user)` (outside the jurisdiction: 404); the QR code encodes only the address set for the masses
+(`services.feedback_link`), and is refused, saying what to set, while there is none."""
 
 import io
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.forms import add_service_errors
 from core.http import AuthedRequest
 from core.middleware import client_ip
-from problems import services
+from problems import selectors, services
 from problems.choices import Rating
 from problems.models import Problem, Satisfaction
 
@@ -58,6 +59,8 @@ def public_feedback(request: HttpRequest, token: str) -> HttpResponse:
     problem = _public_problem(token)
     if request.method == "GET" and request.GET.get("sent"):
         return render(request, "problems/feedback_thanks.html", {"problem": problem})
+    answers = selectors.public_answers(problem)
+    received = problem.satisfactions.count()
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,7 +72,9 @@ def public_feedback(request: HttpRequest, token: str) -> HttpResponse:
             raise Http404 from None
         else:
             return redirect(reverse("feedback:public_feedback", args=[token]) + "?sent=1")
-    return render(request, "problems/feedback_public.html", {"problem": problem, "form": form})
+    return render(request, "problems/feedback_public.html", {
+        "problem": problem, "form": form, "answers": answers, "received": received,
+        "unanswered": received - len(answers)})
 
 
 def _problem(request: AuthedRequest, pk: int) -> Problem:
@@ -80,22 +85,19 @@ def _problem(request: AuthedRequest, pk: int) -> Problem:
     return problem
 
 
-def public_url(request: HttpRequest, problem: Problem) -> str:
-    """The public feedback page's address: under JYB_PUBLIC_URL when the masses reach the server at another address
-    than the intranet's, else at the request's own host."""
-    path = reverse("feedback:public_feedback", args=[problem.feedback_token])
-    base = getattr(settings, "JYB_PUBLIC_URL", "")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
-
-
 @login_required
 @require_GET
 def qr(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The QR code (SVG) of the problem's public feedback page, to print or show. ?download=1: as a file."""
+    """The QR code (SVG) of the problem's public feedback page, to print or show. ?download=1: as a file. Refused
+    (409, a Chinese page saying why and what to set) while the address would not reach the masses' phones
+    (`services.feedback_link_refusal`)."""
     problem = _problem(request, pk)
+    link = services.feedback_link(problem)
+    if link is None:
+        return render(request, "problems/feedback_qr_refused.html",
+                      {"problem": problem, "refusal": services.feedback_link_refusal()}, status=409)
     buffer = io.BytesIO()
-    segno.make(public_url(request, problem), error="m").save(buffer, kind="svg", scale=6, border=2,
-                                                              title=f"群众评价 {problem.number}")
+    segno.make(link, error="m").save(buffer, kind="svg", scale=6, border=2, title=f"群众评价 {problem.number}")
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     if request.GET.get("download"):

@@ -153,3 +153,10 @@ def problem_counts(user: Any, campaign: Campaign | None = None, *, today: dt.dat
     counts["overdue"] = qs.overdue(today).count()
     counts["relapsed"] = qs.filter(relapsed=True).count()
     return counts
+
+
+def public_answers(problem: Problem) -> list[Satisfaction]:
+    """What the public feedback page (no login, found by its token) shows of what the masses said: the answered
+    ratings, newest answer first. The unit's answers are public, like a 留言板's; unanswered ratings are counted,
+    not published."""
+    return list(problem.satisfactions.filter(answered_at__isnull=False).order_by("-answered_at", "-id"))

@@ -20,6 +20,7 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -859,6 +861,36 @@ def feedback_source(ip: str | None) -> str:
     except ValueError:
         pass
     return hmac.new(settings.SECRET_KEY.encode(), sender.encode(), hashlib.sha256).hexdigest()
+
+
+def feedback_link_refusal() -> str | None:
+    """Why the public feedback page's address may not be printed or shown as a QR code, or None. The masses open
+    it on their own phones: it must be the address set for them (settings.JYB_PUBLIC_URL), never the intranet
+    address the office happens to use, and never this machine (127.0.0.1, localhost)."""
+    base = str(getattr(settings, "JYB_PUBLIC_URL", "") or "").strip()
+    how = ("请系统管理员在服务器上把环境变量 JYB_PUBLIC_URL 设为群众的手机能打开的地址"
+           "（如 https://pingjia.example.gov.cn），重启后即可显示和打印二维码。")
+    if not base:
+        return "二维码未显示：尚未设置群众访问地址（JYB_PUBLIC_URL），现在的链接群众的手机打不开。" + how
+    host = (urlsplit(base).hostname or "").lower().strip("[]")
+    loopback = host in ("", "localhost", "localhost.localdomain")
+    try:
+        address = ipaddress.ip_address(host)
+        loopback = loopback or address.is_loopback or address.is_unspecified
+    except ValueError:
+        pass
+    if loopback:
+        return f"二维码未显示：群众访问地址（JYB_PUBLIC_URL）是“{base}”，指向服务器本机，群众的手机打不开。" + how
+    return None
+
+
+def feedback_link(problem: Problem) -> str | None:
+    """The public feedback page's address to print or show (the QR code encodes it), or None when
+    `feedback_link_refusal` says it would not reach the masses."""
+    if feedback_link_refusal() is not None:
+        return None
+    base = str(settings.JYB_PUBLIC_URL).strip().rstrip("/")
+    return base + reverse("feedback:public_feedback", args=[problem.feedback_token])
 
 
 def feedback_open(problem: Problem) -> bool:

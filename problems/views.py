@@ -28,7 +28,7 @@ from core.http import AuthedRequest
 from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
-from problems import feedback_views, selectors, services
+from problems import selectors, services
 from problems.choices import OWNER_ROLES, VERIFIER_ROLES, Action, Rating, Source, Status
 from problems.forms import (
     ActionForm,
@@ -344,7 +344,8 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
             e.intact = services.evidence_present(e)  # type: ignore[attr-defined]
     pending = next((x for x in problem.extensions.all() if x.status == "pending"), None)
     return render(request, "problems/problem.html", {
-        "problem": problem, "may_edit": may_edit, "feedback_url": feedback_views.public_url(request, problem),
+        "problem": problem, "may_edit": may_edit, "feedback_url": services.feedback_link(problem),
+        "feedback_refusal": services.feedback_link_refusal(),
         "editable": editable, "steps": step_rows, "evidence": evidence,
         "verifying": verifying,
         # Checksums are for those who verify (the liaison groups and the office), not the unit's contact.

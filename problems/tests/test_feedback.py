@@ -129,13 +129,18 @@ def test_the_sender_is_the_proxys_client_only_behind_a_trusted_proxy(client: Any
 # The QR code
 
 
-def test_qr_code_is_an_svg_of_the_public_address(client: Any, masses: Problem, people: dict[str, Any]) -> None:
+PUBLIC = "https://pingjia.example.gov.cn"
+
+
+def test_qr_code_is_an_svg_of_the_public_address(client: Any, masses: Problem, people: dict[str, Any],
+                                                 settings: Any) -> None:
+    settings.JYB_PUBLIC_URL = PUBLIC
     client.force_login(people["unit"])
     response = client.get(reverse("problems:feedback_qr", args=[masses.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     expected = io.BytesIO()
-    segno.make(f"http://testserver{_url(masses)}", error="m").save(expected, kind="svg", scale=6, border=2,
-                                                                   title=f"群众评价 {masses.number}")
+    segno.make(f"{PUBLIC}{_url(masses)}", error="m").save(expected, kind="svg", scale=6, border=2,
+                                                          title=f"群众评价 {masses.number}")
     assert response.content == expected.getvalue()
     download = client.get(reverse("problems:feedback_qr", args=[masses.pk]), {"download": "1"})
     assert "attachment" in download["Content-Disposition"]
@@ -225,11 +230,12 @@ def test_a_rating_of_another_problem_answers_404(client: Any, masses: Problem, m
 
 
 def test_problem_page_shows_link_ratings_and_answer_form(client: Any, masses: Problem,
-                                                         people: dict[str, Any]) -> None:
+                                                         people: dict[str, Any], settings: Any) -> None:
+    settings.JYB_PUBLIC_URL = PUBLIC
     _unsatisfied(client, masses)
     client.force_login(people["unit"])
     html = client.get(reverse("problems:problem", args=[masses.pk])).content.decode()
-    assert f"http://testserver{_url(masses)}" in html
+    assert f"{PUBLIC}{_url(masses)}" in html
     assert reverse("problems:feedback_qr", args=[masses.pk]) in html
     assert "公开栏还是空的" in html and "未答复，影响销号" in html
     assert 'name="answer"' in html
@@ -264,3 +270,66 @@ def test_an_ipv6_sender_is_its_whole_slash_64() -> None:
     assert feedback_source("2001:db8:1:2::1") == feedback_source("2001:db8:1:2:ffff::9")
     assert feedback_source("2001:db8:1:3::1") != feedback_source("2001:db8:1:2::1")
     assert feedback_source("10.0.0.1") != feedback_source("10.0.0.2")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A QR code only where the masses' phones can reach it
+
+
+@pytest.mark.parametrize("public", ["", "http://127.0.0.1:8000", "http://localhost/", "http://[::1]:8000",
+                                    "http://0.0.0.0"])
+def test_no_qr_code_while_the_address_would_not_reach_the_masses(client: Any, masses: Problem,
+                                                                  people: dict[str, Any], settings: Any,
+                                                                  public: str) -> None:
+    settings.JYB_PUBLIC_URL = public
+    client.force_login(people["office"])
+    html = client.get(reverse("problems:problem", args=[masses.pk])).content.decode()
+    assert 'id="feedback-qr-refused"' in html and "JYB_PUBLIC_URL" in html
+    assert reverse("problems:feedback_qr", args=[masses.pk]) not in html
+    assert 'aria-label="群众评价链接"' not in html and "testserver/f/" not in html
+    for query in ({}, {"download": "1"}):
+        response = client.get(reverse("problems:feedback_qr", args=[masses.pk]), query)
+        assert response.status_code == 409 and response["Content-Type"].startswith("text/html")
+        refused = response.content.decode()
+        assert "二维码未显示" in refused and "JYB_PUBLIC_URL" in refused and "<svg" not in refused
+
+
+def test_a_configured_public_address_shows_the_qr_code(client: Any, masses: Problem, people: dict[str, Any],
+                                                       settings: Any) -> None:
+    settings.JYB_PUBLIC_URL = "http://10.12.0.8:8080"  # an address the township's network routes to the server
+    client.force_login(people["office"])
+    html = client.get(reverse("problems:problem", args=[masses.pk])).content.decode()
+    assert 'id="feedback-qr-refused"' not in html
+    assert f'value="http://10.12.0.8:8080{_url(masses)}"' in html
+    assert client.get(reverse("problems:feedback_qr", args=[masses.pk])).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The masses see the answer
+
+
+def test_the_public_page_shows_the_units_answer(client: Any, masses: Problem, people: dict[str, Any]) -> None:
+    _send(client, masses, rating="unsatisfied", comment="公开栏还是空的")
+    _send(client, masses, ip="10.0.0.2", rating="basic", comment="字太小")
+    html = client.get(_url(masses)).content.decode()
+    assert "已收到2条评价，整改单位答复后会显示在这里" in html
+    unsatisfied = Satisfaction.objects.get(rating=Rating.UNSATISFIED)
+    client.force_login(people["unit"])
+    client.post(reverse("problems:feedback_answer", args=[masses.pk, unsatisfied.pk]),
+                {"answer": "已于10月9日张贴9月账目，欢迎监督"})
+    client.logout()
+    html = client.get(_url(masses)).content.decode()
+    answers = html.split('id="answers"')[1].split("</section>")[0]
+    assert "已于10月9日张贴9月账目，欢迎监督" in answers and "公开栏还是空的" in answers and "不满意" in answers
+    assert "字太小" not in answers  # not answered yet: counted, not published
+    assert "另有1条评价尚未答复" in answers
+    assert str(people["unit"]) not in html  # who answered is the unit, not a named official
+
+
+@pytest.mark.parametrize("path", ["/f/nosuchtoken/", "/f/", "/f/nosuchtoken"])
+def test_a_mistyped_feedback_link_gets_the_chinese_page(client: Any, path: str) -> None:
+    response = client.get(path, follow=True)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "这个评价链接打不开" in html and 'name="viewport"' in html
+    assert "Not Found" not in html
