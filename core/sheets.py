@@ -154,7 +154,7 @@ def _month_end(year: int, month: int) -> dt.date:
 def parse_deadline(value: Any, *, since: dt.date) -> tuple[dt.date | None, str, str | None]:
     """A deadline as offices write it → (date, flag, reason). The flag is FIX_NOW (立行立改 and its like: no date),
     LONG_TERM (长期坚持 …: no date) or "". A date without a year (12月31日前, 12月底) is the first such day on or
-    after `since` (the campaign's start); a month without a day (2023年12月底前) is its last day, a year alone
+    after `since`; a month without a day (2023年12月底前) is its last day, a year alone
     (2023年底) its 31 December. (None, "", None) is an empty cell; a reason says why a cell cannot be read."""
     if not isinstance(value, str):
         day, reason = parse_date(value)

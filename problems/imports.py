@@ -6,7 +6,8 @@ names: 具体问题, 整改举措, 责任部门, 完成情况 …) is read throu
 问题表现 is required: without a 问题来源 column new problems are 自己找 (what a 检视问题 list is), without 问题类别
 they are 其他; a column the file lacks leaves an existing problem's value as it is. 完成时限 may be a date or words
 (`core.sheets.parse_deadline`): 立行立改 registers a 立查立改 problem (due by the service's rule), 长期坚持 is due
-at the campaign's end and says so in the problem's history, 2023年12月底前 / 12月31日前 are read as dates.
+at the campaign's end and says so in the problem's history, 2023年12月底前 / 12月31日前 are read as dates (a date
+without a year: the next such day from today, as a deadline is never in the past).
 
 A row with 问题编号 updates that problem (it must be visible to the importing user); a row without it registers
 a new problem in the organisation of 组织编码 (empty: the user's own organisation). Every write goes through
@@ -34,6 +35,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from campaigns.selectors import current_campaign
 from core import audit
+from core.cn import cn_date
 from core.models import AuditEntry
 from core.sheets import (
     FIX_NOW,
@@ -194,6 +196,7 @@ class _Row:
     deadline: dt.date | None = None
     fix_now: bool = False
     deadline_note: str = ""  # said in the history of a problem registered with a deadline in words
+    deadline_read: str = ""  # how a deadline written in words was read, for the preview
     org_code: str = ""
     pk: int | None = None
     version: int | None = None
@@ -239,7 +242,7 @@ class _Context:
 
     user: Any
     present: frozenset[str]
-    since: dt.date  # a date without a year is the first such day on or after this (the campaign's start)
+    since: dt.date  # a date without a year is the first such day on or after this (today, within the campaign)
     ends_on: dt.date | None  # the campaign's end: 长期坚持
 
 
@@ -263,18 +266,22 @@ def _parse(n: int, raw: dict[str, Any], errors: _Errors, context: _Context) -> _
         errors.add(row, "steps", reason)
     row.cadre_text = cell_text(raw.get("responsible_cadre"))
     row.unit = cell_text(raw.get("responsible_unit"))
-    row.deadline, flag, reason = parse_deadline(raw.get("deadline"), since=context.since)
+    written = raw.get("deadline")
+    row.deadline, flag, reason = parse_deadline(written, since=context.since)
     if reason:
         errors.add(row, "deadline", reason)
     elif flag == FIX_NOW:
         row.fix_now = True
+        row.deadline_read = f"完成时限“{cell_text(written)}”：登记为立查立改问题"
     elif flag == LONG_TERM:
         if context.ends_on is None:
             errors.add(row, "deadline", "当前主题教育没有结束日期，无法换算“长期坚持”：请填写具体的完成时限")
         else:
             row.deadline = context.ends_on
-            row.deadline_note = LONG_TERM_NOTE.format(word=cell_text(raw.get("deadline")),
-                                                      end=f"{context.ends_on:%Y年%-m月%-d日}")
+            row.deadline_note = LONG_TERM_NOTE.format(word=cell_text(written), end=cn_date(context.ends_on))
+            row.deadline_read = row.deadline_note.removeprefix("导入时")
+    elif row.deadline is not None and isinstance(written, str) and parse_date(written)[0] is None:
+        row.deadline_read = f"完成时限“{cell_text(written)}”读作{cn_date(row.deadline)}"
     row.org_code = cell_text(raw.get("organization"))
     number = cell_text(raw.get("number"))
     if number:
@@ -532,11 +539,12 @@ def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, p
             with transaction.atomic():
                 if row.problem is None:
                     change = {"row": row.n, "action": "新增", "key": row.description[:40],
-                              "columns": _create(row, user, found)}
+                              "columns": _create(row, user, found), "note": row.deadline_read}
                 else:
                     columns = _update(row, user, found, present)
                     if columns:
-                        change = {"row": row.n, "action": "更新", "key": row.problem.number, "columns": columns}
+                        change = {"row": row.n, "action": "更新", "key": row.problem.number, "columns": columns,
+                                  "note": row.deadline_read}
                 if marked or found.items:
                     raise _RowFailed
         except _RowFailed:
@@ -590,8 +598,11 @@ def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Any, dry
         sheet = _open(fh, filename, mapping, strict)
         errors = _Errors(sheet)
         present = frozenset(sheet.columns)
+        # 12月31日前: the first 31 December from today on (a deadline is never in the past), and never before
+        # the campaign's start.
+        today = timezone.localdate()
         context = _Context(user=user, present=present,
-                           since=campaign.starts_on if campaign is not None else timezone.localdate(),
+                           since=max(today, campaign.starts_on) if campaign is not None else today,
                            ends_on=campaign.ends_on if campaign is not None else None)
         for n, raw in sheet.rows:
             rows.append(_parse(n, raw, errors, context))

@@ -72,7 +72,7 @@ def import_template(request: AuthedRequest) -> FileResponse:
 
 
 # What the mapping step offers for a column: every column of the ledger (those only exported say so).
-MAPPING_FIELDS = {name: (f"{title}（只用于导出，不读取）" if name in OUTPUT_ONLY else title)
+MAPPING_FIELDS = {name: (f"{title}（不读取）" if name in OUTPUT_ONLY else title)
                   for name, title in COLUMNS.items()}
 
 

@@ -256,7 +256,7 @@ def test_import_updates_record_and_steps_through_the_services(ledger: dict[str, 
     report = run(people["unit"], [exported])
     assert report.errors == [] and (report.created, report.updated, report.unchanged) == (0, 1, 0)
     assert report.changes == [{"row": 2, "action": "更新", "key": problem.number,
-                               "columns": ["问题表现", "责任单位", "整改措施"]}]
+                               "columns": ["问题表现", "责任单位", "整改措施"], "note": ""}]
     problem.refresh_from_db()
     assert problem.description == "村务公开不及时，群众反映强烈" and problem.responsible_unit == "东关村两委"
     assert problem.version > version

@@ -72,6 +72,11 @@ def test_an_offices_own_ledger_is_read_title_merged_header_synonyms_and_deadline
     assert (fix_now.source, fix_now.category) == ("self", "other")  # a 检视问题 list without those columns
     long_term = problems["党员教育管理不严"]
     assert long_term.due_on == END and not long_term.fix_now
+    notes = {c["key"]: c["note"] for c in report.changes}
+    assert notes["村务公开不及时"] == "完成时限“立行立改”：登记为立查立改问题"
+    assert notes["活动室闲置"] == "完成时限“11月30日前”读作2023年11月30日"
+    assert notes["学习走过场"] == "完成时限“2023年12月底前”读作2023年12月31日"
+    assert notes["道路破损"] == notes["路灯不亮"] == ""  # plain dates need no word
     register = TransitionRecord.objects.get(problem=long_term, action="register")
     assert register.note == "导入时完成时限为“长期坚持”，按主题教育结束日期（2024年1月31日）计"
     assert problems["学习走过场"].due_on == dt.date(2023, 12, 31)
