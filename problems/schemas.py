@@ -342,7 +342,8 @@ class ActionIn(Schema):
     """The body of a lifecycle action (form or multipart, so that evidence files can come along). Who acts and
     when come from the caller's session and the server's clock: anything else sent is ignored."""
 
-    note: str = Field("", description="说明或理由（退回、重新打开、申请延期、不批准延期时必填）")
+    note: str = Field("", description="说明或理由（核验销号时为核验意见）："
+                                      "核验销号、退回、重新打开、申请延期、不批准延期时必填")
     version: int = Field(description="读取时的版本号（必填）：他人已修改时返回409")
     new_due_on: dt.date | None = Field(None, description="申请延期：申请延至的日期；重新打开：新的完成时限（可不填）")
     feedback_override: str = Field("", description="核验销号：群众“不满意”评价尚未答复时仍予销号的理由")
