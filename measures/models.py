@@ -8,6 +8,7 @@ and for the office (coverage) is derived in `measures.selectors`.
 
 from django.db import models
 
+from core.cn import cn_date
 from core.models import AuditedModel
 from core.scoping import ScopedQuerySet
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, StudyKind
@@ -122,7 +123,7 @@ class ResultsExchange(CampaignRecord):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"调研成果交流会（{self.held_on:%Y-%m-%d}）"
+        return f"调研成果交流会（{cn_date(self.held_on)}）"
 
 
 class PublicService(CampaignRecord):
@@ -253,7 +254,7 @@ class LifeMeeting(CampaignRecord):
         indexes = [models.Index(fields=["campaign", "organization"], name="meeting_campaign_org")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}（{self.held_on:%Y-%m-%d}）"
+        return f"{self.get_kind_display()}（{cn_date(self.held_on)}）"
 
 
 class LifeMeetingItemQuerySet(ScopedQuerySet):

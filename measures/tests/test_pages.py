@@ -377,3 +377,12 @@ def test_lead_dates_carry_the_year_and_are_in_order(client, users, tree, campaig
         table = html[html.index('class="table table-sm table-stack bg-white mb-1 lead-table"'):]
         assert "2023年9月26日" in table and "2023年10月10日" in table
         assert table.index("2023年9月26日") < table.index("2023年10月10日")
+
+
+def test_a_meeting_is_named_with_a_chinese_date(client, users, tree, campaign):
+    """The name shown in messages and titles reads 2023年10月10日, not 2023-10-10."""
+    client.force_login(users["unit"])
+    response = client.post(QUICK, {"what": "meeting", "held_on": DAY.isoformat(), "title": "对照检视", "count": "8"})
+    meeting = LifeMeeting.objects.get()
+    assert str(meeting) == "专题组织生活会（2023年10月10日）"
+    assert "已记录：专题组织生活会（2023年10月10日）" in client.get(response["Location"]).content.decode()
