@@ -206,7 +206,9 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
 
     method = forms.ModelChoiceField(label="指导方式", required=False, queryset=VisitMethod.objects.none(),
                                     empty_label="请选择")
-    subject = _text("活动内容（可不填）", placeholder="不填则为“指导方式·单位”，如：个别访谈·城关镇党委")
+    subject = forms.CharField(label="活动内容（可不填）", required=False, strip=False,
+                              widget=forms.TextInput(attrs={"placeholder": "如：列席区委理论学习中心组专题研讨"}),
+                              help_text="不填则为“指导方式·单位”，如：个别访谈·城关镇党委")
     planned_on = _date("计划日期")
     visited_on = _date("开展日期")
     summary = _text("总体情况", area=True, rows=4, placeholder="看到了什么、总体评价如何")

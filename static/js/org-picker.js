@@ -87,7 +87,10 @@
       var url = root.dataset.url + "?scope=" + encodeURIComponent(root.dataset.scope) + "&q=" + encodeURIComponent(q);
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) { if (mine === seq && document.activeElement === box) { show(data); } })
+        .then(function (data) {
+          // Only the answer to what the box holds now (an earlier, slower answer is dropped).
+          if (mine === seq && document.activeElement === box && box.value.trim() === q) { show(data); }
+        })
         .catch(function () { /* offline: the box still accepts an exact code or name */ });
     }
 
