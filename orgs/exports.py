@@ -1,5 +1,6 @@
-"""Member and cadre registers as .xlsx, with the import headers so that export → import changes nothing; the
-organisation's name stands beside its code (所在党组织名称: read back only when the code is blank).
+"""Organisation, member and cadre registers as .xlsx, with the import headers so that export → import changes
+nothing; an organisation's name stands beside its code (所在党组织名称, 上级组织名称: read back only when the code is
+blank).
 
 Written with XlsxWriter in constant-memory mode (rows streamed from the database in chunks). A masked export
 (ID and phone numbers masked) says so on its first line, and the importer refuses it."""
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from core import cn
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.imports import DATE_FORMATS, HEADERS, MASKED_NOTICE, NO, YES, ImportKind
+from orgs.models import Organization, OrganizationQuerySet
 
 CHUNK = 2000
 SHEET_NAMES: dict[str, str] = {
@@ -82,6 +84,32 @@ def export_members(*, queryset: QuerySet, out: BinaryIO, masked: bool) -> int:
             cn.mask_phone(phone) if masked else phone,
             _date(joined), categories.get(category, category), _flag(mobile), _flag(frail), code, org_name,
         ])
+        count += 1
+    sheet.close()
+    return count
+
+
+def export_orgs(*, queryset: OrganizationQuerySet, out: BinaryIO) -> int:
+    """Write the organisations of `queryset` (a subtree, scoped) to `out` in tree order, each with its parent's
+    code and name; returns the number of rows written."""
+    sheet = _Sheet(out, ImportKind.ORGS, masked=False)
+    kinds, sectors, tiers = dict(OrgKind.choices), dict(Sector.choices), dict(Tier.choices)
+    rows = queryset.order_by("path").values_list("code", "name", "path", "kind", "sector", "tier", "unit_name",
+                                                 "credit_code", "division_code")
+    seen: dict[str, tuple[str, str]] = {}  # path → (code, name), of the rows written (parents come first)
+    count = 0
+    for code, name, path, kind, sector, tier, unit_name, credit_code, division_code in rows.iterator(
+        chunk_size=CHUNK
+    ):
+        parent_path = path[:-Organization.steplen]
+        if parent_path and parent_path not in seen:  # the subtree's root: its parent is outside the file
+            parent = Organization.objects.filter(path=parent_path).values_list("code", "name").first()
+            seen[parent_path] = parent or ("", "")
+        parent_code, parent_name = seen.get(parent_path, ("", ""))
+        seen[path] = (code, name)
+        sheet.write([code, name, parent_code, parent_name, str(kinds.get(kind, kind)),
+                     str(sectors.get(sector, sector)), str(tiers.get(tier, tier)), unit_name, credit_code,
+                     division_code])
         count += 1
     sheet.close()
     return count

@@ -59,9 +59,9 @@ class ImportKind(models.TextChoices):
 # Field name → column header, in the wording and order.
 COLUMNS: dict[str, dict[str, str]] = {
     ImportKind.ORGS: {
-        "code": "组织编码", "name": "组织名称", "parent": "上级组织编码", "kind": "组织类别", "sector": "单位类别",
-        "tier": "层级", "unit_name": "单位名称", "credit_code": "统一社会信用代码", "division_code": "行政区划代码",
-        "parent_name": "上级组织名称",
+        "code": "组织编码", "name": "组织名称", "parent": "上级组织编码", "parent_name": "上级组织名称",
+        "kind": "组织类别", "sector": "单位类别", "tier": "层级", "unit_name": "单位名称",
+        "credit_code": "统一社会信用代码", "division_code": "行政区划代码",
     },
     ImportKind.MEMBERS: {
         "name": "姓名", "gender": "性别", "ethnicity": "民族", "birth_date": "出生日期", "id_number": "公民身份号码",

@@ -166,6 +166,20 @@ def _export(request: AuthedRequest, code: str, model: type[Member] | type[Cadre]
 
 @login_required
 @require_GET
+def export_orgs(request: AuthedRequest, code: str) -> FileResponse:
+    """The organisations of a subtree the user sees, in the import's columns (so the file can be edited and
+    imported back)."""
+    org: Organization = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    data = io.BytesIO()
+    rows = exports.export_orgs(queryset=Organization.objects.visible_to(request.user).in_subtree(org.path),
+                               out=data)
+    audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(Organization), object_id=org.code,
+                 object_repr=f"党组织名册-{org.name}"[:200], after={"rows": rows})
+    return _attachment(data, f"党组织名册-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
 def export_members(request: AuthedRequest, code: str) -> FileResponse:
     return _export(request, code, Member)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:job_id>/", io_views.import_detail, name="import_detail"),
     path("import/<int:job_id>/progress/", io_views.import_progress, name="import_progress"),
     path("import/<int:job_id>/confirm/", io_views.import_confirm, name="import_confirm"),
+    path("<str:code>/orgs/export/", io_views.export_orgs, name="export_orgs"),
     path("<str:code>/members/export/", io_views.export_members, name="export_members"),
     path("<str:code>/cadres/export/", io_views.export_cadres, name="export_cadres"),
     # Registry pages (views).

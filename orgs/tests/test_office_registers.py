@@ -195,3 +195,28 @@ def test_a_unit_cannot_reclassify_its_own_organisation_by_import(users: dict[str
     # The level above may (here the command line, which has no jurisdiction limit).
     report = run("orgs", [org_row("A1a", "A1", "东关村党支部", 单位类别="社区")], user=None)
     assert report.errors == [] and Organization.objects.get(code="A1a").sector == "community"
+
+
+def test_the_organisation_register_exports_with_parent_names_and_goes_back_in_unchanged(
+        client: Any, users: dict[str, Any], tree: Any) -> None:
+    login(client, users["office"])
+    response = client.get(reverse("orgs:export_orgs", args=["A"]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert rows[0] == HEADERS["orgs"] and rows[0][2:4] == ["上级组织编码", "上级组织名称"]
+    assert [r[:4] for r in rows[1:]] == [["A", "城关区委", "C", "示范市委"], ["A1", "城关镇党委", "A", "城关区委"],
+                                         ["A1a", "东关村党支部", "A1", "城关镇党委"]]
+    assert rows[3][4:7] == ["党支部", "村", "村(社区)"]
+    report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", user=users["office"],
+                         strict=True)
+    assert report.errors == [] and (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    # Scoped: the village's contact exports its own branch, nothing of county B.
+    client.logout()
+    login(client, users["unit"])
+    assert client.get(reverse("orgs:export_orgs", args=["B"])).status_code == 404
+    data = b"".join(client.get(reverse("orgs:export_orgs", args=["A1a"])).streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert [r[:4] for r in rows[1:]] == [["A1a", "东关村党支部", "A1", "城关镇党委"]]
+    report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", user=users["unit"])
+    assert report.errors == [] and report.unchanged == 1
