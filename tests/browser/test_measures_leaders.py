@@ -130,6 +130,12 @@ def test_the_office_reads_who_has_not_at_a_glance(leaders_city, browser, live_se
     for viewport, name in ((DESKTOP, "desktop"), (PHONE, "375")):
         office, office_outside = _page(browser, live_server, viewport)
         _login(office, live_server, leaders_city["password"])
+        office.goto(f"{live_server.url}/measures/coverage/?tier=village")
+        village = office.inner_text("tr:has-text('东关村党支部')")
+        assert "检视整改" in office.inner_text("thead") and village.count("有（1）") == 2  # the study, the lecture
+        if viewport is PHONE:
+            assert _no_horizontal_overflow(office)
+        office.screenshot(path=str(ARTIFACTS / f"measures-coverage-units-{name}.png"), full_page=True)
         office.goto(f"{live_server.url}/measures/coverage/?tab=leaders")
         chips = office.inner_text("#lead-missing")
         assert "全部2人" in chips.replace(" ", "").replace("\n", "")
