@@ -103,10 +103,6 @@ def may_raise(user: Any) -> bool:
     return _role(user) in RAISER_ROLES
 
 
-def may_edit(user: Any) -> bool:
-    """The unit (its own subtree) and the office edit a problem's record and steps; liaison groups and leaders
-    do not (不越位、不包办)."""
-    return _role(user) in OWNER_ROLES
 def sources_for(user: Any) -> list[str]:
     """The sources (问题来源) `user` may give a problem they register: the one rule of the form, the API and the
     ledger import. 督导发现 records what a liaison group found on a visit: liaison members register only that, the
@@ -130,6 +126,10 @@ def source_refusal(user: Any, source: str) -> str | None:
     return f"“{Source(source).label}”只能由联络组根据督导发现登记，本单位登记的问题来源应为{allowed}之一"
 
 
+def may_edit(user: Any) -> bool:
+    """The unit (its own subtree) and the office edit a problem's record and steps; liaison groups and leaders
+    do not (不越位、不包办)."""
+    return _role(user) in OWNER_ROLES
 
 
 def owner_reason(user: Any, problem: Problem) -> str | None:
