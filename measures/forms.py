@@ -5,12 +5,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.forms import chinese_messages, mark_invalid
 from measures import services
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
 from orgs.choices import Sector, Tier
 from orgs.models import Cadre, Member, Organization
+from orgs.widgets import OrgChoiceField
 
 MAX_PEOPLE = 500
 _ANY = [("", "全部")]
@@ -145,8 +147,7 @@ class QuickRecordForm(forms.Form):
 
     what = forms.ChoiceField(label="记录什么", choices=QuickKind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "请选择记录什么：学习、党课或组织生活会"})
-    org = forms.CharField(label="党组织编码", required=False, max_length=32,
-                          help_text="为哪个党组织记录（办公室填写）")
+    org = forms.CharField(label="党组织", required=False)  # the organisation picker, in __init__
     held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               error_messages={"required": "请填写日期", "invalid": "日期格式不正确，如2023-09-01"})
     title = forms.CharField(label="主题", max_length=200,
@@ -171,9 +172,17 @@ class QuickRecordForm(forms.Form):
                 "speaker": "speaker", "leaders": "leaders", "attachment": "attachment", "organization": "org",
                 "campaign": None, "duplicate": None}
 
-    def __init__(self, *args: Any, org: Organization | None = None, choose_org: bool = False,
+    def __init__(self, *args: Any, org: Organization | None = None, choose_org: bool = False, user: Any = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if choose_org:
+            # The organisation picker over what the user sees; choosing one reloads the form (what was typed goes
+            # along) so that its own leaders and members are offered.
+            self.fields["org"] = OrgChoiceField(user=user, label="党组织", required=False,
+                                                outside="请选择您管辖范围内的党组织")
+            self.fields["org"].widget.attrs.update({
+                "hx-get": reverse("measures:quick"), "hx-trigger": "change", "hx-include": "closest form",
+                "hx-target": "closest form", "hx-select": "form.quick-form", "hx-swap": "outerHTML"})
         speaker_field = self.fields["speaker"]
         assert isinstance(speaker_field, SpeakerField)
         speaker_field.offer(org)

@@ -86,12 +86,14 @@ def quick(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     if campaign is not None and campaign.ends_on is not None and campaign.ends_on < today:
         today = campaign.ends_on  # a campaign that has ended: its last day is the nearest valid date
-    initial = {"what": data.get("what") or QuickKind.STUDY, "held_on": today, "org": data.get("org", "")}
+    # On a GET, what the page sends along when the organisation is chosen (the picker reloads the form) is kept.
+    initial = {"what": data.get("what") or QuickKind.STUDY, "held_on": data.get("held_on") or today,
+               "org": data.get("org", ""), "title": data.get("title", ""), "count": data.get("count", "")}
     form = QuickRecordForm(request.POST or None, request.FILES or None, org=org, choose_org=choose_org,
-                           initial=initial)
+                           user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         if org is None:
-            form.add_error("org", "请填写您管辖范围内的党组织编码")
+            form.add_error("org", "请选择您管辖范围内的党组织")
         else:
             try:
                 record = _quick_create(form, org, campaign)

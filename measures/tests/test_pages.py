@@ -88,9 +88,10 @@ def test_organisational_life_meeting_by_quick_form(client, users, campaign):
 
 def test_office_records_for_an_organisation_it_chooses(client, users, tree, campaign):
     client.force_login(users["office"])
-    assert client.get(QUICK + "?org=A1").status_code == 200
+    html = client.get(QUICK + "?org=A1").content.decode()
+    assert 'name="org" value="A1"' in html and 'value="城关镇党委"' in html  # the picker, by name and place
     response = _post(client, org="")
-    assert "请填写您管辖范围内的党组织编码" in response.content.decode()
+    assert "请选择您管辖范围内的党组织" in response.content.decode()
     assert _post(client, org="A1").status_code == 302
     assert StudySession.objects.get().organization == tree.township_a
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from orgs import selectors, services
 from orgs.models import Organization
 from orgs.widgets import OrgChoiceField, scope_token
+from problems.tests.conftest import campaign, people  # noqa: F401 (a current campaign and liaison groups)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,36 @@ def test_secadmin_may_choose_any_organisation_for_a_jurisdiction(client, tree, u
     assert form.is_valid()
     token = scope_token(secadmin, within=None, everything=True)
     assert [r["code"] for r in _pick(client, secadmin, token, "xhsq").json()["results"]] == ["B1a"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every form that names an organisation uses the picker (no select of hundreds, no code box with a datalist).
+
+PAGES = [
+    ("liaison", "/supervision/visits/new/"),
+    ("office", "/problems/new/"),
+    ("office", "/problems/"),
+    ("office", "/office/submissions/new/"),
+    ("unit", "/office/submissions/new/"),
+    ("office", "/measures/quick/"),
+    ("secadmin", "/accounts/users/new/"),
+]
+
+
+@pytest.mark.parametrize(("role", "url"), PAGES)
+def test_every_form_naming_an_organisation_uses_the_picker(client, people, role, url):  # noqa: F811
+    client.force_login(people[role])
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-org-picker" in html and 'role="combobox"' in html
+    assert "<datalist" not in html and "组织编码</label>" not in html
+
+
+def test_choosing_the_quick_forms_organisation_keeps_what_was_typed(client, people, tree):  # noqa: F811
+    client.force_login(people["office"])
+    html = client.get("/measures/quick/", {"org": "A1", "what": "lecture", "title": "讲专题党课", "count": "40",
+                                           "held_on": "2023-10-09"}).content.decode()
+    assert 'name="org" value="A1"' in html and 'value="城关镇党委"' in html
+    assert 'value="讲专题党课"' in html and 'value="40"' in html and 'value="2023-10-09"' in html
+    assert 'hx-select="form.quick-form"' in html  # choosing another reloads the form with what was typed

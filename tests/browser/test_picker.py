@@ -153,3 +153,31 @@ def test_the_security_administrator_picks_a_jurisdiction_by_name(browser, live_s
     assert user.organization.code == "B1" and user.role == "unit"
     assert page.input_value("#id_org_code") == "河西镇党委"
     assert outside == []
+
+
+def test_the_office_quick_form_offers_the_chosen_organisations_people_and_keeps_what_was_typed(
+        supervision_city, browser, live_server):  # noqa: F811
+    from measures.models import PartyLecture
+
+    page, outside = _page(browser, live_server, PHONE)
+    _login(page, live_server, supervision_city["password"], "office", SIGNED_IN)
+    page.goto(f"{live_server.url}/measures/quick/")
+    page.click("label[for=id_what_1]")  # 党课
+    page.fill("#id_title", "镇党委书记讲专题党课")
+    page.fill("#id_count", "40")
+    page.fill("#id_org", "cgzdw")
+    _suggests(page, "#id_org", ["城关镇党委"])
+    page.click("#id_org-list >> text=城关镇党委")
+    # The form comes back for 城关镇党委: its secretary offered as speaker, what was typed still there.
+    page.wait_for_selector("#id_speaker >> text=郑洁（镇党委书记）", state="attached")
+    assert page.input_value("#id_org") == "城关镇党委" and page.input_value("#id_title") == "镇党委书记讲专题党课"
+    assert page.input_value("#id_count") == "40" and page.is_checked("#id_what_1")
+    assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "picker-quick-375.png"), full_page=True)
+    page.select_option("#id_speaker", label="郑洁（镇党委书记）")
+    page.click(".quick-form button[type=submit]")
+    page.wait_for_url("**/measures/unit/A1/**")
+    lecture = _db(lambda: PartyLecture.objects.select_related("organization", "speaker_cadre").get())
+    assert lecture.organization.code == "A1" and lecture.speaker_cadre.name == "郑洁"
+    assert lecture.audience_count == 40 and lecture.title == "镇党委书记讲专题党课"
+    assert outside == []
