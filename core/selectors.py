@@ -59,6 +59,7 @@ class StatusRow:
     label: str
     value: str
     warning: str = ""  # what needs doing, in Chinese; empty when all is well
+    setting: str = ""  # the environment variable or setting that changes it
 
 
 @dataclass(frozen=True)
@@ -152,21 +153,24 @@ def system_status() -> list[StatusSection]:
 
     public_url = settings.JYB_PUBLIC_URL
     config = StatusSection("运行配置（服务器环境变量）", [
-        StatusRow("群众评价链接地址 JYB_PUBLIC_URL", public_url or "未设置",
+        StatusRow("群众评价链接地址", public_url or "未设置",
                   "未设置：二维码和评价链接无法从群众的手机打开，请设为群众能访问的地址" if not public_url
-                  else "指向本机地址，群众的手机无法打开，请设为群众能访问的地址" if _loopback(public_url) else ""),
-        StatusRow("允许访问的主机名 ALLOWED_HOSTS", "、".join(settings.ALLOWED_HOSTS) or "未设置"),
-        StatusRow("调试模式 DEBUG", "开启" if settings.DEBUG else "关闭",
-                  "生产环境必须关闭，否则出错时会显示内部信息" if settings.DEBUG else ""),
-        StatusRow("仅经HTTPS发送会话 SESSION_COOKIE_SECURE", "是" if settings.SESSION_COOKIE_SECURE else "否",
+                  else "指向本机地址，群众的手机无法打开，请设为群众能访问的地址" if _loopback(public_url) else "",
+                  setting="JYB_PUBLIC_URL"),
+        StatusRow("允许访问的主机名", "、".join(settings.ALLOWED_HOSTS) or "未设置", setting="ALLOWED_HOSTS"),
+        StatusRow("调试模式", "开启" if settings.DEBUG else "关闭",
+                  "生产环境必须关闭，否则出错时会显示内部信息" if settings.DEBUG else "", setting="DEBUG"),
+        StatusRow("仅经HTTPS发送会话", "是" if settings.SESSION_COOKIE_SECURE else "否",
                   "" if settings.SESSION_COOKIE_SECURE or settings.DEBUG or settings.DEMO or settings.TESTING
-                  else "生产环境应通过HTTPS访问并开启"),
+                  else "生产环境应通过HTTPS访问并开启", setting="SESSION_COOKIE_SECURE"),
         StatusRow("登录失败锁定",
-                  f"连续失败{settings.JYB_LOGIN_MAX_FAILURES}次锁定{settings.JYB_LOGIN_LOCK_MINUTES}分钟"),
+                  f"连续失败{settings.JYB_LOGIN_MAX_FAILURES}次锁定{settings.JYB_LOGIN_LOCK_MINUTES}分钟",
+                  setting="JYB_LOGIN_MAX_FAILURES、JYB_LOGIN_LOCK_MINUTES"),
         StatusRow("会话有效期", f"{settings.SESSION_COOKIE_AGE // 3600}小时"),
-        StatusRow("导入文件和附件大小上限 JYB_IMPORT_MAX_MB", f"{settings.JYB_IMPORT_MAX_MB} MB"),
-        StatusRow("反馈意见书代字 JYB_LETTER_ABBR", settings.JYB_LETTER_ABBR),
-        StatusRow("可信代理 JYB_TRUSTED_PROXIES", "、".join(sorted(settings.JYB_TRUSTED_PROXIES)) or "无"),
+        StatusRow("导入文件和附件大小上限", f"{settings.JYB_IMPORT_MAX_MB} MB", setting="JYB_IMPORT_MAX_MB"),
+        StatusRow("反馈意见书代字", settings.JYB_LETTER_ABBR, setting="JYB_LETTER_ABBR"),
+        StatusRow("可信代理", "、".join(sorted(settings.JYB_TRUSTED_PROXIES)) or "无",
+                  setting="JYB_TRUSTED_PROXIES"),
         StatusRow("时区", settings.TIME_ZONE),
     ])
     return [software, database, jobs, storage, config]

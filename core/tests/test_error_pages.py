@@ -50,14 +50,14 @@ def test_csrf_failure_is_a_chinese_403_that_says_nothing_was_sent(users: dict[st
     client.force_login(users["office"])
     client.get(reverse("notifications:list"))  # a page with a form: the CSRF cookie is set
     html = _page(client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": "x" * 64}), 403)
-    assert "安全校验未通过" in html and "刷新页面后重新提交" in html and "Cookie" not in html
+    assert "安全校验未通过" in html and "刷新页面后重新提交" in html and "禁用了 Cookie" not in html
 
 
 def test_csrf_failure_without_cookies_says_to_allow_them(users: dict[str, Any]) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["office"])
     html = _page(client.post(reverse("accounts:logout")), 403)
-    assert "允许本平台使用 Cookie" in html
+    assert "允许本平台使用 Cookie" in html and "刷新页面后重新提交" in html
 
 
 def test_permission_denied_is_a_chinese_403(rf: RequestFactory, users: dict[str, Any]) -> None:
