@@ -51,6 +51,23 @@ def _member_choices(org: Organization | None, prefix: str = "m") -> Choices:
             .only("name")[:MAX_PEOPLE]]
 
 
+KEPT_HEADING = "原记录中的人员（已不在可选范围，保存前请改选）"
+
+
+def _kept(org: Organization, named: Any, offered: Any, prefix: str = "") -> tuple[Choices, list[int]]:
+    """People a record already names (`named`: its initial value) who are no longer among those offered — a cadre
+    moved elsewhere, or named under an older rule: shown checked under their own heading, so that saving is refused
+    with the service's reason instead of dropping them unseen. Returns (their group, or nothing; their ids)."""
+    values = named if isinstance(named, list | tuple) else [named]
+    ids = {v.pk if isinstance(v, Cadre) else int(v[len(prefix):]) for v in values
+           if isinstance(v, Cadre) or (isinstance(v, str) and v.startswith(prefix) and v[len(prefix):].isdigit())}
+    extra = ids - set(offered.filter(pk__in=ids).values_list("pk", flat=True))
+    if not extra:
+        return [], []
+    people = Cadre.objects.filter(pk__in=extra).select_related("organization").order_by("name", "id")
+    return [(KEPT_HEADING, [(f"{prefix}{c.pk}", c.label(with_org=True)) for c in people])], sorted(extra)
+
+
 def _pk_text(value: Any) -> Any:
     """A cadre (an initial value) as the text of its id; anything else as it is."""
     return str(value.pk) if isinstance(value, Cadre) else value
@@ -66,9 +83,11 @@ class CadresField(forms.MultipleChoiceField):
         super().__init__(choices=[], **kwargs)
         self.queryset: Any = Cadre.objects.none()
 
-    def offer(self, org: Organization) -> None:
-        self.choices = cadre_groups(org)
-        self.queryset = services.nameable_cadres(org)
+    def offer(self, org: Organization, named: Any = None) -> None:
+        offered = services.nameable_cadres(org)
+        kept, ids = _kept(org, named, offered)
+        self.choices = cadre_groups(org) + kept
+        self.queryset = offered | Cadre.objects.filter(pk__in=ids) if ids else offered
 
     def prepare_value(self, value: Any) -> Any:
         return [_pk_text(v) for v in value] if isinstance(value, list | tuple) else _pk_text(value)
@@ -93,9 +112,11 @@ class CadreField(forms.ChoiceField):
         self.empty_label, self.county_level = empty_label, county_level
         self.queryset: Any = Cadre.objects.none()
 
-    def offer(self, org: Organization) -> None:
-        self.choices = [("", self.empty_label), *cadre_groups(org, county_level=self.county_level)]
-        self.queryset = services.nameable_cadres(org, county_level=self.county_level)
+    def offer(self, org: Organization, named: Any = None) -> None:
+        offered = services.nameable_cadres(org, county_level=self.county_level)
+        kept, ids = _kept(org, named, offered)
+        self.choices = [("", self.empty_label), *cadre_groups(org, county_level=self.county_level), *kept]
+        self.queryset = offered | Cadre.objects.filter(pk__in=ids) if ids else offered
 
     def prepare_value(self, value: Any) -> Any:
         return _pk_text(value)
@@ -123,12 +144,17 @@ class SpeakerField(forms.ChoiceField):
         self.cadres: Any = Cadre.objects.none()
         self.members: Any = Member.objects.none()
 
-    def offer(self, org: Organization | None) -> None:
+    def offer(self, org: Organization | None, named: Any = None) -> None:
         members = _member_choices(org)
-        self.choices = [("", "请选择"), *cadre_groups(org, prefix="c"), *([("本单位党员", members)] if members else [])]
-        if org is not None:
-            self.cadres = services.nameable_cadres(org)
-            self.members = Member.objects.filter(organization=org)
+        if org is None:
+            self.choices = [("", "请选择")]
+            return
+        offered = services.nameable_cadres(org)
+        kept, ids = _kept(org, named, offered, prefix="c")
+        self.choices = [("", "请选择"), *cadre_groups(org, prefix="c"), *([("本单位党员", members)] if members else []),
+                        *kept]
+        self.cadres = offered | Cadre.objects.filter(pk__in=ids) if ids else offered
+        self.members = Member.objects.filter(organization=org)
 
     def clean(self, value: Any) -> Any:
         text = super().clean(value)
@@ -289,10 +315,10 @@ class EntryForm(forms.Form):
 
     def offer(self, org: Organization) -> None:
         """Offer each people field (CadresField, CadreField, SpeakerField) exactly whom a record of `org` may
-        name."""
-        for fld in self.fields.values():
+        name — and, on a record being corrected, whom it already names that are no longer offered (`_kept`)."""
+        for name, fld in self.fields.items():
             if isinstance(fld, CadresField | CadreField | SpeakerField):
-                fld.offer(org)
+                fld.offer(org, named=self.initial.get(name))
 
     def full_clean(self) -> None:
         super().full_clean()

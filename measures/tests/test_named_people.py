@@ -155,3 +155,29 @@ def test_the_api_accepts_a_village_unit_naming_its_county_leader(client, users, 
     assert response.json()["errors"]["items"] == [
         "第1条意见：涉及的领导干部应为“东关村党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     assert not LifeMeeting.objects.exists()
+
+
+def test_a_person_no_longer_offered_is_shown_on_correction_and_never_dropped_unseen(client, users, tree, campaign,
+                                                                                    people):
+    """The county's secretary took part in a village's study, then moved to the other county. Correcting the
+    session shows him ticked under his own heading; saving as is is refused with the reason (before, he was not
+    shown and the save dropped him silently); unticking him is the user's own choice."""
+    from orgs.models import Cadre
+
+    secretary = people["secretary"]
+    session = services.study_session_create(organization=tree.village_a, campaign=campaign, kind="seminar",
+                                            topic="专题研讨", held_on=DAY, participant_count=9, leaders=[secretary])
+    Cadre.objects.filter(pk=secretary.pk).update(organization=tree.county_b)
+    client.force_login(users["unit"])
+    url = f"/measures/unit/{tree.village_a.code}/study/{session.pk}/"
+    html = client.get(url).content.decode()
+    kept = html.split(forms.KEPT_HEADING)[1].split("</div>\\n</div>")[0]
+    assert "吴刚（区委书记）· 河西县委" in kept and "checked" in kept
+    data = {"kind": "seminar", "topic": "专题研讨", "held_on": DAY.isoformat(), "participant_count": "9"}
+    response = client.post(url, {**data, "leaders": [str(secretary.pk)]})
+    assert response.status_code == 200
+    reason = "参加的班子成员应为“东关村党支部”的班子成员，或其上级党组织县处级以上的联系点领导"
+    assert reason in response.content.decode()
+    assert list(session.leaders.all()) == [secretary]
+    assert client.post(url, data).status_code == 302
+    assert list(session.leaders.all()) == []
