@@ -76,17 +76,12 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     return _attachment(data, f"{ImportKind(kind).label}导入模板.xlsx")
 
 
-def _awaiting_mapping(job: ImportJob) -> bool:
-    report = job.report or {}
-    return job.status == ImportJob.Status.PENDING and "layout" in report and "mapping" not in report
-
-
 def _job_context(job: ImportJob) -> dict[str, object]:
     report = job.report or {}
     context: dict[str, object] = {
         "job": job, "report": report, "errors": report.get("errors", []),
         "kind_label": ImportKind(job.kind).label if job.kind in ImportKind.values else job.kind}
-    if _awaiting_mapping(job):
+    if job.awaiting_mapping:
         context.update(_mapping_context(job, Layout.from_dict(report["layout"]), []))
     return context
 
@@ -125,7 +120,7 @@ def import_progress(request: AuthedRequest, job_id: int) -> HttpResponse:
 def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
     """The confirmed mapping starts the validation; once validated, the confirmation applies the job."""
     job = _own_job(request, job_id)
-    if _awaiting_mapping(job):
+    if job.awaiting_mapping:
         layout = Layout.from_dict((job.report or {})["layout"])
         required = set(COLUMNS[job.kind]) - OPTIONAL[job.kind]
         mapping, errors = mapping_chosen(layout, request.POST, _mapping_fields(job.kind), required)

@@ -217,6 +217,12 @@ class ImportJob(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def awaiting_mapping(self) -> bool:
+        """Uploaded, its columns shown, waiting for the user to confirm how they are read (the mapping step)."""
+        report = self.report or {}
+        return self.status == self.Status.PENDING and "layout" in report and "mapping" not in report
+
+    @property
     def percent(self) -> int:
         if self.status in (self.Status.READY, self.Status.DONE, self.Status.INVALID):
             return 100

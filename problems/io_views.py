@@ -100,11 +100,6 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _awaiting_mapping(job: ImportJob) -> bool:
-    report = job.report or {}
-    return job.status == ImportJob.Status.PENDING and "layout" in report and "mapping" not in report
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -114,7 +109,7 @@ def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     _importer(request)
     job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind=KIND)
     mapping_errors: list[str] = []
-    if _awaiting_mapping(job):
+    if job.awaiting_mapping:
         layout = Layout.from_dict((job.report or {})["layout"])
         if request.method == "POST":
             mapping, mapping_errors = mapping_chosen(layout, request.POST, MAPPING_FIELDS, REQUIRED)

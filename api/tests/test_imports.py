@@ -103,7 +103,7 @@ def test_gbk_csv_and_xlsx_are_read(api_as, tree):
 
 def test_orgs_import(api_as, tree):
     response = api_as("office").post("/imports/orgs", {"file": csv_file("orgs", [
-        ["A1b", "西关村党支部", "A1", "党支部", "村", "村(社区)", "", "", ""]])})
+        ["A1b", "西关村党支部", "A1", "", "党支部", "村", "村(社区)", "", "", ""]])})
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 1
     assert Organization.objects.get(code="A1b").path[:-4] == tree.township_a.path  # a child of A1

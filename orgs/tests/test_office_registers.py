@@ -154,6 +154,7 @@ def test_the_mapping_step_for_a_register(client: Any, users: dict[str, Any], tre
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.PENDING
+    assert "待核对各列的对应关系" in client.get(reverse("orgs:import_start")).content.decode()
     page = client.get(response.url).content.decode()
     assert "表头在第2行" in page and "“身份证号”" in page and "“学历”" in page and "如：大学" in page
     shown = shown_mapping(page)

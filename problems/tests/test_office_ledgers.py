@@ -155,6 +155,7 @@ def test_the_page_shows_the_mapping_and_the_user_corrects_it(client: Any, people
     url = _upload(client, data)
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.PENDING  # nothing is validated before the mapping is confirmed
+    assert "待核对各列的对应关系" in client.get(reverse("problems:import")).content.decode()
     page = client.get(url).content.decode()
     assert "表头在第2、3行（两行表头）" in page
     assert "“问题点”" in page and "“责任·责任部门”" in page and "如：村两委" in page
