@@ -144,8 +144,9 @@ def problem_get(request: HttpRequest, problem_id: int) -> Problem:
 
 @router.post("", response={201: ProblemDetailOut, **WRITE}, summary="登记问题")
 def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
-    """Registers a problem of a unit the caller sees, in the current campaign (已登记). Units and the office
-    register any source; liaison groups only 督导发现 (visit)."""
+    """Registers a problem of a unit the caller sees, in the current campaign (已登记). Units register any
+    source but 督导发现, liaison groups only 督导发现, the office any: the rule of the form and the ledger import
+    (`problems.services.sources_for`)."""
     user = _reader(request)
     org = _org(user, payload.org)
     item = None
