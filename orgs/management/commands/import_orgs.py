@@ -15,7 +15,8 @@ class ImportCommand(BaseCommand):
 
     @property
     def help(self) -> str:  # type: ignore[override]
-        return f"从 .xlsx 或 .csv 文件导入{ImportKind(self.kind).label}（先校验全部行，有错误则不写入）"
+        return (f"从 .xlsx 或 .csv 文件导入{ImportKind(self.kind).label}：模板、导出文件或单位自己的名册，"
+                "各列按表头自动对应，有无法识别的列则不导入（请在网页上确认对应关系）；先校验全部行，有错误则不写入")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help=".xlsx 或 .csv（UTF-8 或 GBK）文件")
