@@ -164,9 +164,15 @@ HTTP_ERRORS = {
 }
 
 
+CSRF_REFUSED = ("安全校验未通过（CSRF）：用浏览器会话调用写接口须带 X-CSRFToken 请求头，"
+                "或改用令牌（Authorization: Bearer）")
+
+
 def http_error_text(status: int, message: str) -> str:
     if _CJK.search(message):
         return message
+    if "CSRF" in message:
+        return CSRF_REFUSED
     return HTTP_ERRORS.get(status, f"请求未能处理（{status}）")
 
 

@@ -144,6 +144,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """403 of the CSRF check (settings.CSRF_FAILURE_VIEW): a form sent from a page that stayed open too long, after
     logging out elsewhere, or with cookies blocked. Nothing was saved; going back keeps what was typed."""
     if _is_api(request):
-        return _api_error(403, "安全校验未通过（CSRF）：用会话调用写接口时须带 X-CSRFToken 请求头，或改用令牌认证")
+        from api.errors import CSRF_REFUSED
+
+        return _api_error(403, CSRF_REFUSED)
     no_cookie = reason == REASON_NO_CSRF_COOKIE
     return render(request, "403_csrf.html", {"back_url": _back_url(request), "no_cookie": no_cookie}, status=403)

@@ -105,3 +105,62 @@ def test_a_crash_inside_the_api_is_500_in_chinese_json(api_as: Any, tree: Any, m
     response = api.get("/orgs/C/stats")
     assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
     assert response.json()["detail"].startswith("服务器内部错误")
+
+
+def test_a_session_write_without_the_csrf_token_is_403_in_chinese(users: dict[str, Any], campaign: Any) -> None:
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users["unit"])
+    response = browser.post(f"{API}/problems/", json.dumps({"org": "A1a"}), content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("安全校验未通过（CSRF）")
+
+
+_CJK = __import__("re").compile(r"[\u4e00-\u9fff]")
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    from api.api import api
+
+    schema = api.get_openapi_schema()
+    return [(method.upper(), path, op) for path, ops in schema["paths"].items() for method, op in ops.items()
+            if method in ("get", "post", "put", "patch", "delete")]
+
+
+def _fill(path: str) -> str:
+    import re
+
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+@pytest.mark.parametrize(("method", "path", "op"), _operations(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_endpoint_refuses_bad_input_in_chinese(api_as: Any, campaign: Any, method: str, path: str,
+                                                     op: dict[str, Any]) -> None:
+    """Every endpoint, sent wrong types (an object where a value belongs, text where a number belongs) and
+    nothing at all, answers with Chinese JSON: never pydantic's English list."""
+    from api.api import api
+
+    api_client = api_as("office")
+    url = _fill(path)
+    params = {p["name"]: {"wrong": 1} for p in op.get("parameters", []) if p["in"] == "query"}
+    bodies: list[Any] = [{}]
+    content = op.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        ref = content["application/json"]["schema"].get("$ref", "")
+        props = api.get_openapi_schema()["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {}).get(
+            "properties", {})
+        bodies.append({name: {"wrong": 1} for name in props})
+    for body in bodies:
+        if method == "GET":
+            response = api_client.client.get(f"{API}{url}", {k: "壹" for k in params}, **api_client.headers)
+        else:
+            response = api_client.client.generic(method, f"{API}{url}", json.dumps(body),
+                                                  content_type="application/json", **api_client.headers)
+        if response.status_code in (200, 201, 204) or response.get("Content-Type") != "application/json":
+            assert response.status_code < 400, (method, url, response.status_code)
+            continue
+        answer = response.json()
+        assert isinstance(answer["detail"], str) and _CJK.search(answer["detail"]), (method, url, answer)
+        if response.status_code == 422:
+            assert all(_CJK.search(m) for reasons in answer["errors"].values() for m in reasons), answer
