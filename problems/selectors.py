@@ -6,6 +6,7 @@ subtree on `org_path` (a copy of the organisation's path on the problem row) so 
 """
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +62,7 @@ def search_q(text: str) -> Q:
     594 — and the problems whose description, responsible unit or organisation name contain it."""
     text = text.strip()
     found = Q(description__contains=text) | Q(responsible_unit__contains=text) | Q(organization__name__contains=text)
-    number = parse_number(text.replace(" ", ""))
+    number = parse_number(unicodedata.normalize("NFKC", text).replace(" ", ""))  # ＷＴ０５９４ typed on a phone too
     return found | Q(pk=number) if number is not None and number < 2**31 else found
 
 

@@ -26,7 +26,7 @@ def _rows(client: Any, user: Any, q: str) -> set[int]:
     return {p.pk for p in Problem.objects.all() if f'id="problem-{p.pk}"' in html}
 
 
-@pytest.mark.parametrize("form", ["{n}", "{n_lower}", "{bare}", "{short}", "  {n}  ", "WT {bare}"])
+@pytest.mark.parametrize("form", ["{n}", "{n_lower}", "{bare}", "{short}", "  {n}  ", "WT {bare}", "ＷＴ{bare}"])
 def test_ledger_search_finds_a_problem_by_its_number(client: Any, people: dict[str, Any],
                                                      two: tuple[Problem, Problem], form: str) -> None:
     _, second = two
