@@ -8,7 +8,7 @@ from django import forms
 from accounts.models import User
 from campaigns.models import GuidanceProfile
 from campaigns.services import PROFILE_FIELDS
-from orgs.models import Organization
+from orgs.widgets import OrgChoiceField
 
 
 class _Styled:
@@ -54,22 +54,16 @@ class CampaignForm(_Styled, forms.Form):
 
 
 class OrgCodeForm(_Styled, forms.Form):
-    """An organisation by its code, visible to `user`."""
+    """An organisation visible to `user`, chosen with the organisation picker (name, pinyin initials or code)."""
 
-    code = forms.CharField(label="组织编码", max_length=32, error_messages={"required": "请填写组织编码"})
+    code = forms.CharField(label="党组织")  # the organisation picker, in __init__
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+        self.fields["code"] = OrgChoiceField(user=user, label="党组织", outside="“%(value)s”不是您管辖范围内的党组织")
+        self.fields["code"].widget.attrs["class"] = "form-control form-control-sm"
         self._style()
-        self.fields["code"].widget.attrs.update({"class": "form-control mono", "autocomplete": "off"})
-
-    def clean_code(self) -> Organization:
-        code = self.cleaned_data["code"].strip()
-        org = Organization.objects.visible_to(self.user).filter(code=code).first()
-        if org is None:
-            raise forms.ValidationError(f"没有编码为 {code} 的党组织（或不在您的管辖范围内）")
-        return org
 
 
 class UsernameForm(_Styled, forms.Form):

@@ -27,13 +27,13 @@ def test_detail_shows_the_campaign(client, users, setup):
     for text in ("第2批", "2023年9月1日", "当前开展", "示范市委", "共有党组织7个，党员0人，县处级以上领导干部0人",
                  "综合组", "统筹协调", "组长", "第一联络组", "城关区委", "liaison"):
         assert text in html, text
-    assert "按组织编码添加参学组织" in html
+    assert "添加参学组织" in html and "data-org-picker" in html  # chosen with the picker, not by code
 
 
 def test_leader_reads_without_forms(client, users, setup):
     client.force_login(users["leader"])
     html = client.get(reverse("campaigns:detail", kwargs={"campaign_id": setup["campaign"].pk})).content.decode()
-    assert "第一联络组" in html and "按组织编码" not in html and "修改基本信息" not in html
+    assert "第一联络组" in html and "添加参学组织" not in html and "修改基本信息" not in html
     assert client.get(reverse("campaigns:list")).status_code == 200
     assert client.get(reverse("campaigns:profiles")).status_code == 200
     assert client.get(reverse("campaigns:new")).status_code == 404
@@ -135,7 +135,7 @@ def test_assignment_conflict_shows_a_chinese_error_and_keeps_the_code(client, us
     assert not LiaisonAssignment.objects.filter(group=second).exists()
     r = client.post(reverse("campaigns:liaison_assign", kwargs={"group_id": second.pk}),
                     {f"unit-{second.pk}-code": "NOPE"})
-    assert r.status_code == 400 and "没有编码为 NOPE 的党组织" in r.content.decode()
+    assert r.status_code == 400 and "“NOPE”不是您管辖范围内的党组织" in r.content.decode()
     r = client.post(reverse("campaigns:team_member_add", kwargs={"team_id": setup["team"].pk}),
                     {f"team-{setup['team'].pk}-username": "nobody"})
     assert r.status_code == 400 and "没有账号 nobody" in r.content.decode()
