@@ -10,7 +10,8 @@ at the campaign's end and says so in the problem's history, 2023年12月底前 /
 without a year: the next such day from today, as a deadline is never in the past).
 
 A row with 问题编号 updates that problem (it must be visible to the importing user); a row without it registers
-a new problem in the organisation of 组织编码 (empty: the user's own organisation). Every write goes through
+a new problem in the organisation of 组织编码 (empty: the one organisation named in 组织名称 in the user's
+jurisdiction; both empty: the user's own organisation). Every write goes through
 `problems.services` (problem_create, problem_update, step_add / step_update / step_delete), so an import keeps
 every rule the pages keep; a row that changes nothing calls nothing, so export → import changes nothing.
 整改进展 and 销号情况 are output only: the lifecycle is never driven by a file (steps are never marked done, no
@@ -79,6 +80,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "progress": ("整改进展", "完成情况", "整改情况", "进展情况", "整改进度", "整改完成情况"),
     "closure": ("销号情况", "是否销号", "销号"),
     "organization": ("组织编码", "党组织编码"),
+    "organization_name": ("组织名称", "党组织名称", "所属党组织", "所在党组织", "党组织"),
     "number": ("问题编号",),
     "version": ("版本",),
 }
@@ -198,6 +200,7 @@ class _Row:
     deadline_note: str = ""  # said in the history of a problem registered with a deadline in words
     deadline_read: str = ""  # how a deadline written in words was read, for the preview
     org_code: str = ""
+    org_name: str = ""  # a new problem's organisation by name, when the code is blank
     pk: int | None = None
     version: int | None = None
     # Resolved.
@@ -283,6 +286,7 @@ def _parse(n: int, raw: dict[str, Any], errors: _Errors, context: _Context) -> _
     elif row.deadline is not None and isinstance(written, str) and parse_date(written)[0] is None:
         row.deadline_read = f"完成时限“{cell_text(written)}”读作{cn_date(row.deadline)}"
     row.org_code = cell_text(raw.get("organization"))
+    row.org_name = cell_text(raw.get("organization_name"))
     number = cell_text(raw.get("number"))
     if number:
         row.pk = parse_number(number)
@@ -332,6 +336,11 @@ def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
     for chunk in _chunked(codes):
         for org in Organization.objects.visible_to(user).filter(code__in=chunk):
             orgs[org.code] = org
+    names = {row.org_name for row in rows if row.pk is None and not row.org_code and row.org_name}
+    named: dict[str, list[Organization]] = {}
+    for chunk in _chunked(names):
+        for org in Organization.objects.visible_to(user).filter(name__in=chunk).order_by("path"):
+            named.setdefault(org.name, []).append(org)
 
     for row in rows:
         if row.pk is not None:
@@ -353,6 +362,14 @@ def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
             row.organization = orgs.get(row.org_code)
             if row.organization is None:
                 errors.add(row, "organization", f"组织编码 {row.org_code} 不存在或不在您的管辖范围内")
+        elif row.org_name:
+            found = named.get(row.org_name, [])
+            if len(found) == 1:
+                row.organization = found[0]
+            else:
+                errors.add(row, "organization_name",
+                           f"您的管辖范围内有{len(found)}个名为“{row.org_name}”的党组织：请改填组织编码" if found
+                           else f"党组织“{row.org_name}”不存在或不在您的管辖范围内（名称须与系统中的一致）")
         else:
             row.organization = user.organization
 
@@ -396,13 +413,17 @@ _FIELD_COLUMN = {
 
 def _service_errors(row: _Row, exc: ValidationError | PermissionDenied, errors: _Errors, *,
                     column: str | None = None, prefix: str = "") -> None:
-    fallback = "number" if row.problem is not None else "organization"
+    # The column that named the problem's organisation: its number, its code, or its name.
+    org_column = "organization_name" if row.org_name and not row.org_code else "organization"
+    fallback = "number" if row.problem is not None else org_column
     if isinstance(exc, PermissionDenied):
         errors.add(row, fallback, str(exc) or "无权修改")
         return
     items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
     for name, messages in items:
         target = column or _FIELD_COLUMN.get(name, fallback)
+        if target == "organization" and row.problem is None:
+            target = org_column
         for message in messages:
             errors.add(row, target, f"{prefix}{message}")
 

@@ -233,3 +233,28 @@ def test_the_command_reads_recognised_columns_and_refuses_unknown_ones(people: d
                                       problem_title="问题点").getvalue())
     with pytest.raises(CommandError, match="B列“问题点”无法识别"):
         call_command("import_problems", str(unknown), "--user", "unit")
+
+
+def test_a_county_office_names_each_problems_organisation(people: dict[str, Any], tree: Any) -> None:
+    """A county's ledger lists problems of several units by name (所属党组织): each is registered in the one
+    organisation of that name in the county; a name it does not hold is refused, naming row and column."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["城关区主题教育检视问题整改清单"])
+    sheet.append(["序号", "所属党组织", "存在问题", "整改措施", "完成时限"])
+    sheet.append([1, "东关村党支部", "村务公开不及时", "修订制度", "2023年12月底前"])
+    sheet.append([2, "城关镇党委", "会风不实", "精简会议", "立行立改"])
+    out = io.BytesIO()
+    book.save(out)
+    report = import_ledger(file=io.BytesIO(out.getvalue()), filename="清单.xlsx", user=people["county_office"])
+    assert report.errors == [] and report.created == 2
+    assert {p.description: p.organization for p in Problem.objects.all()} == {
+        "村务公开不及时": tree.village_a, "会风不实": tree.township_a}
+    sheet.append([3, "西河社区党支部", "服务窗口态度差", "整改", "立行立改"])  # county B's
+    out = io.BytesIO()
+    book.save(out)
+    report = import_ledger(file=io.BytesIO(out.getvalue()), filename="清单.xlsx", user=people["county_office"])
+    assert [(e.row, e.letter, e.column) for e in report.errors] == [(5, "B", "所属党组织")]
+    assert "党组织“西河社区党支部”不存在或不在您的管辖范围内" in report.errors[0].reason
+    assert Problem.objects.count() == 2
