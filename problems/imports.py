@@ -363,12 +363,13 @@ def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
             if row.organization is None:
                 errors.add(row, "organization", f"组织编码 {row.org_code} 不存在或不在您的管辖范围内")
         elif row.org_name:
-            found = named.get(row.org_name, [])
-            if len(found) == 1:
-                row.organization = found[0]
+            namesakes = named.get(row.org_name, [])
+            if len(namesakes) == 1:
+                row.organization = namesakes[0]
             else:
                 errors.add(row, "organization_name",
-                           f"您的管辖范围内有{len(found)}个名为“{row.org_name}”的党组织：请改填组织编码" if found
+                           f"您的管辖范围内有{len(namesakes)}个名为“{row.org_name}”的党组织：请改填组织编码"
+                           if namesakes
                            else f"党组织“{row.org_name}”不存在或不在您的管辖范围内（名称须与系统中的一致）")
         else:
             row.organization = user.organization
