@@ -81,8 +81,10 @@ class SupervisionForm(LedgerForm):
 
 
 class _FilterForm(forms.Form):
-    def __init__(self, *args: Any, groups: Sequence[LiaisonGroup] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: Sequence[LiaisonGroup] = (), user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "unit" in self.fields:  # the organisation picker over what the user sees; another value is ignored
+            self.fields["unit"] = OrgChoiceField(user=user, label="单位（含下级）", required=False)
         group = self.fields["group"]
         assert isinstance(group, forms.ChoiceField)
         group.choices = _ANY + [(str(g.pk), g.name) for g in groups]
@@ -105,8 +107,7 @@ class _FilterForm(forms.Form):
 
 class VisitFilterForm(_FilterForm):
     group = forms.ChoiceField(label="联络组", required=False)
-    unit = forms.CharField(label="单位（含下级）", required=False, max_length=100,
-                           widget=forms.TextInput(attrs={"placeholder": "组织编码或名称", "list": "unit-list"}))
+    unit = forms.CharField(label="单位（含下级）", required=False)  # the picker, in __init__
     status = forms.ChoiceField(label="状态", required=False, choices=_ANY + list(VisitStatus.choices))
     method = forms.ChoiceField(label="指导方式", required=False)
     month = forms.CharField(label="月份", required=False, max_length=7,
@@ -128,7 +129,7 @@ class VisitFilterForm(_FilterForm):
             date_from = dt.date(month[0], month[1], 1)
             date_to = dt.date(month[0], month[1], calendar.monthrange(month[0], month[1])[1])
         return selectors.filter_visits(qs, group=int(group) if group else None,
-                                       organization=org_from_text(user, self.value_of("unit")),
+                                       organization=self.value_of("unit"),
                                        statuses=[status] if status else [], method=int(method) if method else None,
                                        date_from=date_from, date_to=date_to)
 
@@ -138,8 +139,7 @@ FILED_CHOICES = [("", "全部"), ("1", "已列入问题清单"), ("0", "待列�
 
 class FindingFilterForm(_FilterForm):
     group = forms.ChoiceField(label="联络组", required=False)
-    unit = forms.CharField(label="单位（含下级）", required=False, max_length=100,
-                           widget=forms.TextInput(attrs={"placeholder": "组织编码或名称", "list": "unit-list"}))
+    unit = forms.CharField(label="单位（含下级）", required=False)  # the picker, in __init__
     requirement = forms.ChoiceField(label="基本要求", required=False, choices=_ANY + list(Requirement.choices))
     filed = forms.ChoiceField(label="是否列入问题清单", required=False, choices=FILED_CHOICES)
 
@@ -147,7 +147,7 @@ class FindingFilterForm(_FilterForm):
         self.is_valid()
         group, requirement, filed = self.value_of("group"), self.value_of("requirement"), self.value_of("filed")
         qs = selectors.filter_findings(qs, group=int(group) if group else None,
-                                       organization=org_from_text(user, self.value_of("unit")),
+                                       organization=self.value_of("unit"),
                                        requirements=[requirement] if requirement else [],
                                        filed={"1": True, "0": False}.get(filed or ""))
         return qs.filter(needs_fix=False) if filed == "guide" else qs

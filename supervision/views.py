@@ -85,11 +85,6 @@ def _methods() -> QuerySet[VisitMethod]:
     return VisitMethod.objects.order_by("order", "id")
 
 
-def _units(user: Any) -> list[Organization]:
-    """The units of the groups `user` sees (suggestions for the lists' unit filter); none for a unit."""
-    return [] if user.role == Role.UNIT else [o for _, o in selectors.supervised_units(user)]
-
-
 def _visit_url(visit: Visit, anchor: str = "") -> str:
     return reverse("supervision:visit", args=[visit.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -198,10 +193,10 @@ def visit_calendar(request: AuthedRequest) -> HttpResponse:
 def visit_list(request: AuthedRequest) -> HttpResponse:
     user = _reader(request)
     groups = [] if user.role == Role.UNIT else list(selectors.groups_for(user))
-    form = VisitFilterForm(request.GET, groups=groups, methods=list(_methods()))
+    form = VisitFilterForm(request.GET, groups=groups, methods=list(_methods()), user=user)
     page = paginate(request, form.apply(selectors.visits_for(user), user).order_by("-planned_on", "-id"))
     return render(request, "supervision/visit_list.html", {
-        "form": form, "page": page, "today": timezone.localdate(), "units": _units(user),
+        "form": form, "page": page, "today": timezone.localdate(),
         "may_plan": any(services.guides(user, g) for g in groups)})
 
 
@@ -415,10 +410,10 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
 def finding_list(request: AuthedRequest) -> HttpResponse:
     user = _reader(request)
     groups = [] if user.role == Role.UNIT else list(selectors.groups_for(user))
-    form = FindingFilterForm(request.GET, groups=groups)
+    form = FindingFilterForm(request.GET, groups=groups, user=user)
     page = paginate(request, form.apply(selectors.findings_for(user), user).order_by("-id"))
     return render(request, "supervision/finding_list.html", {
-        "form": form, "page": page, "units": _units(user)})
+        "form": form, "page": page})
 
 
 def _finding_page(request: AuthedRequest, pk: int, *, raise_form: RaiseProblemForm | None = None,

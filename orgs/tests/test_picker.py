@@ -166,6 +166,8 @@ PAGES = [
     ("unit", "/office/submissions/new/"),
     ("office", "/measures/quick/"),
     ("secadmin", "/accounts/users/new/"),
+    ("office", "/supervision/visits/"),
+    ("liaison", "/supervision/findings/"),
 ]
 
 
