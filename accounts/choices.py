@@ -18,3 +18,6 @@ DATA_ROLES = frozenset({Role.OFFICE, Role.LIAISON, Role.UNIT, Role.LEADER})
 REGISTRY_EDITORS = frozenset({Role.OFFICE, Role.UNIT})
 # Roles that see full ID-card and phone numbers: those who keep the register and must re-import it.
 FULL_ID_ROLES = frozenset({Role.OFFICE, Role.UNIT})
+# Roles shown files' SHA-256: those who verify what a file proves (closures, visits, the log). Grassroots users see
+# the file's name, size and who uploaded it; a checksum means nothing to them.
+CHECKSUM_READERS = frozenset({Role.OFFICE, Role.LIAISON})

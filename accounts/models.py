@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from accounts.choices import DATA_ROLES, FULL_ID_ROLES, REGISTRY_EDITORS, Role
+from accounts.choices import CHECKSUM_READERS, DATA_ROLES, FULL_ID_ROLES, REGISTRY_EDITORS, Role
 from core.models import AuditedModel
 from core.scoping import narrowed_paths
 
@@ -57,6 +57,10 @@ class User(AbstractUser, AuditedModel):
     @property
     def sees_full_ids(self) -> bool:
         return self.role in FULL_ID_ROLES
+
+    @property
+    def sees_checksums(self) -> bool:
+        return self.role in CHECKSUM_READERS
 
     @property
     def is_locked(self) -> bool:

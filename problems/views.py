@@ -29,7 +29,7 @@ from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
 from problems import selectors, services
-from problems.choices import OWNER_ROLES, VERIFIER_ROLES, Action, Rating, Source, Status
+from problems.choices import OWNER_ROLES, Action, Rating, Source, Status
 from problems.forms import (
     ActionForm,
     EvidenceForm,
@@ -349,7 +349,7 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
         "editable": editable, "steps": step_rows, "evidence": evidence,
         "verifying": verifying,
         # Checksums are for those who verify (the liaison groups and the office), not the unit's contact.
-        "shows_hashes": user.role in VERIFIER_ROLES,
+        "shows_hashes": user.sees_checksums,
         "timeline": [{"record": t, "extra": _timeline_extra(t)} for t in problem.timeline.all()],
         "closures": list(problem.closures.all()), "extensions": list(problem.extensions.all()),
         "pending_extension": pending, "actions": _actions(user, problem, act, act_form), "act": act,

@@ -350,3 +350,14 @@ def test_every_count_on_the_list_is_the_length_of_the_list_it_links_to(client, r
             target = unescape(href)
             response = client.get(target if target.startswith("/") else url + target)
             assert response.context["page"].paginator.count == int(shown), (who, href, shown)
+
+
+def test_checksums_are_shown_to_the_office_not_to_the_unit(client, report, people):
+    submission = report()
+    client.force_login(people["unit"])
+    client.post(reverse("office:attachment_new", args=[submission.pk]), {"file-file": upload("补充材料.docx", b"PK x")})
+    digest = submission.attachments.get().sha256
+    url = reverse("office:submission", args=[submission.pk])
+    assert "补充材料.docx" in _get(client, people["unit"], url) and digest not in _get(client, people["unit"], url)
+    assert "SHA-256" not in _get(client, people["unit"], url)
+    assert digest in _get(client, people["office"], url)

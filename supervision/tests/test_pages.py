@@ -519,3 +519,15 @@ def test_the_city_office_adds_and_deactivates_methods_others_only_read(client: A
     html = _html(_get(client, people["liaison"], reverse("supervision:visit_new")))
     assert "个别访谈</option>" in html
     assert "随机走访党员群众</option>" not in html  # a deactivated method is not offered for new visits
+
+
+def test_visit_attachments_show_checksums_to_the_group_not_to_the_unit(client: Any, people: dict[str, Any],
+                                                                       make_visit: Any, tree: Any) -> None:
+    visit = make_visit(org=tree.village_a)
+    _post(client, people["liaison"], reverse("supervision:attachment_new", args=[visit.pk]),
+          {"file": upload("访谈记录.pdf", b"%PDF-1.4 notes")})
+    digest = VisitAttachment.objects.get().sha256
+    url = reverse("supervision:visit", args=[visit.pk])
+    unit_html = _html(_get(client, people["unit"], url))
+    assert "访谈记录.pdf" in unit_html and "SHA-256" not in unit_html and digest[:12] not in unit_html
+    assert digest[:12] in _html(_get(client, people["liaison"], url))
