@@ -417,7 +417,7 @@ def letter_list(request: HttpRequest, filters: Query[LetterQuery]) -> QuerySet[F
     org = _org(user, filters.org) if filters.org else None
     qs = selectors.letters_for(user).filter(campaign=_campaign(filters.campaign))
     qs = selectors.filter_letters(qs, statuses=[str(s) for s in filters.status or ()], group=filters.group,
-                                  organization=org)
+                                  organization=org, q=filters.q)
     return qs
 
 

@@ -553,6 +553,8 @@ class LetterQuery(Schema):
     group: int | None = Field(None, description="联络组编号")
     org: str | None = Field(None, description="党组织编码：只列该组织及其下级的反馈意见")
     campaign: int | None = Field(None, description="主题教育编号，不填为当前开展的")
+    q: str = Field("", max_length=100,
+                   description="按文号（教育办督〔2023〕1号、督〔2023〕1号、2023 1）查找，或在标题、单位名称中查找")
 
 
 class LetterRowOut(Schema):

@@ -56,3 +56,13 @@ def test_letter_search_keeps_finding_text_and_the_scope(client: Any, people: dic
     client.force_login(people["liaison"])
     html = client.get(reverse("supervision:letters"), {"q": "2023 1"}).content.decode()
     assert 'value="2023 1"' in html  # the box keeps what was typed
+
+
+def test_letter_api_finds_a_letter_by_its_number(client: Any, people: dict[str, Any],
+                                                 letters: list[FeedbackLetter]) -> None:
+    from api.tests.helpers import ApiClient
+
+    api = ApiClient(client, people["liaison"])
+    rows = api.get("/supervision/letters", q="督[2023]01号").json()["items"]
+    assert [r["number"] for r in rows] == ["教育办督〔2023〕1号"]
+    assert ApiClient(client, people["liaison_b"]).get("/supervision/letters", q="2023 1").json()["items"] == []
