@@ -246,7 +246,8 @@ def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Sta
         record = services.public_service_create(
             organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
             owner=payload.owner, deadline=payload.deadline,
-            owner_cadre=_cadre(org, payload.owner_cadre, "owner_cadre", "牵头领导干部"))
+            owner_cadre=_cadre(org, payload.owner_cadre, "owner_cadre", "牵头领导干部"),
+            confirm_duplicate=payload.confirm_duplicate)
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, _service_out(record.pk))
@@ -286,7 +287,8 @@ def research_topic_create(request: HttpRequest, payload: ResearchTopicIn) -> Sta
     try:
         topic = services.research_topic_create(
             organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
-            lead_cadre=_cadre(org, payload.lead_cadre, "lead_cadre", "牵头领导干部"))
+            lead_cadre=_cadre(org, payload.lead_cadre, "lead_cadre", "牵头领导干部"),
+            confirm_duplicate=payload.confirm_duplicate)
     except ValidationError as exc:
         return _invalid(exc)
     return Status(201, topic)

@@ -222,7 +222,8 @@ def topic_new(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         saved = _save(form, lambda: services.research_topic_create(
             organization=org, campaign=current_campaign(), title=form.cleaned_data["title"],
-            description=form.cleaned_data.get("description") or "", lead_cadre=form.cleaned_data.get("lead_cadre")))
+            description=form.cleaned_data.get("description") or "", lead_cadre=form.cleaned_data.get("lead_cadre"),
+            confirm_duplicate=bool(form.cleaned_data.get("confirm_duplicate"))))
         if saved is not None:
             messages.success(request, f"已新增调研课题：{saved}")
             return redirect("measures:topic", org.code, saved.pk)
@@ -363,7 +364,8 @@ def service_new(request: AuthedRequest, code: str) -> HttpResponse:
         data = form.cleaned_data if form.is_valid() else {}
         saved = _save(form, lambda: services.public_service_create(
             organization=org, campaign=current_campaign(), title=data["title"], target=data["target"],
-            owner=data["owner"], deadline=data["deadline"], owner_cadre=data.get("owner_cadre")))
+            owner=data["owner"], deadline=data["deadline"], owner_cadre=data.get("owner_cadre"),
+            confirm_duplicate=bool(data.get("confirm_duplicate"))))
         if saved is not None:
             messages.success(request, f"已新增为民办实事：{saved}。请添加节点，进度按节点计算。")
             return redirect("measures:service", org.code, saved.pk)

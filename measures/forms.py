@@ -400,6 +400,7 @@ class ResearchTopicForm(EntryForm):
     description = _text("课题说明", 5000, required=False, area=True)
     lead_cadre = CadreField(label="牵头领导干部", required=False, empty_label="无（单位课题）", county_level=True,
                             help_text="本组织或其联系点领导中的县处级以上领导干部")
+    confirm_duplicate = _confirm_duplicate()
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -457,6 +458,7 @@ class PublicServiceForm(EntryForm):
     owner = _text("责任单位或责任人", 100)
     owner_cadre = CadreField(label="牵头领导干部", required=False)
     deadline = _date("完成时限")
+    confirm_duplicate = _confirm_duplicate()
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -45,6 +45,8 @@ class StudySessionOut(_RecordOut):
         return [{"id": c.pk, "name": c.name} for c in obj.leaders.all()]
 
 
+CONFIRM_SAME_TITLE = ("本单位在本次主题教育中已有同名的记录时，确认这是另外一个"
+                      "（否则返回422，errors.duplicate说明已有的记录）")
 CONFIRM_DUPLICATE = "同一天已记录过同名的同类记录时，确认这是另外一次（否则返回422，errors.duplicate说明已有的记录）"
 
 
@@ -186,8 +188,10 @@ class PublicServiceIn(Schema):
     title: str
     target: str
     owner: str = Field(description="责任单位或责任人")
-    owner_cadre: int | None = Field(None, description="牵头领导干部编号（本组织的领导干部）")
+    owner_cadre: int | None = Field(None,
+                                    description="牵头领导干部编号（本组织的，或上级党组织县处级以上的联系点领导）")
     deadline: dt.date
+    confirm_duplicate: bool = Field(False, description=CONFIRM_SAME_TITLE)
 
 
 class PublicServiceUpdateIn(Schema):
@@ -211,7 +215,8 @@ class ResearchTopicIn(Schema):
     org: str = Field(description="党组织编码")
     title: str
     description: str = ""
-    lead_cadre: int | None = Field(None, description="牵头领导干部编号（本组织县处级以上领导干部）")
+    lead_cadre: int | None = Field(None, description="牵头领导干部编号（本组织或其联系点领导中的县处级以上领导干部）")
+    confirm_duplicate: bool = Field(False, description=CONFIRM_SAME_TITLE)
 
 
 class ResearchReportOut(Schema):

@@ -208,6 +208,17 @@ def cadres_named(*, organization: Organization, ids: Iterable[int | None], field
     return [found[pk] for pk in dict.fromkeys(wanted)]
 
 
+def _same_title_errors(model: type[ResearchTopic | PublicService], *, organization: Organization,
+                        campaign: Campaign | None, what: str, title: str, confirm: bool) -> dict[str, str]:
+    """An undated record (a research topic, a public-service commitment) with the title of one the unit already
+    has in the campaign is asked about the same way before it is saved again."""
+    if confirm or campaign is None or not isinstance(title, str) or not title.strip():
+        return {}
+    if not model.objects.filter(organization=organization, campaign=campaign, title=title.strip()).exists():
+        return {}
+    return {"duplicate": f"本单位已有{what}“{title.strip()}”，这是否是同一个？如确是另外一个，请点“仍然保存”"}
+
+
 def _audit_links(obj: models.Model, field: str, ids: Sequence[int], before: Sequence[int] = ()) -> None:
     """Many-to-many links are not in the row's snapshot: log them as a change of the row."""
     audit.record(AuditEntry.Action.UPDATE, object_type=audit.type_label(obj), object_id=str(obj.pk),
@@ -303,11 +314,15 @@ def _topic_errors(*, organization: Organization, campaign: Campaign | None, titl
 @transaction.atomic
 def research_topic_create(*, organization: Organization, campaign: Campaign | None, title: str,
                           description: str = "", lead_cadre: Cadre | None = None,
-                          allow_past: bool = False) -> ResearchTopic:
-    """A research topic of a unit, or of one of its county-level+ leaders (`lead_cadre`)."""
+                          allow_past: bool = False, confirm_duplicate: bool = False) -> ResearchTopic:
+    """A research topic of a unit, or of one of its county-level+ leaders (`lead_cadre`). A title the unit already
+    has in the campaign is refused unless `confirm_duplicate`."""
     errors = _new_record_errors(campaign, allow_past)
     errors.update(_topic_errors(organization=organization, campaign=campaign, title=title, description=description,
                                 lead_cadre=lead_cadre))
+    if not errors:
+        errors.update(_same_title_errors(ResearchTopic, organization=organization, campaign=campaign, what="调研课题",
+                                         title=title, confirm=confirm_duplicate))
     _raise(errors)
     assert campaign is not None
     return ResearchTopic.objects.create(organization=organization, campaign=campaign, title=title.strip(),
@@ -406,10 +421,15 @@ def _public_service_errors(*, organization: Organization, campaign: Campaign | N
 @transaction.atomic
 def public_service_create(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
                           owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None,
-                          allow_past: bool = False) -> PublicService:
+                          allow_past: bool = False, confirm_duplicate: bool = False) -> PublicService:
+    """A public-service commitment (为民办实事). A title the unit already has in the campaign is refused unless
+    `confirm_duplicate`."""
     errors = _new_record_errors(campaign, allow_past)
     errors.update(_public_service_errors(organization=organization, campaign=campaign, title=title, target=target,
                                          owner=owner, deadline=deadline, owner_cadre=owner_cadre))
+    if not errors:
+        errors.update(_same_title_errors(PublicService, organization=organization, campaign=campaign,
+                                         what="为民办实事项目", title=title, confirm=confirm_duplicate))
     _raise(errors)
     assert campaign is not None and deadline is not None
     return PublicService.objects.create(organization=organization, campaign=campaign, title=title.strip(),

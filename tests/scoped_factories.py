@@ -70,7 +70,7 @@ def _study_session(org: Any) -> Any:
     from measures.services import study_session_create
 
     return study_session_create(organization=org, campaign=_measures_campaign(org), kind="group_study",
-                                topic="集中学习", held_on=dt.date(2023, 10, 1), participant_count=10)
+                                topic=f"集中学习{next(_seq)}", held_on=dt.date(2023, 10, 1), participant_count=10)
 
 
 def _research_topic(org: Any) -> Any:
@@ -95,7 +95,7 @@ def _results_exchange(org: Any) -> Any:
 def _public_service(org: Any) -> Any:
     from measures.services import public_service_create
 
-    return public_service_create(organization=org, campaign=_measures_campaign(org), title="修缮便民路",
+    return public_service_create(organization=org, campaign=_measures_campaign(org), title=f"修缮便民路{next(_seq)}",
                                  target="年底前完工", owner="村委会", deadline=dt.date(2023, 12, 31))
 
 
@@ -114,7 +114,7 @@ def _milestone(org: Any) -> Any:
 def _party_lecture(org: Any) -> Any:
     from measures.services import party_lecture_create
 
-    return party_lecture_create(organization=org, campaign=_measures_campaign(org), title="专题党课",
+    return party_lecture_create(organization=org, campaign=_measures_campaign(org), title=f"专题党课{next(_seq)}",
                                 held_on=dt.date(2023, 10, 20), audience_count=20, speaker_cadre=_cadre(org))
 
 
@@ -122,7 +122,7 @@ def _life_meeting(org: Any) -> Any:
     from measures.services import life_meeting_create
 
     return life_meeting_create(organization=org, campaign=_measures_campaign(org), kind="organisational",
-                               held_on=dt.date(2023, 12, 1), attendance=12)
+                               held_on=dt.date(2023, 12, 1), attendance=12, topic=f"对照检视{next(_seq)}")
 
 
 def _life_meeting_item(org: Any) -> Any:

@@ -94,3 +94,31 @@ def test_the_api_refuses_the_same_record_with_422_unless_confirmed(client, users
     assert "已记录过学习研讨" in response.json()["errors"]["duplicate"][0]
     assert post({**body, "confirm_duplicate": True}).status_code == 201
     assert StudySession.objects.count() == 2
+
+
+def test_a_topic_or_commitment_with_a_title_the_unit_has_is_asked_about(client, users, tree, campaign):
+    from measures.models import PublicService, ResearchTopic
+
+    services.research_topic_create(organization=tree.village_a, campaign=campaign, title="村集体经济发展")
+    with pytest.raises(ValidationError) as caught:
+        services.research_topic_create(organization=tree.village_a, campaign=campaign, title=" 村集体经济发展")
+    assert caught.value.message_dict == {
+        "duplicate": ["本单位已有调研课题“村集体经济发展”，这是否是同一个？如确是另外一个，请点“仍然保存”"]}
+    services.research_topic_create(organization=tree.village_b, campaign=campaign, title="村集体经济发展")
+    client.force_login(users["unit"])
+    url = f"/measures/unit/{tree.village_a.code}/service/new/"
+    data = {"title": "修缮村道", "target": "硬化两公里", "owner": "村委会", "deadline": "2024-01-20"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 200 and "本单位已有为民办实事项目“修缮村道”" in response.content.decode()
+    assert 'value="硬化两公里"' in response.content.decode() or "硬化两公里</textarea>" in response.content.decode()
+    assert client.post(url, {**data, "confirm_duplicate": "1"}).status_code == 302
+    api = ApiClient(client, users["unit"])
+    body = {"org": "A1a", "title": "村集体经济发展"}
+    response = api.post("/measures/research-topics", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422 and "duplicate" in response.json()["errors"]
+    response = api.post("/measures/research-topics", json.dumps({**body, "confirm_duplicate": True}),
+                        content_type="application/json")
+    assert response.status_code == 201
+    assert ResearchTopic.objects.filter(organization=tree.village_a).count() == 2
+    assert PublicService.objects.count() == 2
