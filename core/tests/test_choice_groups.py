@@ -39,7 +39,7 @@ def test_a_group_rendered_anyhow_keeps_the_class_off_its_wrapper(widget: Any, cs
 def test_the_office_submission_form_renders_its_origin_as_a_fieldset(users: dict[str, Any], tree: Tree) -> None:
     from office.forms import SubmissionForm
 
-    form = SubmissionForm(user=users["office"], orgs=[tree.city], org_select=True)
+    form = SubmissionForm(user=users["office"])
     html = render_to_string("forms/_field.html", {"field": form["origin"]})
     assert _wrappers_with_input_class(html) == []
     assert '<legend class="form-label">收发<span class="text-danger">*</span></legend>' in html
