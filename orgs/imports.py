@@ -255,6 +255,16 @@ def _org_names(names: set[str], user: "User | None") -> dict[str, list[tuple[int
     return found
 
 
+def _names_of(codes: set[str]) -> dict[str, str]:
+    """code → name of these organisations."""
+    names: dict[str, str] = {}
+    codes_list = sorted(codes)
+    for i in range(0, len(codes_list), 900):
+        names.update(Organization.objects.order_by().filter(code__in=codes_list[i:i + 900])
+                     .values_list("code", "name"))
+    return names
+
+
 def _sorted(errors: list[RowError]) -> list[RowError]:
     """By row, then as the columns stand in the file."""
     def column(error: RowError) -> int:
@@ -458,11 +468,17 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
     unchanged = 0
     # Columns the file lacks: an existing person keeps what is recorded.
     kept = [f for f in spec.fields if f != "organization_id" and f not in rows.present]
+    # Both given: the name must be the code's (a mistyped code would otherwise file the person elsewhere).
+    code_names = _names_of({code for _, _, code, name in parsed if code and name})
     for n, values, code, org_name in parsed:
         if code:
             org = orgs.get(code)
             if org is None:
                 rows.error(n, "organization", code, _out_of_scope(code))
+                continue
+            if org_name and code_names.get(code, org_name) != org_name:
+                rows.error(n, "organization_name", org_name,
+                           f"与所在党组织编码 {code}（{code_names[code]}）不一致：请核对，或只填其中一项")
                 continue
         else:
             found = named.get(org_name, [])

@@ -221,3 +221,13 @@ def test_the_organisation_register_exports_with_parent_names_and_goes_back_in_un
     assert [r[:4] for r in rows[1:]] == [["A1a", "东关村党支部", "A1", "城关镇党委"]]
     report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", user=users["unit"])
     assert report.errors == [] and report.unchanged == 1
+
+
+def test_a_code_and_a_name_that_disagree_are_refused(tree: Any) -> None:
+    header = ["姓名", "公民身份号码", "所在党组织编码", "所在党组织名称"]
+    data = register("名册", header, [["张三", idn(1), "A1a", "东关村党支部"],
+                                     ["李四", idn(2, "F"), "A1a", "西河社区党支部"]])
+    report = import_file(kind="members", file=data, filename="名册.xlsx", user=None)
+    assert [(e.row, e.letter, e.column) for e in report.errors] == [(4, "D", "所在党组织名称")]
+    assert report.errors[0].reason == "与所在党组织编码 A1a（东关村党支部）不一致：请核对，或只填其中一项"
+    assert not Member.objects.exists()
