@@ -362,6 +362,10 @@ def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
             row.organization = orgs.get(row.org_code)
             if row.organization is None:
                 errors.add(row, "organization", f"组织编码 {row.org_code} 不存在或不在您的管辖范围内")
+            elif row.org_name and row.org_name != row.organization.name:
+                errors.add(row, "organization_name", f"与组织编码 {row.org_code}（{row.organization.name}）不一致："
+                                                     "请核对，或只填其中一项")
+                row.organization = None
         elif row.org_name:
             namesakes = named.get(row.org_name, [])
             if len(namesakes) == 1:

@@ -258,3 +258,9 @@ def test_a_county_office_names_each_problems_organisation(people: dict[str, Any]
     assert [(e.row, e.letter, e.column) for e in report.errors] == [(5, "B", "所属党组织")]
     assert "党组织“西河社区党支部”不存在或不在您的管辖范围内" in report.errors[0].reason
     assert Problem.objects.count() == 2
+    # A code and a name that disagree: refused rather than filed under the code.
+    from problems.tests.test_io import row, run
+
+    report = run(people["county_office"], [row(组织编码="A1a", 组织名称="城关镇党委")])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "组织名称")]
+    assert report.errors[0].reason == "与组织编码 A1a（东关村党支部）不一致：请核对，或只填其中一项"
