@@ -44,3 +44,13 @@ def test_the_office_submission_form_renders_its_origin_as_a_fieldset(users: dict
     assert _wrappers_with_input_class(html) == []
     assert '<legend class="form-label">收发<span class="text-danger">*</span></legend>' in html
     assert html.count('<div class="form-check">') == 2 and "收文登记（来自省委教育办" in html
+
+
+def test_a_group_without_ids_keeps_each_label_clickable() -> None:
+    class Form(forms.Form):
+        field = forms.ChoiceField(label="收发", choices=[("a", "本办发文"), ("b", "收文登记")],
+                                  widget=forms.RadioSelect)
+
+    html = str(Form(auto_id=False)["field"])
+    assert '<label class="form-check-label"><input type="radio" name="field" value="b"' in html
+    assert _wrappers_with_input_class(html) == []
