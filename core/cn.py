@@ -164,6 +164,31 @@ def pinyin_initials(text: str) -> str:
     return "".join(ch for part in parts for ch in part.lower() if ch.isalnum())
 
 
+def pinyin_initials_readings(text: str, *, limit: int = 4, max_length: int = 100) -> str:
+    """The initials as usually read, then, space-separated, up to `limit` - 1 other readings of a character that
+    has several (长宁市委 → "znsw cnsw …": people type cnsw for the city whose name pypinyin reads zhang), within
+    `max_length`. The usual reading comes first, so a prefix search on it stays an index range."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    def clean(part: str) -> str:
+        return "".join(ch for ch in part.lower() if ch.isalnum())
+
+    usual = [clean(p) for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default", strict=False)]
+    every = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="default", strict=False)
+    readings = ["".join(usual)]
+    if len(every) == len(usual):
+        for i, options in enumerate(every):
+            for option in map(clean, options):
+                reading = "".join([*usual[:i], option, *usual[i + 1:]])
+                if option and reading not in readings and len(readings) < limit:
+                    readings.append(reading)
+    text_out = readings[0][:max_length]
+    for reading in readings[1:]:
+        if len(text_out) + 1 + len(reading) <= max_length:
+            text_out += " " + reading
+    return text_out
+
+
 def make_id_number(division: str, birth: dt.date, seq: int, gender: str) -> str:
     """A valid 公民身份号码 for generated data: division code, birth date, a 3-digit sequence whose last
     digit is odd for men ('M') and even for women ('F'), and the check character."""

@@ -689,7 +689,7 @@ class Writer:
         orgs = [
             Organization(
                 path=path, depth=len(path) // STEPLEN, numchild=numchild, code=self._code(node.division),
-                name=node.name, initials=cn.pinyin_initials(node.name), kind=str(node.kind),
+                name=node.name, initials=cn.pinyin_initials_readings(node.name), kind=str(node.kind),
                 sector=str(node.sector), tier=str(node.tier), unit_name=node.unit_name[:100],
                 credit_code=node.credit_code, division_code=node.division_code,
             )

@@ -63,7 +63,7 @@ class Organization(AuditedModel, MP_Node):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.initials = cn.pinyin_initials(self.name)
+        self.initials = cn.pinyin_initials_readings(self.name)
         super().save(*args, **kwargs)
 
     def ancestor_paths(self) -> list[str]:

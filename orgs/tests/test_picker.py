@@ -44,6 +44,27 @@ def test_pinyin_initials_find_the_organisation(tree):
     assert _names(selectors.org_pick(Organization.objects.all(), "zdw")[0]) == ["城关镇党委", "河西镇党委"]
 
 
+def test_other_readings_of_a_character_find_the_organisation_too(tree):
+    city = services.org_create(parent=None, code="ZN", name="长宁市委", kind="committee", sector="organ",
+                               tier="city")
+    assert city.initials.split()[:2] == ["znsw", "cnsw"]  # pypinyin reads 长 zhang; people type c
+    assert selectors.org_pick(Organization.objects.all(), "cnsw")[0] == [city]
+    assert selectors.org_pick(Organization.objects.all(), "znsw")[0] == [city]
+
+
+def test_the_data_migration_fills_the_readings_of_existing_organisations(tree):
+    import importlib
+
+    from django.apps import apps
+
+    services.org_create(parent=tree.city, code="ZN1", name="长宁区委", kind="committee", sector="organ",
+                        tier="county")
+    Organization.objects.update(initials="")
+    importlib.import_module("orgs.migrations.0003_initials_other_readings").fill(apps, None)
+    assert Organization.objects.get(code="ZN1").initials.split()[:2] == ["znqw", "cnqw"]
+    assert Organization.objects.get(code="A1a").initials == "dgcdzb"
+
+
 def test_names_and_codes_find_the_organisation_exact_code_first(tree):
     qs = Organization.objects.all()
     assert _names(selectors.org_pick(qs, "A1a")[0]) == ["东关村党支部"]
