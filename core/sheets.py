@@ -148,7 +148,9 @@ DEADLINE_FORMATS = ("日期（如 2023年12月31日、2023-12-31、2023.12.31）
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month}")
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def parse_deadline(value: Any, *, since: dt.date) -> tuple[dt.date | None, str, str | None]:
@@ -192,11 +194,11 @@ def parse_deadline(value: Any, *, since: dt.date) -> tuple[dt.date | None, str, 
         if m := _FULL.match(core):
             return dt.date(int(m[1]), int(m[2]), int(m[3])), "", None
         if m := _MONTH.match(core):
-            return _month_end(int(m[1]), int(m[2])) if 1 <= int(m[2]) <= 12 else dt.date(0, 0, 0), "", None
+            return _month_end(int(m[1]), int(m[2])), "", None
         if m := _DAY_NO_YEAR.match(core):
             return this_or_next(int(m[1]), int(m[2])), "", None
         if m := _MONTH_NO_YEAR.match(core):
-            return this_or_next(int(m[1]), None) if 1 <= int(m[1]) <= 12 else dt.date(0, 0, 0), "", None
+            return this_or_next(int(m[1]), None), "", None
         if m := _YEAR.match(core):
             year = int(m[1]) if m[1] else this_or_next(12, 31).year
             return dt.date(year, 12, 31), "", None

@@ -264,3 +264,37 @@ def test_a_county_office_names_each_problems_organisation(people: dict[str, Any]
     report = run(people["county_office"], [row(组织编码="A1a", 组织名称="城关镇党委")])
     assert [(e.row, e.column) for e in report.errors] == [(2, "组织名称")]
     assert report.errors[0].reason == "与组织编码 A1a（东关村党支部）不一致：请核对，或只填其中一项"
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("立行立改", (None, "fix_now", None)),
+    ("立查立改", (None, "fix_now", None)),
+    ("长期坚持", (None, "long_term", None)),
+    ("持续整改", (None, "long_term", None)),
+    ("2023年12月底前", (dt.date(2023, 12, 31), "", None)),
+    ("2023年12月", (dt.date(2023, 12, 31), "", None)),
+    ("2024年2月底前完成", (dt.date(2024, 2, 29), "", None)),
+    ("12月31日前", (dt.date(2023, 12, 31), "", None)),
+    ("1月15日前", (dt.date(2024, 1, 15), "", None)),  # the next 15 January from the given day
+    ("年底前", (dt.date(2023, 12, 31), "", None)),
+    ("2023.12.31", (dt.date(2023, 12, 31), "", None)),
+    ("2023-12-31", (dt.date(2023, 12, 31), "", None)),
+    ("2023/12/31前", (dt.date(2023, 12, 31), "", None)),
+    (45291, (dt.date(2023, 12, 31), "", None)),  # an Excel serial day
+    (dt.datetime(2023, 12, 31), (dt.date(2023, 12, 31), "", None)),
+    ("", (None, "", None)),
+    ("13月底前", (None, "", "日期不存在")),
+    ("2023年11月31日", (None, "", "日期不存在")),
+])
+def test_deadline_words(written: Any, read: tuple[Any, str, str | None]) -> None:
+    from core.sheets import parse_deadline
+
+    assert parse_deadline(written, since=dt.date(2023, 10, 10)) == read
+
+
+def test_unreadable_deadline_words_say_what_is_expected() -> None:
+    from core.sheets import parse_deadline
+
+    day, flag, reason = parse_deadline("尽快", since=dt.date(2023, 10, 10))
+    assert (day, flag) == (None, "") and reason is not None
+    assert reason.startswith("无法识别：应为日期") and "立行立改" in reason and "12月31日前" in reason
