@@ -387,3 +387,26 @@ def test_a_meeting_is_named_with_a_chinese_date(client, users, tree, campaign):
     meeting = LifeMeeting.objects.get()
     assert str(meeting) == "专题组织生活会（2023年10月10日）"
     assert "已记录：专题组织生活会（2023年10月10日）" in client.get(response["Location"]).content.decode()
+
+
+def test_every_coverage_count_is_the_number_of_records_its_link_lists(client, users, tree, campaign, cadres):
+    import re
+
+    _records(tree, campaign)
+    services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="专题党课", held_on=DAY,
+                                  audience_count=30, speaker_cadre=cadres["secretary"])
+    services.research_topic_create(organization=tree.county_a, campaign=campaign, title="基层减负")
+    services.public_service_create(organization=tree.county_a, campaign=campaign, title="修缮便民路", target="完工",
+                                   owner="区委办", deadline=DAY)
+    client.force_login(users["office"])
+    checked = 0
+    for row in client.get(reverse("measures:coverage")).context["rows"]:
+        page = client.get(reverse("measures:unit", args=[row.org.code])).content.decode()
+        for cell in row.cells:
+            if not cell.count:
+                continue
+            section = page.split(f'id="section-{cell.kind}"')[1].split("</section>")[0]
+            listed = re.findall(r'<li id="(?:study|topic|service|lecture|meeting)-\d+"', section)
+            assert len(listed) == cell.count, (row.org.code, cell.kind)
+            checked += 1
+    assert checked == 5  # A1a study, B1a organisational meeting, A lecture, research and commitment
