@@ -32,3 +32,19 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with audit_context(user=getattr(request, "user", None), ip=client_ip(request)):
             return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page answering 405 with nothing (Django's require_POST and friends) shows the Chinese error page instead of
+    a blank one: an action's address opened from the history or a bookmark (core.views.method_not_allowed)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+            from core.views import method_not_allowed
+
+            return method_not_allowed(request, response)
+        return response

@@ -82,6 +82,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
 API_PREFIX = "/api/"
 API_ERRORS = {
     400: "请求无效", 403: "无权进行此操作", 404: "未找到：请核对接口地址（接口文档见 /api/v1/docs）",
+    405: "本接口不支持此请求方法",
     500: "服务器内部错误，请稍后再试；如仍出错，请联系系统管理员",
 }
 
@@ -149,3 +150,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return _api_error(403, CSRF_REFUSED)
     no_cookie = reason == REASON_NO_CSRF_COOKIE
     return render(request, "403_csrf.html", {"back_url": _back_url(request), "no_cookie": no_cookie}, status=403)
+
+
+def method_not_allowed(request: HttpRequest, refused: HttpResponse) -> HttpResponse:
+    """405 of a page (core.middleware.MethodNotAllowedPageMiddleware): an action's address opened directly."""
+    if _is_api(request):
+        response: HttpResponse = _api_error(405, f"本接口不支持 {request.method} 请求")
+    else:
+        response = render(request, "405.html", {"back_url": _back_url(request)}, status=405)
+    if refused.has_header("Allow"):
+        response["Allow"] = refused["Allow"]
+    return response

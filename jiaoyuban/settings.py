@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
+    "core.middleware.MethodNotAllowedPageMiddleware",  # a Chinese page, not a blank one, for a page's 405
 ]
 
 ROOT_URLCONF = "jiaoyuban.urls"

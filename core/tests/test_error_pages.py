@@ -97,3 +97,11 @@ def test_the_real_handlers_are_installed(client: Client, users: dict[str, Any], 
     assert urls.handler404 == "core.views.page_not_found" and urls.handler500 == "core.views.server_error"
     assert settings.CSRF_FAILURE_VIEW == "core.views.csrf_failure"
     assert client.login(username="office", password=PASSWORD)
+
+
+def test_an_action_address_opened_directly_is_a_chinese_405_page(client: Client, users: dict[str, Any]) -> None:
+    client.force_login(users["office"])
+    response = client.get(reverse("accounts:logout"))
+    html = _page(response, 405)
+    assert "这个地址不能直接打开" in html and response["Allow"] == "POST"
+    assert client.get(reverse("notifications:list")).status_code == 200  # still logged in: nothing was done
