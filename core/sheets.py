@@ -387,8 +387,9 @@ def _score(texts: list[str], lookup: dict[str, str]) -> int:
 
 def _header(raw_rows: Iterator[list[Any]], lookup: dict[str, str],
             refuse: Callable[[list[str]], str | None] | None) -> tuple[Layout, list[tuple[int, list[Any]]], int]:
-    """Find the header among the first rows: the first of the rows with most recognised titles, and the row
-    under it too when that row holds titles under cells left empty above (a two-row header with merged cells).
+    """Find the header among the first rows: the first of the rows with most recognised titles (none: the first
+    of the widest), and the row under it too when that row holds titles under cells left empty above (a two-row
+    header with merged cells).
     Returns the layout (fields guessed), the rows read past the header (data, to be yielded first) and the
     number of the last row read."""
     seen: list[tuple[int, list[Any], list[str]]] = []
@@ -406,7 +407,11 @@ def _header(raw_rows: Iterator[list[Any]], lookup: dict[str, str],
     if not seen:
         raise ImportFileError("文件是空的：没有表头和数据")
     scores = [_score(texts, lookup) for _, _, texts in seen]
-    at = scores.index(max(scores)) if max(scores) else 0
+    if max(scores):
+        at = scores.index(max(scores))
+    else:  # no title known: the widest of the first rows (a title row above is one merged cell)
+        widths = [sum(1 for t in texts if t) for _, _, texts in seen]
+        at = widths.index(max(widths))
     header_number, _, upper = seen[at]
     lower: list[str] | None = None
     if at + 1 < len(seen) and seen[at + 1][0] == header_number + 1 and scores[at + 1]:

@@ -298,3 +298,25 @@ def test_unreadable_deadline_words_say_what_is_expected() -> None:
     day, flag, reason = parse_deadline("尽快", since=dt.date(2023, 10, 10))
     assert (day, flag) == (None, "") and reason is not None
     assert reason.startswith("无法识别：应为日期") and "立行立改" in reason and "12月31日前" in reason
+
+
+def test_a_sheet_whose_titles_are_all_unknown_is_mapped_by_hand(client: Any, people: dict[str, Any],
+                                                                campaign: Any) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["东关村“回头看”清单"])
+    sheet.append(["号", "表现形式", "怎么改", "什么时候改完"])
+    sheet.append([1, "村务公开不及时", "修订制度", "12月底前"])
+    out = io.BytesIO()
+    book.save(out)
+    assert client.login(username="unit", password=PASSWORD)
+    url = _upload(client, out)
+    page = client.get(url).content.decode()
+    assert "表头在第2行" in page and "“表现形式”" in page  # the widest row, not the title above it
+    assert set(shown_mapping(page).values()) == {""}
+    client.post(url, {"step": "mapping", "col_0": "", "col_1": "description", "col_2": "steps", "col_3": "deadline"})
+    assert ImportJob.objects.get().status == ImportJob.Status.READY
+    client.post(url)
+    problem = Problem.objects.get()
+    assert (problem.description, problem.due_on, problem.step_count) == ("村务公开不及时", dt.date(2023, 12, 31), 1)
