@@ -62,7 +62,10 @@ def test_a_village_names_leaders_from_above_on_a_phone(leaders_city, browser, li
     assert "郑洁（镇党委书记）" not in str(groups)
     page.fill("#id_title", "联系点专题党课：以学铸魂")
     page.fill("#id_count", "36")
+    page.click("#id_speaker")  # open the list, then pick him from it
     page.select_option("#id_speaker", label="吴刚（区委书记）")
+    heading = page.eval_on_selector("#id_speaker", "s => s.selectedOptions[0].parentElement.label")
+    assert heading == "联系点领导（城关区委）"
     assert _no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "measures-leaders-lecture-375.png"), full_page=True)
     page.click(".quick-form button[type=submit]")
