@@ -363,6 +363,8 @@ def _parse_member(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | 
     if reason:
         errs["birth_date"] = reason
     joined_on, reason = parse_date(raw.get("joined_on"))
+    if reason and _YEAR_MONTH.match(_cell_text(raw.get("joined_on"))):
+        reason = f"{rows.columns['joined_on']}要写到日（如 2005年7月1日，以党员档案为准），只有年月无法导入"
     if reason:
         errs["joined_on"] = reason
     id_ok = bool(id_number) and cn.id_number_error(id_number) is None

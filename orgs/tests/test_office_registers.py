@@ -231,3 +231,11 @@ def test_a_code_and_a_name_that_disagree_are_refused(tree: Any) -> None:
     assert [(e.row, e.letter, e.column) for e in report.errors] == [(4, "D", "所在党组织名称")]
     assert report.errors[0].reason == "与所在党组织编码 A1a（东关村党支部）不一致：请核对，或只填其中一项"
     assert not Member.objects.exists()
+
+
+def test_a_joining_date_with_only_a_month_is_refused_with_a_reason(tree: Any) -> None:
+    data = register("名册", ["姓名", "身份证号", "所在党支部", "入党时间"],
+                    [["张三", idn(1), "东关村党支部", "2005.07"]])
+    report = import_file(kind="members", file=data, filename="名册.xlsx", user=None)
+    assert [(e.row, e.letter, e.reason) for e in report.errors] == [
+        (3, "D", "入党时间要写到日（如 2005年7月1日，以党员档案为准），只有年月无法导入")]
