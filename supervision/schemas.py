@@ -247,7 +247,7 @@ class VisitIn(Schema):
     org: str = Field(description="党组织编码：指导的单位（本组联系的单位或其下级）")
     group: int | None = Field(None, description="联络组编号，不填为该单位所属的联络组")
     method: int = Field(description="指导方式编号（GET /supervision/methods）")
-    subject: str = Field(description="活动内容")
+    subject: str = Field("", description="活动内容，不填则为“指导方式·单位”，如：个别访谈·城关镇党委")
     planned_on: dt.date | None = Field(None, description="计划日期（登记已开展的活动时不填）")
     participants: list[int] = Field(default_factory=list, description="参加人员：本组成员的用户编号")
     others: str = Field("", description="其他参加人员")

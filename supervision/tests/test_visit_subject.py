@@ -40,3 +40,17 @@ def test_a_subject_written_is_kept_as_written(people: dict[str, Any], method: An
     visit = visit_plan(user=people["liaison"], group=people["group_a"], organization=tree.county_a, method=method,
                        subject="列席区委常委会专题学习", planned_on=dt.date(2023, 10, 18))
     assert visit.subject == "列席区委常委会专题学习"
+
+
+def test_the_api_plans_a_visit_without_a_subject_too(client: Any, people: dict[str, Any], method: Any) -> None:
+    import json
+
+    from accounts.models import ApiToken
+    from api.tests.helpers import API
+
+    response = client.post(API + "/supervision/visits", json.dumps({
+        "org": "A1a", "method": method.pk, "planned_on": "2023-10-18"}), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(people['liaison'])}")
+    assert response.status_code == 201, response.content
+    assert response.json()["subject"] == "列席领导班子学习研讨·东关村党支部"
+    assert Visit.objects.get().subject == "列席领导班子学习研讨·东关村党支部"
