@@ -23,10 +23,12 @@ CONTACT_HEADING = "联系点领导"
 Choices = list[tuple[str, Any]]
 
 
-def cadre_groups(org: Organization | None, *, county_level: bool = False, prefix: str = "") -> Choices:
+def cadre_groups(org: Organization | None, *, county_level: bool = False, prefix: str = "",
+                 select: bool = False) -> Choices:
     """Exactly the cadres a record of `org` may name (`services.nameable_cadres`, the rule the services check),
     under their own headings: the unit's 班子成员 first, then the 联系点领导 of each organisation above it, the
-    nearest first — a village's form never lists the city's leaders as its own team. Values: `prefix` + id."""
+    nearest first — a village's form never lists the city's leaders as its own team. Values: `prefix` + id.
+    `select`: for a drop-down, whose closed box shows no heading, a leader above also names his organisation."""
     if org is None:
         return []
     qs = (services.nameable_cadres(org, county_level=county_level).select_related("organization")
@@ -34,8 +36,9 @@ def cadre_groups(org: Organization | None, *, county_level: bool = False, prefix
     own: Choices = []
     above: dict[str, Choices] = {}
     for cadre in qs:
-        option = (f"{prefix}{cadre.pk}", cadre.label())
-        if cadre.organization_id == org.pk:
+        above_org = cadre.organization_id != org.pk
+        option = (f"{prefix}{cadre.pk}", cadre.label(with_org=select and above_org))
+        if not above_org:
             own.append(option)
         else:
             above.setdefault(cadre.organization.name, []).append(option)
@@ -115,7 +118,8 @@ class CadreField(forms.ChoiceField):
     def offer(self, org: Organization, named: Any = None) -> None:
         offered = services.nameable_cadres(org, county_level=self.county_level)
         kept, ids = _kept(org, named, offered)
-        self.choices = [("", self.empty_label), *cadre_groups(org, county_level=self.county_level), *kept]
+        self.choices = [("", self.empty_label), *cadre_groups(org, county_level=self.county_level, select=True),
+                        *kept]
         self.queryset = offered | Cadre.objects.filter(pk__in=ids) if ids else offered
 
     def prepare_value(self, value: Any) -> Any:
@@ -151,8 +155,8 @@ class SpeakerField(forms.ChoiceField):
             return
         offered = services.nameable_cadres(org)
         kept, ids = _kept(org, named, offered, prefix="c")
-        self.choices = [("", "请选择"), *cadre_groups(org, prefix="c"), *([("本单位党员", members)] if members else []),
-                        *kept]
+        self.choices = [("", "请选择"), *cadre_groups(org, prefix="c", select=True),
+                        *([("本单位党员", members)] if members else []), *kept]
         self.cadres = offered | Cadre.objects.filter(pk__in=ids) if ids else offered
         self.members = Member.objects.filter(organization=org)
 

@@ -57,13 +57,13 @@ def test_a_village_names_leaders_from_above_on_a_phone(leaders_city, browser, li
     assert page.is_visible("#id_speaker") and not page.is_visible("#id_study_kind")
     groups = _optgroups(page, "#id_speaker")
     assert groups["本单位班子成员"] == ["钱进（村党支部书记）"]  # the city's leaders are not the village's team
-    assert groups["联系点领导（城关区委）"] == ["吴刚（区委书记）"]
-    assert groups["联系点领导（示范市委）"] == ["孙立平（市长）"]
+    assert groups["联系点领导（城关区委）"] == ["吴刚（区委书记）· 城关区委"]
+    assert groups["联系点领导（示范市委）"] == ["孙立平（市长）· 示范市委"]
     assert "郑洁（镇党委书记）" not in str(groups)
     page.fill("#id_title", "联系点专题党课：以学铸魂")
     page.fill("#id_count", "36")
     page.click("#id_speaker")  # open the list, then pick him from it
-    page.select_option("#id_speaker", label="吴刚（区委书记）")
+    page.select_option("#id_speaker", label="吴刚（区委书记）· 城关区委")
     heading = page.eval_on_selector("#id_speaker", "s => s.selectedOptions[0].parentElement.label")
     assert heading == "联系点领导（城关区委）"
     assert _no_horizontal_overflow(page)
@@ -118,7 +118,7 @@ def test_the_office_reads_who_has_not_at_a_glance(leaders_city, browser, live_se
     page.goto(f"{live_server.url}/measures/unit/A1a/lecture/new/")
     page.fill("#id_title", "联系点专题党课")
     page.fill("#id_audience_count", "30")
-    page.select_option("#id_speaker", label="吴刚（区委书记）")
+    page.select_option("#id_speaker", label="吴刚（区委书记）· 城关区委")
     page.click(".entry-form button[type=submit]")
     page.wait_for_url("**/measures/unit/A1a/**")
     page.goto(f"{live_server.url}/measures/unit/A1a/study/new/")
