@@ -11,42 +11,16 @@ from django.http import (
     JsonResponse,
 )
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from accounts.choices import Role
-from accounts.models import User
-from campaigns.selectors import current_campaign
 from core import selectors
 from core.forms import AuditFilterForm
 from core.http import AuthedRequest
 from core.paging import paginate
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    """Each role lands where its daily work is (`landing_url`)."""
-    return redirect(landing_url(request.user))
-
-
-def landing_url(user: User) -> str:
-    """Where a role's daily work is: a unit's 本单位主题教育; a liaison member's 督促指导 workspace; the office and
-    leaders the campaign's progress across units (措施覆盖), or the campaigns page while none is running; the
-    three administrators their own pages (系统状态, 用户管理, 审计日志)."""
-    if user.role == Role.UNIT:
-        return reverse("measures:unit", kwargs={"code": user.organization.code})
-    if user.role == Role.LIAISON:
-        return reverse("supervision:workspace")
-    if user.role in (Role.OFFICE, Role.LEADER):
-        return reverse("measures:coverage" if current_campaign() is not None else "campaigns:list")
-    if user.role == Role.AUDITOR:
-        return reverse("audit:list")
-    if user.role == Role.SECADMIN:
-        return reverse("accounts:users")
-    return reverse("system_status")
 
 
 @login_required

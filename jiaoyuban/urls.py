@@ -1,10 +1,11 @@
 from django.urls import include, path
 
 from core import views as core_views
+from jiaoyuban import views
 from problems.urls import public_urlpatterns as feedback_urls
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views.home, name="home"),
     path("system/", core_views.system_status, name="system_status"),
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
