@@ -328,13 +328,13 @@ def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, user: Any, mis
     """The county-level+ leaders of `orgs` with their lead actions (derived from the records `user` sees), the
     number who have no record of each action, and, for `missing` (a LeadAction), only those without it."""
     cadres = county_level_cadres(campaign, orgs)
-    ids = list(cadres.values_list("pk", flat=True))
-    found = _proofs(campaign, ids, user)
-    counts = [Missing(action=a.value, label=str(a.label), count=len(ids) - len(found[a.value])) for a in LeadAction]
+    total = cadres.count()
+    found = _proofs(campaign, cadres.values("pk"), user)
+    counts = [Missing(action=a.value, label=str(a.label), count=total - len(found[a.value])) for a in LeadAction]
     chosen = missing if missing in LeadAction.values else ""
     if chosen:
         cadres = cadres.exclude(pk__in=list(found[chosen]))
-    return LeadTable(total=len(ids), missing=counts, missing_action=chosen, cadres=cadres, found=found)
+    return LeadTable(total=total, missing=counts, missing_action=chosen, cadres=cadres, found=found)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -410,3 +410,18 @@ def test_every_coverage_count_is_the_number_of_records_its_link_lists(client, us
             assert len(listed) == cell.count, (row.org.code, cell.kind)
             checked += 1
     assert checked == 5  # A1a study, B1a organisational meeting, A lecture, research and commitment
+
+
+def test_the_leaders_tab_costs_a_fixed_number_of_queries(client, users, tree, campaign, cadres,
+                                                         django_assert_max_num_queries):
+    from core.cn import make_id_number
+
+    for n in range(40):
+        cadre_create(organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
+                     id_number=make_id_number("130102", DAY.replace(year=1970), 300 + n, "M"))
+    client.force_login(users["office"])
+    url = reverse("measures:coverage")
+    with django_assert_max_num_queries(30):
+        client.get(url, {"tab": "leaders"})
+    with django_assert_max_num_queries(30):
+        client.get(url, {"tab": "leaders", "missing": "lectured"})
