@@ -16,11 +16,18 @@ pytestmark = pytest.mark.browser
 def campaign_city(city: dict[str, Any]) -> dict[str, Any]:
     """The browser city taking part in a current campaign (open-ended, so today is a valid date), and the unit
     user of 东关村党支部. Written before the browser starts (no ORM calls inside Playwright's loop)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from accounts.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
     from orgs.models import Organization
 
+    # The default guidance profiles come from a data migration, which an earlier transactional test may have
+    # flushed: write them again (only the missing ones).
+    import_module("campaigns.migrations.0002_guidance_profile_defaults").load(apps, None)
     campaign = Campaign.objects.create(name="学习贯彻习近平新时代中国特色社会主义思想主题教育", batch=2,
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
