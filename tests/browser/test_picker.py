@@ -131,6 +131,19 @@ def test_on_a_phone_the_problem_form_picks_an_organisation_by_initials(supervisi
     page.click("#problem-form button[type=submit]")
     page.wait_for_selector("#problem-status")
     assert _db(lambda: Problem.objects.get().organization.code) == "B1a"
+
+    # The ledger filters by an organisation and its subtree with the same picker.
+    page.goto(f"{live_server.url}/problems/")
+    page.click("#ledger-filter summary")
+    page.fill("#id_org", "hxx")
+    _suggests(page, "#id_org", ["河西县委"])
+    page.click("#id_org-list >> text=河西县委")
+    page.click("#ledger-filter button[type=submit]")
+    page.wait_for_url("**/problems/?*org=B*")
+    assert "社区党员活动室长期闭门" in page.inner_text("#ledger-table")
+    assert page.input_value("#id_org") == "河西县委"  # the filter shows the name, not B
+    assert _no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "picker-ledger-filter-375.png"), full_page=True)
     assert outside == []
 
 
