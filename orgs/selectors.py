@@ -141,7 +141,7 @@ def org_pick(qs: OrganizationQuerySet, q: str, *, limit: int = PICK_LIMIT) -> tu
     then names and initials containing `q`. Each step is one query (the prefix steps use an index) and the
     search stops once it has enough. An empty `q` offers the top levels of `qs`."""
     q = q.strip()[:PICK_Q_MAX]
-    fields = ("code", "name", "path", "depth")
+    fields = ("code", "name", "path", "depth", "kind")
     if not q:
         top = list(qs.order_by("depth", "path").only(*fields)[:limit + 1])
         return top[:limit], len(top) > limit

@@ -73,9 +73,8 @@ def tree(request: AuthedRequest) -> HttpResponse:
     matches: list[dict[str, Any]] = []
     more = False
     if q:
-        found = list(selectors.org_search(Organization.objects.visible_to(request.user), q)[:SEARCH_LIMIT + 1])
-        more = len(found) > SEARCH_LIMIT
-        found = found[:SEARCH_LIMIT]
+        # The picker's search (orgs.selectors.org_pick): the exact code first, then initials, names, codes.
+        found, more = selectors.org_pick(Organization.objects.visible_to(request.user), q, limit=SEARCH_LIMIT)
         trails = _trails(request, found)
         matches = [{"org": org, "trail": trails[org.pk]} for org in found]
     # One root opens with its children; several (a liaison member's units) are listed closed.

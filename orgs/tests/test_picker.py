@@ -209,3 +209,17 @@ def test_choosing_the_quick_forms_organisation_keeps_what_was_typed(client, peop
     assert 'name="org" value="A1"' in html and 'value="城关镇党委"' in html
     assert 'value="讲专题党课"' in html and 'value="40"' in html and 'value="2023-10-09"' in html
     assert 'hx-select="form.quick-form"' in html  # choosing another reloads the form with what was typed
+
+
+def test_the_tree_page_searches_like_the_picker_names_that_start_with_it_first(client, tree, users,
+                                                                              django_assert_max_num_queries):
+    services.org_create(parent=tree.township_a, code="A1z", name="新城关村党支部", kind="branch", sector="village",
+                        tier="village")
+    services.org_create(parent=tree.township_b, code="B1z", name="城关社区党支部", kind="branch",
+                        sector="community", tier="village")
+    client.force_login(users["office"])
+    with django_assert_max_num_queries(20):
+        html = client.get(reverse("orgs:tree"), {"q": "城关"}).content.decode()
+    results = html.split('id="search-heading"')[1]
+    order = [results.index(name) for name in ("城关区委", "城关镇党委", "城关社区党支部", "新城关村党支部")]
+    assert order == sorted(order)  # before: in tree order, 新城关村党支部 (under 城关镇) came before 城关社区党支部
