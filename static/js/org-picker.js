@@ -20,6 +20,7 @@
     var active = -1;
     var timer = null;
     var last = null;
+    var picking = false;  // a finger or the mouse is on the list: leaving the box must not close it
 
     function close() {
       list.hidden = true;
@@ -45,6 +46,8 @@
     function note(text) {
       var li = document.createElement("li");
       li.className = "list-group-item org-picker-note";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-disabled", "true");
       li.textContent = text;
       list.appendChild(li);
     }
@@ -101,6 +104,7 @@
       trail.textContent = item.trail ? item.trail + " › " + item.name : item.name;
       box.classList.remove("is-invalid");
       close();
+      picking = false;
       last = null;
       if (code.value !== item.code) {
         code.value = item.code;
@@ -120,7 +124,11 @@
     box.addEventListener("focus", function () {
       if (!code.value) { last = null; search(); }
     });
-    box.addEventListener("blur", function () { setTimeout(close, 100); });
+    box.addEventListener("blur", function () { setTimeout(function () { if (!picking) { close(); } }, 150); });
+    list.addEventListener("pointerdown", function () { picking = true; });
+    document.addEventListener("pointerdown", function (event) {
+      if (!root.contains(event.target)) { picking = false; close(); }
+    });
     box.addEventListener("keydown", function (event) {
       var open = !list.hidden;
       if (event.key === "ArrowDown") {

@@ -28,6 +28,15 @@ def _db(query: Callable[[], T]) -> T:
         return pool.submit(query).result()
 
 
+def _phone(browser: Any, live_server: Any) -> tuple[Any, list[str]]:
+    """A 375 px page with a touch screen (taps, not clicks), recording every request leaving the server."""
+    page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith((live_server.url, "data:", "blob:")) else None)
+    return page, outside
+
+
 def _suggests(page: Any, box: str, names: list[str]) -> None:
     """The open list offers exactly `names`, in that order (waits for the answer to what was typed)."""
     expect(page.locator(f"{box}-list [role=option] .org-picker-name")).to_have_text(names)
@@ -41,7 +50,7 @@ def test_on_a_phone_initials_and_a_tap_choose_the_unit_of_a_visit_plan(supervisi
     from supervision.models import Visit
 
     today = timezone.localdate()
-    page, outside = _page(browser, live_server, PHONE)
+    page, outside = _phone(browser, live_server)
     _login(page, live_server, supervision_city["password"], "liaison", SIGNED_IN)
     page.goto(f"{live_server.url}/supervision/visits/new/")
     assert page.input_value("#id_organization") == "城关区委"  # the group's one unit, by name
@@ -56,7 +65,7 @@ def test_on_a_phone_initials_and_a_tap_choose_the_unit_of_a_visit_plan(supervisi
     assert "示范市委 › 城关区委" in page.inner_text("#id_organization-list [role=option] >> nth=0")
     assert _no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "picker-visit-375.png"), full_page=True)
-    page.click("#id_organization-list >> text=城关镇党委")
+    page.tap("#id_organization-list >> text=城关镇党委")
     assert page.input_value("#id_organization") == "城关镇党委"
     assert page.input_value("#visit-form input[name=organization]") == "A1"
     assert page.inner_text("#id_organization-trail") == "示范市委 › 城关区委 › 城关镇党委"
@@ -172,7 +181,7 @@ def test_the_office_quick_form_offers_the_chosen_organisations_people_and_keeps_
         supervision_city, browser, live_server):  # noqa: F811
     from measures.models import PartyLecture
 
-    page, outside = _page(browser, live_server, PHONE)
+    page, outside = _phone(browser, live_server)
     _login(page, live_server, supervision_city["password"], "office", SIGNED_IN)
     page.goto(f"{live_server.url}/measures/quick/")
     page.click("label[for=id_what_1]")  # 党课
@@ -180,7 +189,7 @@ def test_the_office_quick_form_offers_the_chosen_organisations_people_and_keeps_
     page.fill("#id_count", "40")
     page.fill("#id_org", "cgzdw")
     _suggests(page, "#id_org", ["城关镇党委"])
-    page.click("#id_org-list >> text=城关镇党委")
+    page.tap("#id_org-list >> text=城关镇党委")
     # The form comes back for 城关镇党委: its secretary offered as speaker, what was typed still there.
     page.wait_for_selector("#id_speaker >> text=郑洁（镇党委书记）", state="attached")
     assert page.input_value("#id_org") == "城关镇党委" and page.input_value("#id_title") == "镇党委书记讲专题党课"
