@@ -26,6 +26,7 @@ from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadA
 from measures.forms import CoverageFilterForm, QuickRecordForm
 from measures.models import LifeMeeting, PartyLecture, StudySession
 from orgs.models import Organization
+from orgs.widgets import OrgChoiceField
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
@@ -50,8 +51,13 @@ def _quick_org(request: AuthedRequest, data: Any) -> tuple[Organization | None, 
         if org is None:
             raise Http404
         return org, False
-    code = (data.get("org") or "").strip()
-    org = Organization.objects.visible_to(request.user).filter(code=code).first() if code else None
+    # The form's own picker field resolves what was posted (the chosen code, or a code or name typed without
+    # script), so that the people offered are the chosen organisation's: one rule, not a second lookup here.
+    field = OrgChoiceField(user=request.user, required=False)
+    try:
+        org = field.clean(field.widget.value_from_datadict(data, None, "org"))
+    except ValidationError:
+        org = None
     return org, True
 
 

@@ -59,9 +59,15 @@ class OrgPickerWidget(forms.Widget):
         self.lookup: Any = None  # set by OrgChoiceField: text → Organization | None
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        """The chosen code, else what was typed in the box (resolved by the field)."""
+        """The chosen code, unless the box says something else: without script (or before it ran) the hidden
+        code still holds the form's initial organisation while the person typed another — what they typed wins
+        (resolved by the field), never the stale code."""
         code = (data.get(name) or "").strip()
-        return code or (data.get(name + TEXT_SUFFIX) or "").strip()
+        text = (data.get(name + TEXT_SUFFIX) or "").strip()
+        if not code or not text or text == code:
+            return code or text
+        chosen = self.lookup(code) if self.lookup is not None else None
+        return code if chosen is not None and text == chosen.name else text
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and name + TEXT_SUFFIX not in data

@@ -141,6 +141,19 @@ def test_typed_without_the_suggestions_an_exact_code_or_name_is_accepted(tree, u
     assert form.is_valid() and form.cleaned_data["organization"] == tree.village_b
 
 
+def test_without_script_a_name_typed_over_the_initial_organisation_wins(tree, users):
+    """The hidden code still holds the form's initial organisation when no script ran: what the person typed
+    is what they meant, never the stale code."""
+    form = _form(users["office"], {"organization": "A1a", "organization_q": "河西镇党委"})
+    assert form.is_valid() and form.cleaned_data["organization"] == tree.township_b
+    form = _form(users["office"], {"organization": "A1a", "organization_q": "B1a"})
+    assert form.is_valid() and form.cleaned_data["organization"] == tree.village_b
+    form = _form(users["office"], {"organization": "A1a", "organization_q": "没有这个党委"})
+    assert not form.is_valid()
+    form = _form(users["office"], {"organization": "A1a", "organization_q": "东关村党支部"})  # chosen with script
+    assert form.is_valid() and form.cleaned_data["organization"] == tree.village_a
+
+
 def test_after_a_failed_submit_the_picker_shows_the_name_and_place_not_the_code(tree, users):
     form = _form(users["office"], {"organization": "A1a"})
     html = str(form["organization"])
@@ -209,6 +222,17 @@ def test_choosing_the_quick_forms_organisation_keeps_what_was_typed(client, peop
     assert 'name="org" value="A1"' in html and 'value="城关镇党委"' in html
     assert 'value="讲专题党课"' in html and 'value="40"' in html and 'value="2023-10-09"' in html
     assert 'hx-select="form.quick-form"' in html  # choosing another reloads the form with what was typed
+
+
+def test_the_quick_form_records_for_a_name_typed_without_script(client, people, tree, campaign):  # noqa: F811
+    from measures.models import StudySession
+
+    client.force_login(people["office"])
+    response = client.post("/measures/quick/", {"org": "", "org_q": "城关镇党委", "what": "study",
+                                                "study_kind": "group_study", "held_on": "2023-10-09",
+                                                "title": "集中学习党章", "count": "40"})
+    assert response.status_code == 302
+    assert StudySession.objects.get().organization == tree.township_a
 
 
 def test_the_tree_page_searches_like_the_picker_names_that_start_with_it_first(client, tree, users,
