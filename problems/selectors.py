@@ -158,6 +158,7 @@ def problem_counts(user: Any, campaign: Campaign | None = None, *, today: dt.dat
 
 def public_answers(problem: Problem) -> list[Satisfaction]:
     """What the public feedback page (no login, found by its token) shows of what the masses said: the answered
-    ratings, newest answer first. The unit's answers are public, like a 留言板's; unanswered ratings are counted,
-    not published."""
+    ratings, newest answer first: the rating and the unit's answer, never the sender's own words (they may carry a
+    name or a phone number, and nobody who wrote them was told they would be public); unanswered ratings are
+    counted, not published."""
     return list(problem.satisfactions.filter(answered_at__isnull=False).order_by("-answered_at", "-id"))
