@@ -1,7 +1,8 @@
 """Request types for views, and the one way downloads are named."""
 
+import ipaddress
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.http import HttpRequest
 
@@ -21,3 +22,23 @@ def attachment_disposition(filename: str, fallback: str) -> str:
     and an ASCII `fallback` for the old ones intranets still have."""
     ascii_name = filename if filename.isascii() else fallback
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def public_url_fault(url: str) -> str | None:
+    """Why `url` would not open on someone's phone outside this server, or None: unset, not a whole address
+    (https://… with a host), or this machine itself (127.0.0.1, localhost, ::1, 0.0.0.0). The one rule for the
+    masses' feedback address: the QR code refuses it and the system status page warns of it."""
+    url = (url or "").strip()
+    if not url:
+        return "尚未设置"
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return "不是完整的网址（应以 https:// 或 http:// 开头，带主机名）"
+    loopback = host in ("localhost", "localhost.localdomain") or host.endswith(".localhost")
+    try:
+        address = ipaddress.ip_address(host)
+        loopback = loopback or address.is_loopback or address.is_unspecified
+    except ValueError:
+        pass
+    return "指向服务器本机" if loopback else None

@@ -4,12 +4,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from core.http import public_url_fault
 from core.models import AuditEntry
 
 
@@ -70,11 +70,6 @@ class StatusSection:
     @property
     def warnings(self) -> int:
         return sum(1 for row in self.rows if row.warning)
-
-
-def _loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "0.0.0.0", "::1") or host.startswith("127.")
 
 
 def _mb(size: int) -> str:
@@ -154,9 +149,8 @@ def system_status() -> list[StatusSection]:
     public_url = settings.JYB_PUBLIC_URL
     config = StatusSection("运行配置（服务器环境变量）", [
         StatusRow("群众评价链接地址", public_url or "未设置",
-                  "未设置：二维码和评价链接无法从群众的手机打开，请设为群众能访问的地址" if not public_url
-                  else "指向本机地址，群众的手机无法打开，请设为群众能访问的地址" if _loopback(public_url) else "",
-                  setting="JYB_PUBLIC_URL"),
+                  f"{fault}：二维码和评价链接群众的手机打不开，请设为群众能访问的地址"
+                  if (fault := public_url_fault(public_url)) else "", setting="JYB_PUBLIC_URL"),
         StatusRow("允许访问的主机名", "、".join(settings.ALLOWED_HOSTS) or "未设置", setting="ALLOWED_HOSTS"),
         StatusRow("调试模式", "开启" if settings.DEBUG else "关闭",
                   "生产环境必须关闭，否则出错时会显示内部信息" if settings.DEBUG else "", setting="DEBUG"),

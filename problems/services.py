@@ -20,7 +20,6 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +36,7 @@ from campaigns.selectors import campaigns_of, current_campaign, manages_campaign
 from core import audit
 from core.cn import cn_date
 from core.files import file_sha256, upload_error, upload_max_mb
+from core.http import public_url_fault
 from core.models import AuditEntry
 from core.validation import choice_error as _choice_error
 from core.validation import clean_text
@@ -870,18 +870,12 @@ def feedback_link_refusal() -> str | None:
     base = str(getattr(settings, "JYB_PUBLIC_URL", "") or "").strip()
     how = ("请系统管理员在服务器上把环境变量 JYB_PUBLIC_URL 设为群众的手机能打开的地址"
            "（如 https://pingjia.example.gov.cn），重启后即可显示和打印二维码。")
+    fault = public_url_fault(base)
+    if fault is None:
+        return None
     if not base:
         return "二维码未显示：尚未设置群众访问地址（JYB_PUBLIC_URL），现在的链接群众的手机打不开。" + how
-    host = (urlsplit(base).hostname or "").lower().strip("[]")
-    loopback = host in ("", "localhost", "localhost.localdomain")
-    try:
-        address = ipaddress.ip_address(host)
-        loopback = loopback or address.is_loopback or address.is_unspecified
-    except ValueError:
-        pass
-    if loopback:
-        return f"二维码未显示：群众访问地址（JYB_PUBLIC_URL）是“{base}”，指向服务器本机，群众的手机打不开。" + how
-    return None
+    return f"二维码未显示：群众访问地址（JYB_PUBLIC_URL）是“{base}”，{fault}，群众的手机打不开。" + how
 
 
 def feedback_link(problem: Problem) -> str | None:

@@ -59,7 +59,7 @@ def test_sysadmin_sees_the_system_it_administers(client: Client, users: dict[str
     client.force_login(users["sysadmin"])
     html = client.get(reverse("home"), follow=True).content.decode()
     assert "系统状态" in html and "未执行的数据库迁移" in html and "0个" in html and "后台任务" in html
-    assert "JYB_PUBLIC_URL" in html and "指向本机地址" in html  # a setting that needs action says so
+    assert "JYB_PUBLIC_URL" in html and "指向服务器本机" in html  # a setting that needs action says so
     assert "三员分立" in html and "东关村党支部" not in html  # no domain data
 
 

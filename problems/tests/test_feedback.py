@@ -294,6 +294,19 @@ def test_no_qr_code_while_the_address_would_not_reach_the_masses(client: Any, ma
         assert "二维码未显示" in refused and "JYB_PUBLIC_URL" in refused and "<svg" not in refused
 
 
+@pytest.mark.parametrize("public", ["", "pingjia.example.gov.cn", "http://127.0.0.1:8000", "http://localhost/",
+                                    "http://localhost.localdomain", "http://[::1]:8000", "http://0.0.0.0",
+                                    "https://pingjia.example.gov.cn", "http://10.12.0.8:8080"])
+def test_the_qr_code_and_the_system_status_page_judge_the_address_alike(settings: Any, public: str) -> None:
+    from core.selectors import system_status
+    from problems.services import feedback_link_refusal
+
+    settings.JYB_PUBLIC_URL = public
+    row = next(r for section in system_status() for r in section.rows if r.setting == "JYB_PUBLIC_URL")
+    assert bool(row.warning) == (feedback_link_refusal() is not None)
+    assert bool(row.warning) == (public not in ("https://pingjia.example.gov.cn", "http://10.12.0.8:8080"))
+
+
 def test_a_configured_public_address_shows_the_qr_code(client: Any, masses: Problem, people: dict[str, Any],
                                                        settings: Any) -> None:
     settings.JYB_PUBLIC_URL = "http://10.12.0.8:8080"  # an address the township's network routes to the server
