@@ -18,7 +18,7 @@ from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.sheets import ImportFileError, Layout, mapping_chosen, store_upload, xlsx_attachment
-from orgs import exports, selectors, tasks
+from orgs import exports, selectors, services, tasks
 from orgs.imports import COLUMNS, HEADERS, OPTIONAL, ImportKind, import_layout
 from orgs.models import Cadre, ImportJob, Member, Organization
 
@@ -129,9 +129,11 @@ def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
         if errors:
             context = {**_job_context(job), **_mapping_context(job, layout, errors)}
             return render(request, "orgs/import_detail.html", context, status=422)
-        job.report = {"layout": layout.as_dict(), "mapping": {str(i): n for i, n in mapping.items()}}
-        job.save(update_fields=["report", "updated_at"])
-        tasks.validate_import.enqueue(job.pk)
+        if services.import_job_map(job=job, layout=layout.as_dict(), mapping=mapping):
+            tasks.validate_import.enqueue(job.pk)
+        return redirect("orgs:import_detail", job_id=job.pk)
+    if request.POST.get("step") == "mapping":
+        # A second click on the mapping's confirm (the job has moved on) must never apply the import unseen.
         return redirect("orgs:import_detail", job_id=job.pk)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
         status=ImportJob.Status.APPLYING, processed=0)

@@ -12,7 +12,7 @@ from core import audit, cn
 from core.models import AuditEntry
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.counters import cadre_delta, member_delta, rollup_apply
-from orgs.models import Cadre, Member, Organization, Rollup
+from orgs.models import Cadre, ImportJob, Member, Organization, Rollup
 from orgs.signals import subtree_moved
 
 # ---------------------------------------------------------------------------------------------------------
@@ -318,3 +318,17 @@ def cadre_delete(*, cadre: Cadre) -> None:
     change = _cadre_change(cadre, -1)
     cadre.delete()
     rollup_apply([change])
+
+
+@transaction.atomic
+def import_job_map(*, job: ImportJob, layout: dict[str, Any], mapping: dict[int, str]) -> bool:
+    """Record the column mapping the user confirmed for an uploaded file, once: True when this call recorded it
+    (the caller then queues the validation), False when the job was no longer waiting for it — a second click,
+    or another tab, must not queue a second validation of the same file."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not locked.awaiting_mapping:
+        return False
+    locked.report = {"layout": layout, "mapping": {str(i): n for i, n in mapping.items()}}
+    locked.save(update_fields=["report", "updated_at"])
+    job.report = locked.report
+    return True

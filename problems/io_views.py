@@ -28,6 +28,7 @@ from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.sheets import ImportFileError, Layout, mapping_chosen, store_upload, xlsx_attachment
 from orgs.models import ImportJob
+from orgs.services import import_job_map
 from problems import exports, selectors, services, tasks
 from problems.exports import COLUMNS, OUTPUT_ONLY
 from problems.forms import ledger_filter_from
@@ -114,19 +115,20 @@ def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             mapping, mapping_errors = mapping_chosen(layout, request.POST, MAPPING_FIELDS, REQUIRED)
             if not mapping_errors:
-                job.report = {"layout": layout.as_dict(), "mapping": {str(i): n for i, n in mapping.items()}}
-                job.save(update_fields=["report", "updated_at"])
-                tasks.validate_ledger_import.enqueue(job.pk)
+                if import_job_map(job=job, layout=layout.as_dict(), mapping=mapping):
+                    tasks.validate_ledger_import.enqueue(job.pk)
                 return redirect("problems:import_job", pk=job.pk)
         return render(request, "problems/io_job.html", {
             "job": job, "layout": layout, "mapping_fields": MAPPING_FIELDS, "mapping_errors": mapping_errors,
             "ignored_note": IGNORED_NOTE, "mapping_action": reverse("problems:import_job", args=[job.pk]),
         }, status=422 if mapping_errors else 200)
     if request.method == "POST":
-        confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
-            status=ImportJob.Status.APPLYING, processed=0)
-        if confirmed:
-            tasks.apply_ledger_import.enqueue(job.pk)
+        # A second click on the mapping's confirm (the job has moved on) must never apply the import unseen.
+        if request.POST.get("step") != "mapping":
+            confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+                status=ImportJob.Status.APPLYING, processed=0)
+            if confirmed:
+                tasks.apply_ledger_import.enqueue(job.pk)
         return redirect("problems:import_job", pk=job.pk)
     report = job.report or {}
     context = {"job": job, "report": report, "errors": report.get("errors", []),

@@ -173,6 +173,11 @@ def test_the_mapping_step_for_a_register(client: Any, users: dict[str, Any], tre
     job.refresh_from_db()
     assert job.status == ImportJob.Status.READY and (job.report or {})["created"] == 1
     assert not Member.objects.exists()
+    # The mapping confirmed twice (a double click, another tab): nothing is applied unseen, nothing re-queued.
+    assert client.post(confirm, {"step": "mapping", **shown}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.READY and not Member.objects.exists()
+    assert not services.import_job_map(job=job, layout={}, mapping={1: "name"})
     client.post(confirm)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE

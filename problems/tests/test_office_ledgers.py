@@ -178,6 +178,9 @@ def test_the_page_shows_the_mapping_and_the_user_corrects_it(client: Any, people
     assert job.status == ImportJob.Status.READY and not Problem.objects.exists()
     page = client.get(url).content.decode()
     assert "新增1</strong>个问题" in page and "确认导入" in page
+    # The mapping's confirm clicked again (a double click, another tab) never applies the import unseen.
+    assert client.post(url, {"step": "mapping", **shown, "col_1": "description"}).status_code == 302
+    assert ImportJob.objects.get().status == ImportJob.Status.READY and not Problem.objects.exists()
     client.post(url)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
