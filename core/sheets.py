@@ -184,11 +184,16 @@ def parse_deadline(value: Any, *, since: dt.date) -> tuple[dt.date | None, str, 
         return None, LONG_TERM, None
 
     def this_or_next(month: int, day: int | None) -> dt.date:
-        for year in (since.year, since.year + 1):
-            found = dt.date(year, month, day) if day else _month_end(year, month)
+        # The first such day from `since` on: 2月29日 looks as far as the next leap year; a day no year has
+        # (2月30日) raises ValueError, read as "no such date".
+        for year in range(since.year, since.year + 5):
+            try:
+                found = dt.date(year, month, day) if day else _month_end(year, month)
+            except ValueError:
+                continue
             if found >= since:
                 return found
-        return found
+        raise ValueError(f"{month}月{day}日")
 
     try:
         if m := _FULL.match(core):

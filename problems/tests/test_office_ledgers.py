@@ -279,6 +279,7 @@ def test_a_county_office_names_each_problems_organisation(people: dict[str, Any]
     ("2024年2月底前完成", (dt.date(2024, 2, 29), "", None)),
     ("12月31日前", (dt.date(2023, 12, 31), "", None)),
     ("1月15日前", (dt.date(2024, 1, 15), "", None)),  # the next 15 January from the given day
+    ("2月30日前", (None, "", "日期不存在")),
     ("年底前", (dt.date(2023, 12, 31), "", None)),
     ("2023.12.31", (dt.date(2023, 12, 31), "", None)),
     ("2023-12-31", (dt.date(2023, 12, 31), "", None)),
@@ -293,6 +294,12 @@ def test_deadline_words(written: Any, read: tuple[Any, str, str | None]) -> None
     from core.sheets import parse_deadline
 
     assert parse_deadline(written, since=dt.date(2023, 10, 10)) == read
+
+
+def test_a_leap_day_without_a_year_is_the_next_leap_day() -> None:
+    from core.sheets import parse_deadline
+
+    assert parse_deadline("2月29日前", since=dt.date(2024, 10, 10)) == (dt.date(2028, 2, 29), "", None)
 
 
 def test_unreadable_deadline_words_say_what_is_expected() -> None:
