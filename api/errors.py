@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from api.schemas import refusal_body
+from core.views import CSRF_REFUSED
 
 # Labels of fields whose description does not give one (a list of choices, or none at all).
 FIELD_LABELS = {
@@ -164,8 +165,6 @@ HTTP_ERRORS = {
 }
 
 
-CSRF_REFUSED = ("安全校验未通过（CSRF）：用浏览器会话调用写接口须带 X-CSRFToken 请求头，"
-                "或改用令牌（Authorization: Bearer）")
 
 
 def http_error_text(status: int, message: str) -> str:

@@ -59,6 +59,9 @@ API_ERRORS = {
     405: "本接口不支持此请求方法",
     500: "服务器内部错误，请稍后再试；如仍出错，请联系系统管理员",
 }
+# The API's CSRF refusal is worded here, below the API (api.errors uses it too): core imports nothing above it.
+CSRF_REFUSED = ("安全校验未通过（CSRF）：用浏览器会话调用写接口须带 X-CSRFToken 请求头，"
+                "或改用令牌（Authorization: Bearer）")
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -119,8 +122,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """403 of the CSRF check (settings.CSRF_FAILURE_VIEW): a form sent from a page that stayed open too long, after
     logging out elsewhere, or with cookies blocked. Nothing was saved; going back keeps what was typed."""
     if _is_api(request):
-        from api.errors import CSRF_REFUSED
-
         return _api_error(403, CSRF_REFUSED)
     no_cookie = reason == REASON_NO_CSRF_COOKIE
     return render(request, "403_csrf.html", {"back_url": _back_url(request), "no_cookie": no_cookie}, status=403)
