@@ -98,13 +98,17 @@ def org_stats(org: Organization, *, with_children: bool = True) -> OrgStats:
 
 
 def org_search(qs: OrganizationQuerySet, q: str) -> OrganizationQuerySet:
-    """By name, code, or pinyin initials ("cgz" finds 城关镇)."""
-    q = q.strip()
+    """Every organisation of `qs` the picker's search (`org_pick`) would find for `q`, unranked: the API's list
+    filter, so that the API and the pages find the same organisations — by name, code (or its start), or
+    pinyin initials ("cgz" finds 城关镇)."""
+    q = q.strip()[:PICK_Q_MAX]
     if not q:
         return qs
     cond = Q(name__contains=q) | Q(code=q)
+    if q.isascii():
+        cond |= _prefix_q("code", q)
     if q.isascii() and q.isalnum():
-        cond |= Q(initials__startswith=q.lower()) | Q(initials__contains=q.lower())
+        cond |= Q(initials__contains=q.lower())
     return qs.filter(cond)
 
 

@@ -247,3 +247,11 @@ def test_the_tree_page_searches_like_the_picker_names_that_start_with_it_first(c
     results = html.split('id="search-heading"')[1]
     order = [results.index(name) for name in ("城关区委", "城关镇党委", "城关社区党支部", "新城关村党支部")]
     assert order == sorted(order)  # before: in tree order, 新城关村党支部 (under 城关镇) came before 城关社区党支部
+
+
+def test_the_api_list_finds_what_the_picker_finds(tree, users):
+    """One search: whatever the picker offers for a text, the API's list filter finds too."""
+    for q in ("cgz", "城关", "A1", "C", "dgc", "党委", "b1"):
+        qs = Organization.objects.visible_to(users["office"])
+        picked, _ = selectors.org_pick(qs, q, limit=1000)
+        assert {o.pk for o in picked} == set(selectors.org_search(qs, q).values_list("pk", flat=True)), q
