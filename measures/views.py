@@ -26,7 +26,7 @@ from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadA
 from measures.forms import CoverageFilterForm, QuickRecordForm
 from measures.models import LifeMeeting, PartyLecture, StudySession
 from orgs.models import Organization
-from orgs.widgets import OrgChoiceField
+from orgs.widgets import OrgChoiceField, OrgPickerWidget
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
@@ -54,8 +54,10 @@ def _quick_org(request: AuthedRequest, data: Any) -> tuple[Organization | None, 
     # The form's own picker field resolves what was posted (the chosen code, or a code or name typed without
     # script), so that the people offered are the chosen organisation's: one rule, not a second lookup here.
     field = OrgChoiceField(user=request.user, required=False)
+    widget = field.widget
+    assert isinstance(widget, OrgPickerWidget)
     try:
-        org = field.clean(field.widget.value_from_datadict(data, None, "org"))
+        org = field.clean(widget.value_from_datadict(data, None, "org"))
     except ValidationError:
         org = None
     return org, True

@@ -397,7 +397,7 @@ def unit_requirements(user: Any, organization: Organization, campaign: Campaign)
         by_requirement[observation.requirement].append(observation)
     findings = dict(findings_for(user).filter(visit__in=visits).order_by().values("requirement")
                     .annotate(n=Count("id")).values_list("requirement", "n"))
-    recorded = recorded_by_measure(organization, campaign)
+    recorded = recorded_by_measure(organization, campaign, user=user)
     return [RequirementView(requirement=r.value, label=str(r.label), observations=by_requirement[r.value],
                             findings=findings.get(r.value, 0), recorded=recorded.get(r.value, []))
             for r in Requirement]
