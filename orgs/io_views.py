@@ -3,7 +3,6 @@ correct → background validation → preview with every error → confirm → b
 cadre exports of the filtered list pages."""
 
 import io
-from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from core import audit
 from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
-from core.sheets import ImportFileError, Layout, mapping_chosen, store_upload, xlsx_attachment
+from core.sheets import ImportFileError, Layout, mapping_chosen, xlsx_attachment
 from orgs import exports, selectors, services, tasks
 from orgs.imports import COLUMNS, HEADERS, OPTIONAL, ImportKind, import_layout
 from orgs.models import Cadre, ImportJob, Member, Organization
@@ -48,17 +47,14 @@ def import_start(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None,
                       initial={"kind": request.GET.get("kind", ImportKind.MEMBERS)})
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        target = store_upload(upload)
-        name, kind = Path(upload.name).name[:255], form.cleaned_data["kind"]
+        kind = form.cleaned_data["kind"]
         try:
-            layout = import_layout(kind=kind, file=target, filename=name)
+            job = services.import_job_start(
+                user=request.user, kind=kind, upload=form.cleaned_data["file"],
+                read_layout=lambda file, name: import_layout(kind=kind, file=file, filename=name))
         except ImportFileError as exc:
-            target.unlink(missing_ok=True)
             form.add_error("file", str(exc))
         else:
-            job = ImportJob.objects.create(kind=kind, user=request.user, file_path=str(target), original_name=name,
-                                           report={"layout": layout.as_dict()})
             return redirect("orgs:import_detail", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=request.user, kind__in=ImportKind.values)[:10]
     kinds = [(k.value, k.label, HEADERS[k.value]) for k in ImportKind]

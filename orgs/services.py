@@ -3,13 +3,17 @@ whatever the path: pages, API, imports, commands."""
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core import audit, cn
 from core.models import AuditEntry
+from core.sheets import ImportFileError, Layout, store_upload
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.counters import cadre_delta, member_delta, rollup_apply
 from orgs.models import Cadre, ImportJob, Member, Organization, Rollup
@@ -332,3 +336,19 @@ def import_job_map(*, job: ImportJob, layout: dict[str, Any], mapping: dict[int,
     locked.save(update_fields=["report", "updated_at"])
     job.report = locked.report
     return True
+
+
+def import_job_start(*, user: Any, kind: str, upload: UploadedFile,
+                     read_layout: Callable[[Path, str], Layout]) -> ImportJob:
+    """Keep an uploaded sheet and open its import job at the mapping step: `read_layout(file, name)` finds the
+    header and reads each column, which the user confirms next. A file that cannot be read is removed again and
+    its ImportFileError raised (the page shows it on the upload form)."""
+    target = store_upload(upload)
+    name = Path(upload.name or "").name[:255]
+    try:
+        layout = read_layout(target, name)
+    except ImportFileError:
+        target.unlink(missing_ok=True)
+        raise
+    return ImportJob.objects.create(kind=kind, user=user, file_path=str(target), original_name=name,
+                                    report={"layout": layout.as_dict()})

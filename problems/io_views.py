@@ -11,7 +11,6 @@ bar (htmx) while a job runs. Only the owner side (unit, office: `services.may_ed
 """
 
 import io
-from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -26,9 +25,9 @@ from core.cn import cn_date
 from core.forms import SheetUploadForm
 from core.http import AuthedRequest
 from core.models import AuditEntry
-from core.sheets import ImportFileError, Layout, mapping_chosen, store_upload, xlsx_attachment
+from core.sheets import ImportFileError, Layout, mapping_chosen, xlsx_attachment
 from orgs.models import ImportJob
-from orgs.services import import_job_map
+from orgs.services import import_job_map, import_job_start
 from problems import exports, selectors, services, tasks
 from problems.exports import COLUMNS, OUTPUT_ONLY
 from problems.forms import ledger_filter_from
@@ -83,17 +82,12 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     _importer(request)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        target = store_upload(upload)
-        name = Path(upload.name).name[:255]
         try:
-            layout = ledger_layout(file=target, filename=name)
+            job = import_job_start(user=request.user, kind=KIND, upload=form.cleaned_data["file"],
+                                   read_layout=lambda file, name: ledger_layout(file=file, filename=name))
         except ImportFileError as exc:
-            target.unlink(missing_ok=True)
             form.add_error("file", str(exc))
         else:
-            job = ImportJob.objects.create(kind=KIND, user=request.user, file_path=str(target), original_name=name,
-                                           report={"layout": layout.as_dict()})
             return redirect("problems:import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(user=request.user, kind=KIND)[:10]
     return render(request, "problems/io_import.html", {

@@ -6,13 +6,17 @@ the root `tree` fixture) but under `transactional_db`, so the live server's thre
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+SIGNED_IN = re.compile(r"^(?!.*/accounts/login/).*$")  # any page but the login page
+T = TypeVar("T")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -67,3 +71,9 @@ def browser(city: dict[str, Any]) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def db_call(query: Callable[[], T]) -> T:
+    """Run an ORM query outside the thread Playwright's event loop runs in (Django refuses it there)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(query).result()

@@ -4,29 +4,19 @@ each column with what it is read as, the contact picks 问题表现 for the unkn
 preview and confirms the import. The city office uploads a branch's member register at desktop width."""
 
 import datetime as dt
-import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import openpyxl
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, SIGNED_IN
+from tests.browser.conftest import db_call as _db
 from tests.browser.test_pages import _login, _no_horizontal_overflow, _page
 from tests.browser.test_problems import ledger_city as ledger_city  # the fixture
 
 pytestmark = pytest.mark.browser
 
-SIGNED_IN = re.compile(r"^(?!.*/accounts/login/).*$")
-T = TypeVar("T")
-
-
-def _db(query: Callable[[], T]) -> T:
-    """Run an ORM query outside the thread Playwright's event loop runs in (Django refuses it there)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(query).result()
 
 
 def _ledger_file(folder: Path) -> Path:

@@ -4,28 +4,18 @@ the keyboard only (↓ Enter), its leaders reload, a failed submit still shows t
 the problem is registered; the security administrator picks a jurisdiction by name. Each step asserts the rows
 written. Screenshots of the open picker, desktop and 375 px."""
 
-import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, SIGNED_IN
+from tests.browser.conftest import db_call as _db
 from tests.browser.test_pages import _login, _no_horizontal_overflow, _page
 from tests.browser.test_supervision import supervision_city  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-SIGNED_IN = re.compile(r"^(?!.*/accounts/login/).*$")
-T = TypeVar("T")
-
-
-def _db(query: Callable[[], T]) -> T:
-    """Run an ORM query outside the thread Playwright's event loop runs in (Django refuses it there)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(query).result()
 
 
 def _phone(browser: Any, live_server: Any) -> tuple[Any, list[str]]:
