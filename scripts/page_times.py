@@ -1,5 +1,5 @@
-"""Page times on the demo database: the pages of supervision and the communication log as the demo accounts see
-them, rendered by Django's test client (no network, no browser). JSON lines: page, account, status, median of 5
+"""Page times on the demo database: the pages of supervision, the communication log, coverage, the quick form, the
+ledger's search and the forms with the organisation picker as the demo accounts see them, rendered by Django's test client (no network, no browser). JSON lines: page, account, status, median of 5
 warm runs in ms, SQL queries.
 
     make demo            # once: builds var/jiaoyuban.sqlite3
@@ -29,10 +29,12 @@ from accounts.models import User  # noqa: E402
 
 PAGES = {
     "office": ["/supervision/", "/supervision/calendar/", "/supervision/visits/", "/supervision/findings/",
-               "/supervision/actions/", "/supervision/letters/", "/office/submissions/",
-               "/api/v1/supervision/groups"],
+               "/supervision/actions/", "/supervision/letters/", "/supervision/letters/?q=2023+1",
+               "/office/submissions/", "/office/submissions/new/", "/api/v1/supervision/groups",
+               "/measures/coverage/", "/measures/coverage/?tab=leaders", "/measures/quick/",
+               "/problems/?q=WT0000594", "/problems/new/", "/orgs/?q=dfqw", "/api/v1/orgs/?q=dfqw"],
     "liaison": ["/supervision/", "/supervision/actions/", "/api/v1/supervision/visits"],
-    "unit": ["/supervision/", "/office/submissions/"],
+    "unit": ["/", "/supervision/", "/office/submissions/", "/measures/quick/", "/problems/new/"],
 }
 RUNS = 5
 
