@@ -1,6 +1,7 @@
-"""Page times on the demo database: the pages of supervision, the communication log, coverage, the quick form, the
-ledger's search and the forms with the organisation picker as the demo accounts see them, rendered by Django's test client (no network, no browser). JSON lines: page, account, status, median of 5
-warm runs in ms, SQL queries.
+"""Page times on the demo database: the pages of supervision, the communication log, coverage, the quick form,
+the ledger's search and the forms with the organisation picker, as the demo accounts see them, rendered by
+Django's test client (no network, no browser). JSON lines: page, account, status, median of 5 warm runs in ms,
+SQL queries.
 
     make demo            # once: builds var/jiaoyuban.sqlite3
     JYB_DEMO=1 .venv/bin/python scripts/page_times.py
