@@ -15,7 +15,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("office/", include("office.urls")),
     path("f/", include((feedback_urls, "feedback"))),
-    path("audit/", include("core.urls")),
+    path("audit/", include("core.audit_urls")),
     path("notifications/", include("core.notification_urls")),
     path("api/v1/", include("api.urls")),
 ]
