@@ -44,7 +44,7 @@ from measures.models import (
 )
 from orgs.choices import RANK_COUNTY, Sector, Tier
 from orgs.models import Cadre, Organization, OrganizationQuerySet
-from problems.choices import Source, Status
+from problems.choices import ProblemStatus, Source
 from problems.models import Problem
 
 # Anchor prefixes of records on the unit page (the proofs of lead actions link to them).
@@ -261,7 +261,7 @@ def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int
         .order_by("registered_on", "id")
         .values_list("responsible_cadre_id", "id", "organization__code", "description", "registered_on"),
         "problem", problem_url)
-    closed = (problems.filter(status=Status.CLOSED).order_by("closed_at", "id")
+    closed = (problems.filter(status=ProblemStatus.CLOSED).order_by("closed_at", "id")
               .values_list("responsible_cadre_id", "id", "organization__code", "description", "closed_at"))
     add(LeadAction.RECTIFIED, ((c, p, o, d[:60], timezone.localtime(at).date() if at else None)
                                for c, p, o, d, at in closed), "problem", problem_url)
@@ -427,7 +427,7 @@ def rectification_counts(campaign: Campaign, orgs: Any) -> dict[int, Rectificati
     The ledger is problems' (a sibling app): this reads it the way the lead actions above do (检视问题, 整改落实),
     so the coverage view keeps its one computation here rather than a copy in each app."""
     rows = (Problem.objects.filter(campaign=campaign, organization__in=orgs).order_by().values("organization")
-            .annotate(found=Count("id"), closed=Count("id", filter=Q(status=Status.CLOSED)))
+            .annotate(found=Count("id"), closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)))
             .values_list("organization", "found", "closed"))
     return {org_id: Rectification(found=found, closed=closed) for org_id, found, closed in rows}
 

@@ -30,7 +30,7 @@ class Direction(models.TextChoices):
     ACROSS = "across", "平行"
 
 
-class Status(models.TextChoices):
+class SubmissionStatus(models.TextChoices):
     LOGGED = "logged", "已登记"
     ASSIGNED = "assigned", "已分办"
     ANSWERED = "answered", "已答复"
@@ -38,7 +38,7 @@ class Status(models.TextChoices):
 
 
 # Still waiting for an answer (overdue when due_on has passed).
-OPEN = (Status.LOGGED, Status.ASSIGNED)
+OPEN = (SubmissionStatus.LOGGED, SubmissionStatus.ASSIGNED)
 
 # What a unit contact or a liaison member reports up (二.4: 经验做法、典型案例, 请示汇报).
 REPORT_KINDS = (Kind.REPORT, Kind.REQUEST, Kind.EXPERIENCE, Kind.CASE)

@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from campaigns.selectors import is_city_office
 from office import selectors, services
-from office.choices import DUE_KINDS, Direction, Kind, Origin, Status
+from office.choices import DUE_KINDS, Direction, Kind, Origin, SubmissionStatus
 from office.selectors import SubmissionFilter
 from orgs.widgets import OrgChoiceField
 from problems.forms import ACCEPT, DATE_WIDGET, LedgerForm
@@ -62,7 +62,7 @@ class SubmissionFilterForm(forms.Form):
     kind = forms.ChoiceField(label="类别", required=False, choices=_ANY + list(Kind.choices))
     direction = forms.ChoiceField(label="行文方向", required=False, choices=_ANY + list(Direction.choices))
     origin = forms.ChoiceField(label="来源", required=False, choices=_ANY + list(Origin.choices))
-    status = forms.ChoiceField(label="状态", required=False, choices=_ANY + list(Status.choices))
+    status = forms.ChoiceField(label="状态", required=False, choices=_ANY + list(SubmissionStatus.choices))
     team = forms.ChoiceField(label="承办组", required=False, choices=_ANY)
     overdue = forms.BooleanField(label="只看已逾期", required=False)
     mine = forms.BooleanField(label="只看分给我的", required=False)

@@ -30,7 +30,7 @@ from campaigns.models import Campaign, LiaisonAssignment, Team
 from campaigns.selectors import current_campaign, office_name, participation_roots
 from core.audit import audit_context, record
 from core.models import AuditEntry
-from office.choices import Direction, Kind, Origin, Status
+from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission
 from orgs.choices import Tier
 from orgs.models import Organization
@@ -107,7 +107,7 @@ class _Item:
 
     fields: dict[str, Any]
     day: dt.date
-    state: str = Status.LOGGED
+    state: str = SubmissionStatus.LOGGED
     team: Team | None = None
     answer: str = ""
     answered_by: Any = None
@@ -194,10 +194,10 @@ class _Generator:
             org = liaison_unit or (own if n == 0 and own is not None else self._unit())
             item = self._up(Kind.EXPERIENCE, title, body, org, by_liaison=liaison_unit is not None, early=n % 2 == 0)
             if n % 2 == 0:
-                item.state, item.close_note = Status.CLOSED, "已编入简报"
+                item.state, item.close_note = SubmissionStatus.CLOSED, "已编入简报"
         for n, (title, body) in enumerate(CASES):
             item = self._up(Kind.CASE, title, body, self._unit(), early=True)
-            item.state = (Status.CLOSED, Status.LOGGED, Status.ASSIGNED)[n]
+            item.state = (SubmissionStatus.CLOSED, SubmissionStatus.LOGGED, SubmissionStatus.ASSIGNED)[n]
             item.team, item.close_note = general, "已纳入典型案例库"
         # Requests from units: answered and closed, answered by a formal reply, assigned and overdue, logged and
         # overdue, logged and not yet due.
@@ -210,7 +210,8 @@ class _Generator:
                 item.fields.update(sent_on=item.day, received_on=item.day, due_on=item.day + dt.timedelta(days=7))
             elif n == 4:
                 item.fields["due_on"] = self.today + dt.timedelta(days=5)
-            item.state = (Status.CLOSED, Status.ANSWERED, Status.ASSIGNED, Status.LOGGED, Status.LOGGED)[n]
+            item.state = (SubmissionStatus.CLOSED, SubmissionStatus.ANSWERED, SubmissionStatus.ASSIGNED,
+                          SubmissionStatus.LOGGED, SubmissionStatus.LOGGED)[n]
             item.team = liaison_team if n % 2 else general
             if n == 0:
                 item.answer, item.close_note = "同意。请县委组织部统筹党建经费予以保障。", "已落实"
@@ -219,7 +220,7 @@ class _Generator:
         for n, (title, body) in enumerate(REPORTS):
             item = self._up(Kind.REPORT, title, body, self._unit())
             if n != 1:
-                item.state, item.close_note = Status.CLOSED, "已阅"
+                item.state, item.close_note = SubmissionStatus.CLOSED, "已阅"
         # The office and the province, the office and city departments.
         for n, (kind, title, body, counterpart, number) in enumerate(LETTERS_IN):
             day = min(self._day(early=True), self.today - dt.timedelta(days=12)) if n == 4 else self._day(early=True)
@@ -232,7 +233,8 @@ class _Generator:
                 "organization": self.root, "counterpart": counterpart, "title": title, "body": body,
                 "number": number, "sent_on": day - dt.timedelta(days=1) if number else None, "received_on": day,
                 "due_on": due, "created_by": self.office}, day=day)
-            item.state = (Status.CLOSED, Status.CLOSED, Status.ASSIGNED, Status.ANSWERED, Status.ASSIGNED)[n]
+            item.state = (SubmissionStatus.CLOSED, SubmissionStatus.CLOSED, SubmissionStatus.ASSIGNED,
+                          SubmissionStatus.ANSWERED, SubmissionStatus.ASSIGNED)[n]
             item.team = self._team("材料组") if n in (0, 2) else self._team("宣传组") if n == 3 else general
             item.answer = {0: "已报送典型案例3个。", 3: "已报送宣传线索5条。"}.get(n, "")
             item.close_note = "已阅，已按要求部署" if kind == Kind.INSTRUCTION else ""
@@ -250,9 +252,9 @@ class _Generator:
                                     received=True)
                 reply.fields["number"] = "省教育办〔2023〕30号"
                 item.close_note = "已按批复执行"
-                item.state = Status.CLOSED
+                item.state = SubmissionStatus.CLOSED
             elif n == 1:
-                item.state, item.close_note = Status.CLOSED, "已报送"
+                item.state, item.close_note = SubmissionStatus.CLOSED, "已报送"
         # Notices down to units: answered by the unit, overdue, waiting (the demo unit's own, to answer).
         for n, (title, body) in enumerate(NOTICES):
             org = own if n == 2 and own is not None else self._unit()
@@ -263,7 +265,7 @@ class _Generator:
                 "counterpart": "", "title": title, "body": body, "sent_on": day, "due_on": due,
                 "created_by": self.office}, day=day)
             if n == 0:
-                item.state, item.answer = Status.ANSWERED, "已按要求完成，专题党课覆盖全体党员。"
+                item.state, item.answer = SubmissionStatus.ANSWERED, "已按要求完成，专题党课覆盖全体党员。"
                 item.answered_by = self.unit_user if self.unit_user is not None and org == own else None
             self.items.append(item)
 
@@ -276,10 +278,10 @@ class _Generator:
             "direction": Direction.DOWN, "organization": org,
             "counterpart": PROVINCE if received else "", "title": title, "body": body,
             "sent_on": day, "received_on": day if received else None, "created_by": self.office}, day=day)
-        reply.state, reply.close_note = Status.CLOSED, "已阅" if received else "答复已发出"
+        reply.state, reply.close_note = SubmissionStatus.CLOSED, "已阅" if received else "答复已发出"
         reply.parent_index = next(i for i, x in enumerate(self.items) if x is parent)
         reply.answers_parent = True
-        parent.state = Status.ANSWERED if parent.state == Status.LOGGED else parent.state
+        parent.state = SubmissionStatus.ANSWERED if parent.state == SubmissionStatus.LOGGED else parent.state
         self.items.append(reply)
         return reply
 
@@ -301,12 +303,12 @@ class _Generator:
             parent = rows[item.parent_index] if item.parent_index is not None else None
             submission = Submission(campaign=self.campaign, org_path=org.path, parent=parent, **fields)
             created = self._at(item.day, 30 + n)
-            if item.state != Status.LOGGED and item.team is not None:
+            if item.state != SubmissionStatus.LOGGED and item.team is not None:
                 submission.team = item.team
                 submission.assignee = self.office if self.office is not None and item.team.memberships.filter(
                     user=self.office).exists() else None
                 submission.assigned_by, submission.assigned_at = self.office, created + dt.timedelta(hours=2)
-                submission.status = Status.ASSIGNED
+                submission.status = SubmissionStatus.ASSIGNED
             submission.save()
             rows.append(submission)
             stamps.append(created)
@@ -316,10 +318,10 @@ class _Generator:
                 self._answer(parent, f"{head}：{submission.body}", self.office, created)
             elif item.answer:
                 self._answer(submission, item.answer, item.answered_by or self.office, created + dt.timedelta(days=2))
-            if item.state == Status.CLOSED and n not in answered_by_reply:
+            if item.state == SubmissionStatus.CLOSED and n not in answered_by_reply:
                 self._close(submission, item.close_note, created + dt.timedelta(days=3))
         for n in sorted(i for i in answered_by_reply if i is not None):
-            if self.items[n].state == Status.CLOSED:
+            if self.items[n].state == SubmissionStatus.CLOSED:
                 after = (rows[n].answered_at or stamps[n]) + dt.timedelta(days=1)
                 self._close(rows[n], self.items[n].close_note, after)
         for submission, created in zip(rows, stamps, strict=True):
@@ -331,7 +333,7 @@ class _Generator:
         closed_at = min(at, timezone.now())
         if submission.answered_at is not None:
             closed_at = max(closed_at, submission.answered_at)
-        submission.status, submission.close_note = Status.CLOSED, note
+        submission.status, submission.close_note = SubmissionStatus.CLOSED, note
         submission.closed_by, submission.closed_at = self.office, closed_at
         submission.save()
 
@@ -341,8 +343,8 @@ class _Generator:
         submission.answer = text
         submission.answered_by = by
         submission.answered_at = min(at, timezone.now())
-        if submission.status != Status.CLOSED:
-            submission.status = Status.ANSWERED
+        if submission.status != SubmissionStatus.CLOSED:
+            submission.status = SubmissionStatus.ANSWERED
         submission.save()
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.models import AuditedModel, StoredFile
 from core.scoping import ScopedQuerySet
-from office.choices import OPEN, Direction, Kind, Origin, Status
+from office.choices import OPEN, Direction, Kind, Origin, SubmissionStatus
 from orgs.models import PathField
 
 UPLOAD_TO = "office/%Y/%m/"
@@ -45,7 +45,7 @@ class Submission(AuditedModel):
     due_on = models.DateField("办理时限", null=True, blank=True)
     parent = models.ForeignKey("self", verbose_name="答复的事项", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="replies")
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.LOGGED)
+    status = models.CharField("状态", max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.LOGGED)
     team = models.ForeignKey("campaigns.Team", verbose_name="承办组", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="submissions")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,

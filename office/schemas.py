@@ -10,7 +10,7 @@ from api.schemas import caller as _caller
 from api.schemas import choices_text as _choices_text
 from api.schemas import name_of as _name
 from office import selectors, services
-from office.choices import Direction, Kind, Origin, Status
+from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
 
 
@@ -159,7 +159,7 @@ class SubmissionQuery(Schema):
     kind: Kind | None = Field(None, description="类别")
     direction: Direction | None = Field(None, description="行文方向")
     origin: Origin | None = Field(None, description="来源")
-    status: Status | None = Field(None, description="状态")
+    status: SubmissionStatus | None = Field(None, description="状态")
     overdue: bool = Field(False, description="只列逾期未答复的")
     team: int | None = Field(None, description="承办组编号")
     mine: bool = Field(False, description="只列分给调用者、尚未答复的")

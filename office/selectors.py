@@ -26,7 +26,7 @@ from accounts.choices import DATA_ROLES, Role
 from campaigns.models import Campaign, LiaisonMembership, Team, TeamMembership
 from campaigns.selectors import current_campaign
 from core.docnumbers import doc_number_q
-from office.choices import OPEN, Direction, Kind, Origin, Status
+from office.choices import OPEN, Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
 from orgs.models import Organization
 
@@ -112,7 +112,7 @@ class SubmissionFilter:
         self.kind = self.kind if self.kind in Kind.values else ""
         self.direction = self.direction if self.direction in Direction.values else ""
         self.origin = self.origin if self.origin in Origin.values else ""
-        self.status = self.status if self.status in Status.values else ""
+        self.status = self.status if self.status in SubmissionStatus.values else ""
         self.q = (self.q or "").strip()[:Q_MAX]
         return self
 
@@ -174,7 +174,7 @@ def submission_counts(user: Any, *, today: dt.date | None = None) -> dict[str, i
     aggregates: dict[str, Any] = {"total": Count("pk"), "overdue": Count("pk", filter=overdue_q(today)),
                                   "mine": Count("pk", filter=Q(assignee_id=getattr(user, "pk", None),
                                                                status__in=OPEN))}
-    for value in Status.values:
+    for value in SubmissionStatus.values:
         aggregates[value] = Count("pk", filter=Q(status=value))
     return {key: int(value or 0) for key, value in qs.aggregate(**aggregates).items()}
 

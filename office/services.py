@@ -47,7 +47,7 @@ from office.choices import (
     Direction,
     Kind,
     Origin,
-    Status,
+    SubmissionStatus,
 )
 from office.models import Submission, SubmissionAttachment
 from office.selectors import submissions_for
@@ -150,11 +150,11 @@ def may_answer(user: Any, submission: Submission) -> bool:
 
 
 def may_close(user: Any, submission: Submission) -> bool:
-    return is_city_office(user) and submission.status != Status.CLOSED and _close_error(submission) is None
+    return is_city_office(user) and submission.status != SubmissionStatus.CLOSED and _close_error(submission) is None
 
 
 def may_attach(user: Any, submission: Submission) -> bool:
-    return submission.status != Status.CLOSED and (
+    return submission.status != SubmissionStatus.CLOSED and (
         submission.created_by_id == getattr(user, "pk", None) or is_city_office(user)
         or may_answer(user, submission))
 
@@ -166,7 +166,7 @@ def allowed_actions(user: Any, submission: Submission) -> list[str]:
 
 
 def _close_error(submission: Submission) -> str | None:
-    if submission.status == Status.CLOSED:
+    if submission.status == SubmissionStatus.CLOSED:
         return "该事项已办结"
     if (submission.kind in ASKING_KINDS and submission.status in OPEN
             and answer_side(submission) != "outside"):
@@ -347,7 +347,7 @@ def submission_create(*, user: Any, kind: str, title: str, body: str = "", organ
     _attach(submission, files, user)
     side = answer_side(submission)
     if side == "none":  # the office's own reply needs no answer: done when sent
-        submission.status, submission.close_note = Status.CLOSED, "答复已发出"
+        submission.status, submission.close_note = SubmissionStatus.CLOSED, "答复已发出"
         submission.closed_by, submission.closed_at = _user_or_none(user), timezone.now()
         submission.save()
     if parent is not None and answers_parent:  # the submitter of what it answers is told
@@ -389,7 +389,7 @@ def submission_assign(*, user: Any, submission: Submission, team: Team | None, a
     assert team is not None
     submission.team, submission.assignee = team, assignee
     submission.assigned_by, submission.assigned_at = user, timezone.now()
-    submission.status = Status.ASSIGNED
+    submission.status = SubmissionStatus.ASSIGNED
     submission.save()
     _notify_assigned(submission, team, assignee, user)
     return submission
@@ -398,7 +398,7 @@ def submission_assign(*, user: Any, submission: Submission, team: Team | None, a
 def _answer(submission: Submission, *, user: Any, answer: str) -> None:
     submission.answer = answer.strip()
     submission.answered_by, submission.answered_at = _user_or_none(user), timezone.now()
-    submission.status = Status.ANSWERED
+    submission.status = SubmissionStatus.ANSWERED
     submission.save()
     _notify_answered(submission, user)
 
@@ -439,7 +439,7 @@ def submission_close(*, user: Any, submission: Submission, note: str = "") -> Su
     _put(errors, "status", _close_error(submission))
     _put(errors, "close_note", _text_error(note, "办结说明", NOTE_MAX, required=False))
     _raise(errors)
-    submission.status, submission.close_note = Status.CLOSED, clean_text(note)
+    submission.status, submission.close_note = SubmissionStatus.CLOSED, clean_text(note)
     submission.closed_by, submission.closed_at = user, timezone.now()
     submission.save()
     return submission
@@ -448,7 +448,7 @@ def submission_close(*, user: Any, submission: Submission, note: str = "") -> Su
 @transaction.atomic
 def attachment_add(*, user: Any, submission: Submission, file: UploadedFile | None) -> SubmissionAttachment:
     submission = _check_visible(user, submission)
-    if submission.status == Status.CLOSED:
+    if submission.status == SubmissionStatus.CLOSED:
         raise ValidationError({"file": "已办结的事项不能再上传附件"})
     if not may_attach(user, submission):
         raise PermissionDenied("无权上传附件")

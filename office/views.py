@@ -23,7 +23,7 @@ from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from office import selectors, services
-from office.choices import DUE_KINDS, Kind, Origin, Status
+from office.choices import DUE_KINDS, Kind, Origin, SubmissionStatus
 from office.forms import (
     AnswerForm,
     AssignForm,
@@ -68,7 +68,7 @@ def submission_list(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.submission_list(user, filters),
                     total=counts["total"] if unfiltered else None)
     states = [{"value": value, "label": label, "count": counts.get(value, 0),
-               "active": filters.status == value and not filters.overdue} for value, label in Status.choices]
+               "active": filters.status == value and not filters.overdue} for value, label in SubmissionStatus.choices]
     return render(request, "office/submission_list.html", {
         "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
         "unfiltered": unfiltered, "campaign": campaign, "may_submit": services.may_submit(user),

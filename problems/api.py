@@ -29,7 +29,7 @@ from campaigns.selectors import current_campaign
 from measures.models import LifeMeetingItem
 from orgs.models import Cadre, Organization
 from problems import selectors, services
-from problems.choices import Action
+from problems.choices import ProblemAction
 from problems.models import Evidence, Problem, RectificationStep, Satisfaction, SpecialCampaign
 from problems.schemas import (
     ACTION_DESCRIPTION,
@@ -55,7 +55,7 @@ router = Router(tags=["问题清单"])
 MAX_LIMIT = 500
 INVALID = "数据有误，未保存"
 # Every action but registration (which is `POST /problems/`).
-ACTIONS = frozenset(a for a in Action.values if a != Action.REGISTER)
+ACTIONS = frozenset(a for a in ProblemAction.values if a != ProblemAction.REGISTER)
 # Fields of the record that may be emptied with "" (null in a PATCH means the same).
 _TEXT_FIELDS = ("event_ref", "case_ref", "petition_ref", "cause", "responsible_unit")
 

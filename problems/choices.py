@@ -42,17 +42,17 @@ DEFAULT_DAYS: dict[str, int] = {Severity.ORDINARY: 90, Severity.SERIOUS: 60, Sev
 FIX_NOW_DAYS = 7
 
 
-class Status(models.TextChoices):
+class ProblemStatus(models.TextChoices):
     REGISTERED = "registered", "已登记"
     IN_PROGRESS = "in_progress", "整改中"
     CLAIMED = "claimed", "申请销号"
     CLOSED = "closed", "已销号"
 
 
-OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.CLAIMED)
+OPEN_STATUSES = (ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS, ProblemStatus.CLAIMED)
 
 
-class Action(models.TextChoices):
+class ProblemAction(models.TextChoices):
     """Everything that moves a problem along its lifecycle. Each is one row of TRANSITIONS below."""
 
     REGISTER = "register", "登记"
@@ -110,24 +110,25 @@ _OWNERS = frozenset(OWNER_ROLES)
 _VERIFIERS = frozenset(VERIFIER_ROLES)
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Action.START, frozenset({Status.REGISTERED}), Status.IN_PROGRESS, _OWNERS),
-    Transition(Action.CLAIM, frozenset({Status.IN_PROGRESS}), Status.CLAIMED, _OWNERS, needs_evidence=True),
+    Transition(ProblemAction.START, frozenset({ProblemStatus.REGISTERED}), ProblemStatus.IN_PROGRESS, _OWNERS),
+    Transition(ProblemAction.CLAIM, frozenset({ProblemStatus.IN_PROGRESS}), ProblemStatus.CLAIMED, _OWNERS,
+               needs_evidence=True),
     # 立查立改: claimed straight from registration — fast, but still verified by someone else.
-    Transition(Action.CLAIM, frozenset({Status.REGISTERED}), Status.CLAIMED, _OWNERS, needs_evidence=True,
-               fix_now_only=True),
+    Transition(ProblemAction.CLAIM, frozenset({ProblemStatus.REGISTERED}), ProblemStatus.CLAIMED, _OWNERS,
+               needs_evidence=True, fix_now_only=True),
     # The verifier writes what was checked (核验意见): a closure is earned, and says on what.
-    Transition(Action.CLOSE, frozenset({Status.CLAIMED}), Status.CLOSED, _VERIFIERS, verifier=True,
-               needs_note=True, needs_evidence=True),
-    Transition(Action.RETURN, frozenset({Status.CLAIMED}), Status.IN_PROGRESS, _VERIFIERS, verifier=True,
-               needs_note=True),
-    Transition(Action.REOPEN, frozenset({Status.CLOSED}), Status.IN_PROGRESS, _VERIFIERS, verifier=True,
-               needs_note=True),
-    Transition(Action.REQUEST_EXTENSION, frozenset({Status.REGISTERED, Status.IN_PROGRESS}), None, _OWNERS,
-               needs_note=True),
-    Transition(Action.APPROVE_EXTENSION, frozenset({Status.REGISTERED, Status.IN_PROGRESS}), None, _VERIFIERS,
-               verifier=True),
-    Transition(Action.REJECT_EXTENSION, frozenset({Status.REGISTERED, Status.IN_PROGRESS}), None, _VERIFIERS,
+    Transition(ProblemAction.CLOSE, frozenset({ProblemStatus.CLAIMED}), ProblemStatus.CLOSED, _VERIFIERS,
+               verifier=True, needs_note=True, needs_evidence=True),
+    Transition(ProblemAction.RETURN, frozenset({ProblemStatus.CLAIMED}), ProblemStatus.IN_PROGRESS, _VERIFIERS,
                verifier=True, needs_note=True),
+    Transition(ProblemAction.REOPEN, frozenset({ProblemStatus.CLOSED}), ProblemStatus.IN_PROGRESS, _VERIFIERS,
+               verifier=True, needs_note=True),
+    Transition(ProblemAction.REQUEST_EXTENSION, frozenset({ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS}),
+               None, _OWNERS, needs_note=True),
+    Transition(ProblemAction.APPROVE_EXTENSION, frozenset({ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS}),
+               None, _VERIFIERS, verifier=True),
+    Transition(ProblemAction.REJECT_EXTENSION, frozenset({ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS}),
+               None, _VERIFIERS, verifier=True, needs_note=True),
 )
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core.cn import cn_date, person_text
 from core.sheets import CN_DATE_FORMAT, RowPlan, SheetWriter
-from problems.choices import Category, Source, Status
+from problems.choices import Category, ProblemStatus, Source
 from problems.models import Problem, RectificationStep, number_of
 
 CHUNK = 2000
@@ -68,7 +68,7 @@ def _day(value: dt.date | str) -> str:
     return cn_date(dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value)
 
 
-_STATUS_LABELS = {value: str(label) for value, label in Status.choices}
+_STATUS_LABELS = {value: str(label) for value, label in ProblemStatus.choices}
 # Where the notes of a step line start: a parenthesis opening on one of their labels.
 NOTES_START = re.compile(r"[（(](?=\s*(?:责任人\s*[：:]|时限\s*[：:]|已于))")
 
@@ -94,7 +94,7 @@ def progress_text(status: str, step_count: int, steps_done: int, due_on: dt.date
     """整改进展: the state and the steps done, and how late an open problem is."""
     parts = [_STATUS_LABELS.get(status, status)]
     parts.append(f"已完成{steps_done}/{step_count}项" if step_count else "未列整改措施")
-    if status != Status.CLOSED and due_on < today:
+    if status != ProblemStatus.CLOSED and due_on < today:
         parts.append(f"已逾期{(today - due_on).days}天")
     return "，".join(parts)
 
@@ -103,14 +103,14 @@ def closure_text(status: str, closed_at: dt.datetime | None, closed_on_time: boo
                  relapse_count: int, extension_count: int, tz: dt.tzinfo | None = None) -> str:
     """销号情况: closed or not (when — the day in `tz`, default the current time zone —, by whom, on time or late),
     and the 反弹 / 延期 marks."""
-    if status == Status.CLOSED and closed_at is not None:
+    if status == ProblemStatus.CLOSED and closed_at is not None:
         details = [_day(closed_at.astimezone(tz or timezone.get_current_timezone()).date())]
         if closer:
             details.append(f"核验人：{closer}")
         if closed_on_time is not None:
             details.append("按期" if closed_on_time else "逾期")
         text = f"已销号（{'，'.join(details)}）"
-    elif status == Status.CLAIMED:
+    elif status == ProblemStatus.CLAIMED:
         text = "已申请销号，待核验"
     else:
         text = "未销号"

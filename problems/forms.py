@@ -16,7 +16,7 @@ from core.forms import chinese_messages, mark_invalid
 from orgs.models import Cadre, Organization
 from orgs.widgets import OrgChoiceField
 from problems import selectors, services
-from problems.choices import Category, Severity, Source, Status
+from problems.choices import Category, ProblemStatus, Severity, Source
 from problems.models import Evidence, Problem, RectificationStep, SpecialCampaign
 from problems.selectors import LedgerFilter, special_campaigns
 
@@ -53,7 +53,7 @@ class LedgerFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=Q_MAX,
                         widget=forms.TextInput(attrs={"placeholder": "问题编号、问题表现、责任单位、党组织",
                                                       "type": "search"}))
-    status = LenientMultipleChoiceField(label="状态", required=False, choices=Status.choices,
+    status = LenientMultipleChoiceField(label="状态", required=False, choices=ProblemStatus.choices,
                                         widget=forms.CheckboxSelectMultiple)
     source = LenientMultipleChoiceField(label="问题来源", required=False, choices=_ANY + list(Source.choices),
                                         widget=_ListSelect)

@@ -66,13 +66,13 @@ from orgs.gendata import People
 from orgs.models import Cadre, Organization
 from problems.choices import (
     DEFAULT_DAYS,
-    Action,
     Category,
     ExtensionStatus,
+    ProblemAction,
+    ProblemStatus,
     Rating,
     Severity,
     Source,
-    Status,
 )
 from problems.models import (
     Closure,
@@ -312,12 +312,13 @@ def _tables() -> tuple[dict[str, tuple[list[str], list[int]]], dict[tuple[str, s
 CATEGORY_TABLE, TEMPLATE_TABLE = _tables()
 
 # Plain strings and precomputed durations for the hot loop.
-REGISTERED, IN_PROGRESS, CLAIMED, CLOSED = (str(s) for s in (Status.REGISTERED, Status.IN_PROGRESS, Status.CLAIMED,
-                                                             Status.CLOSED))
-REGISTER, START, CLAIM, CLOSE, RETURN, REOPEN = (str(a) for a in (Action.REGISTER, Action.START, Action.CLAIM,
-                                                                  Action.CLOSE, Action.RETURN, Action.REOPEN))
+REGISTERED, IN_PROGRESS, CLAIMED, CLOSED = (str(s) for s in (ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS,
+                                                             ProblemStatus.CLAIMED, ProblemStatus.CLOSED))
+REGISTER, START, CLAIM, CLOSE, RETURN, REOPEN = (str(a) for a in (ProblemAction.REGISTER, ProblemAction.START,
+                                                                  ProblemAction.CLAIM, ProblemAction.CLOSE,
+                                                                  ProblemAction.RETURN, ProblemAction.REOPEN))
 REQUEST_EXTENSION, APPROVE_EXTENSION, REJECT_EXTENSION = (
-    str(Action.REQUEST_EXTENSION), str(Action.APPROVE_EXTENSION), str(Action.REJECT_EXTENSION))
+    str(ProblemAction.REQUEST_EXTENSION), str(ProblemAction.APPROVE_EXTENSION), str(ProblemAction.REJECT_EXTENSION))
 PENDING, APPROVED, REJECTED = (str(ExtensionStatus.PENDING), str(ExtensionStatus.APPROVED),
                                str(ExtensionStatus.REJECTED))
 ORDINARY, SERIOUS, GRAVE = str(Severity.ORDINARY), str(Severity.SERIOUS), str(Severity.GRAVE)
@@ -597,7 +598,7 @@ class Generator:
             "answered_by", "answered_at"))
         self.tables = (self.problems, self.steps, self.evidence, self.timeline, self.closures, self.extensions,
                        self.satisfactions)
-        self.counts: dict[str, int] = {s: 0 for s in Status.values}
+        self.counts: dict[str, int] = {s: 0 for s in ProblemStatus.values}
         self.counts.update(overdue=0, relapsed=0, extended=0, closed_late=0)
 
     # -- setup -------------------------------------------------------------------------------------------

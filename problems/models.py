@@ -14,7 +14,7 @@ from django.db import models
 from core.models import AuditedModel
 from core.scoping import ScopedQuerySet
 from orgs.models import PathField
-from problems.choices import Action, Category, ExtensionStatus, Rating, Severity, Source, Status
+from problems.choices import Category, ExtensionStatus, ProblemAction, ProblemStatus, Rating, Severity, Source
 
 UPLOAD_TO = "problems/%Y/%m/"
 
@@ -60,10 +60,10 @@ class SpecialCampaign(AuditedModel):
 class ProblemQuerySet(ScopedQuerySet):
     def overdue(self, today: "object") -> "ProblemQuerySet":
         """Open problems whose due date has passed (a plain query: the due date is a column)."""
-        return self.exclude(status=Status.CLOSED).filter(due_on__lt=today)
+        return self.exclude(status=ProblemStatus.CLOSED).filter(due_on__lt=today)
 
     def open(self) -> "ProblemQuerySet":
-        return self.exclude(status=Status.CLOSED)
+        return self.exclude(status=ProblemStatus.CLOSED)
 
 
 class Problem(AuditedModel):
@@ -98,7 +98,7 @@ class Problem(AuditedModel):
     deadline = models.DateField("完成时限", null=True, blank=True)
     due_on = models.DateField("到期日")
 
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    status = models.CharField("状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.REGISTERED)
     registered_on = models.DateField("登记日期")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -158,7 +158,7 @@ class Problem(AuditedModel):
 
     @property
     def is_closed(self) -> bool:
-        return self.status == Status.CLOSED
+        return self.status == ProblemStatus.CLOSED
 
 
 class ProblemChildQuerySet(ScopedQuerySet):
@@ -224,9 +224,9 @@ class TransitionRecord(models.Model):
     registration) only, never changed."""
 
     problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="timeline")
-    action = models.CharField("操作", max_length=30, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=20, choices=Status.choices, blank=True)
+    action = models.CharField("操作", max_length=30, choices=ProblemAction.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=ProblemStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=ProblemStatus.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
                               on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField("操作人姓名", max_length=150)

@@ -34,7 +34,7 @@ from campaigns.selectors import current_campaign
 from core.cn import cn_date
 from core.notify import Message, notify_many
 from orgs.models import Organization
-from problems.choices import Status
+from problems.choices import ProblemStatus
 from problems.models import Problem, number_of
 
 logger = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def remind(*, today: dt.date) -> dict[str, int]:
     overdue = _rows(problems.overdue(today))
     # The owner is reminded while the rectification is in its hands; a claimed problem waits for its verifier
     # (the digests below still count it: an overdue claim nobody verifies is the liaison group's and office's).
-    in_hand = problems.filter(status__in=[Status.REGISTERED, Status.IN_PROGRESS])
+    in_hand = problems.filter(status__in=[ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS])
     owner_rows = _rows(in_hand.filter(due_on__lte=today + dt.timedelta(days=SOON_DAYS)))
 
     for kind, messages in _owner_messages(owner_rows, _Owners(), today).items():

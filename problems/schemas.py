@@ -11,7 +11,7 @@ from api.schemas import caller as _caller
 from api.schemas import choices_text as _choices_text
 from api.schemas import name_of as _name
 from problems import services
-from problems.choices import Action, Category, Severity, Source, Status
+from problems.choices import Category, ProblemAction, ProblemStatus, Severity, Source
 from problems.models import (
     Closure,
     Evidence,
@@ -98,7 +98,7 @@ class ProblemRowOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Problem) -> bool:
-        return obj.status != Status.CLOSED and obj.due_on < timezone.localdate()
+        return obj.status != ProblemStatus.CLOSED and obj.due_on < timezone.localdate()
 
     @staticmethod
     def resolve_progress(obj: Problem) -> int:
@@ -286,7 +286,7 @@ class StepUpdateIn(Schema):
 class LedgerQuery(Schema):
     """The ledger's filters. Several values of one filter: repeat it (?status=registered&status=in_progress)."""
 
-    status: list[Status] = Field(default_factory=list, description="状态")
+    status: list[ProblemStatus] = Field(default_factory=list, description="状态")
     source: list[Source] = Field(default_factory=list, description="问题来源")
     category: list[Category] = Field(default_factory=list, description="问题类别")
     severity: list[Severity] = Field(default_factory=list, description="严重程度")
@@ -393,4 +393,5 @@ class SpecialCampaignOut(Schema):
     is_active: bool
 
 
-ACTION_DESCRIPTION = " / ".join(f"{value} {label}" for value, label in Action.choices if value != Action.REGISTER)
+ACTION_DESCRIPTION = " / ".join(f"{value} {label}" for value, label in ProblemAction.choices
+                                if value != ProblemAction.REGISTER)

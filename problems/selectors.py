@@ -17,7 +17,7 @@ from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign
 from core.scoping import subtree_q, subtrees_q
 from orgs.models import Cadre, Organization
-from problems.choices import Category, Severity, Source, Status
+from problems.choices import Category, ProblemStatus, Severity, Source
 from problems.models import (
     Closure,
     Evidence,
@@ -50,7 +50,7 @@ class LedgerFilter:
     q: str = ""
 
     def clean_lists(self) -> "LedgerFilter":
-        self.status = [s for s in self.status if s in Status.values]
+        self.status = [s for s in self.status if s in ProblemStatus.values]
         self.source = [s for s in self.source if s in Source.values]
         self.category = [s for s in self.category if s in Category.values]
         self.severity = [s for s in self.severity if s in Severity.values]
@@ -147,10 +147,10 @@ def problem_counts(user: Any, campaign: Campaign | None = None, *, today: dt.dat
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     today = today or timezone.localdate()
-    counts = {s: 0 for s in Status.values}
+    counts = {s: 0 for s in ProblemStatus.values}
     for row in qs.values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
-    counts["total"] = sum(counts[s] for s in Status.values)
+    counts["total"] = sum(counts[s] for s in ProblemStatus.values)
     counts["overdue"] = qs.overdue(today).count()
     counts["relapsed"] = qs.filter(relapsed=True).count()
     return counts

@@ -50,13 +50,13 @@ from problems.choices import (
     LIAISON_SOURCES,
     OWNER_ROLES,
     RAISER_ROLES,
-    Action,
     Category,
     ExtensionStatus,
+    ProblemAction,
+    ProblemStatus,
     Rating,
     Severity,
     Source,
-    Status,
     Transition,
     transitions_for,
 )
@@ -79,7 +79,7 @@ NOTE_MAX = 1000
 REF_MAX = 200
 # What an action whose note the table requires says when it is missing (else "请写明…的理由").
 NOTE_REQUIRED: dict[str, str] = {
-    Action.CLOSE: "请填写核验意见：核对了哪些整改情况和佐证材料，整改是否到位",
+    ProblemAction.CLOSE: "请填写核验意见：核对了哪些整改情况和佐证材料，整改是否到位",
 }
 # The public feedback page: one sender may rate one problem this many times a day, and send this many ratings
 # an hour in all (a sender is a keyed hash of the address, see `feedback_source`).
@@ -151,17 +151,18 @@ def allowed_actions(user: Any, problem: Problem) -> list[str]:
     actions: list[str] = []
     if not sees_problem(user, problem):
         return actions
-    for action in Action.values:
-        if action == Action.REGISTER:
+    for action in ProblemAction.values:
+        if action == ProblemAction.REGISTER:
             continue
         rule = rule_for(problem, action)
         if rule is None or _role(user) not in rule.roles:
             continue
         if rule.verifier and owner_reason(user, problem):
             continue
-        if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION) and not _pending_extension(problem):
+        if (action in (ProblemAction.APPROVE_EXTENSION, ProblemAction.REJECT_EXTENSION)
+                and not _pending_extension(problem)):
             continue
-        if action == Action.REQUEST_EXTENSION and _pending_extension(problem):
+        if action == ProblemAction.REQUEST_EXTENSION and _pending_extension(problem):
             continue
         actions.append(action)
     return actions
@@ -330,7 +331,7 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
     if steps:
         Problem.objects.filter(pk=problem.pk).update(step_count=len(steps))
         problem.step_count = len(steps)
-    _record(problem, Action.REGISTER, user, to_status=Status.REGISTERED, note=clean_text(note))
+    _record(problem, ProblemAction.REGISTER, user, to_status=ProblemStatus.REGISTERED, note=clean_text(note))
     return problem
 
 
@@ -347,9 +348,9 @@ def _editable_errors(user: Any, problem: Problem) -> None:
     """The owner side edits a problem's record, steps and evidence while it is being rectified."""
     if not may_edit(user) or not sees_problem(user, problem):
         raise PermissionDenied("无权修改该问题")
-    if problem.status == Status.CLOSED:
+    if problem.status == ProblemStatus.CLOSED:
         raise ValidationError({"status": "问题已销号，记录已锁定，不能修改。确需修改的，由核验人员重新打开后再改。"})
-    if problem.status == Status.CLAIMED:
+    if problem.status == ProblemStatus.CLAIMED:
         raise ValidationError({"status": "问题已申请销号，核验期间不能修改。如需修改，请核验人员退回后再改。"})
 
 
@@ -374,7 +375,7 @@ def problem_update(*, user: Any, problem: Problem, version: int | None, **fields
         errors["source"] = "问题来源登记后不能修改"
     due_fields = {"deadline", "severity", "fix_now"}
     if any(name in fields and fields[name] != getattr(problem, name) for name in due_fields):
-        if problem.status != Status.REGISTERED:
+        if problem.status != ProblemStatus.REGISTERED:
             errors.setdefault("deadline", "整改开始后不能直接修改完成时限，请申请延期")
         elif problem.due_on < timezone.localdate():
             errors.setdefault("deadline", "问题已逾期，不能直接修改完成时限，请申请延期")
@@ -391,13 +392,13 @@ def problem_update(*, user: Any, problem: Problem, version: int | None, **fields
     if not changed:
         return problem
     old_due = problem.due_on
-    if problem.status == Status.REGISTERED:
+    if problem.status == ProblemStatus.REGISTERED:
         problem.due_on = due_date(registered_on=problem.registered_on, deadline=problem.deadline,
                                   severity=problem.severity, fix_now=problem.fix_now, campaign=problem.campaign)
     _bump(problem)
     problem.save()
     if problem.due_on != old_due:  # a moved due date is visible on the timeline, not only in the audit log
-        _record(problem, Action.REGISTER, user, from_status=problem.status, to_status=problem.status,
+        _record(problem, ProblemAction.REGISTER, user, from_status=problem.status, to_status=problem.status,
                 note=f"修改完成时限：到期日由{cn_date(old_due)}改为{cn_date(problem.due_on)}",
                 data={"old_due_on": old_due.isoformat(), "new_due_on": problem.due_on.isoformat()})
     return problem
@@ -623,7 +624,7 @@ def _unanswered_unsatisfied(problem: Problem) -> int:
 
 
 def action_label(action: str) -> str:
-    return str(dict(Action.choices).get(action, action))
+    return str(dict(ProblemAction.choices).get(action, action))
 
 
 @transaction.atomic
@@ -633,7 +634,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     """Take `action` on `problem` as `user`: the one function that changes a problem's status. Who and when
     come from `user` and the clock, never from the caller. `files` are evidence uploaded with the action (a
     claim usually brings its evidence)."""
-    if action not in Action.values or action == Action.REGISTER:
+    if action not in ProblemAction.values or action == ProblemAction.REGISTER:
         raise ValidationError({"action": "未知的操作"})
     if not sees_problem(user, problem):
         raise PermissionDenied("无权处理该问题")
@@ -643,7 +644,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     rule = rule_for(problem, action)
     if rule is None:
         refusal = f"问题当前为“{problem.get_status_display()}”，不能{label}"
-        if action == Action.CLAIM and problem.status == Status.REGISTERED:
+        if action == ProblemAction.CLAIM and problem.status == ProblemStatus.REGISTERED:
             refusal += "：请先开始整改（立查立改的问题可直接申请销号）"
         raise ValidationError({"action": refusal})
     if _role(user) not in rule.roles:
@@ -660,7 +661,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     _put(errors, "note", _text_error(note, "说明", NOTE_MAX, required=False))
     for upload in files:
         _put(errors, "files", _evidence_file_error(upload))
-    if files and action != Action.CLAIM:
+    if files and action != ProblemAction.CLAIM:
         errors.setdefault("files", "佐证材料只能由整改单位在整改中上传或随申请销号提交")
     if files and "files" not in errors:
         _put(errors, "files", _duplicate_error(problem, files))
@@ -836,13 +837,13 @@ def _steps_follow_extension(problem: Problem, *, old_due: dt.date, new_due: dt.d
 
 
 _HANDLERS: dict[str, _Handler] = {
-    Action.CLAIM: _Claim(),
-    Action.CLOSE: _Close(),
-    Action.RETURN: _Return(),
-    Action.REOPEN: _Reopen(),
-    Action.REQUEST_EXTENSION: _RequestExtension(),
-    Action.APPROVE_EXTENSION: _DecideExtension(approve=True),
-    Action.REJECT_EXTENSION: _DecideExtension(approve=False),
+    ProblemAction.CLAIM: _Claim(),
+    ProblemAction.CLOSE: _Close(),
+    ProblemAction.RETURN: _Return(),
+    ProblemAction.REOPEN: _Reopen(),
+    ProblemAction.REQUEST_EXTENSION: _RequestExtension(),
+    ProblemAction.APPROVE_EXTENSION: _DecideExtension(approve=True),
+    ProblemAction.REJECT_EXTENSION: _DecideExtension(approve=False),
 }
 
 

@@ -29,7 +29,7 @@ from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
 from problems import selectors, services
-from problems.choices import OWNER_ROLES, Action, Rating, Source, Status
+from problems.choices import OWNER_ROLES, ProblemAction, ProblemStatus, Rating, Source
 from problems.forms import (
     ActionForm,
     EvidenceForm,
@@ -46,28 +46,29 @@ from problems.selectors import LedgerFilter
 
 # What each action's small form says and asks for (beyond the transition table's note and evidence rules).
 ACTION_HINTS: dict[str, str] = {
-    Action.START: "开始整改后，问题进入“整改中”。",
-    Action.CLAIM: "整改措施全部完成、佐证材料齐全后申请销号，由联络组或办公室核验（本单位不能自己销号）。",
-    Action.CLOSE: "核对整改情况和佐证材料后销号。销号后记录锁定、佐证材料固定；核验人和时间由系统记录。",
-    Action.RETURN: "整改不到位的，写明理由退回，问题回到“整改中”。",
-    Action.REOPEN: "销号后发现问题反弹的，写明情况重新打开，计为反弹，重新整改。",
-    Action.REQUEST_EXTENSION: "确需延期的，写明理由和申请延至的日期，由联络组或办公室审批。",
-    Action.APPROVE_EXTENSION: ("批准后，到期日改为申请延至的日期，计延期一次；"
+    ProblemAction.START: "开始整改后，问题进入“整改中”。",
+    ProblemAction.CLAIM: "整改措施全部完成、佐证材料齐全后申请销号，由联络组或办公室核验（本单位不能自己销号）。",
+    ProblemAction.CLOSE: "核对整改情况和佐证材料后销号。销号后记录锁定、佐证材料固定；核验人和时间由系统记录。",
+    ProblemAction.RETURN: "整改不到位的，写明理由退回，问题回到“整改中”。",
+    ProblemAction.REOPEN: "销号后发现问题反弹的，写明情况重新打开，计为反弹，重新整改。",
+    ProblemAction.REQUEST_EXTENSION: "确需延期的，写明理由和申请延至的日期，由联络组或办公室审批。",
+    ProblemAction.APPROVE_EXTENSION: ("批准后，到期日改为申请延至的日期，计延期一次；"
                               "未完成的整改措施中已到期或在原到期日及以后到期的，时限一并延至该日期。"),
-    Action.REJECT_EXTENSION: "不批准的，写明理由。",
+    ProblemAction.REJECT_EXTENSION: "不批准的，写明理由。",
 }
 ACTION_BUTTONS: dict[str, str] = {
-    Action.START: "btn-primary", Action.CLAIM: "btn-primary", Action.CLOSE: "btn-success",
-    Action.RETURN: "btn-outline-danger", Action.REOPEN: "btn-outline-danger",
-    Action.REQUEST_EXTENSION: "btn-outline-secondary", Action.APPROVE_EXTENSION: "btn-outline-success",
-    Action.REJECT_EXTENSION: "btn-outline-danger",
+    ProblemAction.START: "btn-primary", ProblemAction.CLAIM: "btn-primary", ProblemAction.CLOSE: "btn-success",
+    ProblemAction.RETURN: "btn-outline-danger", ProblemAction.REOPEN: "btn-outline-danger",
+    ProblemAction.REQUEST_EXTENSION: "btn-outline-secondary", ProblemAction.APPROVE_EXTENSION: "btn-outline-success",
+    ProblemAction.REJECT_EXTENSION: "btn-outline-danger",
 }
 NOTE_LABELS: dict[str, str] = {
-    Action.CLOSE: "核验意见", Action.RETURN: "退回理由", Action.REOPEN: "反弹情况",
-    Action.REQUEST_EXTENSION: "延期理由", Action.APPROVE_EXTENSION: "审批意见", Action.REJECT_EXTENSION: "不批准的理由",
-    Action.CLAIM: "整改情况",
+    ProblemAction.CLOSE: "核验意见", ProblemAction.RETURN: "退回理由", ProblemAction.REOPEN: "反弹情况",
+    ProblemAction.REQUEST_EXTENSION: "延期理由", ProblemAction.APPROVE_EXTENSION: "审批意见",
+    ProblemAction.REJECT_EXTENSION: "不批准的理由",
+    ProblemAction.CLAIM: "整改情况",
 }
-LOCKED = {Status.CLAIMED, Status.CLOSED}
+LOCKED = {ProblemStatus.CLAIMED, ProblemStatus.CLOSED}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     unfiltered = filters == LedgerFilter()
     page = paginate(request, selectors.ledger(user, filters), total=counts["total"] if unfiltered else None)
     states = [{"value": value, "label": label, "count": counts.get(value, 0),
-               "active": filters.status == [value] and not filters.overdue} for value, label in Status.choices]
+               "active": filters.status == [value] and not filters.overdue} for value, label in ProblemStatus.choices]
     return render(request, "problems/ledger.html", {
         "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
         "unfiltered": unfiltered, "query": _query(request.GET), "saved": selectors.saved_filters(user),
@@ -240,8 +241,8 @@ def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial["version"] = problem.version
     form = ProblemForm(request.POST if request.method == "POST" else None, user=user,
                        organization=problem.organization, creating=False, campaign=problem.campaign,
-                       current_special=problem.special_campaign, lock_deadline=problem.status != Status.REGISTERED,
-                       initial=initial)
+                       current_special=problem.special_campaign,
+                       lock_deadline=problem.status != ProblemStatus.REGISTERED, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {}
         for name, value in form.record_fields().items():
@@ -274,9 +275,10 @@ def _actions(user: Any, problem: Problem, act: str | None, act_form: ActionForm 
             "action": action, "label": services.action_label(action), "hint": ACTION_HINTS.get(action, ""),
             "button": ACTION_BUTTONS.get(action, "btn-outline-primary"),
             "note_label": NOTE_LABELS.get(action, "说明"), "note_required": rule.needs_note,
-            "due": "required" if action == Action.REQUEST_EXTENSION else "optional" if action == Action.REOPEN else "",
-            "files": action == Action.CLAIM, "has_evidence": bool(problem.evidence.all()),
-            "override": action == Action.CLOSE and (unanswered > 0 or (act == action and act_form is not None
+            "due": ("required" if action == ProblemAction.REQUEST_EXTENSION
+                    else "optional" if action == ProblemAction.REOPEN else ""),
+            "files": action == ProblemAction.CLAIM, "has_evidence": bool(problem.evidence.all()),
+            "override": action == ProblemAction.CLOSE and (unanswered > 0 or (act == action and act_form is not None
                                                                         and "feedback_override" in act_form.errors)),
             "unanswered": unanswered,
             "form": act_form if act == action else None, "open": act == action,
@@ -292,11 +294,11 @@ def _timeline_extra(record: TransitionRecord) -> list[str]:
         if data["old_due_on"] != data["new_due_on"]:  # never show a change that changed nothing
             lines.append(f"到期日由{_cn_iso(data['old_due_on'])}改为{_cn_iso(data['new_due_on'])}")
     elif data.get("new_due_on"):
-        verb = "申请延至" if record.action == Action.REQUEST_EXTENSION else "延至"
+        verb = "申请延至" if record.action == ProblemAction.REQUEST_EXTENSION else "延至"
         lines.append(f"{verb}{_cn_iso(data['new_due_on'])}")
     if data.get("steps_moved"):
         lines.append(f"{data['steps_moved']}项未完成的整改措施时限同步延至{_cn_iso(data['new_due_on'])}")
-    if record.action == Action.CLOSE:
+    if record.action == ProblemAction.CLOSE:
         if "on_time" in data:
             lines.append("按期销号" if data["on_time"] else "逾期销号")
         if data.get("evidence"):
@@ -338,7 +340,8 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
                   "open": bool(done and done[0] == s.pk)} for s in steps]
     # Whether the files are still there as uploaded: shown to whoever verifies a claimed problem. The page checks
     # presence and size only (cheap); closing re-hashes every file and refuses on a mismatch.
-    verifying = problem.status == Status.CLAIMED and Action.CLOSE in services.allowed_actions(user, problem)
+    verifying = (problem.status == ProblemStatus.CLAIMED
+                 and ProblemAction.CLOSE in services.allowed_actions(user, problem))
     if verifying:
         for e in evidence:
             e.intact = services.evidence_present(e)  # type: ignore[attr-defined]
@@ -356,7 +359,7 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
         "act_errors": _error_list(act_form), "act_label": services.action_label(act) if act else "",
         "step_form": step_form or StepForm(prefix="step", initial={"version": problem.version}),
         "evidence_form": evidence_form or EvidenceForm(prefix="ev", problem=problem),
-        "today": today, "overdue": problem.status != Status.CLOSED and problem.due_on < today,
+        "today": today, "overdue": problem.status != ProblemStatus.CLOSED and problem.due_on < today,
         "max_mb": services.evidence_max_mb(),
         "step_errors": _error_list(step_form), "evidence_errors": _error_list(evidence_form),
         "done_errors": _error_list(done[1]) if done else []})
@@ -374,7 +377,7 @@ def problem_page(request: AuthedRequest, pk: int) -> HttpResponse:
 def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     """Take a lifecycle action. Only the note, a new due date, the closer's reason and evidence files are read
     from the request; who acts and when come from the session and the clock."""
-    if action not in Action.values or action == Action.REGISTER:
+    if action not in ProblemAction.values or action == ProblemAction.REGISTER:
         raise Http404
     problem = _problem(request, pk)
     form = ActionForm(request.POST)

@@ -257,7 +257,7 @@ def ledger(scale: str) -> list[dict[str, Any]]:
     from campaigns.gendata import counties
     from core.paging import PAGE_SIZE, ListPaginator
     from orgs.models import Organization
-    from problems.choices import Status
+    from problems.choices import ProblemStatus
     from problems.exports import write_ledger
     from problems.models import Problem
     from problems.selectors import LedgerFilter
@@ -278,7 +278,8 @@ def ledger(scale: str) -> list[dict[str, Any]]:
 
     # (level, subtree, status filter): the brief's county list, the same for a city, and the county unfiltered.
     cases: list[tuple[str, Organization, list[str]]] = [
-        ("county", county, [Status.IN_PROGRESS]), ("city", city, [Status.IN_PROGRESS]), ("county", county, [])]
+        ("county", county, [ProblemStatus.IN_PROGRESS]), ("city", city, [ProblemStatus.IN_PROGRESS]),
+        ("county", county, [])]
     for level, org, status in cases:
         filters = LedgerFilter(subtree=org, status=list(status))
         for number in (1, 100):

@@ -54,7 +54,7 @@ from core.models import AuditEntry
 from orgs.choices import Gender, OrgKind, Tier
 from orgs.gendata import People
 from orgs.models import Cadre, Organization
-from problems.choices import Category, Severity, Status
+from problems.choices import Category, ProblemStatus, Severity
 from problems.models import Problem
 from problems.services import owner_reason
 from supervision import services
@@ -477,7 +477,8 @@ class Generator:
         """A problem of the visited unit's subtree closed before the visit, found again: a finding reopening it
         (by a member who may verify it: not of its unit)."""
         before = dt.datetime.combine(visit.day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
-        candidates = list(Problem.objects.filter(campaign=self.campaign, status=Status.CLOSED, closed_at__lt=before)
+        candidates = list(Problem.objects.filter(campaign=self.campaign, status=ProblemStatus.CLOSED,
+                                                 closed_at__lt=before)
                           .in_subtree(visit.org_path).select_related("organization")
                           .order_by("org_path", "registered_on", "description", "pk")[:40])
         rng.shuffle(candidates)

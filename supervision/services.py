@@ -32,7 +32,7 @@ from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from orgs.models import Cadre, Organization
 from problems import services as problem_services
-from problems.choices import Source, Status
+from problems.choices import ProblemStatus, Source
 from problems.models import Problem, SpecialCampaign, number_of
 from supervision.choices import (
     FOLLOW_UP_DAYS,
@@ -505,7 +505,7 @@ def finding_reopen_problem(*, user: Any, finding: Finding, problem: Problem, not
         errors["problem"] = f"问题{problem.number}不是本次主题教育的问题"
     elif not _in_subtree(problem.org_path, finding.org_path):
         errors["problem"] = f"问题{problem.number}不是该单位的问题"
-    elif problem.status != Status.CLOSED:
+    elif problem.status != ProblemStatus.CLOSED:
         errors["problem"] = f"问题{problem.number}尚未销号，正在整改中，不必重新打开"
     _raise(errors)
     reason = clean_text(note) or f"督导发现问题反弹：{finding.description}"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from api.tests.helpers import ApiClient
-from office.choices import Status
+from office.choices import SubmissionStatus
 from office.models import Submission
 from office.tests.conftest import ABOUT_COUNTY, ABOUT_COUNTY_READS
 from problems.tests.conftest import TODAY, upload
@@ -82,7 +82,7 @@ def test_lifecycle_through_the_api(api_as, report, people, office_teams):
     response = office.post_json(f"/office/submissions/{submission.pk}/close", {"note": "已落实"})
     assert response.status_code == 200 and response.json()["status"] == "closed"
     submission.refresh_from_db()
-    assert submission.status == Status.CLOSED and submission.closed_by == people["office"]
+    assert submission.status == SubmissionStatus.CLOSED and submission.closed_by == people["office"]
 
 
 def test_assignee_outside_the_teams_is_404_and_outside_the_team_422(api_as, report, people, office_teams):
@@ -100,7 +100,7 @@ def test_submitter_answering_own_request_is_refused(api_as, report):
     response = api_as("unit").post_json(f"/office/submissions/{submission.pk}/answer", {"answer": "自答"})
     assert response.status_code == 422 and response.json()["errors"]["answer"] == ["不能答复本人报送的事项"]
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED
+    assert submission.status == SubmissionStatus.LOGGED
 
 
 def test_roles_that_may_not_act_get_404(api_as, report, office_teams):
@@ -113,7 +113,7 @@ def test_roles_that_may_not_act_get_404(api_as, report, office_teams):
     assert api_as("leader").post_json(f"/office/submissions/{submission.pk}/answer",
                                       {"answer": "x"}).status_code == 404
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED
+    assert submission.status == SubmissionStatus.LOGGED
 
 
 def test_outside_the_jurisdiction_everything_is_404(api_as, report, people):

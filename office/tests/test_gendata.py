@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from office.choices import ASKING_KINDS, OPEN, Direction, Kind, Origin, Status
+from office.choices import ASKING_KINDS, OPEN, Direction, Kind, Origin, SubmissionStatus
 from office.gendata import submissions_generate
 from office.models import Submission
 from office.selectors import SubmissionFilter, submission_list
@@ -35,7 +35,7 @@ def test_generates_every_state_deterministically_and_once(people, office_teams, 
     assert submissions_generate(seed=3) == written
     assert _snapshot() == first
     statuses = {s.status for s in Submission.objects.all()}
-    assert statuses == set(Status.values)
+    assert statuses == set(SubmissionStatus.values)
     kinds = {s.kind for s in Submission.objects.all()}
     assert kinds == set(Kind.values)
     assert {s.origin for s in Submission.objects.all()} == set(Origin.values)
@@ -49,17 +49,17 @@ def test_generated_rows_keep_the_services_rules(people, office_teams, campaign):
     for s in Submission.objects.select_related("organization", "parent"):
         assert s.org_path == s.organization.path and s.campaign == campaign
         assert s.created_at <= now and (s.day is None or s.day <= today)
-        if s.status in (Status.ANSWERED, Status.CLOSED) and s.answer:
+        if s.status in (SubmissionStatus.ANSWERED, SubmissionStatus.CLOSED) and s.answer:
             assert s.answered_at is not None and s.answered_at >= s.created_at
             if s.origin != Origin.OUTSIDE:
                 assert s.answered_by_id is None or s.answered_by_id != s.created_by_id
-        if s.status == Status.CLOSED:
+        if s.status == SubmissionStatus.CLOSED:
             assert s.closed_at is not None and s.closed_by == people["office"]
             if s.answered_at is not None:
                 assert s.closed_at >= s.answered_at
             if s.kind in ASKING_KINDS and answer_side(s) != "outside":
                 assert s.answer, s.title
-        if s.status == Status.ASSIGNED:
+        if s.status == SubmissionStatus.ASSIGNED:
             assert s.team is not None and s.assigned_at is not None
         if s.status in OPEN:
             assert not s.answer

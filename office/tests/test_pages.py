@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from office.choices import Status
+from office.choices import SubmissionStatus
 from office.models import Submission
 from office.services import submission_assign
 from office.tests.conftest import ABOUT_COUNTY, ABOUT_COUNTY_READS
@@ -154,21 +154,21 @@ def test_request_goes_through_assign_answer_close_on_its_page(client, report, pe
         "assign-team": office_teams["general"].pk, "assign-assignee": ""})
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert submission.status == Status.ASSIGNED and submission.team == office_teams["general"]
+    assert submission.status == SubmissionStatus.ASSIGNED and submission.team == office_teams["general"]
     response = client.post(reverse("office:submission_answer", args=[submission.pk]), {"answer-answer": ""})
     assert response.status_code == 200 and "请填写答复意见" in _html(response)
     response = client.post(reverse("office:submission_answer", args=[submission.pk]), {
         "answer-answer": "已协调县财政安排资金", "answer-uploads": [upload("答复.pdf", b"%PDF answer")]})
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert submission.status == Status.ANSWERED and submission.attachments.get().filename == "答复.pdf"
+    assert submission.status == SubmissionStatus.ANSWERED and submission.attachments.get().filename == "答复.pdf"
     html = _get(client, people["unit"], url)
     assert "已协调县财政安排资金" in html
     client.force_login(people["office"])
     response = client.post(reverse("office:submission_close", args=[submission.pk]), {"close-note": "已落实"})
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert submission.status == Status.CLOSED
+    assert submission.status == SubmissionStatus.CLOSED
     assert "已办结" in _get(client, people["office"], url)
 
 
@@ -180,7 +180,7 @@ def test_assign_errors_stay_on_the_form(client, report, people, office_teams):
         "assign-assignee": office_teams["materials"].memberships.get().pk})
     assert response.status_code == 200 and "office2不是综合组的成员" in _html(response)
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED
+    assert submission.status == SubmissionStatus.LOGGED
 
 
 def test_a_stale_form_shows_why_on_top(client, report, people):
@@ -197,7 +197,7 @@ def test_the_submitter_is_not_offered_to_answer_and_is_refused(client, report, p
     response = client.post(reverse("office:submission_answer", args=[submission.pk]), {"answer-answer": "自答"})
     assert response.status_code == 200 and "不能答复本人报送的事项" in _html(response)
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED
+    assert submission.status == SubmissionStatus.LOGGED
 
 
 def test_roles_that_may_not_act_get_404_on_writes(client, report, people, office_teams):
@@ -209,7 +209,7 @@ def test_roles_that_may_not_act_get_404_on_writes(client, report, people, office
                        {"assign-team": office_teams["general"].pk}).status_code == 404
     assert client.post(reverse("office:submission_close", args=[submission.pk])).status_code == 404
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED
+    assert submission.status == SubmissionStatus.LOGGED
 
 
 def test_reply_page_starts_from_the_item_it_answers(client, report, people):
@@ -222,7 +222,7 @@ def test_reply_page_starts_from_the_item_it_answers(client, report, people):
         "body": "由县里统筹解决", "parent": request.pk})
     assert response.status_code == 302
     request.refresh_from_db()
-    assert request.status == Status.ANSWERED
+    assert request.status == SubmissionStatus.ANSWERED
     html = _get(client, people["unit"], reverse("office:submission", args=[request.pk]))
     assert "关于活动场所改造资金的答复" in html  # listed among the replies
     _get(client, people["unit"], reverse("office:submission_new") + "?parent=99999", 404)
@@ -273,7 +273,7 @@ def test_instruction_down_is_answered_by_the_unit_on_its_page(client, people, tr
                            {"answer-answer": "已于10月9日讲专题党课"})
     assert response.status_code == 302
     instruction.refresh_from_db()
-    assert instruction.status == Status.ANSWERED
+    assert instruction.status == SubmissionStatus.ANSWERED
 
 
 def test_page_renders_at_every_state(client, report, people, office_teams):

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import Notification
-from office.choices import Direction, Kind, Origin, Status
+from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
 from office.selectors import SubmissionFilter, submission_counts, submission_list, submissions_for
 from office.services import (
@@ -43,7 +43,7 @@ def test_unit_reports_a_request_up_to_the_city_office(report, people, tree):
     submission = report()
     submission.refresh_from_db()
     assert (submission.kind, submission.origin, submission.direction, submission.status) == (
-        Kind.REQUEST, Origin.UNIT, Direction.UP, Status.LOGGED)
+        Kind.REQUEST, Origin.UNIT, Direction.UP, SubmissionStatus.LOGGED)
     assert submission.organization == tree.village_a and submission.org_path == tree.village_a.path
     assert submission.counterpart == "示范市委主题教育办"
     assert submission.sent_on == submission.received_on == TODAY
@@ -134,18 +134,19 @@ def test_request_is_assigned_answered_and_closed(report, people, office_teams):
     submission = submission_assign(user=office2, submission=submission, team=office_teams["general"],
                                    assignee=people["office"])
     assert (submission.status, submission.team, submission.assignee, submission.assigned_by) == (
-        Status.ASSIGNED, office_teams["general"], people["office"], office2)
+        SubmissionStatus.ASSIGNED, office_teams["general"], people["office"], office2)
     assert _notes(people["office"]) == ["请办理请示：关于村级活动场所改造资金的请示（2023年10月20日前答复）"]
     assert allowed_actions(people["office"], submission) == ["assign", "answer", "attach"]  # not closed unanswered
     submission = submission_answer(user=people["office"], submission=submission, answer="已协调县财政安排资金。")
     submission.refresh_from_db()
     assert (submission.status, submission.answer, submission.answered_by) == (
-        Status.ANSWERED, "已协调县财政安排资金。", people["office"])
+        SubmissionStatus.ANSWERED, "已协调县财政安排资金。", people["office"])
     assert submission.answered_at is not None
     assert _notes(people["unit"]) == ["请示“关于村级活动场所改造资金的请示”已答复"]
     submission = submission_close(user=office2, submission=submission, note="已落实")
     submission.refresh_from_db()
-    assert (submission.status, submission.closed_by, submission.close_note) == (Status.CLOSED, office2, "已落实")
+    assert (submission.status, submission.closed_by, submission.close_note) == (
+        SubmissionStatus.CLOSED, office2, "已落实")
 
 
 def test_assigning_to_a_team_without_assignee_tells_its_members(report, people, office_teams):
@@ -167,7 +168,7 @@ def test_only_the_city_office_assigns_and_to_members_of_the_team(report, people,
         submission_assign(user=people["office"], submission=submission, team=None)
     assert _errors(excinfo)["team"] == ["请选择承办组"]
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED and submission.team is None
+    assert submission.status == SubmissionStatus.LOGGED and submission.team is None
 
 
 def test_the_submitter_cannot_answer_their_own_request(report, people):
@@ -176,7 +177,7 @@ def test_the_submitter_cannot_answer_their_own_request(report, people):
         submission_answer(user=people["unit"], submission=submission, answer="自己答复")
     assert _errors(excinfo)["answer"] == ["不能答复本人报送的事项"]
     submission.refresh_from_db()
-    assert submission.status == Status.LOGGED and submission.answer == ""
+    assert submission.status == SubmissionStatus.LOGGED and submission.answer == ""
 
 
 def test_the_office_cannot_answer_its_own_request_to_the_province(people):
@@ -199,7 +200,7 @@ def test_the_provinces_reply_logged_as_incoming_answers_the_request(people, offi
                               parent=request)
     request.refresh_from_db()
     assert reply.parent == request and list(request.replies.all()) == [reply]
-    assert request.status == Status.ANSWERED
+    assert request.status == SubmissionStatus.ANSWERED
     assert request.answer == "收到省委主题教育办冀教办〔2023〕20号《关于同意延长时间的批复》答复：同意延长两周。"
     assert request.answered_by == people["office"]
 
@@ -210,9 +211,10 @@ def test_a_reply_from_the_office_answers_a_units_request(report, people):
                               body="由县里统筹解决。", organization=request.organization, parent=request)
     request.refresh_from_db()
     assert (reply.origin, reply.direction) == (Origin.OFFICE, Direction.DOWN)
-    assert request.status == Status.ANSWERED and request.answer.startswith("以《关于活动场所改造资金的答复》答复")
+    assert request.status == SubmissionStatus.ANSWERED
+    assert request.answer.startswith("以《关于活动场所改造资金的答复》答复")
     assert _notes(people["unit"]) == ["请示“关于村级活动场所改造资金的请示”已答复"]  # once, not twice
-    assert (reply.status, reply.closed_by) == (Status.CLOSED, people["office"])  # a reply awaits no answer
+    assert (reply.status, reply.closed_by) == (SubmissionStatus.CLOSED, people["office"])  # a reply awaits no answer
     with pytest.raises(ValidationError):
         submission_answer(user=people["unit"], submission=reply, answer="收到")
 
@@ -230,7 +232,7 @@ def test_an_instruction_down_is_answered_by_the_unit(people, tree, office_teams)
         submission_answer(user=people["liaison"], submission=instruction, answer="代答")
     submission_answer(user=people["unit"], submission=instruction, answer="已于10月9日讲专题党课。")
     instruction.refresh_from_db()
-    assert instruction.status == Status.ANSWERED and instruction.answered_by == people["unit"]
+    assert instruction.status == SubmissionStatus.ANSWERED and instruction.answered_by == people["unit"]
     assert _notes(people["office"]) == ["指示（通知）“关于报送专题党课开展情况的通知”已答复"]
 
 
@@ -242,7 +244,7 @@ def test_requests_are_answered_before_they_are_closed_but_reports_are_closed_as_
     experience = report(kind="experience", title="“板凳会”听民意", due_on=None)
     submission_close(user=people["office"], submission=experience, note="已编入简报")
     experience.refresh_from_db()
-    assert experience.status == Status.CLOSED
+    assert experience.status == SubmissionStatus.CLOSED
     with pytest.raises(PermissionDenied):
         submission_close(user=people["county_office"], submission=request)
 
@@ -368,7 +370,7 @@ def test_a_unit_cannot_act_on_what_is_reported_about_it(people, about_county):
             submission_create(user=county_unit, kind="report", title="关于来信的说明", body="说明", parent=item)
     assert letter.attachments.count() == 1
     letter.refresh_from_db()
-    assert letter.status == Status.LOGGED and letter.answer == ""
+    assert letter.status == SubmissionStatus.LOGGED and letter.answer == ""
 
 
 def test_the_office_letting_a_liaison_member_handle_a_letter_lets_it_read_it(people, about_county, office_teams):
@@ -392,7 +394,7 @@ def test_a_long_reply_answers_its_item_whole(report, people):
     submission_create(user=people["office"], kind="reply", organization=request.organization, parent=request,
                       title="关于活动场所改造资金的答复", body=body)
     request.refresh_from_db()
-    assert request.status == Status.ANSWERED and request.answer.endswith("：" + body)
+    assert request.status == SubmissionStatus.ANSWERED and request.answer.endswith("：" + body)
 
 
 def test_an_answer_too_long_is_refused_in_chinese(report, people):

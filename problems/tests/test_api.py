@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from api.tests.helpers import API, ApiClient
-from problems.choices import Action, Status
+from problems.choices import ProblemAction, ProblemStatus
 from problems.models import Evidence, Problem, RectificationStep, Satisfaction, TransitionRecord
 from problems.services import (
     problem_act,
@@ -104,7 +104,7 @@ def test_ledger_filters(api_as, people, tree, campaign, make_problem, frozen_clo
                      special_campaign=special)
     c = make_problem(org=tree.village_b, by=people["office"], description="河西社区服务窗口缺人",
                      category="ability")
-    problem_act(user=people["unit"], problem=b, action=Action.START)
+    problem_act(user=people["unit"], problem=b, action=ProblemAction.START)
     api = api_as("office")
 
     def ids(**params: Any) -> set[int]:
@@ -154,15 +154,15 @@ def test_ledger_is_scoped_and_paginated(api_as, people, tree, make_problem):
 def test_detail_carries_steps_evidence_timeline_closures_and_extensions(api_as, people, make_problem):
     problem = make_problem(severity="grave")
     step = step_add(user=people["unit"], problem=problem, measure="建立公开栏")
-    problem_act(user=people["unit"], problem=problem, action=Action.REQUEST_EXTENSION, note="资金未到位",
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.REQUEST_EXTENSION, note="资金未到位",
                 new_due_on=dt.date(2023, 12, 1))
-    problem_act(user=people["liaison"], problem=problem, action=Action.APPROVE_EXTENSION)
-    problem_act(user=people["unit"], problem=problem, action=Action.START)
+    problem_act(user=people["liaison"], problem=problem, action=ProblemAction.APPROVE_EXTENSION)
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
     from problems.services import step_done
 
     step_done(user=people["unit"], step=step, done_note="已建成", files=[upload()])
-    problem_act(user=people["unit"], problem=problem, action=Action.CLAIM)
-    problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM)
+    problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     data = api_as("unit").get(f"/problems/{problem.pk}").json()
     assert data["status"] == "closed" and data["closed_by_name"] == "liaison" and data["closed_on_time"] is True
     assert data["steps"][0]["done_on"] == TODAY.isoformat() and data["progress"] == 100
@@ -195,7 +195,7 @@ def test_outside_unknown_and_administrators_get_404(api_as, people, users, clien
         assert api.get("/problems/special-campaigns").status_code == 404
     assert api_as("office").get("/problems/999999").status_code == 404
     assert Api(client).get("/problems/").status_code == 401
-    assert Problem.objects.get(pk=problem.pk).status == Status.REGISTERED
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.REGISTERED
 
 
 def test_unknown_action_is_404(api_as, make_problem):
@@ -238,7 +238,7 @@ def test_update_refusals(api_as, people, make_problem):
     assert response.json()["errors"]["deadline"] == ["完成时限不能早于今天（2023年10月10日）"]
     for who in ("leader", "liaison", "liaison_b"):
         assert api_as(who).patch(f"/problems/{problem.pk}", {"version": 1, "cause": "x"}).status_code == 404
-    problem_act(user=people["unit"], problem=problem, action=Action.START)
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
     response = api_as("unit").patch(f"/problems/{problem.pk}", {"version": 2, "deadline": "2023-12-01"})
     assert response.status_code == 422 and "请申请延期" in response.json()["errors"]["deadline"][0]
     assert Problem.objects.get(pk=problem.pk).version == 2

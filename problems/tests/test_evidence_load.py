@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from api.tests.helpers import ApiClient
-from problems.choices import Action, Status
+from problems.choices import ProblemAction, ProblemStatus
 from problems.models import Closure, Evidence, Problem, RectificationStep
 from problems.services import evidence_add, problem_act, step_add, step_done
 from problems.tests.conftest import upload
@@ -29,7 +29,7 @@ def two_steps(make_problem: Any, people: dict[str, Any]) -> tuple[Problem, Recti
     problem = make_problem()
     first = step_add(user=people["unit"], problem=problem, measure="更新村务公开栏")
     second = step_add(user=people["unit"], problem=problem, measure="公开9月账目")
-    problem_act(user=people["unit"], problem=_fresh(problem), action=Action.START)
+    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.START)
     return _fresh(problem), first, second
 
 
@@ -55,16 +55,16 @@ def test_the_same_file_on_another_problem_is_its_own_evidence(people: dict[str, 
 def test_a_claim_bringing_a_file_already_held_or_twice_is_refused(people: dict[str, Any],
                                                                   make_problem: Any) -> None:
     problem = make_problem()
-    problem_act(user=people["unit"], problem=problem, action=Action.START)
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
     evidence_add(user=people["unit"], problem=_fresh(problem), file=upload("公开栏.jpg", PHOTO))
     with pytest.raises(ValidationError) as exc:
-        problem_act(user=people["unit"], problem=_fresh(problem), action=Action.CLAIM,
+        problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
                     files=[upload("再传一次.jpg", PHOTO)])
     assert "同一个文件" in str(exc.value)
     with pytest.raises(ValidationError):
-        problem_act(user=people["unit"], problem=_fresh(problem), action=Action.CLAIM,
+        problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
                     files=[upload("a.pdf", b"%PDF report"), upload("b.pdf", b"%PDF report")])
-    assert _fresh(problem).status == Status.IN_PROGRESS and Evidence.objects.count() == 1
+    assert _fresh(problem).status == ProblemStatus.IN_PROGRESS and Evidence.objects.count() == 1
 
 
 def test_the_page_says_why_a_repeated_file_is_refused(client: Any, people: dict[str, Any],
@@ -92,9 +92,10 @@ def test_one_file_proves_two_steps_and_the_closure(people: dict[str, Any],
     step_done(user=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
     photo = Evidence.objects.get()
     step_done(user=people["unit"], step=second, cite=[photo])
-    problem = problem_act(user=people["unit"], problem=_fresh(problem), action=Action.CLAIM)
-    problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场查看，账目已公开")
-    assert problem.status == Status.CLOSED
+    problem = problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM)
+    problem = problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE,
+                          note="现场查看，账目已公开")
+    assert problem.status == ProblemStatus.CLOSED
     assert Evidence.objects.count() == 1 and list(second.cited_evidence.all()) == [photo]
     assert len(Closure.objects.get().evidence) == 1
     assert RectificationStep.objects.filter(done_on__isnull=False, done_note="").count() == 2
@@ -152,23 +153,23 @@ def test_api_marks_a_step_done_citing_evidence(client: Any, people: dict[str, An
 @pytest.fixture
 def claimed(people: dict[str, Any], make_problem: Any) -> Problem:
     problem = make_problem()
-    problem_act(user=people["unit"], problem=problem, action=Action.START)
-    return problem_act(user=people["unit"], problem=_fresh(problem), action=Action.CLAIM,
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
+    return problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
                        files=[upload("公开栏.jpg", PHOTO)])
 
 
 def test_closing_without_a_verifiers_opinion_is_refused(people: dict[str, Any], claimed: Problem) -> None:
     for note in ("", "   "):
         with pytest.raises(ValidationError) as exc:
-            problem_act(user=people["liaison"], problem=_fresh(claimed), action=Action.CLOSE, note=note)
+            problem_act(user=people["liaison"], problem=_fresh(claimed), action=ProblemAction.CLOSE, note=note)
         assert "请填写核验意见" in str(exc.value)
-    assert _fresh(claimed).status == Status.CLAIMED and not Closure.objects.exists()
+    assert _fresh(claimed).status == ProblemStatus.CLAIMED and not Closure.objects.exists()
 
 
 def test_page_and_api_refuse_closing_without_an_opinion(client: Any, people: dict[str, Any],
                                                         claimed: Problem) -> None:
     client.force_login(people["liaison"])
-    response = client.post(reverse("problems:act", args=[claimed.pk, Action.CLOSE]),
+    response = client.post(reverse("problems:act", args=[claimed.pk, ProblemAction.CLOSE]),
                            {"version": claimed.version, "note": ""})
     assert response.status_code == 200 and "请填写核验意见" in response.content.decode()
     page = client.get(reverse("problems:problem", args=[claimed.pk])).content.decode()
@@ -176,7 +177,7 @@ def test_page_and_api_refuse_closing_without_an_opinion(client: Any, people: dic
     response = ApiClient(client, people["liaison"]).post(f"/problems/{claimed.pk}/actions/close",
                                                          {"version": claimed.version})
     assert response.status_code == 422 and "请填写核验意见" in response.json()["detail"]
-    assert _fresh(claimed).status == Status.CLAIMED
+    assert _fresh(claimed).status == ProblemStatus.CLAIMED
     response = ApiClient(client, people["liaison"]).post(f"/problems/{claimed.pk}/actions/close",
                                                          {"version": claimed.version, "note": "现场核实，整改到位"})
     assert response.status_code == 200 and Closure.objects.get().note == "现场核实，整改到位"
@@ -184,7 +185,7 @@ def test_page_and_api_refuse_closing_without_an_opinion(client: Any, people: dic
 
 def test_checksums_are_for_verifiers_only(client: Any, people: dict[str, Any], claimed: Problem) -> None:
     sha = Evidence.objects.get().sha256[:12]
-    problem_act(user=people["liaison"], problem=_fresh(claimed), action=Action.CLOSE, note="现场核实")
+    problem_act(user=people["liaison"], problem=_fresh(claimed), action=ProblemAction.CLOSE, note="现场核实")
     for who, sees in (("unit", False), ("liaison", True), ("office", True)):
         client.force_login(people[who])
         html = client.get(reverse("problems:problem", args=[claimed.pk])).content.decode()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from campaigns.models import Participation
 from orgs.models import Organization
 from problems import gendata
-from problems.choices import TRANSITIONS, Action, ExtensionStatus, Status
+from problems.choices import TRANSITIONS, ExtensionStatus, ProblemAction, ProblemStatus
 from problems.models import Closure, Evidence, Extension, Problem, SpecialCampaign, TransitionRecord
 from problems.services import evidence_intact
 from problems.tests.conftest import NOW, START
@@ -100,9 +100,9 @@ def test_generated_history_obeys_the_services_rules(tree: Any, people: Any, cadr
     problems = list(Problem.objects.select_related("organization", "responsible_cadre__organization",
                                                    "closed_by", "claimed_by", "created_by"))
     statuses = Counter(p.status for p in problems)
-    assert all(statuses[s] > 0 for s in Status.values), statuses  # a spread of every state
+    assert all(statuses[s] > 0 for s in ProblemStatus.values), statuses  # a spread of every state
     today = timezone.localdate()
-    assert any(p.status != Status.CLOSED and p.due_on < today for p in problems)  # some overdue
+    assert any(p.status != ProblemStatus.CLOSED and p.due_on < today for p in problems)  # some overdue
     assert any(p.closed_on_time is False for p in problems)  # some closed late
     assert any(p.relapsed for p in problems) and any(p.extension_count for p in problems)
     assert len({p.source for p in problems}) == 5 and any(p.special_campaign_id for p in problems)
@@ -120,7 +120,7 @@ def test_generated_history_obeys_the_services_rules(tree: Any, people: Any, cadr
             assert p.organization.path.startswith(p.responsible_cadre.organization.path)
 
         timeline = list(p.timeline.order_by("at", "id"))
-        assert timeline[0].action == Action.REGISTER and timeline[0].to_status == Status.REGISTERED
+        assert timeline[0].action == ProblemAction.REGISTER and timeline[0].to_status == ProblemStatus.REGISTERED
         assert timezone.localtime(timeline[0].at).date() >= p.registered_on
         for before, after in itertools.pairwise(timeline):
             assert before.at < after.at <= NOW
@@ -129,13 +129,13 @@ def test_generated_history_obeys_the_services_rules(tree: Any, people: Any, cadr
         assert timeline[-1].to_status == p.status
 
         closures = list(p.closures.all())
-        if p.status in (Status.CLAIMED, Status.CLOSED):
+        if p.status in (ProblemStatus.CLAIMED, ProblemStatus.CLOSED):
             assert p.steps_done == p.step_count and p.evidence.exists() and p.claimed_at is not None
-        if p.status == Status.CLOSED:
+        if p.status == ProblemStatus.CLOSED:
             assert closures and p.closed_at == closures[-1].closed_at
             assert p.closed_on_time == (timezone.localtime(p.claimed_at).date() <= p.due_on)  # judged by the claim
             assert not p.evidence.filter(frozen=False).exists()
-        if p.status == Status.CLOSED or p.relapsed:
+        if p.status == ProblemStatus.CLOSED or p.relapsed:
             assert closures
         else:
             assert not closures
@@ -148,14 +148,15 @@ def test_generated_history_obeys_the_services_rules(tree: Any, people: Any, cadr
                 assert closure.closed_by_id != p.claimed_by_id
                 assert closure.closed_by_id != p.created_by_id or closure.closed_by.role not in ("unit", "office")
         if p.relapsed:
-            assert p.status == Status.IN_PROGRESS and p.timeline.filter(action=Action.REOPEN).exists()
+            assert p.status == ProblemStatus.IN_PROGRESS and p.timeline.filter(action=ProblemAction.REOPEN).exists()
         approved = list(p.extensions.filter(status=ExtensionStatus.APPROVED).order_by("decided_at"))
         assert p.extension_count == len(approved)
         if approved and not p.relapsed:
             assert p.due_on == approved[-1].new_due_on
         pending = p.extensions.filter(status=ExtensionStatus.PENDING)
         assert pending.count() <= 1
-        if p.status not in (Status.REGISTERED, Status.IN_PROGRESS) or p.timeline.filter(action=Action.CLAIM).exists():
+        if (p.status not in (ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS)
+                or p.timeline.filter(action=ProblemAction.CLAIM).exists()):
             assert not pending.exists()  # a claim withdraws a pending request
         assert p.version >= len(timeline)
 
@@ -165,7 +166,7 @@ def test_generated_history_obeys_the_services_rules(tree: Any, people: Any, cadr
     assert not Closure.objects.filter(problem__organization=tree.county_a, closed_by=people["liaison"]).exists()
     # The demo unit account has problems of its own in every state to work on.
     own = Problem.objects.filter(organization=tree.village_a)
-    assert own.count() >= 6 and set(own.values_list("status", flat=True)) == set(Status.values)
+    assert own.count() >= 6 and set(own.values_list("status", flat=True)) == set(ProblemStatus.values)
     assert own.filter(created_by=people["unit"]).exists() and own.filter(claimed_by=people["unit"]).exists()
     assert not Extension.objects.filter(requested_by=people["liaison"]).exists()
 
@@ -232,7 +233,7 @@ def test_every_closure_names_its_verifier_on_the_problem_too(people: Any, cadres
     from problems.exports import write_ledger
 
     gendata.problems_generate(seed=1, count=300)
-    everything = list(Problem.objects.filter(status=Status.CLOSED).select_related("closed_by"))
+    everything = list(Problem.objects.filter(status=ProblemStatus.CLOSED).select_related("closed_by"))
     # Only the problems of the unit where the verifiers themselves sit (say, the root and the office) are closed
     # by a name alone: nobody of the owner's own unit may close.
     closed = [p for p in everything if p.closed_by is not None]

@@ -20,7 +20,7 @@ from core.sheets import ImportFileError
 from orgs.models import ImportJob
 from orgs.tests.test_import_pages import shown_mapping
 from problems import selectors
-from problems.choices import Action, Status
+from problems.choices import ProblemAction, ProblemStatus
 from problems.exports import HEADERS, step_line, write_ledger, write_template
 from problems.imports import import_ledger, parse_steps
 from problems.models import Problem, RectificationStep, TransitionRecord
@@ -89,15 +89,15 @@ def ledger(make_problem: Any, people: dict[str, Any], tree: Any) -> dict[str, An
                               deadline=dt.date(2023, 12, 31), steps=[
                                   {"measure": "修订村务公开制度", "owner": "张三", "deadline": dt.date(2023, 11, 30)},
                                   {"measure": "每月15日公开", "owner": "", "deadline": None}])
-    with_steps = problem_act(user=people["unit"], problem=with_steps, action=Action.START)
+    with_steps = problem_act(user=people["unit"], problem=with_steps, action=ProblemAction.START)
     first = with_steps.steps.order_by("id")[0]
     step_done(user=people["unit"], step=first, done_note="已修订", files=[upload()])
     closed = make_problem(description="道路破损未修", source="superior", category="development")
-    closed = problem_act(user=people["unit"], problem=closed, action=Action.START)
-    closed = problem_act(user=people["unit"], problem=closed, action=Action.CLAIM, files=[upload()])
-    closed = problem_act(user=people["liaison"], problem=closed, action=Action.CLOSE, note="现场核实")
+    closed = problem_act(user=people["unit"], problem=closed, action=ProblemAction.START)
+    closed = problem_act(user=people["unit"], problem=closed, action=ProblemAction.CLAIM, files=[upload()])
+    closed = problem_act(user=people["liaison"], problem=closed, action=ProblemAction.CLOSE, note="现场核实")
     claimed = make_problem(description="党员活动室长期闲置", fix_now=True)
-    claimed = problem_act(user=people["unit"], problem=claimed, action=Action.CLAIM, files=[upload()])
+    claimed = problem_act(user=people["unit"], problem=claimed, action=ProblemAction.CLAIM, files=[upload()])
     registered = make_problem(description="学习走过场", source="collective", category="spirit", severity="grave")
     elsewhere = make_problem(org=tree.village_b, by=people["office"], description="社区服务窗口态度差")
     return {"steps": with_steps, "closed": closed, "claimed": claimed, "registered": registered,
@@ -135,10 +135,10 @@ def test_export_has_the_offices_columns_and_content(ledger: dict[str, Any], peop
 
 def test_export_marks_relapse_extension_and_lateness(ledger: dict[str, Any], people: dict[str, Any],
                                                      frozen_clock: Any) -> None:
-    closed = problem_act(user=people["liaison"], problem=ledger["closed"], action=Action.REOPEN, note="又坏了")
-    problem_act(user=people["unit"], problem=ledger["registered"], action=Action.REQUEST_EXTENSION, note="汛期",
+    closed = problem_act(user=people["liaison"], problem=ledger["closed"], action=ProblemAction.REOPEN, note="又坏了")
+    problem_act(user=people["unit"], problem=ledger["registered"], action=ProblemAction.REQUEST_EXTENSION, note="汛期",
                 new_due_on=dt.date(2024, 1, 20))
-    problem_act(user=people["liaison"], problem=ledger["registered"], action=Action.APPROVE_EXTENSION)
+    problem_act(user=people["liaison"], problem=ledger["registered"], action=ProblemAction.APPROVE_EXTENSION)
     frozen_clock.move_to(dt.datetime(2024, 1, 25, 9, 0))
     rows = {r[COL["问题编号"]]: r for r in read(export_bytes(people["office"]))[2:]}
     assert rows[closed.number][COL["销号情况"]] == "未销号；反弹1次"
@@ -197,7 +197,7 @@ def test_step_lines_read_back() -> None:
 
 
 def test_export_then_import_changes_nothing(ledger: dict[str, Any], people: dict[str, Any]) -> None:
-    problem_act(user=people["liaison"], problem=ledger["closed"], action=Action.REOPEN, note="又坏了")
+    problem_act(user=people["liaison"], problem=ledger["closed"], action=ProblemAction.REOPEN, note="又坏了")
     versions = dict(Problem.objects.values_list("id", "version"))
     steps = list(RectificationStep.objects.order_by("id").values_list("id", "measure", "owner", "deadline",
                                                                        "done_on"))
@@ -232,13 +232,13 @@ def test_import_registers_new_problems(people: dict[str, Any], tree: Any, campai
     assert (first.organization, first.source, first.category) == (tree.village_a, "masses", "service")
     assert (first.responsible_cadre, first.due_on, first.deadline) == (secretary, dt.date(2023, 11, 30),
                                                                         dt.date(2023, 11, 30))
-    assert first.status == Status.REGISTERED  # 整改进展 and 销号情况 are never read
+    assert first.status == ProblemStatus.REGISTERED  # 整改进展 and 销号情况 are never read
     assert [(s.measure, s.owner, s.deadline, s.done_on) for s in first.steps.order_by("id")] == [
         ("清运垃圾", "张三", dt.date(2023, 10, 20), None), ("设置垃圾箱", "", None, None)]
     assert first.created_by == people["county_office"] and first.responsible_unit == "东关村党支部"
     second = Problem.objects.get(description="学习不深入")
     assert second.organization == tree.county_a
-    assert TransitionRecord.objects.filter(action=Action.REGISTER).count() == 2
+    assert TransitionRecord.objects.filter(action=ProblemAction.REGISTER).count() == 2
     assert (AuditEntry.objects.get(action=AuditEntry.Action.IMPORT).after or {})["created"] == 2
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from problems.choices import Action, Rating
+from problems.choices import ProblemAction, Rating
 from problems.models import Problem, RectificationStep, Satisfaction, TransitionRecord
 from problems.services import evidence_add, problem_act, special_campaign_create, step_add, step_done
 from problems.tests.conftest import NOW, upload
@@ -41,11 +41,11 @@ def test_approving_an_extension_moves_the_open_steps_that_would_be_overdue(
     done = step_add(user=people["unit"], problem=_fresh(problem), measure="更新公开栏",
                     deadline=dt.date(2023, 10, 15))
     step_done(user=people["unit"], step=done, files=[upload()])
-    problem_act(user=people["unit"], problem=_fresh(problem), action=Action.START)
+    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.START)
     frozen_clock.move_to(dt.datetime(2023, 10, 22, 9, 0, tzinfo=NOW.tzinfo))  # 制定制度 is now overdue
-    problem_act(user=people["unit"], problem=_fresh(problem), action=Action.REQUEST_EXTENSION,
+    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.REQUEST_EXTENSION,
                 note="资金未到位", new_due_on=dt.date(2023, 12, 31))
-    problem = problem_act(user=people["liaison"], problem=_fresh(problem), action=Action.APPROVE_EXTENSION)
+    problem = problem_act(user=people["liaison"], problem=_fresh(problem), action=ProblemAction.APPROVE_EXTENSION)
     deadlines = dict(RectificationStep.objects.filter(problem=problem).values_list("measure", "deadline"))
     assert problem.due_on == dt.date(2023, 12, 31)
     assert deadlines == {"公开账目": dt.date(2023, 12, 31),  # due at the old due date: follows
@@ -64,12 +64,12 @@ def test_approving_an_extension_moves_the_open_steps_that_would_be_overdue(
 def test_reopening_with_the_same_due_date_records_no_date_change(client: Any, people: dict[str, Any],
                                                                  make_problem: Any) -> None:
     problem = make_problem(deadline=dt.date(2024, 1, 20))
-    problem_act(user=people["unit"], problem=problem, action=Action.START)
-    problem_act(user=people["unit"], problem=_fresh(problem), action=Action.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=_fresh(problem), action=Action.CLOSE, note="现场核实")
-    problem = problem_act(user=people["liaison"], problem=_fresh(problem), action=Action.REOPEN,
+    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
+    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(user=people["liaison"], problem=_fresh(problem), action=ProblemAction.CLOSE, note="现场核实")
+    problem = problem_act(user=people["liaison"], problem=_fresh(problem), action=ProblemAction.REOPEN,
                           note="公开栏又停更", new_due_on=dt.date(2024, 1, 20))
-    reopen = TransitionRecord.objects.get(problem=problem, action=Action.REOPEN)
+    reopen = TransitionRecord.objects.get(problem=problem, action=ProblemAction.REOPEN)
     assert "old_due_on" not in reopen.data
     html = _html(client, people["unit"], reverse("problems:problem", args=[problem.pk]))
     assert "改为2024年1月20日" not in html
@@ -79,7 +79,7 @@ def test_a_recorded_change_to_the_same_date_is_not_shown(client: Any, people: di
                                                          make_problem: Any) -> None:
     """History written before the fix (or by an old demo) may hold one: the page does not show it."""
     problem = make_problem()
-    TransitionRecord.objects.create(problem=problem, action=Action.REOPEN, from_status="closed",
+    TransitionRecord.objects.create(problem=problem, action=ProblemAction.REOPEN, from_status="closed",
                                     to_status="in_progress", actor_name="联络组", at=NOW, note="反弹",
                                     data={"old_due_on": "2027-03-05", "new_due_on": "2027-03-05"})
     html = _html(client, people["unit"], reverse("problems:problem", args=[problem.pk]))
@@ -116,19 +116,19 @@ def ledger_world(people: dict[str, Any], make_problem: Any, tree: Any, campaign:
     make_problem()
     make_problem(deadline=dt.date(2023, 10, 12), special_campaign=special)
     started = make_problem(deadline=dt.date(2023, 10, 11))
-    problem_act(user=people["unit"], problem=started, action=Action.START)
+    problem_act(user=people["unit"], problem=started, action=ProblemAction.START)
     claimed = make_problem(special_campaign=special)
-    problem_act(user=people["unit"], problem=claimed, action=Action.START)
-    problem_act(user=people["unit"], problem=_fresh(claimed), action=Action.CLAIM, files=[upload()])
+    problem_act(user=people["unit"], problem=claimed, action=ProblemAction.START)
+    problem_act(user=people["unit"], problem=_fresh(claimed), action=ProblemAction.CLAIM, files=[upload()])
     relapsed = make_problem(deadline=dt.date(2023, 10, 15))
-    problem_act(user=people["unit"], problem=relapsed, action=Action.START)
-    problem_act(user=people["unit"], problem=_fresh(relapsed), action=Action.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=_fresh(relapsed), action=Action.CLOSE, note="现场核实")
-    problem_act(user=people["liaison"], problem=_fresh(relapsed), action=Action.REOPEN, note="又反弹")
+    problem_act(user=people["unit"], problem=relapsed, action=ProblemAction.START)
+    problem_act(user=people["unit"], problem=_fresh(relapsed), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(user=people["liaison"], problem=_fresh(relapsed), action=ProblemAction.CLOSE, note="现场核实")
+    problem_act(user=people["liaison"], problem=_fresh(relapsed), action=ProblemAction.REOPEN, note="又反弹")
     closed = make_problem()
-    problem_act(user=people["unit"], problem=closed, action=Action.START)
-    problem_act(user=people["unit"], problem=_fresh(closed), action=Action.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=_fresh(closed), action=Action.CLOSE, note="现场核实")
+    problem_act(user=people["unit"], problem=closed, action=ProblemAction.START)
+    problem_act(user=people["unit"], problem=_fresh(closed), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(user=people["liaison"], problem=_fresh(closed), action=ProblemAction.CLOSE, note="现场核实")
     make_problem(org=tree.county_b, by=people["office"], deadline=dt.date(2023, 10, 11))
     frozen_clock.move_to(dt.datetime(2023, 10, 20, 9, 0, tzinfo=NOW.tzinfo))  # some are overdue now
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from problems.choices import OWNER_ROLES, TRANSITIONS, Action, ExtensionStatus, Status, Transition
+from problems.choices import OWNER_ROLES, TRANSITIONS, ExtensionStatus, ProblemAction, ProblemStatus, Transition
 from problems.models import Closure, Evidence, Extension, Problem, TransitionRecord
 from problems.services import problem_act
 from problems.tests.conftest import NOW, upload
@@ -42,14 +42,14 @@ def _id(case: tuple[int, str]) -> str:
 def _problem(row: Transition, state: str, make_problem: Any, people: dict[str, Any]) -> Problem:
     unit = people["unit"]
     problem = make_problem(fix_now=row.fix_now_only)
-    if state != Status.REGISTERED:
-        problem = problem_act(user=unit, problem=problem, action=Action.START)
-    if state in (Status.CLAIMED, Status.CLOSED):
-        problem = problem_act(user=unit, problem=problem, action=Action.CLAIM, files=[upload()])
-    if state == Status.CLOSED:
-        problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
-    if row.action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION):
-        problem = problem_act(user=unit, problem=problem, action=Action.REQUEST_EXTENSION, note="资金未到位",
+    if state != ProblemStatus.REGISTERED:
+        problem = problem_act(user=unit, problem=problem, action=ProblemAction.START)
+    if state in (ProblemStatus.CLAIMED, ProblemStatus.CLOSED):
+        problem = problem_act(user=unit, problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    if state == ProblemStatus.CLOSED:
+        problem = problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
+    if row.action in (ProblemAction.APPROVE_EXTENSION, ProblemAction.REJECT_EXTENSION):
+        problem = problem_act(user=unit, problem=problem, action=ProblemAction.REQUEST_EXTENSION, note="资金未到位",
                               new_due_on=dt.date(2024, 1, 20))
     assert problem.status == state
     return problem
@@ -57,9 +57,9 @@ def _problem(row: Transition, state: str, make_problem: Any, people: dict[str, A
 
 def _post(row: Transition, problem: Problem) -> dict[str, Any]:
     data: dict[str, Any] = {"version": problem.version, "note": "情况属实，写明理由"}
-    if row.action == Action.REQUEST_EXTENSION:
+    if row.action == ProblemAction.REQUEST_EXTENSION:
         data["new_due_on"] = NEW_DUE.isoformat()
-    if row.action == Action.CLAIM:
+    if row.action == ProblemAction.CLAIM:
         data["files"] = [upload("整改完成照片.jpg")]
     return data
 
@@ -102,16 +102,16 @@ def test_every_transition_through_the_page(role: str, case: tuple[int, str], cli
         last = TransitionRecord.objects.filter(problem=after).order_by("id").last()
         assert last is not None and (last.action, last.actor_id, last.at) == (row.action, user.pk, NOW)
         assert _state(problem)[6] == before[6] + 1
-        if row.action == Action.REQUEST_EXTENSION:
+        if row.action == ProblemAction.REQUEST_EXTENSION:
             assert Extension.objects.get(problem=after, status=ExtensionStatus.PENDING).new_due_on == NEW_DUE
-        if row.action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION):
+        if row.action in (ProblemAction.APPROVE_EXTENSION, ProblemAction.REJECT_EXTENSION):
             decided = Extension.objects.get(problem=after)
             assert decided.decided_by_id == user.pk and decided.status == (
-                ExtensionStatus.APPROVED if row.action == Action.APPROVE_EXTENSION else ExtensionStatus.REJECTED)
-        if row.action == Action.CLOSE:
+                ExtensionStatus.APPROVED if row.action == ProblemAction.APPROVE_EXTENSION else ExtensionStatus.REJECTED)
+        if row.action == ProblemAction.CLOSE:
             assert (after.closed_by_id, after.closed_at) == (user.pk, NOW)
             assert Closure.objects.get(problem=after).closed_by_id == user.pk
-        if row.action == Action.CLAIM:
+        if row.action == ProblemAction.CLAIM:
             assert after.claimed_by_id == user.pk
     else:
         html = response.content.decode()
@@ -123,7 +123,7 @@ def test_every_transition_through_the_page(role: str, case: tuple[int, str], cli
 
 
 def test_the_matrix_covers_every_row_and_the_roles_it_names() -> None:
-    assert len(_cases()) == sum(len(row.sources) for row in TRANSITIONS) >= len(Action.values) - 1
+    assert len(_cases()) == sum(len(row.sources) for row in TRANSITIONS) >= len(ProblemAction.values) - 1
     assert {r for row in TRANSITIONS for r in row.roles} <= set(ROLES)
     assert OWNER_ROLES <= set(ROLES)
 
@@ -131,34 +131,35 @@ def test_the_matrix_covers_every_row_and_the_roles_it_names() -> None:
 @pytest.mark.parametrize("who", ["unit", "unit2", "village_office"])
 def test_owner_cannot_close_own_problem_through_the_page(who: str, client: Any, people: dict[str, Any],
                                                          make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=Action.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     client.force_login(people[who])
-    url = reverse("problems:act", args=[problem.pk, Action.CLOSE])
+    url = reverse("problems:act", args=[problem.pk, ProblemAction.CLOSE])
     assert url not in client.get(reverse("problems:problem", args=[problem.pk])).content.decode()
     response = client.post(url, {"version": problem.version, "note": "自己核验"})
     html = response.content.decode()
     assert response.status_code == 200 and "未能核验销号" in html
-    assert Problem.objects.get(pk=problem.pk).status == Status.CLAIMED
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.CLAIMED
     assert not Closure.objects.exists()
 
 
 def test_the_office_that_claimed_cannot_close_it_either(client: Any, people: dict[str, Any],
                                                         make_problem: Any) -> None:
-    problem = problem_act(user=people["office"], problem=make_problem(), action=Action.START)
-    problem = problem_act(user=people["office"], problem=problem, action=Action.CLAIM, files=[upload()])
+    problem = problem_act(user=people["office"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(user=people["office"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     client.force_login(people["office"])
-    response = client.post(reverse("problems:act", args=[problem.pk, Action.CLOSE]), {"version": problem.version})
+    response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.CLOSE]),
+                           {"version": problem.version})
     assert "申请销号的人不能核验自己申请的问题" in response.content.decode()
-    assert Problem.objects.get(pk=problem.pk).status == Status.CLAIMED
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.CLAIMED
 
 
 def test_posted_data_cannot_set_the_closer_or_the_time(client: Any, people: dict[str, Any],
                                                        make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=Action.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
+    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     client.force_login(people["liaison"])
-    response = client.post(reverse("problems:act", args=[problem.pk, Action.CLOSE]), {
+    response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.CLOSE]), {
         "version": problem.version, "note": "核实", "closed_by": people["office"].pk,
         "closed_by_id": people["office"].pk, "closed_at": "2023-09-01 08:00", "at": "2023-09-01 08:00",
         "actor": people["office"].pk,
@@ -176,9 +177,9 @@ def test_posted_data_cannot_set_the_closer_or_the_time(client: Any, people: dict
 def test_a_stale_version_is_refused_through_the_page(client: Any, people: dict[str, Any], make_problem: Any) -> None:
     problem = make_problem()
     seen = problem.version
-    problem_act(user=people["unit2"], problem=problem, action=Action.START)
+    problem_act(user=people["unit2"], problem=problem, action=ProblemAction.START)
     client.force_login(people["unit"])
-    response = client.post(reverse("problems:act", args=[problem.pk, Action.REQUEST_EXTENSION]), {
+    response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.REQUEST_EXTENSION]), {
         "version": seen, "note": "资金未到位", "new_due_on": NEW_DUE.isoformat()})
     html = response.content.decode()
     assert "已被他人修改" in html and "资金未到位" in html

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from problems.choices import Action, Source, Status
+from problems.choices import ProblemAction, ProblemStatus, Source
 from problems.models import Evidence, Problem, RectificationStep, SavedFilter, SpecialCampaign, TransitionRecord
 from problems.services import problem_act, problem_update, special_campaign_create, step_add
 from problems.tests.conftest import TODAY, upload
@@ -70,7 +70,7 @@ def test_ledger_filters_by_subtree_state_source_and_text(client: Any, people: di
     assert "东关村村务公开不及时" not in html and "西河社区办事难" in html
     html = _ledger(client, office, f"org={tree.village_b.name}")  # by exact name too
     assert "西河社区办事难" in html and "东关村村务公开不及时" not in html
-    problem_act(user=people["unit"], problem=two_counties["a"], action=Action.START)
+    problem_act(user=people["unit"], problem=two_counties["a"], action=ProblemAction.START)
     html = _ledger(client, office, "status=in_progress")
     assert "东关村村务公开不及时" in html and "西河社区办事难" not in html
     html = _ledger(client, office, "status=registered&status=in_progress")
@@ -183,7 +183,7 @@ def test_unit_registers_a_problem_of_its_own_with_steps(client: Any, people: dic
     assert problem.due_on == TODAY + dt.timedelta(days=60)
     assert list(problem.steps.values_list("measure", "owner")) == [("每月更新公开栏", "村委会"), ("建立公开台账", "")]
     assert problem.step_count == 2
-    assert TransitionRecord.objects.get(problem=problem).action == Action.REGISTER
+    assert TransitionRecord.objects.get(problem=problem).action == ProblemAction.REGISTER
 
 
 def test_registration_errors_are_chinese_and_keep_what_was_typed(client: Any, people: dict[str, Any]) -> None:
@@ -295,7 +295,7 @@ def test_edit_with_a_stale_version_shows_the_message_and_keeps_what_was_typed(cl
 def test_edit_after_start_keeps_the_old_deadline_and_refuses_roles_that_do_not_edit(
         client: Any, people: dict[str, Any], make_problem: Any, frozen_clock: Any) -> None:
     problem = make_problem(deadline=TODAY + dt.timedelta(days=3))
-    problem = problem_act(user=people["unit"], problem=problem, action=Action.START)
+    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
     frozen_clock.move_to(dt.datetime(2023, 10, 20, 9, 0))  # the deadline has passed: it must not block edits
     client.force_login(people["unit"])
     response = client.post(reverse("problems:edit", args=[problem.pk]), {
@@ -311,9 +311,9 @@ def test_edit_after_start_keeps_the_old_deadline_and_refuses_roles_that_do_not_e
 
 def test_a_closed_problem_is_shown_locked_with_how_to_reopen(client: Any, people: dict[str, Any],
                                                              make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=Action.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=Action.CLAIM, files=[upload()])
-    problem = problem_act(user=people["liaison"], problem=problem, action=Action.CLOSE, note="现场核实")
+    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     client.force_login(people["unit"])
     html = _html(client.get(reverse("problems:problem", args=[problem.pk])))
     assert "已销号，记录已锁定" in html and "重新打开（反弹）" in html
@@ -329,7 +329,7 @@ def test_a_closed_problem_is_shown_locked_with_how_to_reopen(client: Any, people
     # The verifier sees the reopen action.
     client.force_login(people["office"])
     html = _html(client.get(reverse("problems:problem", args=[problem.pk])))
-    assert reverse("problems:act", args=[problem.pk, Action.REOPEN]) in html
+    assert reverse("problems:act", args=[problem.pk, ProblemAction.REOPEN]) in html
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -430,14 +430,14 @@ def test_evidence_upload_errors_are_chinese(client: Any, people: dict[str, Any],
 
 
 def test_action_errors_rerender_with_the_typed_note(client: Any, people: dict[str, Any], make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=Action.START)
+    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
     client.force_login(people["unit"])
-    response = client.post(reverse("problems:act", args=[problem.pk, Action.CLAIM]), {
+    response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.CLAIM]), {
         "version": problem.version, "note": "已全部整改到位"})
     html = _html(response)
     assert response.status_code == 200 and "请上传整改佐证材料" in html and "已全部整改到位" in html
     assert 'class="collapse show" id="act-claim"' in html
-    assert Problem.objects.get(pk=problem.pk).status == Status.IN_PROGRESS
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.IN_PROGRESS
 
 
 def test_unknown_action_and_outside_problems_are_404(client: Any, people: dict[str, Any], make_problem: Any) -> None:
@@ -455,7 +455,7 @@ def test_unknown_action_and_outside_problems_are_404(client: Any, people: dict[s
                 reverse("problems:step_done", args=[problem.pk, step.pk]),
                 reverse("problems:evidence_new", args=[problem.pk])):
         assert client.post(url, {"note": "x"}).status_code == 404, url
-    assert Problem.objects.get(pk=problem.pk).status == Status.REGISTERED
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.REGISTERED
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -255,10 +255,10 @@ def test_matrix_through_the_api(role: str, state: str, client: Any, people: dict
 
 
 def test_the_matrix_covers_every_action_of_the_table() -> None:
-    from problems.choices import TRANSITIONS, Action
+    from problems.choices import TRANSITIONS, ProblemAction
 
-    assert set(ACTIONS) == {t.action for t in TRANSITIONS} - {Action.REGISTER}
-    assert set(ACTIONS) == set(Action.values) - {Action.REGISTER}
+    assert set(ACTIONS) == {t.action for t in TRANSITIONS} - {ProblemAction.REGISTER}
+    assert set(ACTIONS) == set(ProblemAction.values) - {ProblemAction.REGISTER}
     assert {action for (_, action) in ALLOWED} == set(ACTIONS)  # every action is allowed somewhere
 
 

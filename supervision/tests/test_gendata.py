@@ -12,8 +12,7 @@ from django.db import transaction
 
 from accounts.models import User
 from campaigns.models import LiaisonMembership
-from problems.choices import Action as ProblemAction
-from problems.choices import Source, Status
+from problems.choices import ProblemAction, ProblemStatus, Source
 from problems.gendata import problems_generate
 from problems.models import TransitionRecord
 from problems.services import problem_act
@@ -172,7 +171,7 @@ def test_relapses_reopen_closed_problems(city: Any) -> None:
     assert relapses.count() == counts["relapses"] >= 1
     for finding in relapses:
         problem = finding.problem
-        assert problem is not None and problem.relapsed and problem.status == Status.IN_PROGRESS
+        assert problem is not None and problem.relapsed and problem.status == ProblemStatus.IN_PROGRESS
         assert problem.org_path.startswith(finding.visit.org_path)
         reopened = TransitionRecord.objects.get(problem=problem, action=ProblemAction.REOPEN, at__date__gte=TODAY)
         assert reopened.actor is not None and reopened.actor.organization_id != problem.organization_id

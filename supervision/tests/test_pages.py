@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from problems.choices import Source, Status
+from problems.choices import ProblemStatus, Source
 from problems.models import Problem
 from problems.services import problem_act
 from problems.tests.conftest import upload
@@ -422,7 +422,7 @@ def test_a_closed_problem_found_again_is_reopened_as_a_relapse(client: Any, peop
     assert response.status_code == 302 and response["Location"] == f"/problems/{closed.pk}/"
     closed.refresh_from_db()
     finding.refresh_from_db()
-    assert closed.status != Status.CLOSED and closed.relapse_count == 1
+    assert closed.status != ProblemStatus.CLOSED and closed.relapse_count == 1
     assert finding.problem == closed and finding.is_relapse
 
 

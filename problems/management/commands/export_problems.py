@@ -7,11 +7,11 @@ from core import audit
 from core.models import AuditEntry
 from core.scoping import subtree_q
 from orgs.models import Organization
-from problems.choices import Status
+from problems.choices import ProblemStatus
 from problems.exports import write_ledger
 from problems.models import Problem
 
-_STATUS_LABELS = {str(label): value for value, label in Status.choices}
+_STATUS_LABELS = {str(label): value for value, label in ProblemStatus.choices}
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="写入的 .xlsx 文件")
         parser.add_argument("--org", help="只导出该组织及其下级（组织编码）")
         parser.add_argument("--status", nargs="+", default=[],
-                            help="只导出这些状态：" + "、".join(f"{v}（{lbl}）" for v, lbl in Status.choices))
+                            help="只导出这些状态：" + "、".join(f"{v}（{lbl}）" for v, lbl in ProblemStatus.choices))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         problems = Problem.objects.all()
@@ -38,8 +38,8 @@ class Command(BaseCommand):
         statuses = []
         for text in opts["status"]:
             value = _STATUS_LABELS.get(text, text)
-            if value not in Status.values:
-                known = "、".join([*Status.values, *_STATUS_LABELS])
+            if value not in ProblemStatus.values:
+                known = "、".join([*ProblemStatus.values, *_STATUS_LABELS])
                 raise CommandError(f"未知的状态“{text}”：应为 {known} 之一")
             statuses.append(value)
         if statuses:
