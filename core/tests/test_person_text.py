@@ -15,7 +15,7 @@ def test_person_is_name_with_position_as_recorded() -> None:
     assert person_text("", "区长") == ""
 
 
-def test_organisation_stands_apart_from_the_position() -> None:
+def test_organization_stands_apart_from_the_position() -> None:
     text = person_text("郭德亮", "区长", "大坊区委")
     assert text == "郭德亮（区长）· 大坊区委"
     assert "大坊区委区长" not in text

@@ -28,7 +28,7 @@ def _post(client: Any, **data: Any) -> Any:
 # Quick record
 
 
-def test_unit_records_a_study_session_for_its_own_organisation(client, users, tree, campaign):
+def test_unit_records_a_study_session_for_its_own_organization(client, users, tree, campaign):
     client.force_login(users["unit"])
     page = client.get(QUICK)
     assert page.status_code == 200 and "快速记录" in page.content.decode()
@@ -79,14 +79,14 @@ def test_lecture_needs_a_speaker_and_records_a_cadres_lecture(client, users, tre
     assert lecture.speaker_cadre == cadre and lecture.audience_count == 30
 
 
-def test_organisational_life_meeting_by_quick_form(client, users, campaign):
+def test_organizational_life_meeting_by_quick_form(client, users, campaign):
     client.force_login(users["unit"])
     assert _post(client, what="meeting", title="对照检视", count="9").status_code == 302
     meeting = LifeMeeting.objects.get()
     assert (meeting.kind, meeting.topic, meeting.attendance) == ("organisational", "对照检视", 9)
 
 
-def test_office_records_for_an_organisation_it_chooses(client, users, tree, campaign):
+def test_office_records_for_an_organization_it_chooses(client, users, tree, campaign):
     client.force_login(users["office"])
     html = client.get(QUICK + "?org=A1").content.decode()
     assert 'name="org" value="A1"' in html and 'value="城关镇党委"' in html  # the picker, by name and place
@@ -96,7 +96,7 @@ def test_office_records_for_an_organisation_it_chooses(client, users, tree, camp
     assert StudySession.objects.get().organization == tree.township_a
 
 
-def test_no_record_for_an_organisation_outside_the_campaign(tree, campaign):
+def test_no_record_for_an_organization_outside_the_campaign(tree, campaign):
     from orgs.services import org_create
 
     other = org_create(parent=None, code="X", name="未参学组织", kind="committee", sector="organ", tier="city")

@@ -29,7 +29,7 @@ def _errors(call: Any, **kwargs: Any) -> dict[str, list[str]]:
     return exc.value.message_dict
 
 
-def test_refuses_an_organisation_that_does_not_take_part(tree, campaign, past_campaign):
+def test_refuses_an_organization_that_does_not_take_part(tree, campaign, past_campaign):
     # county B does not take part in the past campaign (only A did).
     errors = _errors(services.study_session_create, organization=tree.village_b, campaign=past_campaign,
                      kind="self_study", topic="学习", held_on=dt.date(2021, 5, 1), participant_count=3,

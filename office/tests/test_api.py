@@ -59,7 +59,7 @@ def test_refusals_are_422_in_chinese_and_write_nothing(api_as):
     assert not Submission.objects.exists()
 
 
-def test_unknown_or_outside_organisation_is_404(api_as):
+def test_unknown_or_outside_organization_is_404(api_as):
     api = api_as("unit")
     assert api.post_json("/office/submissions", {"kind": "report", "title": "报告", "body": "x",
                                                  "org": "B1a"}).status_code == 404
@@ -212,7 +212,7 @@ def test_a_liaison_member_reads_its_groups_items_and_what_was_sent_down(client, 
     assert _ids(Api(client, people["leader"])) == {about_county[name].pk for name in ABOUT_COUNTY}
 
 
-def test_the_api_and_the_page_look_organisations_up_the_same_way(api_as, people, tree):
+def test_the_api_and_the_page_look_organizations_up_the_same_way(api_as, people, tree):
     api = api_as("unit")
     assert api.post_json("/office/submissions", {"kind": "report", "title": "报告", "body": "x",
                                                  "org": tree.village_a.name}).status_code == 404  # codes only

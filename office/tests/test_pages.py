@@ -125,7 +125,7 @@ def test_office_logs_a_letter_from_the_province(client, people, tree):
         "outside", "down", tree.city, dt.date(2023, 10, 9))
 
 
-def test_a_unit_cannot_report_for_an_organisation_outside_its_jurisdiction(client, people):
+def test_a_unit_cannot_report_for_an_organization_outside_its_jurisdiction(client, people):
     client.force_login(people["unit"])
     response = client.post(reverse("office:submission_new"), {
         "kind": "report", "organization": "B1a", "title": "报告", "body": "内容"})

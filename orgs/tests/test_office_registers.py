@@ -80,7 +80,7 @@ def test_a_register_without_a_column_keeps_what_is_recorded(tree: Any) -> None:
     assert (member.ethnicity, member.phone, member.is_mobile) == ("回族", "13900139000", True)
 
 
-def test_organisation_names_that_cannot_be_read_name_row_and_column(tree: Any, users: dict[str, Any]) -> None:
+def test_organization_names_that_cannot_be_read_name_row_and_column(tree: Any, users: dict[str, Any]) -> None:
     services.org_create(parent=tree.township_b, code="B1b", name="东关村党支部", kind="branch", sector="village",
                         tier="village")  # the same name in county B
     data = register("名册", MEMBER_HEADER, [
@@ -102,7 +102,7 @@ def test_organisation_names_that_cannot_be_read_name_row_and_column(tree: Any, u
     assert not Member.objects.exists()  # all or nothing
 
 
-def test_cadre_and_organisation_registers_with_their_own_titles(tree: Any) -> None:
+def test_cadre_and_organization_registers_with_their_own_titles(tree: Any) -> None:
     cadres = register("领导干部名册", ["序号", "姓名", "身份证号码", "现任职务", "职级", "所在党组织"],
                       [[1, "赵六", "11010519491231002X", "区委书记", "县处级正职", "城关区委"]])
     report = import_file(kind="cadres", file=cadres, filename="干部.xlsx", user=None, strict=True)
@@ -120,7 +120,7 @@ def test_cadre_and_organisation_registers_with_their_own_titles(tree: Any) -> No
         code="A1b").path
 
 
-def test_exports_carry_organisation_names_and_go_back_in_unchanged(tree: Any) -> None:
+def test_exports_carry_organization_names_and_go_back_in_unchanged(tree: Any) -> None:
     make_member(tree.village_a, name="张三")
     services.cadre_create(organization=tree.county_a, name="赵六", id_number="11010519491231002X",
                           position="区委书记", rank=50)
@@ -184,7 +184,7 @@ def test_the_mapping_step_for_a_register(client: Any, users: dict[str, Any], tre
     assert Member.objects.get().organization == tree.village_a
 
 
-def test_a_unit_cannot_reclassify_its_own_organisation_by_import(users: dict[str, Any], tree: Any) -> None:
+def test_a_unit_cannot_reclassify_its_own_organization_by_import(users: dict[str, Any], tree: Any) -> None:
     """What is asked of a unit follows its sector and tier: the unit's own record is kept by the level above,
     so an import by the unit may not change it (its subordinate organisations it may)."""
     from orgs.tests.test_imports import org_row, run
@@ -203,7 +203,7 @@ def test_a_unit_cannot_reclassify_its_own_organisation_by_import(users: dict[str
     assert report.errors == [] and Organization.objects.get(code="A1a").sector == "community"
 
 
-def test_the_organisation_register_exports_with_parent_names_and_goes_back_in_unchanged(
+def test_the_organization_register_exports_with_parent_names_and_goes_back_in_unchanged(
         client: Any, users: dict[str, Any], tree: Any) -> None:
     login(client, users["office"])
     response = client.get(reverse("orgs:export_orgs", args=["A"]))

@@ -34,7 +34,7 @@ def _form(user: Any, data: dict[str, str] | None = None, **kwargs: Any) -> forms
     return PickForm(data)
 
 
-def test_pinyin_initials_find_the_organisation(tree):
+def test_pinyin_initials_find_the_organization(tree):
     county = services.org_create(parent=tree.city, code="D", name="大坊区委", kind="committee", sector="organ",
                                  tier="county")
     found, more = selectors.org_pick(Organization.objects.all(), "dfqw")
@@ -44,7 +44,7 @@ def test_pinyin_initials_find_the_organisation(tree):
     assert _names(selectors.org_pick(Organization.objects.all(), "zdw")[0]) == ["城关镇党委", "河西镇党委"]
 
 
-def test_other_readings_of_a_character_find_the_organisation_too(tree):
+def test_other_readings_of_a_character_find_the_organization_too(tree):
     city = services.org_create(parent=None, code="ZN", name="长宁市委", kind="committee", sector="organ",
                                tier="city")
     assert city.initials.split()[:2] == ["znsw", "cnsw"]  # pypinyin reads 长 zhang; people type c
@@ -52,7 +52,7 @@ def test_other_readings_of_a_character_find_the_organisation_too(tree):
     assert selectors.org_pick(Organization.objects.all(), "znsw")[0] == [city]
 
 
-def test_the_data_migration_fills_the_readings_of_existing_organisations(tree):
+def test_the_data_migration_fills_the_readings_of_existing_organizations(tree):
     import importlib
 
     from django.apps import apps
@@ -65,7 +65,7 @@ def test_the_data_migration_fills_the_readings_of_existing_organisations(tree):
     assert Organization.objects.get(code="A1a").initials == "dgcdzb"
 
 
-def test_names_and_codes_find_the_organisation_exact_code_first(tree):
+def test_names_and_codes_find_the_organization_exact_code_first(tree):
     qs = Organization.objects.all()
     assert _names(selectors.org_pick(qs, "A1a")[0]) == ["东关村党支部"]
     assert _names(selectors.org_pick(qs, "A1")[0]) == ["城关镇党委", "东关村党支部"]  # the exact code, then prefixes
@@ -141,7 +141,7 @@ def test_typed_without_the_suggestions_an_exact_code_or_name_is_accepted(tree, u
     assert form.is_valid() and form.cleaned_data["organization"] == tree.village_b
 
 
-def test_without_script_a_name_typed_over_the_initial_organisation_wins(tree, users):
+def test_without_script_a_name_typed_over_the_initial_organization_wins(tree, users):
     """The hidden code still holds the form's initial organisation when no script ran: what the person typed
     is what they meant, never the stale code."""
     form = _form(users["office"], {"organization": "A1a", "organization_q": "河西镇党委"})
@@ -180,7 +180,7 @@ def test_the_code_pick_is_reserved(tree):
     assert "系统保留字" in str(err.value)
 
 
-def test_secadmin_may_choose_any_organisation_for_a_jurisdiction(client, tree, users):
+def test_secadmin_may_choose_any_organization_for_a_jurisdiction(client, tree, users):
     secadmin = users["secadmin"]  # sees no registry data, but assigns jurisdictions anywhere
     assert not Organization.objects.visible_to(secadmin).exists()
     form = _form(secadmin, {"organization": "B1a"}, everything=True)
@@ -206,7 +206,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("role", "url"), PAGES)
-def test_every_form_naming_an_organisation_uses_the_picker(client, people, role, url):  # noqa: F811
+def test_every_form_naming_an_organization_uses_the_picker(client, people, role, url):  # noqa: F811
     client.force_login(people[role])
     response = client.get(url)
     assert response.status_code == 200
@@ -215,7 +215,7 @@ def test_every_form_naming_an_organisation_uses_the_picker(client, people, role,
     assert "<datalist" not in html and "组织编码</label>" not in html
 
 
-def test_choosing_the_quick_forms_organisation_keeps_what_was_typed(client, people, tree):  # noqa: F811
+def test_choosing_the_quick_forms_organization_keeps_what_was_typed(client, people, tree):  # noqa: F811
     client.force_login(people["office"])
     html = client.get("/measures/quick/", {"org": "A1", "what": "lecture", "title": "讲专题党课", "count": "40",
                                            "held_on": "2023-10-09"}).content.decode()

@@ -78,7 +78,7 @@ def test_nothing_without_a_current_campaign(tree: Any) -> None:
     assert not Problem.objects.exists()
 
 
-def test_problems_only_inside_participating_organisations(tree: Any, people: Any, campaign: Any) -> None:
+def test_problems_only_inside_participating_organizations(tree: Any, people: Any, campaign: Any) -> None:
     Participation.objects.filter(campaign=campaign).delete()
     Participation.objects.create(campaign=campaign, organization=tree.county_a)
     assert gendata.problems_generate(seed=1, count=60) == 60

@@ -238,7 +238,7 @@ def test_the_command_reads_recognised_columns_and_refuses_unknown_ones(people: d
         call_command("import_problems", str(unknown), "--user", "unit")
 
 
-def test_a_county_office_names_each_problems_organisation(people: dict[str, Any], tree: Any) -> None:
+def test_a_county_office_names_each_problems_organization(people: dict[str, Any], tree: Any) -> None:
     """A county's ledger lists problems of several units by name (所属党组织): each is registered in the one
     organisation of that name in the county; a name it does not hold is refused, naming row and column."""
     book = openpyxl.Workbook()

@@ -84,7 +84,7 @@ def test_ledger_filters_by_subtree_state_source_and_text(client: Any, people: di
     assert 'value="A"' in html and 'name="overdue" class="form-check-input" id="id_overdue" checked' in html
 
 
-def test_an_organisation_outside_the_jurisdiction_is_ignored_not_shown(client: Any, people: dict[str, Any],
+def test_an_organization_outside_the_jurisdiction_is_ignored_not_shown(client: Any, people: dict[str, Any],
                                                                        two_counties: dict[str, Problem]) -> None:
     html = _ledger(client, people["liaison"], "org=B")
     assert "东关村村务公开不及时" in html and "西河社区办事难" not in html
@@ -203,7 +203,7 @@ def test_registration_errors_are_chinese_and_keep_what_was_typed(client: Any, pe
     assert not Problem.objects.exists()
 
 
-def test_unit_cannot_register_for_an_organisation_outside(client: Any, people: dict[str, Any]) -> None:
+def test_unit_cannot_register_for_an_organization_outside(client: Any, people: dict[str, Any]) -> None:
     client.force_login(people["unit"])
     response = client.post(reverse("problems:new"), {
         "organization": "B1a", "description": "别处的问题", "source": "self", "category": "style"})
@@ -252,7 +252,7 @@ def test_registration_from_a_life_meeting_item(client: Any, people: dict[str, An
     assert client.get(reverse("problems:new") + f"?item={item.pk}").status_code == 404
 
 
-def test_the_cadre_list_follows_the_chosen_organisation(client: Any, people: dict[str, Any], tree: Any) -> None:
+def test_the_cadre_list_follows_the_chosen_organization(client: Any, people: dict[str, Any], tree: Any) -> None:
     _cadre(tree.village_a, "王书记", 2)
     _cadre(tree.county_a, "李区长", 3)
     _cadre(tree.county_b, "赵县长", 4)

@@ -152,7 +152,7 @@ def test_guidance_findings_and_other_campaigns_problems_are_not_reopened(people,
     assert "指导意见" in err.value.message_dict["finding"][0]
 
 
-def test_the_letter_recommends_organisational_handling_and_says_先后_only_for_several_visits(
+def test_the_letter_recommends_organizational_handling_and_says_先后_only_for_several_visits(
         people, tree, make_visit, make_finding):
     finding = make_finding(visit=make_visit(on=dt.date(2023, 10, 9)))
     services.action_record(user=people["liaison"], organization=tree.county_a, level="point_out", reason="a")
@@ -166,7 +166,7 @@ def test_the_letter_recommends_organisational_handling_and_says_先后_only_for_
     assert "先后" not in letter.body and "根据示范市委主题教育领导小组部署" in letter.body
 
 
-def test_a_proposal_of_organisational_handling_reads_as_a_recommendation(people, tree, make_problem, campaign):
+def test_a_proposal_of_organizational_handling_reads_as_a_recommendation(people, tree, make_problem, campaign):
     for level in ("point_out", "correct", "criticise"):
         services.action_record(user=people["office"], organization=tree.county_a, level=level, reason="屡次未改")
     for _ in range(3):

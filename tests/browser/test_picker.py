@@ -112,7 +112,7 @@ def test_at_the_desk_the_keyboard_alone_chooses_and_a_failed_submit_keeps_the_na
     assert outside == []
 
 
-def test_on_a_phone_the_problem_form_picks_an_organisation_by_initials(supervision_city, browser,  # noqa: F811
+def test_on_a_phone_the_problem_form_picks_an_organization_by_initials(supervision_city, browser,  # noqa: F811
                                                                        live_server):
     from problems.models import Problem
 
@@ -167,7 +167,7 @@ def test_the_security_administrator_picks_a_jurisdiction_by_name(browser, live_s
     assert outside == []
 
 
-def test_the_office_quick_form_offers_the_chosen_organisations_people_and_keeps_what_was_typed(
+def test_the_office_quick_form_offers_the_chosen_organizations_people_and_keeps_what_was_typed(
         supervision_city, browser, live_server):  # noqa: F811
     from measures.models import PartyLecture
 
