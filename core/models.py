@@ -12,7 +12,7 @@ class AuditEntry(models.Model):
     """One append-only line of the audit log: who did what to which object, from where, before and after.
 
     Rows are written by `core.audit` only. The model refuses updates and deletes so that no code path of the
-    application can rewrite history; a hash chain (a later issue) is added as two columns here.
+    application can rewrite history; a hash chain, when one is added, goes here as two columns.
     """
 
     class Action(models.TextChoices):

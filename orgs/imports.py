@@ -56,7 +56,7 @@ class ImportKind(models.TextChoices):
     CADRES = "cadres", "领导干部"
 
 
-# Field name → column header, in the issue's wording and order.
+# Field name → column header: the wording and order of the import templates and of the registers' exports.
 COLUMNS: dict[str, dict[str, str]] = {
     ImportKind.ORGS: {
         "code": "组织编码", "name": "组织名称", "parent": "上级组织编码", "parent_name": "上级组织名称",

@@ -1,5 +1,5 @@
 """Every write of the problem ledger and its rules, in one place: pages, the API, imports, bulk actions, the
-demo generator and (issue 5) supervision findings all call these.
+demo generator and supervision's findings all call these.
 
 The lifecycle: `problem_act` is the only function that changes `Problem.status`. It is driven by the
 transition table `problems.choices.TRANSITIONS` (from which states, to which, for which roles, whether a

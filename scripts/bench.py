@@ -276,7 +276,8 @@ def ledger(scale: str) -> list[dict[str, Any]]:
         lines.append(line)
         print(json.dumps(line, ensure_ascii=False), flush=True)
 
-    # (level, subtree, status filter): the brief's county list, the same for a city, and the county unfiltered.
+    # (level, subtree, status filter): a county's open problems by status (DESIGN §6), the same for a city, and the
+    # county unfiltered.
     cases: list[tuple[str, Organization, list[str]]] = [
         ("county", county, [ProblemStatus.IN_PROGRESS]), ("city", city, [ProblemStatus.IN_PROGRESS]),
         ("county", county, [])]

@@ -6,7 +6,7 @@ Allowed: the action succeeds with the expected new status and one new Transition
 reason (service: ValidationError, or PermissionDenied for a problem the role does not see; API: 422 or 404), and
 the row — status, version, timeline, closures, extensions, evidence — is exactly as before.
 
-The expected outcome is written out below from the issue's rules, not computed by the service; the test also
+The expected outcome is written out below from the ledger's rules, not computed by the service; the test also
 checks that `allowed_actions` (what pages and the API offer) agrees with it.
 """
 
@@ -36,7 +36,7 @@ ACTIONS = ("start", "claim", "close", "return", "reopen", "request_extension", "
 STATES = ("registered", "registered_fix_now", "registered_pending_extension", "in_progress",
           "in_progress_pending_extension", "claimed", "closed")
 
-# The issue's rules, written out:
+# The ledger's rules, written out:
 # - rectification (start, claim, request an extension) is the owner side's: the unit's people and office accounts
 #   that see the unit (the city's office, and the office account bound to the unit itself);
 # - verification (close, return, reopen, decide an extension) is the office's and the liaison group's, never
