@@ -1,0 +1,11 @@
+from collections.abc import Callable
+
+import pytest
+
+from api.tests.helpers import ApiClient
+
+
+@pytest.fixture
+def api_as(client: object, users: dict) -> Callable[[str], ApiClient]:
+    """api_as("unit") → a client sending the unit user's bearer token."""
+    return lambda role: ApiClient(client, users[role])
