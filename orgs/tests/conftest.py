@@ -1,11 +1,12 @@
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from api.tests.helpers import ApiClient
 
 
 @pytest.fixture
-def api_as(client: object, users: dict) -> Callable[[str], ApiClient]:
+def api_as(client: Client, users: dict) -> Callable[[str], ApiClient]:
     """api_as("unit") → a client sending the unit user's bearer token."""
     return lambda role: ApiClient(client, users[role])
