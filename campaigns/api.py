@@ -3,12 +3,12 @@ list or 404. Participation roots and liaison groups' units are those visible to 
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.guards import has_data_role, require_data_role
 from api.auth import request_user
 from api.schemas import ErrorOut
 from campaigns import selectors
@@ -18,13 +18,6 @@ from orgs.choices import Sector, Tier
 from orgs.selectors import org_stats
 
 router = Router(tags=["主题教育"])
-
-
-def _reader(request: HttpRequest) -> User:
-    user = request_user(request)
-    if not selectors.reads_campaign_data(user):
-        raise Http404
-    return user
 
 
 def _person(m: TeamMembership | LiaisonMembership) -> dict[str, Any]:
@@ -40,21 +33,21 @@ def _profile(p: GuidanceProfile) -> dict[str, Any]:
 
 @router.get("/", response=list[CampaignOut], summary="主题教育列表")
 def campaign_list(request: HttpRequest) -> list[Campaign]:
-    if not selectors.reads_campaign_data(request_user(request)):
+    if not has_data_role(request_user(request)):
         return []
     return list(selectors.campaign_list())
 
 
 @router.get("/profiles", response=list[ProfileOut], summary="分级分类指导列表")
 def profile_list(request: HttpRequest) -> list[dict[str, Any]]:
-    if not selectors.reads_campaign_data(request_user(request)):
+    if not has_data_role(request_user(request)):
         return []
     return [_profile(p) for p in GuidanceProfile.objects.all()]
 
 
 @router.get("/profiles/{sector}/{tier}", response={200: ProfileOut, 404: ErrorOut}, summary="某类单位的分级分类指导")
 def profile_detail(request: HttpRequest, sector: Sector, tier: Tier) -> dict[str, Any]:
-    _reader(request)
+    require_data_role(request_user(request))
     return _profile(get_object_or_404(GuidanceProfile, sector=sector, tier=tier))
 
 
@@ -62,7 +55,7 @@ def profile_detail(request: HttpRequest, sector: Sector, tier: Tier) -> dict[str
 def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     """The campaign with its participating subtrees (those visible to the caller, each with the registry's
     sentence), the office's teams, and the liaison groups with the units the caller may see."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     # Who staffs the office's teams and groups is for the office and the leading group, not for every unit.
     people = user.role in (Role.OFFICE, Role.LEADER)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.choices import DATA_ROLES, Role
+from accounts.choices import Role
 from campaigns.models import (
     Campaign,
     GuidanceProfile,
@@ -119,11 +119,6 @@ def manages_campaigns(user: Any) -> bool:
     to a root of the tree: profiles are city-wide, and an office account bound to a county must not rearrange
     the city's teams and groups."""
     return is_city_office(user)
-
-
-def reads_campaign_data(user: Any) -> bool:
-    """Data roles read campaigns and profiles through the API; the three administrators do not."""
-    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in DATA_ROLES
 
 
 def campaign_list() -> QuerySet[Campaign]:

@@ -16,7 +16,7 @@ from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from accounts.choices import DATA_ROLES
+from accounts.guards import require_data_role
 from accounts.models import User
 from api.auth import request_user
 from api.schemas import ErrorOut, ValidationErrorOut
@@ -52,6 +52,7 @@ from measures.schemas import (
     StudySessionOut,
 )
 from orgs.models import Cadre, Member, Organization
+from orgs.selectors import visible_org
 
 router = Router(tags=["四项重点措施"])
 
@@ -61,15 +62,8 @@ OrgParam = Annotated[str | None, Query(description="党组织编码：只列该�
 CampaignParam = Annotated[int | None, Query(description="主题教育编号，不填为当前开展的")]
 
 
-def _reader(request: HttpRequest) -> User:
-    user = request_user(request)
-    if user.role not in DATA_ROLES:
-        raise Http404
-    return user
-
-
 def _recorder(request: HttpRequest) -> User:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     if not services.may_record(user):
         raise Http404
     return user
@@ -91,16 +85,12 @@ def _entry_campaign(campaign_id: int | None) -> Campaign | None:
     return current
 
 
-def _org(user: User, code: str) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(user), code=code)
-
-
 def _listed(qs: ScopedQuerySet, user: User, org: str | None, campaign_id: int | None) -> ScopedQuerySet:
     qs = qs.visible_to(user).select_related("organization")
     campaign = _campaign(campaign_id)
     qs = qs.filter(campaign=campaign) if campaign is not None else qs.none()
     if org:
-        qs = qs.in_subtree(_org(user, org).path)
+        qs = qs.in_subtree(visible_org(actor=user, code=org).path)
     return qs
 
 
@@ -122,7 +112,7 @@ def _invalid(exc: ValidationError) -> Status:
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def study_session_list(request: HttpRequest, org: OrgParam = None,
                        campaign: CampaignParam = None) -> QuerySet[StudySession]:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     return _listed(StudySession.objects.prefetch_related("leaders"), user, org, campaign).order_by("-held_on", "-id")
 
 
@@ -130,7 +120,7 @@ def study_session_list(request: HttpRequest, org: OrgParam = None,
              summary="记录学习研讨")
 def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Status:
     user = _recorder(request)
-    org = _org(user, payload.org)
+    org = visible_org(actor=user, code=payload.org)
     try:
         leaders = services.cadres_named(organization=org, ids=payload.leaders, field="leaders", label="参加的班子成员")
         session = services.study_session_create(
@@ -145,7 +135,7 @@ def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Statu
 @router.get("/lectures", response=list[LectureOut], summary="专题党课列表")
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def lecture_list(request: HttpRequest, org: OrgParam = None, campaign: CampaignParam = None) -> QuerySet[PartyLecture]:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     qs = PartyLecture.objects.select_related("speaker_cadre", "speaker_member")
     return _listed(qs, user, org, campaign).order_by("-held_on", "-id")
 
@@ -154,7 +144,7 @@ def lecture_list(request: HttpRequest, org: OrgParam = None, campaign: CampaignP
              summary="记录专题党课")
 def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
     user = _recorder(request)
-    org = _org(user, payload.org)
+    org = visible_org(actor=user, code=payload.org)
     member = (None if payload.speaker_member is None
               else get_object_or_404(Member.objects.visible_to(user), pk=payload.speaker_member))
     try:
@@ -172,7 +162,7 @@ def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def life_meeting_list(request: HttpRequest, org: OrgParam = None,
                       campaign: CampaignParam = None) -> QuerySet[LifeMeeting]:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     qs = LifeMeeting.objects.prefetch_related(Prefetch("items", queryset=LifeMeetingItem.objects.order_by("id")))
     return _listed(qs, user, org, campaign).order_by("-held_on", "-id")
 
@@ -181,7 +171,7 @@ def life_meeting_list(request: HttpRequest, org: OrgParam = None,
              summary="记录专题民主生活会或组织生活会")
 def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
     user = _recorder(request)
-    org = _org(user, payload.org)
+    org = visible_org(actor=user, code=payload.org)
     try:
         items = [{"kind": i.kind, "text": i.text,
                   "cadre": _cadre(org, i.cadre, "items", f"第{n}条意见：涉及的领导干部")}
@@ -200,7 +190,7 @@ def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
 def public_service_list(request: HttpRequest, org: OrgParam = None,
                         campaign: CampaignParam = None) -> QuerySet[PublicService]:
     """Progress = milestones done / all milestones, computed, never typed."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     qs = PublicService.objects.prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")))
     return selectors.public_services(_listed(qs, user, org, campaign)).order_by("deadline", "id")
@@ -211,8 +201,8 @@ def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description
                      campaign: CampaignParam = None) -> list[dict[str, Any]]:
     """For the county-level+ cadres registered in the organisation: each lead action, derived from records, with
     the records that prove it (检视问题 and 整改落实 also from the problem ledger)."""
-    user = _reader(request)
-    unit = _org(user, org)
+    user = require_data_role(request_user(request))
+    unit = visible_org(actor=user, code=org)
     chosen = _campaign(campaign)
     if chosen is None:
         return []
@@ -241,7 +231,7 @@ def _service_out(pk: int) -> PublicService:
              summary="新增为民办实事（当前主题教育）")
 def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Status:
     user = _recorder(request)
-    org = _org(user, payload.org)
+    org = visible_org(actor=user, code=payload.org)
     try:
         record = services.public_service_create(
             organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
@@ -283,7 +273,7 @@ def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDo
              summary="新增调研课题（当前主题教育）")
 def research_topic_create(request: HttpRequest, payload: ResearchTopicIn) -> Status:
     user = _recorder(request)
-    org = _org(user, payload.org)
+    org = visible_org(actor=user, code=payload.org)
     try:
         topic = services.research_topic_create(
             organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,

@@ -49,17 +49,18 @@ from measures.models import (
     StudySession,
 )
 from orgs.models import Organization
+from orgs.selectors import visible_org
 from problems.models import Problem
 from problems.services import may_raise
 
 M = TypeVar("M", bound=Model)
 
 
-def _org(request: AuthedRequest, code: str) -> Organization:
+def _org_to_record(request: AuthedRequest, code: str) -> Organization:
     """The organisation recorded for: visible to the user, and the user records (else 404)."""
     if not services.may_record(request.user):
         raise Http404
-    return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    return visible_org(actor=request.user, code=code)
 
 
 def _record(request: AuthedRequest, model: type[M], org: Organization, pk: int, **path: Any) -> M:
@@ -117,7 +118,7 @@ def _file(form: EntryForm) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def study_edit(request: AuthedRequest, code: str, pk: int | None = None) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     session = _record(request, StudySession, org, pk) if pk is not None else None
     readonly = session is not None and _readonly(session)
     initial: dict[str, Any] = {"held_on": selectors.entry_date(current_campaign())}
@@ -149,7 +150,7 @@ def study_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     lecture = _record(request, PartyLecture, org, pk) if pk is not None else None
     readonly = lecture is not None and _readonly(lecture)
     initial: dict[str, Any] = {"held_on": selectors.entry_date(current_campaign())}
@@ -217,7 +218,7 @@ def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic,
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_new(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     form = ResearchTopicForm(request.POST or None, org=org)
     if request.method == "POST":
         saved = _save(form, lambda: services.research_topic_create(
@@ -234,7 +235,7 @@ def topic_new(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def topic(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """The research page of a topic: correct the topic, add reports (with an attachment), record uses."""
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     record = _record(request, ResearchTopic, org, pk)
     if request.method == "GET":
         return _topic_page(request, org, record)
@@ -251,7 +252,7 @@ def topic(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     record = _record(request, ResearchTopic, org, pk)
     form = ResearchReportForm(request.POST, request.FILES, prefix="report", org=org)
     saved = _save(form, lambda: services.research_report_create(
@@ -267,7 +268,7 @@ def report_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def use_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     report = _record(request, ResearchReport, org, pk, topic__organization=org)
     org_services = PublicService.objects.filter(organization=org, campaign=report.topic.campaign)
     form = ResearchUseForm(request.POST, prefix=f"use{report.pk}", services=org_services,
@@ -284,7 +285,7 @@ def use_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def exchange_new(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     campaign = current_campaign()
     topics = ResearchTopic.objects.filter(organization=org, campaign=campaign).order_by("id")
     form = ResultsExchangeForm(request.POST or None, topics=topics,
@@ -358,7 +359,7 @@ def _service_page(request: AuthedRequest, org: Organization, record: PublicServi
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     form = PublicServiceForm(request.POST or None, org=org)
     if request.method == "POST":
         data = form.cleaned_data if form.is_valid() else {}
@@ -376,7 +377,7 @@ def service_new(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """A commitment's page: correct it, add milestones, mark them done (progress follows the milestones)."""
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     record = _record(request, PublicService, org, pk)
     if request.method == "GET":
         return _service_page(request, org, record)
@@ -394,7 +395,7 @@ def service(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     record = _record(request, PublicService, org, pk)
     form = MilestoneForm(request.POST, prefix="milestone")
     saved = _save(form, lambda: services.milestone_create(
@@ -409,7 +410,7 @@ def milestone_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def milestone_done(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """Mark a milestone done on a date, or (`undo`) not done after all."""
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     milestone = _record(request, Milestone, org, pk, public_service__organization=org)
     record = milestone.public_service
     form = MilestoneDoneForm(request.POST, prefix=f"done{milestone.pk}")
@@ -454,7 +455,7 @@ def _meeting_args(form: LifeMeetingForm) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     initial = {"kind": request.GET.get("kind", ""), "held_on": selectors.entry_date(current_campaign())}
     form = LifeMeetingForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -470,7 +471,7 @@ def meeting_new(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     record = _record(request, LifeMeeting, org, pk)
     if request.method == "GET":
         return _meeting_page(request, org, record)
@@ -485,7 +486,7 @@ def meeting(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
-    org = _org(request, code)
+    org = _org_to_record(request, code)
     record = _record(request, LifeMeeting, org, pk)
     form = LifeMeetingItemForm(request.POST, prefix="item", org=org)
     saved = _save(form, lambda: services.life_meeting_item_create(

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,6 +26,7 @@ from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadA
 from measures.forms import CoverageFilterForm, QuickRecordForm
 from measures.models import LifeMeeting, PartyLecture, StudySession
 from orgs.models import Organization
+from orgs.selectors import visible_org
 from orgs.widgets import OrgChoiceField, OrgPickerWidget
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,10 +34,6 @@ COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
 # The leaders tab: a city's key minority (a few hundred) on one page, so "who has not" reads at a glance; the
 # 尚无记录 filters shorten it.
 LEAD_PAGE_SIZE = 500
-
-
-def _visible_org(request: AuthedRequest, code: str) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -131,7 +128,7 @@ def _anchor(record: Any) -> str:
 @login_required
 @require_GET
 def unit(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _visible_org(request, code)
+    org = visible_org(actor=request.user, code=code)
     campaign, campaigns = selectors.campaign_for(org, request.GET.get("campaign"))
     profile = profile_for(org)
     context: dict[str, Any] = {"org": org, "campaign": campaign, "campaigns": campaigns, "profile": profile,

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from accounts.guards import require_data_role
 from accounts.models import User
 from api.auth import request_user
 from api.schemas import ErrorOut, ValidationErrorOut
@@ -36,19 +37,13 @@ from office.schemas import (
     SubmissionQuery,
     SubmissionRowOut,
 )
+from orgs.selectors import visible_org
 
 router = Router(tags=["办公室工作"])
 
 MAX_LIMIT = 500
 INVALID = "数据有误，未保存"
 WRITE = {404: ErrorOut, 422: ValidationErrorOut}
-
-
-def _reader(request: HttpRequest) -> User:
-    user = request_user(request)
-    if not selectors.reads_submissions(user):
-        raise Http404
-    return user
 
 
 def _submission(user: User, pk: int) -> Submission:
@@ -63,7 +58,7 @@ def _detail(user: User, pk: int) -> Submission:
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def submission_list(request: HttpRequest, filters: Query[SubmissionQuery]) -> QuerySet[Submission]:
     """The items the caller sees, newest first, filtered like the list page."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     return selectors.submission_list(user, selectors.SubmissionFilter(
         campaign=None if filters.campaign is None else get_object_or_404(Campaign, pk=filters.campaign),
         kind=str(filters.kind or ""), direction=str(filters.direction or ""), origin=str(filters.origin or ""),
@@ -74,17 +69,15 @@ def submission_list(request: HttpRequest, filters: Query[SubmissionQuery]) -> Qu
 @router.get("/submissions/{submission_id}", response={200: SubmissionDetailOut, 404: ErrorOut},
             summary="请示报告详情")
 def submission_get(request: HttpRequest, submission_id: int) -> Submission:
-    return _detail(_reader(request), submission_id)
+    return _detail(require_data_role(request_user(request)), submission_id)
 
 
 @router.post("/submissions", response={201: SubmissionDetailOut, **WRITE}, summary="报送或登记请示报告")
 def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status:
     """A unit contact or a liaison member reports up (报告、请示、经验做法、典型案例) for a unit it sees; the city's
     office sends (本办发文) or logs what it received (收文登记). A 批复（答复） with `parent` answers that item."""
-    user = _reader(request)
-    org = selectors.org_by_code(user, payload.org)
-    if payload.org and org is None:
-        raise Http404
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=payload.org.strip()) if payload.org else None  # spaces only → 404
     parent = None if payload.parent is None else _submission(user, payload.parent)
     try:
         submission = services.submission_create(
@@ -101,7 +94,7 @@ def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status:
              summary="分办")
 def submission_assign(request: HttpRequest, submission_id: int, payload: AssignIn) -> Status:
     """The city's office hands the item to a team of the campaign, and optionally to one of its members."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
     team = get_object_or_404(Team, pk=payload.team)
     # Only members of the campaign's teams can be named (no one else's name is given away in an error).
@@ -119,7 +112,7 @@ def submission_assign(request: HttpRequest, submission_id: int, payload: AssignI
 def submission_answer(request: HttpRequest, submission_id: int, payload: AnswerIn) -> Status:
     """The city's office answers what was reported to it or reached it; a unit answers what was sent down to it.
     Nobody answers what they submitted (422)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
     try:
         services.submission_answer(user=user, submission=submission, answer=payload.answer)
@@ -132,7 +125,7 @@ def submission_answer(request: HttpRequest, submission_id: int, payload: AnswerI
              summary="办结")
 def submission_close(request: HttpRequest, submission_id: int, payload: CloseIn) -> Status:
     """The city's office closes an answered item, or one that needs no answer (请示和来函须先答复)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
     try:
         services.submission_close(user=user, submission=submission, note=payload.note)
@@ -146,7 +139,7 @@ def submission_close(request: HttpRequest, submission_id: int, payload: CloseIn)
 def attachment_create(request: HttpRequest, submission_id: int,
                       file: Annotated[UploadedFile, File(description="PDF、Word、Excel、JPG、PNG")]) -> Status:
     """Stores the file with its SHA-256."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
     try:
         attachment = services.attachment_add(user=user, submission=submission, file=file)
@@ -159,7 +152,7 @@ def attachment_create(request: HttpRequest, submission_id: int,
             summary="下载附件")
 def attachment_download(request: HttpRequest, submission_id: int, attachment_id: int) -> FileResponse:
     """The file as stored; the header X-File-SHA256 gives the hash recorded at upload."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     attachment = selectors.attachment_for(user, submission_id, attachment_id)
     try:
         handle = attachment.file.open("rb")

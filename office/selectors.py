@@ -22,20 +22,20 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.choices import DATA_ROLES, Role
+from accounts.choices import Role
+from accounts.guards import has_data_role
 from campaigns.models import Campaign, LiaisonMembership, Team, TeamMembership
 from campaigns.selectors import current_campaign
 from core.docnumbers import doc_number_q
 from office.choices import OPEN, Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
-from orgs.models import Organization
 
 Q_MAX = 100
 
 
 def reads_submissions(user: Any) -> bool:
     """The data roles read the log (each within what it sees); the three administrators do not."""
-    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in DATA_ROLES
+    return has_data_role(user)
 
 
 def reads_everything(user: Any) -> bool:
@@ -79,19 +79,6 @@ def submissions_for(user: Any) -> QuerySet[Submission]:
     q = readable_q(user)
     qs = qs if q is None else qs.filter(q)
     return qs.select_related("organization", "team", "assignee")
-
-
-def org_by_code(user: Any, text: str | None, *, by_name: bool = False) -> Organization | None:
-    """The organisation `user` sees whose code is `text` (or, `by_name`, whose name it is: the form's code box
-    accepts either); None when empty or not seen."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    visible = Organization.objects.visible_to(user)
-    found = visible.filter(code=text).first()
-    if found is None and by_name:
-        found = visible.filter(name=text).order_by("path").first()
-    return found
 
 
 @dataclass

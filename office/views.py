@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.guards import require_data_role
 from campaigns.selectors import current_campaign
 from core.forms import service_errors
 from core.http import AuthedRequest
@@ -37,13 +38,6 @@ from office.selectors import SubmissionFilter
 from orgs.models import Organization
 
 
-def _reader(request: AuthedRequest) -> Any:
-    """The user, if their role reads the log (the three administrators get 404)."""
-    if not selectors.reads_submissions(request.user):
-        raise Http404
-    return request.user
-
-
 def _url(submission: Submission, anchor: str = "") -> str:
     return reverse("office:submission", args=[submission.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -60,7 +54,7 @@ def _int(text: str | None) -> int | None:
 @login_required
 @require_GET
 def submission_list(request: AuthedRequest) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     campaign = current_campaign()
     form, filters = submission_filter_from(request.GET, user, campaign)
     counts = selectors.submission_counts(user)
@@ -109,7 +103,7 @@ def _initial(user: Any, parent: Submission | None, kind: str) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request: AuthedRequest) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     if not services.may_submit(user):
         raise Http404
     parent = _parent(request)
@@ -162,14 +156,14 @@ def _page(request: AuthedRequest, pk: int, *, assign_form: AssignForm | None = N
 @login_required
 @require_GET
 def submission_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    _reader(request)
+    require_data_role(request.user)
     return _page(request, pk)
 
 
 @login_required
 @require_POST
 def submission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     submission = selectors.submission_detail(user, pk)
     form = AssignForm(request.POST, prefix="assign", campaign=submission.campaign)
     if form.is_valid():
@@ -185,7 +179,7 @@ def submission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_answer(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     submission = selectors.submission_detail(user, pk)
     form = AnswerForm(request.POST, request.FILES, prefix="answer")
     if form.is_valid():
@@ -201,7 +195,7 @@ def submission_answer(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     submission = selectors.submission_detail(user, pk)
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid():
@@ -216,7 +210,7 @@ def submission_close(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     submission = selectors.submission_detail(user, pk)
     form = AttachmentForm(request.POST, request.FILES, prefix="file")
     if form.is_valid():
@@ -232,7 +226,7 @@ def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The file, for whoever sees the item (outside the jurisdiction, or a missing file → 404)."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     attachment = selectors.attachment_for(user, pk, attachment_pk)
     try:
         handle = attachment.file.open("rb")

@@ -44,10 +44,6 @@ def _with_parent_code(qs: OrganizationQuerySet) -> OrganizationQuerySet:
     return qs.annotate(parent_code=Subquery(parents))
 
 
-def _visible_org(request: HttpRequest, code: str) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(request_user(request)), code=code)
-
-
 def _bool_param(value: bool | None) -> str | None:
     return None if value is None else ("1" if value else "0")
 
@@ -94,7 +90,7 @@ def org_detail(request: HttpRequest, code: str) -> Organization:
 def org_stats(request: HttpRequest, code: str) -> dict:
     """The sentence "共有党组织N个，党员N人，县处级以上领导干部N人" for the subtree, its breakdown by sector
     and tier, and one row per direct child — read from the stored roll-up counters."""
-    return selectors.org_stats(_visible_org(request, code)).as_dict()
+    return selectors.org_stats(selectors.visible_org(actor=request_user(request), code=code)).as_dict()
 
 
 @router.get("/orgs/{code}/members", response={200: list[MemberOut], 404: ErrorOut}, summary="党员列表")
@@ -110,8 +106,9 @@ def org_members(
 ) -> QuerySet[Member]:
     params = {"q": q, "gender": gender, "category": category, "mobile": _bool_param(mobile),
               "frail": _bool_param(frail)}
-    return selectors.member_list(_visible_org(request, code), {k: v for k, v in params.items() if v},
-                                 full_ids=request_user(request).sees_full_ids)
+    user = request_user(request)
+    return selectors.member_list(selectors.visible_org(actor=user, code=code), {k: v for k, v in params.items() if v},
+                                 full_ids=user.sees_full_ids)
 
 
 @router.get("/orgs/{code}/cadres", response={200: list[CadreOut], 404: ErrorOut}, summary="领导干部列表")
@@ -125,8 +122,9 @@ def org_cadres(
 ) -> QuerySet[Cadre]:
     params = {"q": q, "rank": None if rank is None else str(int(rank)),
               "county_level": _bool_param(county_level)}
-    return selectors.cadre_list(_visible_org(request, code), {k: v for k, v in params.items() if v},
-                                full_ids=request_user(request).sees_full_ids)
+    user = request_user(request)
+    return selectors.cadre_list(selectors.visible_org(actor=user, code=code), {k: v for k, v in params.items() if v},
+                                full_ids=user.sees_full_ids)
 
 
 @router.get("/members/{id_number}", response={200: MemberOut, 404: ErrorOut}, summary="按公民身份号码查党员")

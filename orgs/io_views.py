@@ -139,7 +139,7 @@ def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 
 def _export(request: AuthedRequest, code: str, model: type[Member] | type[Cadre]) -> FileResponse:
-    org: Organization = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    org = selectors.visible_org(actor=request.user, code=code)
     masked = not request.user.sees_full_ids
     params = request.GET.dict()
     data = io.BytesIO()
@@ -162,7 +162,7 @@ def _export(request: AuthedRequest, code: str, model: type[Member] | type[Cadre]
 def export_orgs(request: AuthedRequest, code: str) -> FileResponse:
     """The organisations of a subtree the user sees, in the import's columns (so the file can be edited and
     imported back)."""
-    org: Organization = get_object_or_404(Organization.objects.visible_to(request.user), code=code)
+    org = selectors.visible_org(actor=request.user, code=code)
     data = io.BytesIO()
     rows = exports.export_orgs(queryset=Organization.objects.visible_to(request.user).in_subtree(org.path),
                                out=data)

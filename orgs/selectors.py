@@ -3,10 +3,11 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from core.scoping import subtrees_q
 from orgs.choices import RANK_COUNTY, Sector, Tier
@@ -118,6 +119,7 @@ def org_search(qs: OrganizationQuerySet, q: str) -> OrganizationQuerySet:
 PICK_LIMIT = 20
 PICK_Q_MAX = 100
 TRAIL_SEP = " › "
+MAX_TYPED = 100  # longer than any code or name: nothing to look up
 
 
 def org_choices(user: Any, *, within: list[str] | None = None, everything: bool = False) -> OrganizationQuerySet:
@@ -129,6 +131,34 @@ def org_choices(user: Any, *, within: list[str] | None = None, everything: bool 
     if within is not None:
         qs = qs.filter(subtrees_q("path", within))
     return qs
+
+
+@overload
+def visible_org(*, actor: Any, code: str, typed: Literal[False] = ..., by_name: Literal[False] = ...
+                ) -> Organization: ...
+@overload
+def visible_org(*, actor: Any, code: str | None, typed: bool = ..., by_name: bool = ...) -> Organization | None: ...
+def visible_org(*, actor: Any, code: str | None, typed: bool = False, by_name: bool = False) -> Organization | None:
+    """The organisation whose code is `code`, if `actor` sees it; unknown or outside what `actor` sees → 404 (a
+    code in a link, a path or an API field). The one lookup every page and endpoint uses.
+
+    `typed`: text from a query string or a form: surrounding spaces are dropped and a blank value is None.
+    `by_name`: what a person typed in a form's organisation box, its code or else its exact name (of namesakes,
+    the first in the tree's order); blank, unknown or unseen → None, for the form to say so rather than 404."""
+    text = code or ""
+    if typed or by_name:
+        text = text.strip()
+        if not text:
+            return None
+    found = None
+    if len(text) <= MAX_TYPED:
+        visible = Organization.objects.visible_to(actor)
+        found = visible.filter(code=text).first()
+        if found is None and by_name:
+            found = visible.filter(name=text).order_by("path").first()
+    if found is None and not by_name:
+        raise Http404
+    return found
 
 
 def _prefix_q(field: str, prefix: str) -> Q:

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.http import AuthedRequest
@@ -22,10 +22,6 @@ from orgs.widgets import scope_from_token
 
 SEARCH_LIMIT = 50
 DETAIL_FIELDS = ("kind", "sector", "tier", "unit_name", "credit_code", "division_code")
-
-
-def _visible_org(request: AuthedRequest, code: str) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
 def _roots(request: AuthedRequest) -> list[Organization]:
@@ -90,14 +86,14 @@ def tree(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def tree_children(request: AuthedRequest, code: str) -> HttpResponse:
     """The <li> items of a node's children (htmx, when a node is expanded)."""
-    node = _visible_org(request, code)
+    node = selectors.visible_org(actor=request.user, code=code)
     return render(request, "orgs/_tree_items.html", {"items": _children_items(node)})
 
 
 @login_required
 @require_GET
 def detail(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _visible_org(request, code)
+    org = selectors.visible_org(actor=request.user, code=code)
     stats = selectors.org_stats(org)
     fields = []
     for name in DETAIL_FIELDS:
@@ -128,7 +124,7 @@ def _guidance_profile(org: Organization) -> Any:
 @login_required
 @require_GET
 def member_list(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _visible_org(request, code)
+    org = selectors.visible_org(actor=request.user, code=code)
     page = paginate(request, selectors.member_list(org, request.GET, full_ids=request.user.sees_full_ids),
                     total=selectors.member_list_total(org, request.GET))
     return render(request, "orgs/member_list.html", {
@@ -141,7 +137,7 @@ def member_list(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def cadre_list(request: AuthedRequest, code: str) -> HttpResponse:
-    org = _visible_org(request, code)
+    org = selectors.visible_org(actor=request.user, code=code)
     page = paginate(request, selectors.cadre_list(org, request.GET, full_ids=request.user.sees_full_ids))
     return render(request, "orgs/cadre_list.html", {
         "org": org, "page": page, "form": CadreFilterForm(request.GET or None),

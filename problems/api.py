@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from accounts.choices import DATA_ROLES
+from accounts.guards import require_data_role
 from accounts.models import User
 from api.auth import request_user
 from api.schemas import ErrorOut, ValidationErrorOut, error_lists, refused
@@ -28,6 +28,7 @@ from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from measures.models import LifeMeetingItem
 from orgs.models import Cadre, Organization
+from orgs.selectors import visible_org
 from problems import selectors, services
 from problems.choices import ProblemAction
 from problems.models import Evidence, Problem, RectificationStep, Satisfaction, SpecialCampaign
@@ -63,13 +64,6 @@ Files = Annotated[list[UploadedFile] | None, File(description="佐证材料（�
 WRITE = {404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 
 
-def _reader(request: HttpRequest) -> User:
-    user = request_user(request)
-    if user.role not in DATA_ROLES:
-        raise Http404
-    return user
-
-
 def _problem(user: User, pk: int) -> Problem:
     return get_object_or_404(Problem.objects.visible_to(user), pk=pk)
 
@@ -79,10 +73,6 @@ def _detail(user: User, pk: int) -> Problem:
     if problem is None:
         raise Http404
     return problem
-
-
-def _org(user: User, code: str) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(user), code=code)
 
 
 def _special(pk: int | None) -> SpecialCampaign | None:
@@ -115,7 +105,7 @@ def _refused(exc: ValidationError, *, detail: str | None = None) -> Status:
 
 @router.get("/special-campaigns", response=list[SpecialCampaignOut], summary="专项整治列表（当前主题教育）")
 def special_campaign_list(request: HttpRequest) -> list[SpecialCampaign]:
-    _reader(request)
+    require_data_role(request_user(request))
     return list(selectors.special_campaigns(current_campaign()))
 
 
@@ -123,13 +113,13 @@ def special_campaign_list(request: HttpRequest) -> list[SpecialCampaign]:
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def problem_list(request: HttpRequest, filters: Query[LedgerQuery]) -> QuerySet[Problem]:
     """The problems the caller sees, by due date, filtered like the ledger page."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     ledger_filter = selectors.LedgerFilter(
         campaign=None if filters.campaign is None else get_object_or_404(Campaign, pk=filters.campaign),
         status=[str(s) for s in filters.status], source=[str(s) for s in filters.source],
         category=[str(s) for s in filters.category], severity=[str(s) for s in filters.severity],
         special_campaign=_special(filters.special_campaign), overdue=filters.overdue, relapsed=filters.relapsed,
-        fix_now=filters.fix_now, subtree=_org(user, filters.org) if filters.org else None,
+        fix_now=filters.fix_now, subtree=visible_org(actor=user, code=filters.org) if filters.org else None,
         liaison_group_id=filters.liaison_group, q=filters.q,
     )
     return selectors.ledger(user, ledger_filter)
@@ -139,7 +129,7 @@ def problem_list(request: HttpRequest, filters: Query[LedgerQuery]) -> QuerySet[
 def problem_get(request: HttpRequest, problem_id: int) -> Problem:
     """The record with its rectification steps, evidence (with hashes), full timeline (who, when, why),
     closures, extensions, and the actions the caller may take now."""
-    return _detail(_reader(request), problem_id)
+    return _detail(require_data_role(request_user(request)), problem_id)
 
 
 @router.post("", response={201: ProblemDetailOut, **WRITE}, summary="登记问题")
@@ -147,8 +137,8 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
     """Registers a problem of a unit the caller sees, in the current campaign (已登记). Units register any
     source but 督导发现, liaison groups only 督导发现, the office any: the rule of the form and the ledger import
     (`problems.services.sources_for`)."""
-    user = _reader(request)
-    org = _org(user, payload.org)
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=payload.org)
     item = None
     if payload.life_meeting_item is not None:
         item = get_object_or_404(LifeMeetingItem.objects.visible_to(user).select_related("meeting"),
@@ -171,7 +161,7 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
 def problem_update(request: HttpRequest, problem_id: int, payload: ProblemUpdateIn) -> Status:
     """Changes only the fields given, based on `version` (409 when someone changed the problem meanwhile). A
     problem being verified or closed cannot be changed (422)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
     fields: dict[str, Any] = payload.model_dump(exclude_unset=True)
     version = fields.pop("version")
@@ -200,7 +190,7 @@ def problem_action(request: HttpRequest, problem_id: int,
     note or evidence. The actor and the time are the caller and now (anything like closed_by or closed_at in
     the body is ignored). Refused: 422 with the reason; the problem changed since `version`: 409; unknown
     action or a problem the caller does not see: 404."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     if action not in ACTIONS:
         raise Http404
     problem = _problem(user, problem_id)
@@ -219,7 +209,7 @@ def problem_action(request: HttpRequest, problem_id: int,
 
 @router.post("/{problem_id}/steps", response={201: StepWriteOut, **WRITE}, summary="添加整改措施")
 def step_create(request: HttpRequest, problem_id: int, payload: StepIn) -> Status:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
     try:
         step = services.step_add(user=user, problem=problem, measure=payload.measure, owner=payload.owner,
@@ -232,7 +222,7 @@ def step_create(request: HttpRequest, problem_id: int, payload: StepIn) -> Statu
 @router.patch("/{problem_id}/steps/{step_id}", response={200: StepWriteOut, **WRITE}, summary="修改整改措施")
 def step_update(request: HttpRequest, problem_id: int, step_id: int, payload: StepUpdateIn) -> Status:
     """Changes only the fields given; `version` is the problem's."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     step = _step(user, problem_id, step_id)
     given = payload.model_fields_set
     try:
@@ -253,7 +243,7 @@ def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[St
     """Marks a step done today (the server's date) on evidence: files uploaded now, evidence already attached to
     the step, or evidence of the problem cited by id (`cite`; a file already uploaded is refused, not stored
     twice)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     step = _step(user, problem_id, step_id)
     cite = list(Evidence.objects.visible_to(user).filter(pk__in=set(data.cite)))
     if len(cite) != len(set(data.cite)):
@@ -270,7 +260,7 @@ def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[St
 def evidence_create(request: HttpRequest, problem_id: int, data: Form[EvidenceIn],
                     file: Annotated[UploadedFile, File(description="PDF、Word、Excel、JPG、PNG")]) -> Status:
     """Stores the file with its SHA-256 (checked again when the problem is closed)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
     step = None if data.step is None else _step(user, problem_id, data.step)
     try:
@@ -285,7 +275,7 @@ def evidence_create(request: HttpRequest, problem_id: int, data: Form[EvidenceIn
             summary="下载佐证材料")
 def evidence_download(request: HttpRequest, problem_id: int, evidence_id: int) -> FileResponse:
     """The file as stored; the header X-Evidence-SHA256 gives the hash recorded at upload."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     evidence = get_object_or_404(Evidence.objects.visible_to(user), pk=evidence_id, problem_id=problem_id)
     try:
         handle = evidence.file.open("rb")
@@ -304,7 +294,7 @@ def evidence_download(request: HttpRequest, problem_id: int, evidence_id: int) -
 @router.get("/{problem_id}/feedback", response=list[SatisfactionOut], summary="群众满意度评价")
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def feedback_list(request: HttpRequest, problem_id: int) -> QuerySet[Satisfaction]:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
     return Satisfaction.objects.visible_to(user).filter(problem=problem).select_related("answered_by").order_by(
         "-at", "-id")
@@ -314,7 +304,7 @@ def feedback_list(request: HttpRequest, problem_id: int) -> QuerySet[Satisfactio
              summary="答复群众评价")
 def feedback_answer(request: HttpRequest, problem_id: int, satisfaction_id: int, payload: AnswerIn) -> Status:
     """The unit or the office answers (answering is not closing: the verifier still decides)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     satisfaction = get_object_or_404(Satisfaction.objects.visible_to(user).select_related("problem"),
                                      pk=satisfaction_id, problem_id=problem_id)
     try:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.guards import require_data_role
 from campaigns.selectors import current_campaign, manages_campaigns
 from core.cn import cn_date
 from core.forms import service_errors
@@ -28,6 +29,7 @@ from core.http import AuthedRequest
 from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
+from orgs.selectors import visible_org
 from problems import selectors, services
 from problems.choices import OWNER_ROLES, ProblemAction, ProblemStatus, Rating, Source
 from problems.forms import (
@@ -75,15 +77,8 @@ LOCKED = {ProblemStatus.CLAIMED, ProblemStatus.CLOSED}
 # Helpers
 
 
-def _data_user(request: AuthedRequest) -> Any:
-    """The user, if their role works with campaign data (the three administrators get 404)."""
-    if request.user.data_scope_path() is None:
-        raise Http404
-    return request.user
-
-
 def _problem(request: AuthedRequest, pk: int) -> Problem:
-    _data_user(request)
+    require_data_role(request.user)
     return get_object_or_404(Problem.objects.visible_to(request.user).select_related("organization", "campaign"),
                              pk=pk)
 
@@ -109,14 +104,6 @@ def _int(text: str | None) -> int | None:
     return int(text) if text.isdigit() and 0 < len(text) < 12 else None
 
 
-def _org_by_text(user: Any, text: str) -> Organization | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    visible = Organization.objects.visible_to(user)
-    return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
-
-
 def _error_list(form: LedgerForm | None) -> list[str]:
     if form is None or not form.is_bound:
         return []
@@ -130,7 +117,7 @@ def _error_list(form: LedgerForm | None) -> list[str]:
 @login_required
 @require_GET
 def ledger(request: AuthedRequest) -> HttpResponse:
-    user = _data_user(request)
+    user = require_data_role(request.user)
     form, filters = ledger_filter_from(request.GET, user)
     counts = selectors.problem_counts(user)
     unfiltered = filters == LedgerFilter()
@@ -148,7 +135,7 @@ def ledger(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def filter_save(request: AuthedRequest) -> HttpResponse:
-    user = _data_user(request)
+    user = require_data_role(request.user)
     form = SavedFilterForm(request.POST)
     query = ""
     if form.is_valid():
@@ -164,7 +151,7 @@ def filter_save(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _data_user(request)
+    user = require_data_role(request.user)
     saved = get_object_or_404(selectors.saved_filters(user), pk=pk)
     try:
         services.saved_filter_delete(user=user, saved=saved)
@@ -193,14 +180,14 @@ def _item(request: AuthedRequest) -> LifeMeetingItem | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_new(request: AuthedRequest) -> HttpResponse:
-    user = _data_user(request)
+    user = require_data_role(request.user)
     if not services.may_raise(user):
         raise Http404
     campaign = current_campaign()
     item = _item(request)
     source = request.POST if request.method == "POST" else request.GET
-    default = (item.meeting.organization if item is not None else None) or _org_by_text(
-        user, source.get("organization", ""))
+    default = (item.meeting.organization if item is not None else None) or visible_org(
+        actor=user, code=source.get("organization", ""), by_name=True)
     if default is None:
         visible = Organization.objects.visible_to(user)
         default = visible.filter(pk=user.organization_id).first() or visible.order_by("depth", "path").first()
@@ -368,7 +355,7 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
 @login_required
 @require_GET
 def problem_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    _data_user(request)
+    require_data_role(request.user)
     return _problem_page(request, pk)
 
 
@@ -399,7 +386,7 @@ def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
 
 
 def _step(request: AuthedRequest, pk: int, step_pk: int) -> RectificationStep:
-    _data_user(request)
+    require_data_role(request.user)
     return get_object_or_404(RectificationStep.objects.visible_to(request.user).select_related("problem"),
                              pk=step_pk, problem_id=pk)
 
@@ -502,7 +489,7 @@ def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: AuthedRequest, pk: int, evidence_pk: int) -> FileResponse:
     """The file, for whoever sees the problem (outside the jurisdiction, or a missing file → 404)."""
-    _data_user(request)
+    require_data_role(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk, problem_id=pk)
     try:
         handle = evidence.file.open("rb")
@@ -515,7 +502,7 @@ def evidence_download(request: AuthedRequest, pk: int, evidence_pk: int) -> File
 @login_required
 @require_POST
 def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    _data_user(request)
+    require_data_role(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("problem"),
                                  pk=evidence_pk, problem_id=pk)
     try:
@@ -538,7 +525,7 @@ def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpRe
 def special_list(request: AuthedRequest) -> HttpResponse:
     """The current campaign's special campaigns, with how many of the user's problems each holds; the city's
     office adds them here."""
-    user = _data_user(request)
+    user = require_data_role(request.user)
     campaign = current_campaign()
     manages = manages_campaigns(user)
     form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
@@ -565,7 +552,7 @@ def special_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def special_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _data_user(request)
+    user = require_data_role(request.user)
     if not manages_campaigns(user):
         raise Http404
     special = get_object_or_404(selectors.special_campaigns(current_campaign()), pk=pk)

@@ -18,12 +18,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.choices import Role
+from accounts.guards import require_data_role
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Cadre, Organization
+from orgs.selectors import visible_org
 from supervision import selectors, services
 from supervision.choices import LADDER, LEVEL_GROUNDS, OVERDUE_DAYS, ActionStatus, Level, Requirement, level_title
 from supervision.forms import (
@@ -41,13 +43,6 @@ LEVEL_TEXT: dict[str, str] = {lv: level_title(lv) for lv in LADDER}
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers (some also used by letter_views)
-
-
-def reader(request: AuthedRequest) -> Any:
-    """The user, if their role reads supervision (the three administrators get 404)."""
-    if not selectors.reads_supervision(request.user):
-        raise Http404
-    return request.user
 
 
 def ids(text: str | None) -> list[int]:
@@ -126,7 +121,7 @@ def _next(campaign: Campaign | None, organization: Organization, cadre: Cadre | 
 @login_required
 @require_GET
 def action_list(request: AuthedRequest) -> HttpResponse:
-    user = reader(request)
+    user = require_data_role(request.user)
     campaign = current_campaign()
     units = selectors.supervised_units(user, campaign)
     groups = list(selectors.groups_for(user, campaign))
@@ -160,12 +155,12 @@ def action_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthedRequest) -> HttpResponse:
     """`?org=<code>&findings=1,2`: the unit (or a unit below one) and the findings the step rests on."""
-    user = reader(request)
+    user = require_data_role(request.user)
     campaign = current_campaign()
     if not services.may_act(user, campaign):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
-    organization = selectors.org_by_code(user, source.get("organization") or source.get("org"))
+    organization = visible_org(actor=user, code=source.get("organization") or source.get("org"), typed=True)
     if organization is None:
         return render(request, "supervision/action_pick.html", {
             "units": selectors.supervised_units(user, campaign), "campaign": campaign})
@@ -214,7 +209,7 @@ def action_new(request: AuthedRequest) -> HttpResponse:
 def _action_page(request: AuthedRequest, pk: int, *, decide_form: ActionDecideForm | None = None,
                  dismiss_form: ActionDismissForm | None = None,
                  result_form: ActionResultForm | None = None) -> HttpResponse:
-    user = reader(request)
+    user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
     deciding = services.decides_actions(user) and action.status == ActionStatus.PROPOSED
     recording = action.status == ActionStatus.DECIDED and (
@@ -248,7 +243,7 @@ def action_page(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = reader(request)
+    user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
     if not services.decides_actions(user):
         raise Http404
@@ -269,7 +264,7 @@ def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = reader(request)
+    user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
     if not services.decides_actions(user):
         raise Http404
@@ -286,7 +281,7 @@ def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_result(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = reader(request)
+    user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
     if not services.supervises(user):
         raise Http404

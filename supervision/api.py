@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from accounts.guards import require_data_role
 from accounts.models import User
 from api.auth import request_user
 from api.schemas import refused as _refused
@@ -26,6 +27,7 @@ from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.http import attachment_disposition
 from orgs.models import Cadre, Organization
+from orgs.selectors import visible_org
 from problems import selectors as problem_selectors
 from problems.models import Problem, SpecialCampaign
 from supervision import letters, selectors, services
@@ -74,17 +76,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # ---------------------------------------------------------------------------------------------------------
 # Parsing: the caller, the objects named in a request (outside what the caller sees: 404), refusals.
-
-
-def _reader(request: HttpRequest) -> User:
-    user = request_user(request)
-    if not selectors.reads_supervision(user):
-        raise Http404
-    return user
-
-
-def _org(user: User, code: str) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(user), code=code)
 
 
 def _campaign(campaign_id: int | None) -> Campaign | None:
@@ -140,14 +131,14 @@ def _actions(user: User, ids: Sequence[int]) -> list[Action]:
 
 @router.get("/methods", response=list[MethodOut], summary="指导方式（启用的）")
 def method_list(request: HttpRequest) -> list[VisitMethod]:
-    _reader(request)
+    require_data_role(request_user(request))
     return list(selectors.active_methods())
 
 
 @router.get("/groups", response=list[GroupOut], summary="联络组（当前主题教育，调用者看得到的）")
 def group_list(request: HttpRequest) -> list[LiaisonGroup]:
     """A liaison member: their own groups; others: the groups guiding units within their jurisdiction."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     return list(selectors.groups_for(user).prefetch_related("memberships__user", "assignments__organization"))
 
 
@@ -156,7 +147,7 @@ def group_list(request: HttpRequest) -> list[LiaisonGroup]:
 def group_units(request: HttpRequest, group_id: int) -> list[selectors.UnitRow]:
     """Each unit the caller sees: overdue and open problems, lead actions still open for its county-level
     leaders, days since the last visit, planned visits, open actions and proposals, findings not yet filed."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     return selectors.unit_rows(selectors.group_for(user, group_id), user=user)
 
 
@@ -168,8 +159,8 @@ def group_units(request: HttpRequest, group_id: int) -> list[selectors.UnitRow]:
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def visit_list(request: HttpRequest, filters: Query[VisitQuery]) -> QuerySet[Visit]:
     """Newest first (by planned date). Units see only the visits held."""
-    user = _reader(request)
-    org = _org(user, filters.org) if filters.org else None
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=filters.org) if filters.org else None
     qs = selectors.visits_for(user).filter(campaign=_campaign(filters.campaign))
     qs = selectors.filter_visits(qs, group=filters.group, organization=org,
                                  statuses=[str(s) for s in filters.status or ()], method=filters.method,
@@ -181,15 +172,15 @@ def visit_list(request: HttpRequest, filters: Query[VisitQuery]) -> QuerySet[Vis
 def visit_get(request: HttpRequest, visit_id: int) -> Visit:
     """With who went, what the group saw against each basic requirement, its files (information only) and
     the ids of its findings."""
-    return selectors.visit_detail(_reader(request), visit_id)
+    return selectors.visit_detail(require_data_role(request_user(request)), visit_id)
 
 
 @router.post("/visits", response={201: VisitDetailOut, **WRITE}, summary="计划（或登记已开展的）督促指导活动")
 def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
     """Plans a visit of a liaison group to one of its units (or a unit below one). With `visited_on`, records a
     visit already held (planned and done the same day) with its summary and observations."""
-    user = _reader(request)
-    org = _org(user, payload.org)
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=payload.org)
     method = _method(payload.method)
     try:
         group = _group(user, payload.group, org)
@@ -213,7 +204,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
 def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) -> Status:
     """Marks a planned visit done (or corrects the record of a done one): the date it was held, the overall
     picture and what the group saw against each basic requirement."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
     try:
         participants = None if payload.participants is None else _participants(visit.group, payload.participants)
@@ -227,7 +218,7 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
 
 @router.post("/visits/{visit_id}/cancel", response={200: VisitDetailOut, **WRITE}, summary="取消计划的活动")
 def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) -> Status:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
     try:
         services.visit_cancel(user=user, visit=visit, reason=payload.reason)
@@ -243,8 +234,8 @@ def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) ->
 @router.get("/findings", response=list[FindingRowOut], summary="督导发现问题列表")
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def finding_list(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Finding]:
-    user = _reader(request)
-    org = _org(user, filters.org) if filters.org else None
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=filters.org) if filters.org else None
     qs = selectors.findings_for(user).filter(visit__campaign=_campaign(filters.campaign))
     qs = selectors.filter_findings(qs, group=filters.group, visit=filters.visit, organization=org,
                                    requirements=[str(r) for r in filters.requirement or ()], filed=filters.filed)
@@ -253,16 +244,16 @@ def finding_list(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet
 
 @router.get("/findings/{finding_id}", response={200: FindingDetailOut, 404: ErrorOut}, summary="督导发现问题详情")
 def finding_get(request: HttpRequest, finding_id: int) -> Finding:
-    return selectors.finding_detail(_reader(request), finding_id)
+    return selectors.finding_detail(require_data_role(request_user(request)), finding_id)
 
 
 @router.post("/visits/{visit_id}/findings", response={201: FindingDetailOut, **WRITE}, summary="登记发现的问题")
 def finding_create(request: HttpRequest, visit_id: int, payload: FindingIn) -> Status:
     """Something a visit held found, at the visited unit or a unit below it. `needs_fix`: the unit must fix it
     (put into its problem ledger with POST /findings/{id}/problem); otherwise it is guidance only."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
-    org = _org(user, payload.org) if payload.org else None
+    org = visible_org(actor=user, code=payload.org) if payload.org else None
     try:
         finding = services.finding_add(user=user, visit=visit, description=payload.description,
                                        requirement=payload.requirement, organization=org,
@@ -282,7 +273,7 @@ def _filed(finding_id: int, problem: Problem, is_relapse: bool) -> dict[str, Any
 def finding_problem(request: HttpRequest, finding_id: int, payload: FindingProblemIn) -> Status:
     """Registers the finding as a problem of the unit's ledger through the problems service (source 督导发现),
     linked to the finding. The unit rectifies it; the group verifies the closure."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     finding = get_object_or_404(selectors.findings_for(user), pk=finding_id)
     special = (None if payload.special_campaign is None
                else get_object_or_404(SpecialCampaign, pk=payload.special_campaign))
@@ -305,7 +296,7 @@ def finding_problem(request: HttpRequest, finding_id: int, payload: FindingProbl
 def finding_relapse(request: HttpRequest, finding_id: int, payload: FindingRelapseIn) -> Status:
     """A closed problem of the unit found again on a visit: reopened as a relapse through the problems
     service, and linked to the finding."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     finding = get_object_or_404(selectors.findings_for(user), pk=finding_id)
     problem = get_object_or_404(Problem.objects.visible_to(user), pk=payload.problem)
     try:
@@ -323,8 +314,8 @@ def finding_relapse(request: HttpRequest, finding_id: int, payload: FindingRelap
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> QuerySet[Action]:
     """Newest first. Units see only the actions decided on them."""
-    user = _reader(request)
-    org = _org(user, filters.org) if filters.org else None
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=filters.org) if filters.org else None
     qs = selectors.actions_for(user).filter(campaign=_campaign(filters.campaign))
     qs = selectors.filter_actions(qs, statuses=[str(s) for s in filters.status or ()],
                                   levels=[str(s) for s in filters.level or ()], group=filters.group, organization=org)
@@ -336,8 +327,8 @@ def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> QuerySet[A
 def action_propose(request: HttpRequest, payload: ProposalIn) -> Status:
     """Proposes a step for the office to decide (typically 严肃批评 or 组织处理); replaces an open proposal for
     the same unit or leader."""
-    user = _reader(request)
-    org = _org(user, payload.org)
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=payload.org)
     try:
         action = services.action_propose(user=user, organization=org, level=payload.level, reason=payload.reason,
                                          findings=_findings(user, payload.findings),
@@ -349,15 +340,15 @@ def action_propose(request: HttpRequest, payload: ProposalIn) -> Status:
 
 @router.get("/actions/{action_id}", response={200: ActionDetailOut, 404: ErrorOut}, summary="处置详情")
 def action_get(request: HttpRequest, action_id: int) -> Action:
-    return selectors.action_detail(_reader(request), action_id)
+    return selectors.action_detail(require_data_role(request_user(request)), action_id)
 
 
 @router.post("/actions", response={201: ActionDetailOut, **WRITE}, summary="处置（直接作出）")
 def action_create(request: HttpRequest, payload: ActionIn) -> Status:
     """Takes a step on the ladder now: liaison groups 指出促改 and 纠正, the office any step. Skipping a rung
     needs `skip_reason`."""
-    user = _reader(request)
-    org = _org(user, payload.org)
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=payload.org)
     try:
         action = services.action_record(
             user=user, organization=org, level=payload.level, reason=payload.reason,
@@ -371,7 +362,7 @@ def action_create(request: HttpRequest, payload: ActionIn) -> Status:
 @router.post("/actions/{action_id}/decide", response={200: ActionDetailOut, **WRITE}, summary="决定处置建议")
 def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> Status:
     """The office takes up a proposal (it may change the level or the reason); the action is then in force."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     action = get_object_or_404(selectors.actions_for(user), pk=action_id)
     try:
         services.action_decide(user=user, action=action, level=payload.level, reason=payload.reason,
@@ -384,7 +375,7 @@ def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> St
 
 @router.post("/actions/{action_id}/dismiss", response={200: ActionDetailOut, **WRITE}, summary="不予采纳处置建议")
 def action_dismiss(request: HttpRequest, action_id: int, payload: DismissIn) -> Status:
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     action = get_object_or_404(selectors.actions_for(user), pk=action_id)
     try:
         services.action_dismiss(user=user, action=action, note=payload.note)
@@ -396,7 +387,7 @@ def action_dismiss(request: HttpRequest, action_id: int, payload: DismissIn) -> 
 @router.post("/actions/{action_id}/result", response={200: ActionDetailOut, **WRITE}, summary="登记处置结果")
 def action_result(request: HttpRequest, action_id: int, payload: ResultIn) -> Status:
     """What came of a decided action: it is done (办结)."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     action = get_object_or_404(selectors.actions_for(user), pk=action_id)
     try:
         services.action_follow_up(user=user, action=action, result=payload.result)
@@ -413,8 +404,8 @@ def action_result(request: HttpRequest, action_id: int, payload: ResultIn) -> St
 @paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
 def letter_list(request: HttpRequest, filters: Query[LetterQuery]) -> QuerySet[FeedbackLetter]:
     """Newest first. Units see only the letters issued to them."""
-    user = _reader(request)
-    org = _org(user, filters.org) if filters.org else None
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=filters.org) if filters.org else None
     qs = selectors.letters_for(user).filter(campaign=_campaign(filters.campaign))
     qs = selectors.filter_letters(qs, statuses=[str(s) for s in filters.status or ()], group=filters.group,
                                   organization=org, q=filters.q)
@@ -423,15 +414,15 @@ def letter_list(request: HttpRequest, filters: Query[LetterQuery]) -> QuerySet[F
 
 @router.get("/letters/{letter_id}", response={200: LetterDetailOut, 404: ErrorOut}, summary="督导反馈意见详情")
 def letter_get(request: HttpRequest, letter_id: int) -> FeedbackLetter:
-    return selectors.letter_detail(_reader(request), letter_id)
+    return selectors.letter_detail(require_data_role(request_user(request)), letter_id)
 
 
 @router.post("/letters", response={201: LetterDetailOut, **WRITE}, summary="起草督导反馈意见")
 def letter_create(request: HttpRequest, payload: LetterIn) -> Status:
     """A draft to a unit from its findings and actions; the title, recipient and body not given are composed
     from the records."""
-    user = _reader(request)
-    org = _org(user, payload.org)
+    user = require_data_role(request_user(request))
+    org = visible_org(actor=user, code=payload.org)
     try:
         letter = services.letter_create(
             user=user, group=_group(user, payload.group, org), organization=org,
@@ -446,7 +437,7 @@ def letter_create(request: HttpRequest, payload: LetterIn) -> Status:
 @router.post("/letters/{letter_id}/issue", response={200: LetterDetailOut, **WRITE}, summary="印发督导反馈意见")
 def letter_issue(request: HttpRequest, letter_id: int) -> Status:
     """The draft takes the next document number of the year and is locked; the unit is told."""
-    user = _reader(request)
+    user = require_data_role(request_user(request))
     letter = get_object_or_404(selectors.letters_for(user), pk=letter_id)
     try:
         services.letter_issue(user=user, letter=letter)
@@ -460,7 +451,7 @@ def letter_issue(request: HttpRequest, letter_id: int) -> Status:
 def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
     """The letter as a .docx in the GB/T 9704 layout (a draft carries no document number), named
     “文号标题.docx”."""
-    letter = selectors.letter_detail(_reader(request), letter_id)
+    letter = selectors.letter_detail(require_data_role(request_user(request)), letter_id)
     response = HttpResponse(letters.letter_docx(letter), content_type=DOCX)
     response["Content-Disposition"] = attachment_disposition(letters.letter_filename(letter),
                                                              f"feedback-letter-{letter.pk}.docx")

@@ -44,16 +44,6 @@ def parse_month(text: str | None) -> tuple[int, int] | None:
     return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
 
 
-def org_from_text(user: Any, text: str | None) -> Organization | None:
-    """The organisation a person typed (its code, else its exact name) inside what `user` sees, or None: form
-    input, where an unknown name is a field error, not a 404 (`selectors.org_by_code` is for codes in links)."""
-    text = (text or "").strip()
-    if not text or len(text) > 100:
-        return None
-    visible = Organization.objects.visible_to(user)
-    return visible.filter(code=text).first() or visible.filter(name=text).order_by("path").first()
-
-
 class SupervisionForm(LedgerForm):
     """The ledger pages' base (Bootstrap classes, Chinese messages, the services' errors back on their fields)."""
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.choices import Role
+from accounts.guards import require_data_role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import office_name
 from core.docs import heading_level
@@ -25,8 +26,9 @@ from core.forms import service_errors
 from core.http import AuthedRequest, attachment_disposition
 from core.paging import paginate
 from orgs.models import Organization
+from orgs.selectors import visible_org
 from supervision import letters, selectors, services
-from supervision.action_views import reader, unit_findings
+from supervision.action_views import unit_findings
 from supervision.choices import IN_FORCE, LetterStatus
 from supervision.forms import LetterEditForm, LetterFilterForm, LetterNewForm
 from supervision.models import Action, FeedbackLetter
@@ -60,7 +62,7 @@ def _paragraphs(body: str) -> list[dict[str, Any]]:
 
 
 def _letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
-    return selectors.letter_detail(reader(request), pk)
+    return selectors.letter_detail(require_data_role(request.user), pk)
 
 
 def _writable_letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
@@ -78,7 +80,7 @@ def _writable_letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
 @login_required
 @require_GET
 def letter_list(request: AuthedRequest) -> HttpResponse:
-    user = reader(request)
+    user = require_data_role(request.user)
     groups = list(selectors.groups_for(user))
     form = LetterFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups])
     status, group, q = form.value_of("status"), form.value_of("group"), form.value_of("q").strip()
@@ -98,12 +100,12 @@ def letter_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def letter_new(request: AuthedRequest) -> HttpResponse:
     """`?group=<id>&org=<code>`: the group writing and the unit it writes to (else a list to pick from)."""
-    user = reader(request)
+    user = require_data_role(request.user)
     if not services.supervises(user):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     units = [(g, o) for g, o in selectors.supervised_units(user) if services.guides(user, g)]
-    group_text, organization = source.get("group") or "", selectors.org_by_code(user, source.get("org"))
+    group_text, organization = source.get("group") or "", visible_org(actor=user, code=source.get("org"), typed=True)
     if not group_text or organization is None:
         return render(request, "supervision/letter_pick.html", {"units": units})
     group = next((g for g, _ in units if str(g.pk) == group_text), None)

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.guards import has_data_role
 from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.docnumbers import doc_number_of
@@ -32,7 +33,7 @@ def _role(user: Any) -> str | None:
 
 def reads_supervision(user: Any) -> bool:
     """The data roles read supervision (each within what it sees); the three administrators do not."""
-    return _role(user) in (Role.OFFICE, Role.LIAISON, Role.UNIT, Role.LEADER)
+    return has_data_role(user)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -123,14 +124,6 @@ def unit_leaders(user: Any, path: str) -> QuerySet[Cadre]:
     concern."""
     return (Cadre.objects.visible_to(user).county_level().filter(subtree_q("organization__path", path))
             .select_related("organization").order_by("organization__path", "-rank", "name", "id"))
-
-
-def org_by_code(user: Any, code: str | None) -> Organization | None:
-    """The organisation of `code` if `user` sees it; no code → None; a code outside what `user` sees → 404."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    return get_object_or_404(Organization.objects.visible_to(user), code=code)
 
 
 # Filters shared by the pages' filter forms and the API's query parameters (values come validated).

@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.choices import Role
+from accounts.guards import require_data_role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign, manages_campaigns
 from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
-from orgs.models import Organization
+from orgs.selectors import visible_org
 from problems.selectors import leader_choices
 from supervision import selectors, services
 from supervision.choices import Requirement, VisitStatus
@@ -41,7 +42,6 @@ from supervision.forms import (
     VisitFilterForm,
     VisitForm,
     VisitRecordForm,
-    org_from_text,
     parse_month,
 )
 from supervision.models import Finding, Visit, VisitAttachment, VisitMethod
@@ -55,13 +55,6 @@ WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _reader(request: AuthedRequest) -> Any:
-    """The user, if their role reads supervision (the three administrators get 404)."""
-    if not selectors.reads_supervision(request.user):
-        raise Http404
-    return request.user
 
 
 def _int(text: str | None) -> int | None:
@@ -91,7 +84,7 @@ def _visit_url(visit: Visit, anchor: str = "") -> str:
 
 def _guiding_visit(request: AuthedRequest, pk: int) -> Visit:
     """A visit the user sees and whose group they work for (else 404)."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     visit = selectors.visit_detail(user, pk)
     if not services.guides(user, visit.group):
         raise Http404
@@ -99,7 +92,7 @@ def _guiding_visit(request: AuthedRequest, pk: int) -> Visit:
 
 
 def _guiding_finding(request: AuthedRequest, pk: int) -> Finding:
-    user = _reader(request)
+    user = require_data_role(request.user)
     finding = selectors.finding_detail(user, pk)
     if not services.guides(user, finding.visit.group):
         raise Http404
@@ -125,7 +118,7 @@ def workspace(request: AuthedRequest) -> HttpResponse:
     """A liaison member's group (or, for the office and leaders, any group they see): its units at a glance, the
     visits ahead and the latest held. A unit sees its own supervision: visits held, findings, decided actions,
     letters issued."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     campaign = current_campaign()
     today = timezone.localdate()
     if user.role == Role.UNIT:
@@ -161,7 +154,7 @@ def workspace(request: AuthedRequest) -> HttpResponse:
 def visit_calendar(request: AuthedRequest) -> HttpResponse:
     """A month of a group's visits, planned and held (`?group=&month=2023-10`); a unit sees the visits held at
     it."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     today = timezone.localdate()
     year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
     visits = selectors.visits_for(user)
@@ -191,7 +184,7 @@ def visit_calendar(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def visit_list(request: AuthedRequest) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     groups = [] if user.role == Role.UNIT else list(selectors.groups_for(user))
     form = VisitFilterForm(request.GET, groups=groups, methods=list(_methods()), user=user)
     page = paginate(request, form.apply(selectors.visits_for(user), user).order_by("-planned_on", "-id"))
@@ -205,7 +198,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
 def visit_new(request: AuthedRequest) -> HttpResponse:
     """Plan a visit (`mode=plan`), or log one already held (`mode=log`), for a group the user works for
     (`?group=`) at one of its units (`?org=<code>`)."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     data = request.POST if request.method == "POST" else request.GET
     groups = [g for g in selectors.groups_for(user) if services.guides(user, g)]
     group = _pick_group(data, groups)
@@ -213,7 +206,8 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
         raise Http404
     mode = "log" if data.get("mode") == "log" else "plan"
     units = services.group_units(group)
-    default = org_from_text(user, request.GET.get("org")) or (units[0] if len(units) == 1 else None)
+    default = (visible_org(actor=user, code=request.GET.get("org"), by_name=True)
+               or (units[0] if len(units) == 1 else None))
     today = timezone.localdate()
     initial: dict[str, Any] = {"group": group.pk, "mode": mode, "organization": default.code if default else "",
                                "participants": [user.pk] if services.member_of(user, group) else [],
@@ -241,7 +235,7 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
 
 def _visit_page(request: AuthedRequest, pk: int, *, cancel_form: CancelForm | None = None,
                 attachment_form: AttachmentForm | None = None) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     visit = selectors.visit_detail(user, pk)
     may_guide = services.guides(user, visit.group)
     observed = {o.requirement: o for o in visit.observations.all()}
@@ -314,7 +308,7 @@ def visit_record(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     visit = selectors.visit_detail(user, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -329,7 +323,7 @@ def visit_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     visit = selectors.visit_detail(user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -346,7 +340,7 @@ def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The file, for whoever sees the visit (outside the scope, a planned visit for a unit, a missing file → 404)."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     visit = selectors.visit_detail(user, pk)
     attachment = get_object_or_404(VisitAttachment.objects.visible_to(user), pk=attachment_pk, visit_id=visit.pk)
     try:
@@ -360,7 +354,7 @@ def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> 
 @login_required
 @require_POST
 def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     visit = selectors.visit_detail(user, pk)
     attachment = get_object_or_404(VisitAttachment.objects.visible_to(user).select_related("visit"),
                                    pk=attachment_pk, visit_id=visit.pk)
@@ -408,7 +402,7 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def finding_list(request: AuthedRequest) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     groups = [] if user.role == Role.UNIT else list(selectors.groups_for(user))
     form = FindingFilterForm(request.GET, groups=groups, user=user)
     page = paginate(request, form.apply(selectors.findings_for(user), user).order_by("-id"))
@@ -418,7 +412,7 @@ def finding_list(request: AuthedRequest) -> HttpResponse:
 
 def _finding_page(request: AuthedRequest, pk: int, *, raise_form: RaiseProblemForm | None = None,
                   relapse_form: RelapseForm | None = None) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     finding = selectors.finding_detail(user, pk)
     may_guide = services.guides(user, finding.visit.group)
     open_for_ledger = may_guide and finding.needs_fix and finding.problem_id is None
@@ -475,7 +469,7 @@ def finding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finding_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = require_data_role(request.user)
     finding = selectors.finding_detail(user, pk)
     try:
         services.finding_delete(user=user, finding=finding)
@@ -492,7 +486,7 @@ def finding_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_problem(request: AuthedRequest, pk: int) -> HttpResponse:
     """Put a finding into the unit's ledger (source 督导发现), then go to the new problem."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     finding = selectors.finding_detail(user, pk)
     form = RaiseProblemForm(request.POST, leaders=leader_choices(finding.organization))
     if form.is_valid():
@@ -509,7 +503,7 @@ def finding_problem(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_relapse(request: AuthedRequest, pk: int) -> HttpResponse:
     """A closed problem found again: reopen it as a relapse (反弹), linked to the finding."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     finding = selectors.finding_detail(user, pk)
     form = RelapseForm(request.POST, problems=_closed_problems(user, finding))
     if form.is_valid():
@@ -536,7 +530,7 @@ def finding_relapse(request: AuthedRequest, pk: int) -> HttpResponse:
 def method_list(request: AuthedRequest) -> HttpResponse:
     """The ways of guiding. The city's office adds them and stops using them (a used one is kept, deactivated);
     everyone else who reads supervision sees the list."""
-    user = _reader(request)
+    user = require_data_role(request.user)
     manages = manages_campaigns(user)
     form = MethodForm(request.POST if request.method == "POST" and "toggle" not in request.POST else None)
     if request.method == "POST":
@@ -572,8 +566,8 @@ def method_list(request: AuthedRequest) -> HttpResponse:
 def unit_requirements(request: AuthedRequest, code: str) -> HttpResponse:
     """Per basic requirement of one unit: what the liaison groups judged at each visit (好/较好/一般/较差, with
     what they learned), beside what the unit recorded itself. Read only; a unit outside what the user sees → 404."""
-    user = _reader(request)
-    organization: Organization = get_object_or_404(Organization.objects.visible_to(user), code=code)
+    user = require_data_role(request.user)
+    organization = visible_org(actor=user, code=code)
     campaign = current_campaign()
     rows = selectors.unit_requirements(user, organization, campaign) if campaign is not None else []
     group = next((g for g, o in selectors.supervised_units(user, campaign) if o.pk == organization.pk), None)
