@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.guards import require_data_role
 from core import audit
 from core.cn import cn_date
 from core.forms import SheetUploadForm
@@ -49,8 +50,7 @@ def _importer(request: AuthedRequest) -> None:
 @login_required
 @require_GET
 def export(request: AuthedRequest) -> FileResponse:
-    if request.user.data_scope_path() is None:
-        raise Http404
+    require_data_role(request.user)
     _form, filters = ledger_filter_from(request.GET, request.user)
     problems = selectors.ledger(request.user, filters)
     scope = filters.subtree or request.user.organization
