@@ -1,5 +1,6 @@
 """The write matrix: every POST, PATCH, PUT and DELETE route of the API × every role × a target inside the actor's
-jurisdiction, outside it (the neighbouring city D) and unknown → the expected answer: 2xx for a role that may
+jurisdiction, outside it (the neighbouring city D; for the unit and the liaison also village B1a of the
+neighbouring county, inside the city their office sees) and unknown → the expected answer: 2xx for a role that may
 write it, 401 anonymous, 404 outside, unknown or for a role with no right, 422 for a body the rule refuses. What
 each route expects is one row of tests/write_routes.py; a route of the OpenAPI document without a row fails here.
 
@@ -23,6 +24,7 @@ from tests.write_routes import ROLES, ROUTES, UNKNOWN_CODE, UNKNOWN_ID, UNSCOPED
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 INSIDE = "A1a"  # inside every data user's jurisdiction (office/leader at C, liaison's group at A1a, unit at A1a)
+NEIGHBOUR = "B1a"  # in city C, outside the unit's and the liaison's jurisdiction
 OUTSIDE = "D1"  # a village of another city
 NOW = dt.datetime(2023, 10, 10, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -45,7 +47,8 @@ def test_every_write_route_declares_its_row() -> None:
 @pytest.fixture
 def world(tree: Any, users: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The fixture city C and a neighbouring city D, both taking part in the current campaign; village A1a is
-    assigned to a liaison group the liaison user leads, D1 to another group; each city office leads a team."""
+    assigned to a liaison group the liaison user leads, B1a and D1 each to another group; each city office leads
+    a team."""
     from campaigns.models import (
         Campaign,
         LiaisonAssignment,
@@ -68,21 +71,23 @@ def world(tree: Any, users: dict[str, Any]) -> Iterator[dict[str, Any]]:
         campaign = Campaign.objects.create(name="学习贯彻主题教育", batch=2, starts_on=dt.date(2023, 9, 1),
                                            ends_on=dt.date(2024, 1, 31), is_current=True)
         teams = {}
-        for root, org, label in ((tree.city, tree.village_a, "一"), (d, d1, "二")):
-            Participation.objects.create(campaign=campaign, organization=root)
+        for root, org, label in ((tree.city, tree.village_a, "一"), (tree.city, tree.village_b, "二"),
+                                 (d, d1, "三")):
+            Participation.objects.get_or_create(campaign=campaign, organization=root)
             group = LiaisonGroup.objects.create(campaign=campaign, name=f"第{label}联络组")
             LiaisonAssignment.objects.create(group=group, campaign=campaign, organization=org)
-            if root == tree.city:
+            if org == tree.village_a:
                 LiaisonMembership.objects.create(group=group, user=users["liaison"], is_leader=True)
             team = Team.objects.create(campaign=campaign, name=f"综合{label}组")
             TeamMembership.objects.create(team=team, user=_problem_office(org), is_leader=True)
-            if root == tree.city:
+            if org == tree.village_a:
                 TeamMembership.objects.create(team=team, user=users["office"])
             teams[org.code] = team
         yield {
-            "campaign": campaign, "inside": tree.village_a, "outside": d1, "teams": teams,
+            "campaign": campaign, "inside": tree.village_a, "neighbour": tree.village_b, "outside": d1,
+            "teams": teams,
             "method": VisitMethod.objects.filter(is_active=True).first(),
-            "members": {INSIDE: make_member(tree.village_a), OUTSIDE: make_member(d1)},
+            "members": {org.code: make_member(org) for org in (tree.village_a, tree.village_b, d1)},
         }
 
 
@@ -130,6 +135,9 @@ def test_write_route(client: Client, users: dict[str, Any], world: dict[str, Any
                 expected = {"inside": row.ok if role in row.writers else row.others.get(role, 404),
                             "outside": row.outside.get(role, 404), "unknown": row.unknown.get(role, 404)}
             cases = [("outside", outside), ("unknown", unknown), ("inside", inside)]
+            if role in ("unit", "liaison"):
+                cases.insert(0, ("neighbour", row.make(world, world["neighbour"])))
+                expected["neighbour"] = expected["outside"]
             if row.refused is not None and role in row.writers:
                 refused = row.make(world, world["inside"])
                 cases.insert(0, ("refused", Target(refused.params, row.refused(refused), refused.objects)))
