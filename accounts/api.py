@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from accounts.services import LoginError, token_issue
-from api.schemas import ErrorOut
+from core.schemas import ErrorOut
 
 router = Router(tags=["认证"])
 

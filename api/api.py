@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from accounts.api import router as accounts_router
+from accounts.api_auth import audited, session_auth, token_auth
 from api import errors
-from api.auth import audited, session_auth, token_auth
 from campaigns.api import router as campaigns_router
 from measures.api import router as measures_router
 from office.api import router as office_router

@@ -1,6 +1,6 @@
 """The API's own refusals in Chinese: the validation errors django-ninja raises before an endpoint runs (wrong
 types, impossible dates, missing fields, unknown choices), its HTTP errors (a body that cannot be parsed) and 405.
-Each answers with the one refusal body of `api.schemas` ({"detail": …, "errors": {field: [reasons]}}), naming the
+Each answers with the one refusal body of `core.schemas` ({"detail": …, "errors": {field: [reasons]}}), naming the
 field by its Chinese label where the schema gives one (the head of its `description`)."""
 
 import re
@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from api.schemas import refusal_body
+from core.schemas import refusal_body
 from core.views import CSRF_REFUSED
 
 # Labels of fields whose description does not give one (a list of choices, or none at all).

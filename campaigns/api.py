@@ -7,13 +7,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from accounts.api_auth import request_user
 from accounts.choices import Role
 from accounts.guards import has_data_role, require_data_role
-from api.auth import request_user
-from api.schemas import ErrorOut
 from campaigns import selectors
 from campaigns.models import Campaign, GuidanceProfile, LiaisonMembership, TeamMembership
 from campaigns.schemas import CampaignDetailOut, CampaignOut, ProfileOut
+from core.schemas import ErrorOut
 from orgs.choices import Sector, Tier
 from orgs.selectors import org_stats
 

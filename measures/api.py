@@ -16,12 +16,12 @@ from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.auth import request_user
-from api.schemas import ErrorOut, ValidationErrorOut
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
+from core.schemas import ErrorOut, ValidationErrorOut
 from core.scoping import ScopedQuerySet
 from measures import selectors, services
 from measures.models import (

@@ -19,12 +19,12 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.auth import request_user
-from api.schemas import ErrorOut, ValidationErrorOut
-from api.schemas import refused as _refused
 from campaigns.models import Campaign, Team
+from core.schemas import ErrorOut, ValidationErrorOut
+from core.schemas import refused as _refused
 from office import selectors, services
 from office.models import Submission
 from office.schemas import (

@@ -6,9 +6,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from api.schemas import caller as _caller
-from api.schemas import choices_text as _choices_text
-from api.schemas import name_of as _name
+from core.schemas import caller as _caller
+from core.schemas import choices_text as _choices_text
+from core.schemas import name_of as _name
 from office import selectors, services
 from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment

@@ -16,8 +16,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from api.auth import request_user
-from api.schemas import ErrorOut
+from accounts.api_auth import request_user
+from core.schemas import ErrorOut
 from orgs import imports, selectors
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.models import Cadre, Member, Organization, OrganizationQuerySet

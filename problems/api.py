@@ -20,12 +20,12 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.auth import request_user
-from api.schemas import ErrorOut, ValidationErrorOut, error_lists, refused
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
+from core.schemas import ErrorOut, ValidationErrorOut, error_lists, refused
 from measures.models import LifeMeetingItem
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
-from api.schemas import caller as _caller
-from api.schemas import choices_text as _choices_text
-from api.schemas import name_of as _name
+from core.schemas import caller as _caller
+from core.schemas import choices_text as _choices_text
+from core.schemas import name_of as _name
 from problems import services
 from problems.choices import Category, ProblemAction, ProblemStatus, Severity, Source
 from problems.models import (

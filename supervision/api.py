@@ -19,13 +19,13 @@ from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.auth import request_user
-from api.schemas import refused as _refused
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.http import attachment_disposition
+from core.schemas import refused as _refused
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org
 from problems import selectors as problem_selectors

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from api.schemas import ErrorOut, ValidationErrorOut, caller
+from core.schemas import ErrorOut, ValidationErrorOut, caller
 from supervision.choices import (
     LEVEL_GROUNDS,
     ActionStatus,
