@@ -2,13 +2,14 @@
 sets authentication and error handling, and mounts the apps' routers."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as RuleRefusal
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import audited, session_auth, token_auth
-from api import errors
+from api import errors, refusals
 from campaigns.api import router as campaigns_router
 from measures.api import router as measures_router
 from office.api import router as office_router
@@ -57,6 +58,13 @@ api.add_exception_handler(PermissionDenied, _not_found)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """What ninja refuses before an endpoint runs (types, dates, missing fields, choices): 422, in Chinese."""
     return api.create_response(request, errors.refusal_of_validation(exc.errors), status=422)
+
+
+@api.exception_handler(RuleRefusal)
+def _refused(request: HttpRequest, exc: RuleRefusal) -> HttpResponse:
+    """A service's refusal, for every endpoint: 409 for a stale version, else the one 422 body (`api.refusals`)."""
+    status, body = refusals.refusal_of(request, exc)
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(HttpError)

@@ -19,6 +19,7 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
+from api.refusals import summarised
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from core.schemas import ErrorOut, ValidationErrorOut
@@ -101,10 +102,6 @@ def _cadre(org: Organization, pk: int | None, field: str, label: str) -> Cadre |
     return found[0] if found else None
 
 
-def _invalid(exc: ValidationError) -> Status:
-    return Status(422, {"detail": INVALID, "errors": exc.message_dict})
-
-
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -118,17 +115,15 @@ def study_session_list(request: HttpRequest, org: OrgParam = None,
 
 @router.post("/study-sessions", response={201: StudySessionOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="记录学习研讨")
+@summarised(INVALID)
 def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Status:
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
-    try:
-        leaders = services.cadres_named(organization=org, ids=payload.leaders, field="leaders", label="参加的班子成员")
-        session = services.study_session_create(
-            organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
-            held_on=payload.held_on, participant_count=payload.participant_count, leaders=leaders,
-            notes=payload.notes, confirm_duplicate=payload.confirm_duplicate)
-    except ValidationError as exc:
-        return _invalid(exc)
+    leaders = services.cadres_named(organization=org, ids=payload.leaders, field="leaders", label="参加的班子成员")
+    session = services.study_session_create(
+        organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+        held_on=payload.held_on, participant_count=payload.participant_count, leaders=leaders,
+        notes=payload.notes, confirm_duplicate=payload.confirm_duplicate)
     return Status(201, session)
 
 
@@ -142,19 +137,17 @@ def lecture_list(request: HttpRequest, org: OrgParam = None, campaign: CampaignP
 
 @router.post("/lectures", response={201: LectureOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="记录专题党课")
+@summarised(INVALID)
 def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
     member = (None if payload.speaker_member is None
               else get_object_or_404(Member.objects.visible_to(user), pk=payload.speaker_member))
-    try:
-        lecture = services.party_lecture_create(
-            organization=org, campaign=_entry_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
-            audience_count=payload.audience_count,
-            speaker_cadre=_cadre(org, payload.speaker_cadre, "speaker", "主讲领导干部"),
-            speaker_member=member, audience=payload.audience, confirm_duplicate=payload.confirm_duplicate)
-    except ValidationError as exc:
-        return _invalid(exc)
+    lecture = services.party_lecture_create(
+        organization=org, campaign=_entry_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
+        audience_count=payload.audience_count,
+        speaker_cadre=_cadre(org, payload.speaker_cadre, "speaker", "主讲领导干部"),
+        speaker_member=member, audience=payload.audience, confirm_duplicate=payload.confirm_duplicate)
     return Status(201, lecture)
 
 
@@ -169,19 +162,17 @@ def life_meeting_list(request: HttpRequest, org: OrgParam = None,
 
 @router.post("/life-meetings", response={201: LifeMeetingOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="记录专题民主生活会或组织生活会")
+@summarised(INVALID)
 def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
-    try:
-        items = [{"kind": i.kind, "text": i.text,
-                  "cadre": _cadre(org, i.cadre, "items", f"第{n}条意见：涉及的领导干部")}
-                 for n, i in enumerate(payload.items, start=1)]
-        meeting = services.life_meeting_create(
-            organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
-            held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items,
-            confirm_duplicate=payload.confirm_duplicate)
-    except ValidationError as exc:
-        return _invalid(exc)
+    items = [{"kind": i.kind, "text": i.text,
+              "cadre": _cadre(org, i.cadre, "items", f"第{n}条意见：涉及的领导干部")}
+             for n, i in enumerate(payload.items, start=1)]
+    meeting = services.life_meeting_create(
+        organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+        held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items,
+        confirm_duplicate=payload.confirm_duplicate)
     return Status(201, meeting)
 
 
@@ -229,72 +220,62 @@ def _service_out(pk: int) -> PublicService:
 
 @router.post("/public-services", response={201: PublicServiceOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="新增为民办实事（当前主题教育）")
+@summarised(INVALID)
 def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Status:
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
-    try:
-        record = services.public_service_create(
-            organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
-            owner=payload.owner, deadline=payload.deadline,
-            owner_cadre=_cadre(org, payload.owner_cadre, "owner_cadre", "牵头领导干部"),
-            confirm_duplicate=payload.confirm_duplicate)
-    except ValidationError as exc:
-        return _invalid(exc)
+    record = services.public_service_create(
+        organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
+        owner=payload.owner, deadline=payload.deadline,
+        owner_cadre=_cadre(org, payload.owner_cadre, "owner_cadre", "牵头领导干部"),
+        confirm_duplicate=payload.confirm_duplicate)
     return Status(201, _service_out(record.pk))
 
 
 @router.post("/public-services/{service_id}/milestones",
              response={201: MilestoneOut, 422: ValidationErrorOut, 404: ErrorOut}, summary="为民办实事添加节点")
+@summarised(INVALID)
 def milestone_create(request: HttpRequest, service_id: int, payload: MilestoneIn) -> Status:
     user = _recorder(request)
     record = get_object_or_404(PublicService.objects.visible_to(user), pk=service_id)
-    try:
-        milestone = services.milestone_create(public_service=record, title=payload.title, due_on=payload.due_on)
-    except ValidationError as exc:
-        return _invalid(exc)
+    milestone = services.milestone_create(public_service=record, title=payload.title, due_on=payload.due_on)
     return Status(201, milestone)
 
 
 @router.post("/milestones/{milestone_id}/done",
              response={200: PublicServiceOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="标记节点完成（或改为未完成），返回重新计算进度后的为民办实事")
+@summarised(INVALID)
 def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDoneIn) -> Status:
     user = _recorder(request)
     milestone = get_object_or_404(Milestone.objects.visible_to(user).select_related("public_service__campaign"),
                                   pk=milestone_id)
-    try:
-        services.milestone_set_done(milestone=milestone, done_on=payload.done_on)
-    except ValidationError as exc:
-        return _invalid(exc)
+    services.milestone_set_done(milestone=milestone, done_on=payload.done_on)
     return Status(200, _service_out(milestone.public_service_id))
 
 
 @router.post("/research-topics", response={201: ResearchTopicOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="新增调研课题（当前主题教育）")
+@summarised(INVALID)
 def research_topic_create(request: HttpRequest, payload: ResearchTopicIn) -> Status:
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
-    try:
-        topic = services.research_topic_create(
-            organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
-            lead_cadre=_cadre(org, payload.lead_cadre, "lead_cadre", "牵头领导干部"),
-            confirm_duplicate=payload.confirm_duplicate)
-    except ValidationError as exc:
-        return _invalid(exc)
+    topic = services.research_topic_create(
+        organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
+        lead_cadre=_cadre(org, payload.lead_cadre, "lead_cadre", "牵头领导干部"),
+        confirm_duplicate=payload.confirm_duplicate)
     return Status(201, topic)
 
 
 @router.post("/research-topics/{topic_id}/reports",
              response={201: ResearchReportOut, 422: ValidationErrorOut, 404: ErrorOut},
              summary="添加调研报告（不含附件：附件只能在调研课题页面上传）")
+@summarised(INVALID)
 def research_report_create(request: HttpRequest, topic_id: int, payload: ResearchReportIn) -> Status:
     user = _recorder(request)
     topic = get_object_or_404(ResearchTopic.objects.visible_to(user).select_related("organization", "campaign"),
                               pk=topic_id)
-    try:
-        report = services.research_report_create(
-            topic=topic, title=payload.title, submitted_on=payload.submitted_on, summary=payload.summary,
-            author_cadre=_cadre(topic.organization, payload.author_cadre, "author_cadre", "撰写的领导干部"))
-    except ValidationError as exc:
-        return _invalid(exc)
+    report = services.research_report_create(
+        topic=topic, title=payload.title, submitted_on=payload.submitted_on, summary=payload.summary,
+        author_cadre=_cadre(topic.organization, payload.author_cadre, "author_cadre", "撰写的领导干部"))
     return Status(201, report)

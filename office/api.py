@@ -10,7 +10,6 @@ Who acts and when come from the caller and the server's clock.
 import mimetypes
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,9 +21,9 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
+from api.refusals import summarised
 from campaigns.models import Campaign, Team
 from core.schemas import ErrorOut, ValidationErrorOut
-from core.schemas import refused as _refused
 from office import selectors, services
 from office.models import Submission
 from office.schemas import (
@@ -73,20 +72,18 @@ def submission_get(request: HttpRequest, submission_id: int) -> Submission:
 
 
 @router.post("/submissions", response={201: SubmissionDetailOut, **WRITE}, summary="报送或登记请示报告")
+@summarised(INVALID)
 def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status:
     """A unit contact or a liaison member reports up (报告、请示、经验做法、典型案例) for a unit it sees; the city's
     office sends (本办发文) or logs what it received (收文登记). A 批复（答复） with `parent` answers that item."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org.strip()) if payload.org else None  # spaces only → 404
     parent = None if payload.parent is None else _submission(user, payload.parent)
-    try:
-        submission = services.submission_create(
-            user=user, organization=org, kind=payload.kind, title=payload.title, body=payload.body,
-            origin=payload.origin, direction=payload.direction, counterpart=payload.counterpart,
-            number=payload.number, sent_on=payload.sent_on, received_on=payload.received_on,
-            due_on=payload.due_on, parent=parent)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    submission = services.submission_create(
+        user=user, organization=org, kind=payload.kind, title=payload.title, body=payload.body,
+        origin=payload.origin, direction=payload.direction, counterpart=payload.counterpart,
+        number=payload.number, sent_on=payload.sent_on, received_on=payload.received_on,
+        due_on=payload.due_on, parent=parent)
     return Status(201, _detail(user, submission.pk))
 
 
@@ -100,10 +97,7 @@ def submission_assign(request: HttpRequest, submission_id: int, payload: AssignI
     # Only members of the campaign's teams can be named (no one else's name is given away in an error).
     members = User.objects.filter(team_memberships__team__campaign_id=submission.campaign_id).distinct()
     assignee = None if payload.assignee is None else get_object_or_404(members, pk=payload.assignee)
-    try:
-        services.submission_assign(user=user, submission=submission, team=team, assignee=assignee)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.submission_assign(user=user, submission=submission, team=team, assignee=assignee)
     return Status(200, _detail(user, submission_id))
 
 
@@ -114,10 +108,7 @@ def submission_answer(request: HttpRequest, submission_id: int, payload: AnswerI
     Nobody answers what they submitted (422)."""
     user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
-    try:
-        services.submission_answer(user=user, submission=submission, answer=payload.answer)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.submission_answer(user=user, submission=submission, answer=payload.answer)
     return Status(200, _detail(user, submission_id))
 
 
@@ -127,24 +118,19 @@ def submission_close(request: HttpRequest, submission_id: int, payload: CloseIn)
     """The city's office closes an answered item, or one that needs no answer (请示和来函须先答复)."""
     user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
-    try:
-        services.submission_close(user=user, submission=submission, note=payload.note)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.submission_close(user=user, submission=submission, note=payload.note)
     return Status(200, _detail(user, submission_id))
 
 
 @router.post("/submissions/{submission_id}/attachments", response={201: AttachmentOut, **WRITE},
              summary="上传附件")
+@summarised(INVALID)
 def attachment_create(request: HttpRequest, submission_id: int,
                       file: Annotated[UploadedFile, File(description="PDF、Word、Excel、JPG、PNG")]) -> Status:
     """Stores the file with its SHA-256."""
     user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
-    try:
-        attachment = services.attachment_add(user=user, submission=submission, file=file)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    attachment = services.attachment_add(user=user, submission=submission, file=file)
     return Status(201, attachment)
 
 

@@ -11,7 +11,6 @@ Status changes only through the actions; who acts and when come from the caller 
 import mimetypes
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -23,9 +22,10 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
+from api.refusals import summarised
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
-from core.schemas import ErrorOut, ValidationErrorOut, error_lists, refused
+from core.schemas import ErrorOut, ValidationErrorOut
 from measures.models import LifeMeetingItem
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org
@@ -90,15 +90,6 @@ def _step(user: User, problem_id: int, step_id: int) -> RectificationStep:
                              problem_id=problem_id)
 
 
-def _refused(exc: ValidationError, *, detail: str | None = None) -> Status:
-    """A service's refusal: 409 when the problem changed since the caller read it, else 422 with the reasons.
-    `detail`: the summary line (default: the reasons themselves)."""
-    errors = error_lists(exc)
-    if "version" in errors:
-        return Status(409, {"detail": "；".join(errors["version"])})
-    return refused(exc, detail=detail)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The ledger and one problem.
 
@@ -133,6 +124,7 @@ def problem_get(request: HttpRequest, problem_id: int) -> Problem:
 
 
 @router.post("", response={201: ProblemDetailOut, **WRITE}, summary="登记问题")
+@summarised(INVALID)
 def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
     """Registers a problem of a unit the caller sees, in the current campaign (已登记). Units register any
     source but 督导发现, liaison groups only 督导发现, the office any: the rule of the form and the ledger import
@@ -143,21 +135,19 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
     if payload.life_meeting_item is not None:
         item = get_object_or_404(LifeMeetingItem.objects.visible_to(user).select_related("meeting"),
                                  pk=payload.life_meeting_item)
-    try:
-        problem = services.problem_create(
-            user=user, organization=org, description=payload.description, source=payload.source,
-            category=payload.category, special_campaign=_special(payload.special_campaign),
-            event_ref=payload.event_ref, case_ref=payload.case_ref, petition_ref=payload.petition_ref,
-            cause=payload.cause, responsible_cadre=_cadre(org, payload.responsible_cadre),
-            responsible_unit=payload.responsible_unit, severity=payload.severity, fix_now=payload.fix_now,
-            deadline=payload.deadline, life_meeting_item=item,
-            steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    problem = services.problem_create(
+        user=user, organization=org, description=payload.description, source=payload.source,
+        category=payload.category, special_campaign=_special(payload.special_campaign),
+        event_ref=payload.event_ref, case_ref=payload.case_ref, petition_ref=payload.petition_ref,
+        cause=payload.cause, responsible_cadre=_cadre(org, payload.responsible_cadre),
+        responsible_unit=payload.responsible_unit, severity=payload.severity, fix_now=payload.fix_now,
+        deadline=payload.deadline, life_meeting_item=item,
+        steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
     return Status(201, _detail(user, problem.pk))
 
 
 @router.patch("/{problem_id}", response={200: ProblemDetailOut, **WRITE}, summary="修改问题")
+@summarised(INVALID)
 def problem_update(request: HttpRequest, problem_id: int, payload: ProblemUpdateIn) -> Status:
     """Changes only the fields given, based on `version` (409 when someone changed the problem meanwhile). A
     problem being verified or closed cannot be changed (422)."""
@@ -174,10 +164,7 @@ def problem_update(request: HttpRequest, problem_id: int, payload: ProblemUpdate
             fields[name] = ""
     if "fix_now" in fields and fields["fix_now"] is None:
         del fields["fix_now"]
-    try:
-        services.problem_update(user=user, problem=problem, version=version, **fields)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    services.problem_update(user=user, problem=problem, version=version, **fields)
     return Status(200, _detail(user, problem_id))
 
 
@@ -194,12 +181,9 @@ def problem_action(request: HttpRequest, problem_id: int,
     if action not in ACTIONS:
         raise Http404
     problem = _problem(user, problem_id)
-    try:
-        services.problem_act(user=user, problem=problem, action=action, note=data.note, version=data.version,
-                             new_due_on=data.new_due_on, feedback_override=data.feedback_override,
-                             files=files or [])
-    except ValidationError as exc:
-        return _refused(exc)
+    services.problem_act(user=user, problem=problem, action=action, note=data.note, version=data.version,
+                         new_due_on=data.new_due_on, feedback_override=data.feedback_override,
+                         files=files or [])
     return Status(200, _detail(user, problem_id))
 
 
@@ -208,36 +192,33 @@ def problem_action(request: HttpRequest, problem_id: int,
 
 
 @router.post("/{problem_id}/steps", response={201: StepWriteOut, **WRITE}, summary="添加整改措施")
+@summarised(INVALID)
 def step_create(request: HttpRequest, problem_id: int, payload: StepIn) -> Status:
     user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
-    try:
-        step = services.step_add(user=user, problem=problem, measure=payload.measure, owner=payload.owner,
-                                 deadline=payload.deadline, version=payload.version)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    step = services.step_add(user=user, problem=problem, measure=payload.measure, owner=payload.owner,
+                             deadline=payload.deadline, version=payload.version)
     return Status(201, step)
 
 
 @router.patch("/{problem_id}/steps/{step_id}", response={200: StepWriteOut, **WRITE}, summary="修改整改措施")
+@summarised(INVALID)
 def step_update(request: HttpRequest, problem_id: int, step_id: int, payload: StepUpdateIn) -> Status:
     """Changes only the fields given; `version` is the problem's."""
     user = require_data_role(request_user(request))
     step = _step(user, problem_id, step_id)
     given = payload.model_fields_set
-    try:
-        step = services.step_update(
-            user=user, step=step, version=payload.version,
-            measure=payload.measure if "measure" in given and payload.measure is not None else step.measure,
-            owner=(payload.owner or "") if "owner" in given else step.owner,
-            deadline=payload.deadline if "deadline" in given else step.deadline)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    step = services.step_update(
+        user=user, step=step, version=payload.version,
+        measure=payload.measure if "measure" in given and payload.measure is not None else step.measure,
+        owner=(payload.owner or "") if "owner" in given else step.owner,
+        deadline=payload.deadline if "deadline" in given else step.deadline)
     return Status(200, step)
 
 
 @router.post("/{problem_id}/steps/{step_id}/done", response={200: StepWriteOut, **WRITE},
              summary="整改措施完成（附佐证材料）")
+@summarised(INVALID)
 def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[StepDoneIn],
               files: Files = None) -> Status:
     """Marks a step done today (the server's date) on evidence: files uploaded now, evidence already attached to
@@ -248,26 +229,21 @@ def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[St
     cite = list(Evidence.objects.visible_to(user).filter(pk__in=set(data.cite)))
     if len(cite) != len(set(data.cite)):
         raise Http404
-    try:
-        step = services.step_done(user=user, step=step, done_note=data.done_note, files=files or [], cite=cite,
-                                  version=data.version)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    step = services.step_done(user=user, step=step, done_note=data.done_note, files=files or [], cite=cite,
+                              version=data.version)
     return Status(200, step)
 
 
 @router.post("/{problem_id}/evidence", response={201: EvidenceWriteOut, **WRITE}, summary="上传佐证材料")
+@summarised(INVALID)
 def evidence_create(request: HttpRequest, problem_id: int, data: Form[EvidenceIn],
                     file: Annotated[UploadedFile, File(description="PDF、Word、Excel、JPG、PNG")]) -> Status:
     """Stores the file with its SHA-256 (checked again when the problem is closed)."""
     user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
     step = None if data.step is None else _step(user, problem_id, data.step)
-    try:
-        evidence = services.evidence_add(user=user, problem=problem, file=file, note=data.note, step=step,
-                                         version=data.version)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    evidence = services.evidence_add(user=user, problem=problem, file=file, note=data.note, step=step,
+                                     version=data.version)
     return Status(201, evidence)
 
 
@@ -302,13 +278,11 @@ def feedback_list(request: HttpRequest, problem_id: int) -> QuerySet[Satisfactio
 
 @router.post("/{problem_id}/feedback/{satisfaction_id}/answer", response={200: SatisfactionOut, **WRITE},
              summary="答复群众评价")
+@summarised(INVALID)
 def feedback_answer(request: HttpRequest, problem_id: int, satisfaction_id: int, payload: AnswerIn) -> Status:
     """The unit or the office answers (answering is not closing: the verifier still decides)."""
     user = require_data_role(request_user(request))
     satisfaction = get_object_or_404(Satisfaction.objects.visible_to(user).select_related("problem"),
                                      pk=satisfaction_id, problem_id=problem_id)
-    try:
-        satisfaction = services.satisfaction_answer(user=user, satisfaction=satisfaction, answer=payload.answer)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    satisfaction = services.satisfaction_answer(user=user, satisfaction=satisfaction, answer=payload.answer)
     return Status(200, satisfaction)

@@ -22,10 +22,10 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
+from api.refusals import summarised
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.http import attachment_disposition
-from core.schemas import refused as _refused
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org
 from problems import selectors as problem_selectors
@@ -176,43 +176,39 @@ def visit_get(request: HttpRequest, visit_id: int) -> Visit:
 
 
 @router.post("/visits", response={201: VisitDetailOut, **WRITE}, summary="计划（或登记已开展的）督促指导活动")
+@summarised(INVALID)
 def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
     """Plans a visit of a liaison group to one of its units (or a unit below one). With `visited_on`, records a
     visit already held (planned and done the same day) with its summary and observations."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
     method = _method(payload.method)
-    try:
-        group = _group(user, payload.group, org)
-        participants = _participants(group, payload.participants)
-        if payload.visited_on is not None:
-            visit = services.visit_log(
-                user=user, group=group, organization=org, method=method, subject=payload.subject,
-                visited_on=payload.visited_on, summary=payload.summary,
-                observations=_observations(payload.observations), participants=participants,
-                others=payload.others)
-        else:
-            visit = services.visit_plan(user=user, group=group, organization=org, method=method,
-                                        subject=payload.subject, planned_on=payload.planned_on,
-                                        participants=participants, others=payload.others)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    group = _group(user, payload.group, org)
+    participants = _participants(group, payload.participants)
+    if payload.visited_on is not None:
+        visit = services.visit_log(
+            user=user, group=group, organization=org, method=method, subject=payload.subject,
+            visited_on=payload.visited_on, summary=payload.summary,
+            observations=_observations(payload.observations), participants=participants,
+            others=payload.others)
+    else:
+        visit = services.visit_plan(user=user, group=group, organization=org, method=method,
+                                    subject=payload.subject, planned_on=payload.planned_on,
+                                    participants=participants, others=payload.others)
     return Status(201, selectors.visit_detail(user, visit.pk))
 
 
 @router.post("/visits/{visit_id}/record", response={200: VisitDetailOut, **WRITE}, summary="记录活动开展情况")
+@summarised(INVALID)
 def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) -> Status:
     """Marks a planned visit done (or corrects the record of a done one): the date it was held, the overall
     picture and what the group saw against each basic requirement."""
     user = require_data_role(request_user(request))
     visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
-    try:
-        participants = None if payload.participants is None else _participants(visit.group, payload.participants)
-        services.visit_record(user=user, visit=visit, visited_on=payload.visited_on, summary=payload.summary,
-                              observations=_observations(payload.observations), participants=participants,
-                              others=payload.others)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    participants = None if payload.participants is None else _participants(visit.group, payload.participants)
+    services.visit_record(user=user, visit=visit, visited_on=payload.visited_on, summary=payload.summary,
+                          observations=_observations(payload.observations), participants=participants,
+                          others=payload.others)
     return Status(200, selectors.visit_detail(user, visit_id))
 
 
@@ -220,10 +216,7 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
 def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) -> Status:
     user = require_data_role(request_user(request))
     visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
-    try:
-        services.visit_cancel(user=user, visit=visit, reason=payload.reason)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.visit_cancel(user=user, visit=visit, reason=payload.reason)
     return Status(200, selectors.visit_detail(user, visit_id))
 
 
@@ -248,18 +241,16 @@ def finding_get(request: HttpRequest, finding_id: int) -> Finding:
 
 
 @router.post("/visits/{visit_id}/findings", response={201: FindingDetailOut, **WRITE}, summary="登记发现的问题")
+@summarised(INVALID)
 def finding_create(request: HttpRequest, visit_id: int, payload: FindingIn) -> Status:
     """Something a visit held found, at the visited unit or a unit below it. `needs_fix`: the unit must fix it
     (put into its problem ledger with POST /findings/{id}/problem); otherwise it is guidance only."""
     user = require_data_role(request_user(request))
     visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
     org = visible_org(actor=user, code=payload.org) if payload.org else None
-    try:
-        finding = services.finding_add(user=user, visit=visit, description=payload.description,
-                                       requirement=payload.requirement, organization=org,
-                                       cadre=_cadre(user, payload.cadre), needs_fix=payload.needs_fix)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    finding = services.finding_add(user=user, visit=visit, description=payload.description,
+                                   requirement=payload.requirement, organization=org,
+                                   cadre=_cadre(user, payload.cadre), needs_fix=payload.needs_fix)
     return Status(201, selectors.finding_detail(user, finding.pk))
 
 
@@ -270,6 +261,7 @@ def _filed(finding_id: int, problem: Problem, is_relapse: bool) -> dict[str, Any
 
 @router.post("/findings/{finding_id}/problem", response={201: FindingProblemOut, **WRITE},
              summary="列入问题清单（来源：督导发现）")
+@summarised(INVALID)
 def finding_problem(request: HttpRequest, finding_id: int, payload: FindingProblemIn) -> Status:
     """Registers the finding as a problem of the unit's ledger through the problems service (source 督导发现),
     linked to the finding. The unit rectifies it; the group verifies the closure."""
@@ -280,14 +272,11 @@ def finding_problem(request: HttpRequest, finding_id: int, payload: FindingProbl
     cadre = (None if payload.responsible_cadre is None
              else get_object_or_404(problem_selectors.leader_choices(finding.organization),
                                     pk=payload.responsible_cadre))
-    try:
-        problem = services.finding_raise_problem(
-            user=user, finding=finding, category=payload.category, severity=payload.severity,
-            fix_now=payload.fix_now, deadline=payload.deadline, cause=payload.cause, responsible_cadre=cadre,
-            responsible_unit=payload.responsible_unit, special_campaign=special, description=payload.description,
-            steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    problem = services.finding_raise_problem(
+        user=user, finding=finding, category=payload.category, severity=payload.severity,
+        fix_now=payload.fix_now, deadline=payload.deadline, cause=payload.cause, responsible_cadre=cadre,
+        responsible_unit=payload.responsible_unit, special_campaign=special, description=payload.description,
+        steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
     return Status(201, _filed(finding.pk, problem, False))
 
 
@@ -299,10 +288,7 @@ def finding_relapse(request: HttpRequest, finding_id: int, payload: FindingRelap
     user = require_data_role(request_user(request))
     finding = get_object_or_404(selectors.findings_for(user), pk=finding_id)
     problem = get_object_or_404(Problem.objects.visible_to(user), pk=payload.problem)
-    try:
-        problem = services.finding_reopen_problem(user=user, finding=finding, problem=problem, note=payload.note)
-    except ValidationError as exc:
-        return _refused(exc)
+    problem = services.finding_reopen_problem(user=user, finding=finding, problem=problem, note=payload.note)
     return Status(200, _filed(finding.pk, problem, True))
 
 
@@ -324,17 +310,15 @@ def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> QuerySet[A
 
 # Registered before /actions/{action_id}, whose path would otherwise take "proposals" (405).
 @router.post("/actions/proposals", response={201: ActionDetailOut, **WRITE}, summary="提出处置建议（由市委教育办决定）")
+@summarised(INVALID)
 def action_propose(request: HttpRequest, payload: ProposalIn) -> Status:
     """Proposes a step for the office to decide (typically 严肃批评 or 组织处理); replaces an open proposal for
     the same unit or leader."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
-    try:
-        action = services.action_propose(user=user, organization=org, level=payload.level, reason=payload.reason,
-                                         findings=_findings(user, payload.findings),
-                                         cadre=_cadre(user, payload.cadre))
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    action = services.action_propose(user=user, organization=org, level=payload.level, reason=payload.reason,
+                                     findings=_findings(user, payload.findings),
+                                     cadre=_cadre(user, payload.cadre))
     return Status(201, selectors.action_detail(user, action.pk))
 
 
@@ -344,18 +328,16 @@ def action_get(request: HttpRequest, action_id: int) -> Action:
 
 
 @router.post("/actions", response={201: ActionDetailOut, **WRITE}, summary="处置（直接作出）")
+@summarised(INVALID)
 def action_create(request: HttpRequest, payload: ActionIn) -> Status:
     """Takes a step on the ladder now: liaison groups 指出促改 and 纠正, the office any step. Skipping a rung
     needs `skip_reason`."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
-    try:
-        action = services.action_record(
-            user=user, organization=org, level=payload.level, reason=payload.reason,
-            findings=_findings(user, payload.findings), cadre=_cadre(user, payload.cadre),
-            skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    action = services.action_record(
+        user=user, organization=org, level=payload.level, reason=payload.reason,
+        findings=_findings(user, payload.findings), cadre=_cadre(user, payload.cadre),
+        skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on)
     return Status(201, selectors.action_detail(user, action.pk))
 
 
@@ -364,12 +346,9 @@ def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> St
     """The office takes up a proposal (it may change the level or the reason); the action is then in force."""
     user = require_data_role(request_user(request))
     action = get_object_or_404(selectors.actions_for(user), pk=action_id)
-    try:
-        services.action_decide(user=user, action=action, level=payload.level, reason=payload.reason,
-                               skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on,
-                               note=payload.note)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.action_decide(user=user, action=action, level=payload.level, reason=payload.reason,
+                           skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on,
+                           note=payload.note)
     return Status(200, selectors.action_detail(user, action_id))
 
 
@@ -377,10 +356,7 @@ def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> St
 def action_dismiss(request: HttpRequest, action_id: int, payload: DismissIn) -> Status:
     user = require_data_role(request_user(request))
     action = get_object_or_404(selectors.actions_for(user), pk=action_id)
-    try:
-        services.action_dismiss(user=user, action=action, note=payload.note)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.action_dismiss(user=user, action=action, note=payload.note)
     return Status(200, selectors.action_detail(user, action_id))
 
 
@@ -389,10 +365,7 @@ def action_result(request: HttpRequest, action_id: int, payload: ResultIn) -> St
     """What came of a decided action: it is done (办结)."""
     user = require_data_role(request_user(request))
     action = get_object_or_404(selectors.actions_for(user), pk=action_id)
-    try:
-        services.action_follow_up(user=user, action=action, result=payload.result)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.action_follow_up(user=user, action=action, result=payload.result)
     return Status(200, selectors.action_detail(user, action_id))
 
 
@@ -418,19 +391,17 @@ def letter_get(request: HttpRequest, letter_id: int) -> FeedbackLetter:
 
 
 @router.post("/letters", response={201: LetterDetailOut, **WRITE}, summary="起草督导反馈意见")
+@summarised(INVALID)
 def letter_create(request: HttpRequest, payload: LetterIn) -> Status:
     """A draft to a unit from its findings and actions; the title, recipient and body not given are composed
     from the records."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
-    try:
-        letter = services.letter_create(
-            user=user, group=_group(user, payload.group, org), organization=org,
-            findings=_findings(user, payload.findings), actions=_actions(user, payload.actions),
-            reply_due_on=payload.reply_due_on, title=payload.title, recipient=payload.recipient,
-            body=payload.body)
-    except ValidationError as exc:
-        return _refused(exc, detail=INVALID)
+    letter = services.letter_create(
+        user=user, group=_group(user, payload.group, org), organization=org,
+        findings=_findings(user, payload.findings), actions=_actions(user, payload.actions),
+        reply_due_on=payload.reply_due_on, title=payload.title, recipient=payload.recipient,
+        body=payload.body)
     return Status(201, selectors.letter_detail(user, letter.pk))
 
 
@@ -439,10 +410,7 @@ def letter_issue(request: HttpRequest, letter_id: int) -> Status:
     """The draft takes the next document number of the year and is locked; the unit is told."""
     user = require_data_role(request_user(request))
     letter = get_object_or_404(selectors.letters_for(user), pk=letter_id)
-    try:
-        services.letter_issue(user=user, letter=letter)
-    except ValidationError as exc:
-        return _refused(exc)
+    services.letter_issue(user=user, letter=letter)
     return Status(200, selectors.letter_detail(user, letter_id))
 
 
