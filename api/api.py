@@ -9,8 +9,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError, Valida
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import audited, session_auth, token_auth
-from api import errors, refusals
+from api import errors
 from campaigns.api import router as campaigns_router
+from core import refusals
 from measures.api import router as measures_router
 from office.api import router as office_router
 from orgs.api import router as orgs_router
@@ -62,7 +63,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(RuleRefusal)
 def _refused(request: HttpRequest, exc: RuleRefusal) -> HttpResponse:
-    """A service's refusal, for every endpoint: 409 for a stale version, else the one 422 body (`api.refusals`)."""
+    """A service's refusal, for every endpoint: 409 for a stale version, else the one 422 body (`core.refusals`)."""
     status, body = refusals.refusal_of(request, exc)
     return api.create_response(request, body, status=status)
 

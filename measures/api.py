@@ -19,9 +19,9 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.refusals import summarised
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
+from core.refusals import summarised
 from core.schemas import ErrorOut, ValidationErrorOut
 from core.scoping import ScopedQuerySet
 from measures import selectors, services

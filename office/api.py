@@ -21,8 +21,8 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.refusals import summarised
 from campaigns.models import Campaign, Team
+from core.refusals import summarised
 from core.schemas import ErrorOut, ValidationErrorOut
 from office import selectors, services
 from office.models import Submission

@@ -22,10 +22,10 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.guards import require_data_role
 from accounts.models import User
-from api.refusals import summarised
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.http import attachment_disposition
+from core.refusals import summarised
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org
 from problems import selectors as problem_selectors

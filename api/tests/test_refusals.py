@@ -1,4 +1,4 @@
-"""A service's refusal is translated once, for the whole API (`api.refusals`, registered in `api.api`): a stale
+"""A service's refusal is translated once, for the whole API (`core.refusals`, registered in `api.api`): a stale
 version → 409, anything else → the one 422 body, its summary line fixed for the forms that save a record."""
 
 import datetime as dt
@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from api.refusals import refusal_of
+from core.refusals import refusal_of
 
 APPS = ("accounts", "campaigns", "orgs", "measures", "problems", "supervision", "office")
 
