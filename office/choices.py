@@ -60,3 +60,8 @@ DEFAULT_DIRECTION: dict[str, str] = {
 
 # Where a kind's fields differ (the form shows them by kind): whose answer is awaited by when.
 DUE_KINDS = frozenset({Kind.REQUEST, Kind.INCOMING, Kind.INSTRUCTION})
+
+
+# The name this enum had before the glossary's (SubmissionStatus), kept for scripts outside this repository that
+# import it; nothing in the repository uses it.
+Status = SubmissionStatus

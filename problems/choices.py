@@ -134,3 +134,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 def transitions_for(action: str) -> list[Transition]:
     return [t for t in TRANSITIONS if t.action == action]
+
+
+# The names these enums had before the glossary's (ProblemStatus, ProblemAction), kept for scripts outside this
+# repository that import them; nothing in the repository uses them.
+Status = ProblemStatus
+Action = ProblemAction
