@@ -836,7 +836,7 @@ class Generator:
         def close(day: dt.date) -> None:
             nonlocal closed_at, closed_on_time
             moment = at_on(max(day, last_at.date()))
-            # On time is the unit's doing: claimed by the due date (services._Close).
+            # On time is the unit's doing: claimed by the due date (problems.services.lifecycle._Close).
             claimed_on = claimed_at.date() if claimed_at is not None else moment.date()
             closed_at, closed_on_time = moment, claimed_on <= due
             manifest = ", ".join(e[3].manifest(e[0]) for e in evidence)
