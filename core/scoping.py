@@ -55,19 +55,36 @@ def narrowed_paths(user: Any, root: str) -> list[str]:
     return [root]
 
 
+# What a read is for, as NetBox's `restrict(user, action)`: "view" (lists, pages, the API's GET) is the default;
+# "change" asks for the rows the user may write, where a model says so in its `for_action`.
+ACTIONS = frozenset({"view", "change"})
+
+
 class ScopedQuerySet(models.QuerySet):
-    """Querysets of models placed in the tree. The model names its path lookup in `scope_path_field`."""
+    """Querysets of models placed in the tree. The model names its path lookup in `scope_path_field`.
+
+    `visible_to(user, action)` is the whole answer to "which rows may this user see (or change)": the subtree of the
+    user's jurisdiction, then the model's own rule in `for_action` — the one place that says which of its rows a
+    role sees inside the subtree (a unit sees only the letters sent to it; a liaison member the visits of its
+    groups). A model without such a rule inherits `for_action`, which keeps the subtree as it is.
+    """
 
     def _path_field(self) -> str:
         field = getattr(self.model, "scope_path_field", None)
         assert isinstance(field, str), f"{self.model.__name__} must name its path lookup in scope_path_field"
         return field
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Any, action: str = "view") -> Self:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; one of {sorted(ACTIONS)}")
         paths = user_scope_paths(user)
         if not paths:
             return self.none()
-        return self.filter(subtrees_q(self._path_field(), paths))
+        return self.filter(subtrees_q(self._path_field(), paths)).for_action(user, action)
+
+    def for_action(self, user: Any, action: str) -> Self:
+        """The model's rule inside the subtree (override in the model's queryset); by default, the whole subtree."""
+        return self
 
     def in_subtree(self, path: str) -> Self:
         return self.filter(subtree_q(self._path_field(), path))
