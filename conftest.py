@@ -49,13 +49,14 @@ def tree(db: object) -> Tree:
 @pytest.fixture
 def users(tree: Tree) -> dict[str, object]:
     """One user per role: data roles at their natural places, administrators at the city root."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
 
     places = {
         "office": tree.city, "leader": tree.city, "liaison": tree.county_a, "unit": tree.village_a,
         "sysadmin": tree.city, "secadmin": tree.city, "auditor": tree.city,
     }
-    return {role: user_create(username=role, role=role, organization=org, password=PASSWORD)
+    return {role: user_create(actor=SETUP, username=role, role=role, organization=org, password=PASSWORD)
             for role, org in places.items()}
 
 

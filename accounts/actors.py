@@ -48,3 +48,7 @@ MaybeActor: TypeAlias = "User | SystemActor | AnonymousUser | None"
 def user_or_none(actor: MaybeActor) -> User | None:
     """The User to record as a row's author: the signed-in user, or None for a system actor or a stranger."""
     return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+# Fixtures, scripts and the bench set accounts and data up as this actor.
+SETUP = SystemActor("setup")

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from accounts.choices import Role
+from accounts.permissions import role_choices
 from orgs.widgets import OrgChoiceField
 
 
@@ -20,7 +20,7 @@ class UserForm(forms.Form):
     username = forms.RegexField(label="账号", max_length=150, regex=r"^[\w.@+-]+$",
                                 error_messages={"invalid": "账号只能包含字母、数字和 @ . + - _"})
     full_name = forms.CharField(label="姓名", max_length=150, required=False)
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    role = forms.ChoiceField(label="角色", choices=role_choices)
     org_code = forms.CharField(label="管辖范围")  # the organisation picker, in __init__
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
     password = forms.CharField(label="初始密码", strip=False, required=False,

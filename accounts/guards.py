@@ -5,14 +5,14 @@ from typing import Any
 
 from django.http import Http404
 
-from accounts.choices import DATA_ROLES
 from accounts.models import User
+from accounts.permissions import Capability, has
 
 
 def has_data_role(user: Any) -> bool:
     """The data roles (the office, liaison groups, units, leaders) read domain data, each within what it sees;
     anonymous visitors and the three administrators do not."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in DATA_ROLES
+    return has(user, Capability.READ_DATA)
 
 
 def require_data_role(user: Any) -> User:

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from accounts.choices import CHECKSUM_READERS, DATA_ROLES, FULL_ID_ROLES, REGISTRY_EDITORS, Role
+from accounts.choices import Role
+from accounts.permissions import Capability, has
 from core.models import AuditedModel
 from core.scoping import narrowed_paths
 
@@ -34,7 +35,7 @@ class User(AbstractUser, AuditedModel):
 
     def data_scope_path(self) -> str | None:
         """The path of this user's jurisdiction, or None for roles that see no domain data."""
-        if self.role not in DATA_ROLES:
+        if not has(self, Capability.READ_DATA):
             return None
         return self.organization.path
 
@@ -52,15 +53,15 @@ class User(AbstractUser, AuditedModel):
 
     @property
     def can_edit_registry(self) -> bool:
-        return self.role in REGISTRY_EDITORS
+        return has(self, Capability.EDIT_REGISTRY)
 
     @property
     def sees_full_ids(self) -> bool:
-        return self.role in FULL_ID_ROLES
+        return has(self, Capability.SEE_FULL_IDS)
 
     @property
     def sees_checksums(self) -> bool:
-        return self.role in CHECKSUM_READERS
+        return has(self, Capability.SEE_CHECKSUMS)
 
     @property
     def is_locked(self) -> bool:

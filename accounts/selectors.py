@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 
-from accounts.choices import Role
 from accounts.models import User
+from accounts.permissions import grants
 
 
 def user_list(*, q: str = "", role: str = "") -> QuerySet[User]:
@@ -9,6 +9,6 @@ def user_list(*, q: str = "", role: str = "") -> QuerySet[User]:
     users = User.objects.select_related("organization").order_by("username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(first_name__contains=q) | Q(organization__name__contains=q))
-    if role in Role.values:
+    if role in grants():
         users = users.filter(role=role)
     return users

@@ -5,14 +5,15 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.actors import Actor
 from accounts.models import ApiToken, User
+from accounts.permissions import Capability, grants, has
 from core import audit
 from core.middleware import client_ip
 from core.models import AuditEntry
@@ -23,11 +24,18 @@ class LoginError(Exception):
     """A login refused, with the message shown to the person (never saying which part was wrong)."""
 
 
+def _check_manages_accounts(actor: Actor) -> None:
+    """Accounts are the security administrator's work (三员分立), or a command's (a system actor)."""
+    if not has(actor, Capability.MANAGE_ACCOUNTS):
+        raise PermissionDenied("只有安全管理员可以管理账号")
+
+
 @transaction.atomic
-def user_create(*, username: str, role: str, organization: Organization, password: str | None = None,
+def user_create(*, actor: Actor, username: str, role: str, organization: Organization, password: str | None = None,
                 full_name: str = "", check_password: bool = True) -> User:
-    if role not in Role.values:
-        raise ValidationError(f"未知角色：{role}（可选：{'、'.join(Role.values)}）")
+    _check_manages_accounts(actor)
+    if role not in grants():
+        raise ValidationError(f"未知角色：{role}（可选：{'、'.join(grants())}）")
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"账号 {username} 已存在")
     user = User(username=username, role=role, organization=organization, first_name=full_name)
@@ -45,7 +53,8 @@ def user_create(*, username: str, role: str, organization: Organization, passwor
 def user_update(*, actor: User, user: User, role: str, organization: Organization, full_name: str,
                 is_active: bool) -> User:
     """Change a user's role, jurisdiction, name or status (the security administrator's work)."""
-    if role not in Role.values:
+    _check_manages_accounts(actor)
+    if role not in grants():
         raise ValidationError({"role": f"未知角色：{role}"})
     if user.pk == actor.pk and (role != user.role or not is_active):
         # Otherwise the last security administrator could lock everyone out of account management.
@@ -56,15 +65,20 @@ def user_update(*, actor: User, user: User, role: str, organization: Organizatio
 
 
 @transaction.atomic
-def user_unlock(*, user: User) -> User:
+def user_unlock(*, actor: Actor, user: User) -> User:
+    _check_manages_accounts(actor)
     user.failed_logins, user.locked_until = 0, None
     user.save()
     return user
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str) -> User:
-    validate_password(password, user)
+def user_set_password(*, actor: Actor, user: User, password: str) -> User:
+    _check_manages_accounts(actor)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.failed_logins, user.locked_until = 0, None
     user.save()

@@ -1,17 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
-from accounts.choices import Role
 from accounts.forms import LoginForm, PasswordResetForm, UserForm
 from accounts.models import User
-from core.forms import add_service_errors
+from accounts.permissions import Capability, has, role_choices
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 
@@ -45,7 +44,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def _require_secadmin(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) != Role.SECADMIN:
+    if not has(request.user, Capability.MANAGE_ACCOUNTS):
         raise Http404
 
 
@@ -56,7 +55,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     users = selectors.user_list(q=q, role=request.GET.get("role", ""))
     return render(request, "accounts/user_list.html", {"page": paginate(request, users), "q": q,
-                                                        "roles": Role.choices, "role": request.GET.get("role", "")})
+                                                        "roles": role_choices(), "role": request.GET.get("role", "")})
 
 
 @login_required
@@ -66,12 +65,11 @@ def user_new(request: AuthedRequest) -> HttpResponse:
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.user_create(username=data["username"], role=data["role"], organization=data["org_code"],
-                                        password=data["password"] or None, full_name=data["full_name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            user = services.user_create(actor=request.user, username=data["username"], role=data["role"],
+                                        organization=data["org_code"], password=data["password"] or None,
+                                        full_name=data["full_name"])
+        if not form.errors:
             messages.success(request, f"已创建账号 {user.username}")
             return redirect("accounts:user_edit", user_id=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "editing": False})
@@ -87,12 +85,10 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     form = UserForm(request.POST or None, actor=request.user, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form):
             services.user_update(actor=request.user, user=target, role=data["role"], organization=data["org_code"],
                                  full_name=data["full_name"], is_active=data["is_active"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"已保存账号 {target.username}")
             return redirect("accounts:user_edit", user_id=target.pk)
     return render(request, "accounts/user_form.html", {
@@ -105,7 +101,7 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
 def user_unlock(request: AuthedRequest, user_id: int) -> HttpResponse:
     _require_secadmin(request)
     target = get_object_or_404(User, pk=user_id)
-    services.user_unlock(user=target)
+    services.user_unlock(actor=request.user, user=target)
     messages.success(request, f"已解除账号 {target.username} 的锁定")
     return redirect("accounts:user_edit", user_id=target.pk)
 
@@ -117,11 +113,9 @@ def user_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(User.objects.select_related("organization"), pk=user_id)
     form = PasswordResetForm(request.POST)
     if form.is_valid():
-        try:
-            services.user_set_password(user=target, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            form.add_error("password", exc)
-        else:
+        with service_errors(form):
+            services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+        if not form.errors:
             messages.success(request, f"已重置账号 {target.username} 的密码")
             return redirect("accounts:user_edit", user_id=target.pk)
     initial = {"username": target.username, "full_name": target.first_name, "role": target.role,

@@ -1,9 +1,6 @@
-import json
 from urllib.parse import urlsplit
 
-from django.contrib.auth.decorators import login_required
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -14,40 +11,6 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
-
-from accounts.choices import Role
-from core import selectors
-from core.forms import AuditFilterForm
-from core.http import AuthedRequest
-from core.paging import paginate
-
-
-@login_required
-@require_GET
-def system_status(request: AuthedRequest) -> HttpResponse:
-    """What the system administrator looks after: versions, database and migrations, background jobs, storage and
-    the settings in force, each with a warning where it needs action (sysadmin only; anyone else: 404)."""
-    if request.user.role != Role.SYSADMIN:
-        raise Http404
-    return render(request, "core/system_status.html", {"status": selectors.system_status()})
-
-
-def _compact(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
-
-
-@login_required
-@require_GET
-def audit_list(request: AuthedRequest) -> HttpResponse:
-    """The audit log, read-only, for the auditor only (anyone else: 404)."""
-    if request.user.role != Role.AUDITOR:
-        raise Http404
-    form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types())
-    page = paginate(request, selectors.audit_entries(request.GET))
-    rows = [{"entry": e, "before": _compact(e.before), "after": _compact(e.after)} for e in page.object_list]
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": rows})
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Error pages (jiaoyuban/urls.py's handler400/403/404/500, settings.CSRF_FAILURE_VIEW). In Chinese, readable on a

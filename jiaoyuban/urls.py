@@ -1,12 +1,12 @@
 from django.urls import include, path
 
-from core import views as core_views
+from accounts import admin_views
 from jiaoyuban import views
 from problems.urls import public_urlpatterns as feedback_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("system/", core_views.system_status, name="system_status"),
+    path("system/", admin_views.system_status, name="system_status"),
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("office/", include("office.urls")),
     path("f/", include((feedback_urls, "feedback"))),
-    path("audit/", include("core.audit_urls")),
+    path("audit/", include("accounts.audit_urls")),
     path("notifications/", include("core.notification_urls")),
     path("api/v1/", include("api.urls")),
 ]

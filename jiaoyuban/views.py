@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.choices import Role
 from accounts.models import User
+from accounts.permissions import home_of
 from campaigns.selectors import current_campaign
 from core.http import AuthedRequest
 
@@ -19,17 +19,13 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def landing_url(user: User) -> str:
-    """Where a role's daily work is: a unit's 本单位主题教育; a liaison member's 督促指导 workspace; the office and
-    leaders the campaign's progress across units (措施覆盖), or the campaigns page while none is running; the
-    three administrators their own pages (系统状态, 用户管理, 审计日志)."""
-    if user.role == Role.UNIT:
-        return reverse("measures:unit", kwargs={"code": user.organization.code})
-    if user.role == Role.LIAISON:
-        return reverse("supervision:workspace")
-    if user.role in (Role.OFFICE, Role.LEADER):
-        return reverse("measures:coverage" if current_campaign() is not None else "campaigns:list")
-    if user.role == Role.AUDITOR:
-        return reverse("audit:list")
-    if user.role == Role.SECADMIN:
-        return reverse("accounts:users")
-    return reverse("system_status")
+    """Where a role's daily work is, as its row of accounts.permissions says (`home`): a unit's 本单位主题教育; a
+    liaison member's 督促指导 workspace; the office and leaders the campaign's progress across units (措施覆盖), or
+    the campaigns page while none is running; the three administrators their own pages (系统状态, 用户管理,
+    审计日志)."""
+    home = home_of(user)
+    if home == "measures:unit":
+        return reverse(home, kwargs={"code": user.organization.code})
+    if home == "measures:coverage" and current_campaign() is None:
+        return reverse("campaigns:list")
+    return reverse(home)

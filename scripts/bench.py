@@ -219,13 +219,15 @@ def run(runs: int = 50, warmups: int = 5, naive_runs: int = 5) -> list[dict[str,
 
 def bench_user() -> Any:
     """An office account at the root (it sees the whole ledger, as the office does), made once per cache."""
+    from accounts.actors import SETUP
     from accounts.models import User
     from accounts.services import user_create
     from orgs.models import Organization
 
     user = User.objects.filter(username="bench").first()
     if user is None:
-        user = user_create(username="bench", role="office", organization=Organization.objects.get_first_root_node(),
+        user = user_create(actor=SETUP, username="bench", role="office",
+                           organization=Organization.objects.get_first_root_node(),
                            check_password=False, full_name="压测")
     return user
 

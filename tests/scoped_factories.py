@@ -149,6 +149,7 @@ FACTORIES.update({
 # problems: every row made through the services (by an office account of the city, which sees both sides).
 def _problem_office(org: Any) -> Any:
     """An office account bound to the root of `org`'s tree."""
+    from accounts.actors import SETUP
     from accounts.models import User
     from accounts.services import user_create
     from orgs.models import Organization
@@ -156,7 +157,7 @@ def _problem_office(org: Any) -> Any:
     root = Organization.objects.get(path=org.path[:org.steplen])
     office = User.objects.filter(username=f"scoped_office_{root.code}").first()
     if office is None:
-        office = user_create(username=f"scoped_office_{root.code}", role="office", organization=root,
+        office = user_create(actor=SETUP, username=f"scoped_office_{root.code}", role="office", organization=root,
                              password="Scoped@2023x")
     return office
 
@@ -199,11 +200,12 @@ def _transition(org: Any) -> Any:
 
 
 def _closure(org: Any) -> Any:
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from problems.services import problem_act
 
     problem = _claimed_problem(org)
-    verifier = user_create(username=f"verifier{next(_seq)}", role="office",
+    verifier = user_create(actor=SETUP, username=f"verifier{next(_seq)}", role="office",
                            organization=_problem_office(org).organization, password="Scoped@2023x")
     return problem_act(user=verifier, problem=problem, action="close", note="核验属实").closures.get()
 

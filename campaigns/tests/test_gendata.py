@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.actors import SETUP
 from accounts.services import user_create
 from campaigns import selectors
 from campaigns.gendata import campaigns_generate, counties
@@ -30,8 +31,8 @@ def _fingerprint() -> tuple:
 def test_demo_campaigns_on_a_tiny_city():
     gendata.generate("tiny", 1)
     root = Organization.objects.get_first_root_node()
-    office = user_create(username="office", role="office", organization=root)
-    liaison = user_create(username="liaison", role="liaison", organization=demo_place(root, Tier.COUNTY))
+    office = user_create(actor=SETUP, username="office", role="office", organization=root)
+    liaison = user_create(actor=SETUP, username="liaison", role="liaison", organization=demo_place(root, Tier.COUNTY))
     campaigns_generate(seed=1)
 
     current = selectors.current_campaign()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from accounts.services import user_create
 from campaigns import selectors, services
 from campaigns.models import LiaisonMembership
@@ -118,7 +119,7 @@ def test_other_roles_are_not_narrowed(campaign, tree, users):
 
 
 def test_several_groups_give_several_roots(campaign, tree, users):
-    second = user_create(username="liaison2", role="liaison", organization=tree.city, password=PASSWORD)
+    second = user_create(actor=SETUP, username="liaison2", role="liaison", organization=tree.city, password=PASSWORD)
     g1 = services.liaison_group_create(campaign=campaign, name="第一联络组")
     g2 = services.liaison_group_create(campaign=campaign, name="第二联络组")
     services.liaison_assign(group=g1, organization=tree.village_a)

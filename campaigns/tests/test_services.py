@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.actors import SETUP
 from accounts.services import user_create
 from campaigns import services
 from campaigns.models import Campaign, LiaisonAssignment, Participation, TeamMembership
@@ -95,7 +96,7 @@ def test_members_are_active_data_role_users(campaign, tree, users):
         services.team_member_add(team=team, user=users["office"])
     with pytest.raises(ValidationError, match="不能加入工作组"):
         services.team_member_add(team=team, user=users["auditor"])
-    idle = user_create(username="idle", role="office", organization=tree.city)
+    idle = user_create(actor=SETUP, username="idle", role="office", organization=tree.city)
     idle.is_active = False
     idle.save()
     group = services.liaison_group_create(campaign=campaign, name="第一联络组")
@@ -116,7 +117,8 @@ def test_liaison_member_outside_the_units_jurisdiction_is_refused_both_ways(tree
     cs.participation_add(campaign=campaign, organization=tree.city)
     group = cs.liaison_group_create(campaign=campaign, name="第九联络组")
     cs.liaison_assign(group=group, organization=tree.township_a)
-    liaison_b = user_create(username="liaison_b", role="liaison", organization=tree.county_b, password=None)
+    liaison_b = user_create(actor=SETUP, username="liaison_b", role="liaison", organization=tree.county_b,
+                            password=None)
     with pytest.raises(ValidationError, match="管辖范围"):
         cs.liaison_member_add(group=group, user=liaison_b)
     assert not LiaisonMembership.objects.filter(user=liaison_b).exists()

@@ -183,11 +183,13 @@ FOREIGN_TITLES = ("河西县学习", "河西县调研报告", "河西县机密�
 
 
 def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, users, campaign, cadres):
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from api.tests.helpers import ApiClient
 
     _foreign_records(tree, campaign, cadres["secretary"])
-    leader_a = user_create(username="leader_a", role="leader", organization=tree.county_a, password="Test@2023pass")
+    leader_a = user_create(actor=SETUP, username="leader_a", role="leader", organization=tree.county_a,
+                           password="Test@2023pass")
     assert set(_actions(campaign, user=leader_a)["吴刚"].values()) == {False}
     [row] = [r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=leader_a)
              if r.cadre.name == "吴刚"]
@@ -207,12 +209,14 @@ def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, 
 
 
 def test_a_liaison_member_sees_proofs_only_from_the_units_of_their_groups(client, tree, users, campaign, cadres):
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns import services as campaign_services
 
     group = campaign_services.liaison_group_create(campaign=campaign, name="第一联络组")
     campaign_services.liaison_assign(group=group, organization=tree.county_a)
-    member = user_create(username="liaison_c", role="liaison", organization=tree.city, password="Test@2023pass")
+    member = user_create(actor=SETUP, username="liaison_c", role="liaison", organization=tree.city,
+                         password="Test@2023pass")
     campaign_services.liaison_member_add(group=group, user=member)
     _foreign_records(tree, campaign, cadres["secretary"])
     services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="城关区党课", held_on=DAY,

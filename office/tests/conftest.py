@@ -13,11 +13,12 @@ from problems.tests.conftest import campaign, frozen_clock, media_root, people, 
 def office_teams(people: dict[str, Any], campaign: Any, tree: Any) -> dict[str, Any]:  # noqa: F811
     """综合组 (office, leader of it) and 材料组 (office2, a second city-office account); returns the teams and
     office2."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns.models import Team, TeamMembership
     from conftest import PASSWORD
 
-    office2 = user_create(username="office2", role="office", organization=tree.city, password=PASSWORD)
+    office2 = user_create(actor=SETUP, username="office2", role="office", organization=tree.city, password=PASSWORD)
     general = Team.objects.create(campaign=campaign, name="综合组")
     materials = Team.objects.create(campaign=campaign, name="材料组")
     TeamMembership.objects.create(team=general, user=people["office"], is_leader=True)
@@ -51,12 +52,13 @@ def about_county(people: dict[str, Any], tree: Any, office_teams: dict[str, Any]
     its secretary, with an attachment), `office_up` (the office's request to the province about it)."""
     import datetime as dt
 
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from conftest import PASSWORD
     from office.services import submission_create
 
     office, county = people["office"], tree.county_a
-    county_unit = user_create(username="county_unit", role="unit", organization=county, password=PASSWORD)
+    county_unit = user_create(actor=SETUP, username="county_unit", role="unit", organization=county, password=PASSWORD)
     own = submission_create(user=county_unit, kind="request", title="关于调整专题民主生活会时间的请示",
                             body="拟推迟一周召开", due_on=dt.date(2023, 10, 20))
     reply = submission_create(user=office, kind="reply", organization=county, parent=own,

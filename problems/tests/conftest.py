@@ -37,6 +37,7 @@ def people(tree: Any, users: dict[str, Any], campaign: Any) -> dict[str, Any]:
     """Besides the fixture users (office at the city, liaison at county A assigned to county A, unit at village
     A1a): a second unit contact of the same village, a county-A office account (bound to the problem's county),
     and a liaison member of another group assigned to county B."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns.models import LiaisonAssignment, LiaisonGroup, LiaisonMembership
     from conftest import PASSWORD
@@ -46,14 +47,17 @@ def people(tree: Any, users: dict[str, Any], campaign: Any) -> dict[str, Any]:
     LiaisonMembership.objects.create(group=group_a, user=users["liaison"], is_leader=True)
     group_b = LiaisonGroup.objects.create(campaign=campaign, name="第二联络组")
     LiaisonAssignment.objects.create(group=group_b, campaign=campaign, organization=tree.county_b)
-    liaison_b = user_create(username="liaison_b", role="liaison", organization=tree.county_b, password=PASSWORD)
+    liaison_b = user_create(actor=SETUP, username="liaison_b", role="liaison", organization=tree.county_b,
+                            password=PASSWORD)
     LiaisonMembership.objects.create(group=group_b, user=liaison_b)
     return {
         **users,
-        "unit2": user_create(username="unit2", role="unit", organization=tree.village_a, password=PASSWORD),
-        "county_office": user_create(username="county_office", role="office", organization=tree.county_a,
+        "unit2": user_create(actor=SETUP, username="unit2", role="unit", organization=tree.village_a,
+                             password=PASSWORD),
+        "county_office": user_create(actor=SETUP, username="county_office", role="office", organization=tree.county_a,
                                      password=PASSWORD),
-        "village_office": user_create(username="village_office", role="office", organization=tree.village_a,
+        "village_office": user_create(actor=SETUP, username="village_office", role="office",
+                                      organization=tree.village_a,
                                       password=PASSWORD),
         "liaison_b": liaison_b,
         "group_a": group_a,

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from accounts.services import user_create
 from conftest import PASSWORD
 from core.models import Notification
@@ -121,8 +122,9 @@ def test_an_approved_extension_starts_the_reminders_afresh(due_problem: Problem,
 
 def test_owners_fall_back_to_the_nearest_ancestor_with_unit_users(make_problem: Any, tree: Any,
                                                                   people: dict[str, Any], frozen_clock: Any) -> None:
-    county_unit = user_create(username="county_unit", role="unit", organization=tree.county_a, password=PASSWORD)
-    retired = user_create(username="retired", role="unit", organization=tree.county_a, password=PASSWORD)
+    county_unit = user_create(actor=SETUP, username="county_unit", role="unit", organization=tree.county_a,
+                              password=PASSWORD)
+    retired = user_create(actor=SETUP, username="retired", role="unit", organization=tree.county_a, password=PASSWORD)
     retired.is_active = False
     retired.save()
     make_problem(org=tree.township_a, by=people["office"], deadline=DUE)

@@ -78,12 +78,13 @@ def test_a_dismissed_proposal_is_not_proposed_again_on_the_same_grounds(people, 
 
 
 def test_proposals_reach_only_the_units_citys_office(people, tree, users):
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from conftest import PASSWORD
     from orgs.services import org_create
 
     d = org_create(parent=None, code="D", name="邻市市委", kind="committee", sector="organ", tier="city")
-    other_office = user_create(username="office_d", role="office", organization=d, password=PASSWORD)
+    other_office = user_create(actor=SETUP, username="office_d", role="office", organization=d, password=PASSWORD)
     proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="point_out",
                                        reason="学习不深入")
     keys = f"supervision-proposal-{proposal.pk}"

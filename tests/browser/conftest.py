@@ -27,6 +27,7 @@ PHONE = {"width": 375, "height": 812}
 @pytest.fixture
 def city(transactional_db: None) -> dict[str, Any]:
     """The small city of the root conftest, with members and cadres, and an office user."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from conftest import PASSWORD, make_member
     from orgs.services import cadre_create, org_create
@@ -50,9 +51,9 @@ def city(transactional_db: None) -> dict[str, Any]:
                     birth=dt.date(1960 + i * 3, 3, 1 + i))
     cadre_create(organization=a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
     cadre_create(organization=a1, name="郑洁", id_number="440524188001010014", position="镇党委书记", rank=30)
-    user_create(username="office", role="office", organization=c, password=PASSWORD, full_name="王主任")
-    user_create(username="auditor", role="auditor", organization=c, password=PASSWORD)
-    user_create(username="secadmin", role="secadmin", organization=c, password=PASSWORD)
+    user_create(actor=SETUP, username="office", role="office", organization=c, password=PASSWORD, full_name="王主任")
+    user_create(actor=SETUP, username="auditor", role="auditor", organization=c, password=PASSWORD)
+    user_create(actor=SETUP, username="secadmin", role="secadmin", organization=c, password=PASSWORD)
     return {"password": PASSWORD}
 
 

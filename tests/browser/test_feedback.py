@@ -21,6 +21,7 @@ ANY_PAGE_BUT_LOGIN = re.compile(r"^(?!.*/accounts/login/).*$")
 def masses_problem(city: dict[str, Any], settings: Any) -> dict[str, Any]:
     """A current campaign, the unit contact of 东关村党支部, and a problem the masses raised there (written
     before the browser starts). No public address is set."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
@@ -32,7 +33,7 @@ def masses_problem(city: dict[str, Any], settings: Any) -> dict[str, Any]:
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
     village = Organization.objects.get(code="A1a")
-    unit = user_create(username="unit", role="unit", organization=village, password=PASSWORD,
+    unit = user_create(actor=SETUP, username="unit", role="unit", organization=village, password=PASSWORD,
                        full_name="东关村联络员")
     problem = problem_create(user=unit, organization=village, description="村务公开栏长期未更新，群众看不到账目",
                              source="masses", category="service")

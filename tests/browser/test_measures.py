@@ -20,6 +20,7 @@ def campaign_city(city: dict[str, Any]) -> dict[str, Any]:
 
     from django.apps import apps
 
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
@@ -31,7 +32,8 @@ def campaign_city(city: dict[str, Any]) -> dict[str, Any]:
     campaign = Campaign.objects.create(name="学习贯彻习近平新时代中国特色社会主义思想主题教育", batch=2,
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
-    user_create(username="unit", role="unit", organization=Organization.objects.get(code="A1a"), password=PASSWORD,
+    user_create(actor=SETUP, username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
+                password=PASSWORD,
                 full_name="东关村联络员")
     return city
 

@@ -24,6 +24,7 @@ def leaders_city(city: dict[str, Any]) -> dict[str, Any]:
     """The browser city in a current campaign (open-ended: today is a valid date), the unit user of 东关村党支部,
     the village's own secretary (a cadre below county level), and the city's mayor. Above the village: 吴刚
     (城关区委, 县处级) and 郑洁 (城关镇党委, 乡科级 — not a contact-point leader, not offered)."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
@@ -33,7 +34,8 @@ def leaders_city(city: dict[str, Any]) -> dict[str, Any]:
     campaign = Campaign.objects.create(name="学习贯彻习近平新时代中国特色社会主义思想主题教育", batch=2,
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
-    user_create(username="unit", role="unit", organization=Organization.objects.get(code="A1a"), password=PASSWORD,
+    user_create(actor=SETUP, username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
+                password=PASSWORD,
                 full_name="东关村联络员")
     cadre_create(organization=Organization.objects.get(code="A1a"), name="钱进", id_number="110101199003070054",
                  position="村党支部书记", rank=10)

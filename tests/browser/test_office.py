@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 def office_city(city: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     """The browser city in a current campaign, a unit contact at 东关村党支部 and the office's 综合组 (with the
     office user), written before the browser starts."""
+    from accounts.actors import SETUP
     from accounts.models import User
     from accounts.services import user_create
     from campaigns.models import Campaign, Participation, Team, TeamMembership
@@ -26,7 +27,8 @@ def office_city(city: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     campaign = Campaign.objects.create(name="学习贯彻习近平新时代中国特色社会主义思想主题教育", batch=2,
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
-    user_create(username="unit", role="unit", organization=Organization.objects.get(code="A1a"), password=PASSWORD,
+    user_create(actor=SETUP, username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
+                password=PASSWORD,
                 full_name="东关村联络员")
     team = Team.objects.create(campaign=campaign, name="综合组")
     TeamMembership.objects.create(team=team, user=User.objects.get(username="office"), is_leader=True)

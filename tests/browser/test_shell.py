@@ -28,6 +28,7 @@ def _orm_beside_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
 def shell_city(city: dict[str, Any]) -> dict[str, Any]:
     """The browser city in a current campaign: 第一联络组 (two members) assigned 城关区委, a problem 东关村 heard
     from the masses (its feedback token in the result), the visit methods and a sysadmin."""
+    from accounts.actors import SETUP
     from accounts.models import User
     from accounts.services import user_create
     from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup, LiaisonMembership, Participation
@@ -41,15 +42,15 @@ def shell_city(city: dict[str, Any]) -> dict[str, Any]:
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
     county = Organization.objects.get(code="A")
-    unit = user_create(username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
+    unit = user_create(actor=SETUP, username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
                        password=PASSWORD, full_name="东关村联络员")
     group = LiaisonGroup.objects.create(campaign=campaign, name="第一联络组")
     LiaisonAssignment.objects.create(group=group, campaign=campaign, organization=county)
     for username, name, leader in [("liaison", "李组长", True), ("liaison2", "赵组员", False)]:
-        member = user_create(username=username, role="liaison", organization=county, password=PASSWORD,
+        member = user_create(actor=SETUP, username=username, role="liaison", organization=county, password=PASSWORD,
                              full_name=name)
         LiaisonMembership.objects.create(group=group, user=member, is_leader=leader)
-    user_create(username="sysadmin", role="sysadmin", organization=Organization.objects.get(code="C"),
+    user_create(actor=SETUP, username="sysadmin", role="sysadmin", organization=Organization.objects.get(code="C"),
                 password=PASSWORD)
     problem = problem_create(user=unit, organization=Organization.objects.get(code="A1a"),
                              description="村务公开栏长期未更新", source="masses", category="style")

@@ -20,6 +20,7 @@ METHODS = ["个别访谈", "列席领导班子学习研讨", "列席调研成果
 def supervision_city(city: dict[str, Any]) -> dict[str, Any]:
     """The browser city in a current campaign, 第一联络组 with its member assigned 城关区委, a unit contact at
     东关村党支部, and the visit methods (a transactional test may have flushed the migration's rows)."""
+    from accounts.actors import SETUP
     from accounts.services import user_create
     from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup, LiaisonMembership, Participation
     from conftest import PASSWORD
@@ -32,9 +33,10 @@ def supervision_city(city: dict[str, Any]) -> dict[str, Any]:
                                        starts_on=dt.date(2023, 9, 1), is_current=True)
     Participation.objects.create(campaign=campaign, organization=Organization.objects.get(code="C"))
     county = Organization.objects.get(code="A")
-    user_create(username="unit", role="unit", organization=Organization.objects.get(code="A1a"), password=PASSWORD,
+    user_create(actor=SETUP, username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
+                password=PASSWORD,
                 full_name="东关村联络员")
-    liaison = user_create(username="liaison", role="liaison", organization=county, password=PASSWORD,
+    liaison = user_create(actor=SETUP, username="liaison", role="liaison", organization=county, password=PASSWORD,
                           full_name="联络组李组长")
     group = LiaisonGroup.objects.create(campaign=campaign, name="第一联络组")
     LiaisonAssignment.objects.create(group=group, campaign=campaign, organization=county)

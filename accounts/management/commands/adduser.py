@@ -3,7 +3,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.choices import Role
+from accounts.actors import SystemActor
+from accounts.permissions import grants
 from accounts.services import user_create
 from core.audit import audit_context
 from orgs.models import Organization
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--role", required=True, choices=sorted(grants()))
         parser.add_argument("--org", required=True, help="管辖范围：组织编码")
         parser.add_argument("--password", help="不填则账号不能用密码登录")
         parser.add_argument("--name", default="", help="姓名")
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"组织编码 {opts['org']} 不存在")
         try:
-            with audit_context(name="manage.py adduser"):
-                user = user_create(username=opts["username"], role=opts["role"], organization=org,
+            actor = SystemActor("adduser")
+            with audit_context(user=actor):
+                user = user_create(actor=actor, username=opts["username"], role=opts["role"], organization=org,
                                    password=opts["password"], full_name=opts["name"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc

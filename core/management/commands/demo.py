@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.actors import SETUP
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_create
@@ -59,7 +60,7 @@ def ensure_demo_accounts(password: str) -> tuple[list[User], list[str]]:
         for role, tier in DEMO_ACCOUNTS:
             user = User.objects.select_related("organization").filter(username=str(role)).first()
             if user is None:
-                user = user_create(username=str(role), role=str(role), organization=demo_place(root, tier),
+                user = user_create(actor=SETUP, username=str(role), role=str(role), organization=demo_place(root, tier),
                                    password=password, full_name=f"演示{Role(role).label}", check_password=False)
                 created.append(user.username)
             users.append(user)

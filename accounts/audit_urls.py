@@ -2,9 +2,9 @@
 
 from django.urls import URLPattern, path
 
-from core import views
+from accounts import admin_views
 
 app_name = "audit"
 urlpatterns: list[URLPattern] = [
-    path("", views.audit_list, name="list"),
+    path("", admin_views.audit_list, name="list"),
 ]
