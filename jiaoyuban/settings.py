@@ -161,6 +161,9 @@ JYB_IMPORT_MAX_MB = int(os.environ.get("JYB_IMPORT_MAX_MB", "50"))
 JYB_PUBLIC_URL = os.environ.get("JYB_PUBLIC_URL", "").rstrip("/")
 # 发文机关代字 of the office's documents (feedback letters: 代字〔2023〕1号).
 JYB_LETTER_ABBR = os.environ.get("JYB_LETTER_ABBR", "教育办督")
+# Roles a deployment adds beside the built-in ones (accounts.permissions.TABLE), each one row of capabilities:
+# {"inspector": {"label": "巡查员", "capabilities": ["read_data"], "at_root": [], "home": "problems:ledger"}}.
+JYB_EXTRA_ROLES: dict[str, dict] = {}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -38,9 +38,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     # core → accounts
     ("core.http", "accounts"):
         "AuthedRequest.user is annotated `User` (TYPE_CHECKING import) — part 4, the typed `Actor`",
-    ("core.views", "accounts"):
-        "the status and audit pages compare Role.SYSADMIN / Role.AUDITOR — part 1, capabilities in "
-        "accounts/permissions.py",
     # accounts → orgs: a user's jurisdiction is an organisation; user administration reads the org tree.
     ("accounts.forms", "orgs"):
         "the user form's jurisdiction field is orgs.widgets.OrgChoiceField — part 6, user administration "
