@@ -9,12 +9,11 @@ is written to the audit log as `system:<name>` (core.audit.audit_context). A sys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ class SystemActor:
         return [""]
 
 
-Actor: TypeAlias = "User | SystemActor"
+Actor: TypeAlias = User | SystemActor
 # Pages open to the public (the masses' feedback form) and selectors that answer "nothing" for a stranger.
-MaybeActor: TypeAlias = "User | SystemActor | AnonymousUser | None"
+MaybeActor: TypeAlias = User | SystemActor | AnonymousUser | None
 
 
 def user_or_none(actor: MaybeActor) -> User | None:
