@@ -51,7 +51,7 @@ from measures.models import (
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from problems.models import Problem
-from problems.services import may_raise
+from problems.permissions import can_raise_problem
 
 M = TypeVar("M", bound=Model)
 
@@ -443,7 +443,7 @@ def _meeting_page(request: AuthedRequest, org: Organization, record: LifeMeeting
         "org": org, "record": record, "meeting_form": meeting_form, "item_form": item_form, "items": items,
         "readonly": readonly, "refusals": _refusals(item_form),
         # Criticism turns into work: an item can be put on the problem ledger (the current campaign only).
-        "may_raise": may_raise(request.user) and not readonly})
+        "may_raise": can_raise_problem(request.user) and not readonly})
 
 
 def _meeting_args(form: LifeMeetingForm) -> dict[str, Any]:

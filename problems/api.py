@@ -128,7 +128,7 @@ def problem_get(request: HttpRequest, problem_id: int) -> Problem:
 def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
     """Registers a problem of a unit the caller sees, in the current campaign (已登记). Units register any
     source but 督导发现, liaison groups only 督导发现, the office any: the rule of the form and the ledger import
-    (`problems.services.sources_for`)."""
+    (`problems.permissions.raisable_sources`)."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
     item = None

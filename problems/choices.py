@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from accounts.choices import Role
+from accounts.permissions import Capability
 
 
 class Source(models.TextChoices):
@@ -80,55 +80,54 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", "未批准"
 
 
-# Who registers problems and works on their rectification: the unit (its own subtree) and the office. A liaison
-# group raises problems from its findings (source 督导发现) but never edits a unit's own records.
-OWNER_ROLES = frozenset({Role.UNIT, Role.OFFICE})
-RAISER_ROLES = frozenset({Role.UNIT, Role.OFFICE, Role.LIAISON})
+# 督导发现: the source of what supervision found (problems.permissions.raisable_sources: whoever supervises registers
+# it, the owner side every other source).
 LIAISON_SOURCES = frozenset({Source.VISIT})
-# Who verifies: the office and the liaison groups (履行指导组职责), never the owner or the owner's unit.
-VERIFIER_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
 
 
 @dataclass(frozen=True)
 class Transition:
     """One row of the lifecycle: `action` moves a problem from one of `sources` to `target` (None: the status
-    stays, e.g. an extension), for `roles`. `verifier`: the actor must not be the owner or of the owner's
+    stays, e.g. an extension), for whoever holds `capability` (accounts.permissions: the owner side rectifies,
+    the liaison groups and the office verify). `verifier`: the actor must not be the owner or of the owner's
     unit. `needs_note`: a written reason. `needs_evidence`: the problem must hold evidence. `fix_now_only`:
     the row applies to 立查立改 problems only."""
 
     action: str
     sources: frozenset[str]
     target: str | None
-    roles: frozenset[str]
+    capability: Capability
     verifier: bool = False
     needs_note: bool = False
     needs_evidence: bool = False
     fix_now_only: bool = False
 
 
-_OWNERS = frozenset(OWNER_ROLES)
-_VERIFIERS = frozenset(VERIFIER_ROLES)
+# Who takes a row: the owner side (the unit, in its own subtree, and the office) works on the rectification; the
+# office and the liaison groups (履行指导组职责) verify, never the owner or the owner's unit.
+_RECTIFY = Capability.RECTIFY_PROBLEMS
+_VERIFY = Capability.VERIFY_PROBLEMS
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(ProblemAction.START, frozenset({ProblemStatus.REGISTERED}), ProblemStatus.IN_PROGRESS, _OWNERS),
-    Transition(ProblemAction.CLAIM, frozenset({ProblemStatus.IN_PROGRESS}), ProblemStatus.CLAIMED, _OWNERS,
+    Transition(ProblemAction.START, frozenset({ProblemStatus.REGISTERED}), ProblemStatus.IN_PROGRESS, _RECTIFY),
+    Transition(ProblemAction.CLAIM, frozenset({ProblemStatus.IN_PROGRESS}), ProblemStatus.CLAIMED, _RECTIFY,
                needs_evidence=True),
     # 立查立改: claimed straight from registration — fast, but still verified by someone else.
-    Transition(ProblemAction.CLAIM, frozenset({ProblemStatus.REGISTERED}), ProblemStatus.CLAIMED, _OWNERS,
+    Transition(ProblemAction.CLAIM, frozenset({ProblemStatus.REGISTERED}), ProblemStatus.CLAIMED, _RECTIFY,
                needs_evidence=True, fix_now_only=True),
     # The verifier writes what was checked (核验意见): a closure is earned, and says on what.
-    Transition(ProblemAction.CLOSE, frozenset({ProblemStatus.CLAIMED}), ProblemStatus.CLOSED, _VERIFIERS,
+    Transition(ProblemAction.CLOSE, frozenset({ProblemStatus.CLAIMED}), ProblemStatus.CLOSED, _VERIFY,
                verifier=True, needs_note=True, needs_evidence=True),
-    Transition(ProblemAction.RETURN, frozenset({ProblemStatus.CLAIMED}), ProblemStatus.IN_PROGRESS, _VERIFIERS,
+    Transition(ProblemAction.RETURN, frozenset({ProblemStatus.CLAIMED}), ProblemStatus.IN_PROGRESS, _VERIFY,
                verifier=True, needs_note=True),
-    Transition(ProblemAction.REOPEN, frozenset({ProblemStatus.CLOSED}), ProblemStatus.IN_PROGRESS, _VERIFIERS,
+    Transition(ProblemAction.REOPEN, frozenset({ProblemStatus.CLOSED}), ProblemStatus.IN_PROGRESS, _VERIFY,
                verifier=True, needs_note=True),
     Transition(ProblemAction.REQUEST_EXTENSION, frozenset({ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS}),
-               None, _OWNERS, needs_note=True),
+               None, _RECTIFY, needs_note=True),
     Transition(ProblemAction.APPROVE_EXTENSION, frozenset({ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS}),
-               None, _VERIFIERS, verifier=True),
+               None, _VERIFY, verifier=True),
     Transition(ProblemAction.REJECT_EXTENSION, frozenset({ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS}),
-               None, _VERIFIERS, verifier=True, needs_note=True),
+               None, _VERIFY, verifier=True, needs_note=True),
 )
 
 

@@ -15,16 +15,15 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.middleware import client_ip
-from problems import selectors, services
+from problems import permissions, selectors, services
 from problems.choices import Rating
 from problems.models import Problem, Satisfaction
 
@@ -63,14 +62,10 @@ def public_feedback(request: HttpRequest, token: str) -> HttpResponse:
     received = problem.satisfactions.count()
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.satisfaction_submit(token=token, rating=form.cleaned_data["rating"],
                                          comment=form.cleaned_data["comment"], ip=client_ip(request))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except Problem.DoesNotExist:
-            raise Http404 from None
-        else:
+        if not form.errors:
             return redirect(reverse("feedback:public_feedback", args=[token]) + "?sent=1")
     return render(request, "problems/feedback_public.html", {
         "problem": problem, "form": form, "answers": answers, "received": received,
@@ -112,18 +107,14 @@ def answer(request: AuthedRequest, pk: int, satisfaction_pk: int) -> HttpRespons
     this page with what was typed."""
     problem = _problem(request, pk)
     satisfaction = get_object_or_404(Satisfaction.objects.filter(problem=problem), pk=satisfaction_pk)
-    if not services.may_edit(request.user):
+    if not permissions.can_answer_feedback(request.user):
         raise Http404
     form = AnswerForm(request.POST or None, initial={"answer": satisfaction.answer})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             services.satisfaction_answer(user=request.user, satisfaction=satisfaction,
                                          answer=form.cleaned_data["answer"])
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, "答复已保存")
             return redirect(reverse("problems:problem", args=[problem.pk]) + "#feedback")
     return render(request, "problems/feedback_answer.html",

@@ -9,13 +9,13 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 
-from accounts.choices import Role
+from accounts.actors import MaybeActor
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.forms import chinese_messages, mark_invalid
 from orgs.models import Cadre, Organization
 from orgs.widgets import OrgChoiceField
-from problems import selectors, services
+from problems import permissions, selectors
 from problems.choices import Category, ProblemStatus, Severity, Source
 from problems.models import Evidence, Problem, RectificationStep, SpecialCampaign
 from problems.selectors import LedgerFilter, special_campaigns
@@ -69,7 +69,7 @@ class LedgerFilterForm(forms.Form):
     overdue = forms.BooleanField(label="已逾期", required=False)
     relapsed = forms.BooleanField(label="反弹", required=False)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: MaybeActor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The organisation picker over what the user sees (an organisation outside it is ignored, like any odd value).
         self.fields["org"] = OrgChoiceField(user=user, label="党组织（含下级）", required=False)
@@ -82,7 +82,7 @@ class LedgerFilterForm(forms.Form):
             del self.fields["special_campaign"]
         groups = self.fields["liaison_group"]
         assert isinstance(groups, forms.ChoiceField)
-        if getattr(user, "role", None) == Role.OFFICE and campaign is not None:
+        if permissions.can_filter_by_liaison_group(user) and campaign is not None:
             groups.choices = _ANY + [(str(g.pk), g.name) for g in
                                      LiaisonGroup.objects.filter(campaign=campaign).order_by("number", "id")]
         else:
@@ -114,7 +114,7 @@ class LedgerFilterForm(forms.Form):
             self.value_of(name) for name in self.fields if name not in chips)
 
 
-def ledger_filter_from(data: QueryDict, user: Any) -> tuple[LedgerFilterForm, LedgerFilter]:
+def ledger_filter_from(data: QueryDict, user: MaybeActor) -> tuple[LedgerFilterForm, LedgerFilter]:
     """The filter form bound to `data` (a query string) and the `LedgerFilter` it means for `user`. Values that
     make no sense (unknown states, another campaign's special campaign, an organisation outside the user's
     jurisdiction, a liaison group for anyone but the office) are ignored: the list, its export and its saved
@@ -247,7 +247,7 @@ class ProblemForm(LedgerForm):
 
     MORE_FIELDS = ("cause", "event_ref", "case_ref", "petition_ref")
 
-    def __init__(self, *args: Any, user: Any, organization: Organization | None, creating: bool,
+    def __init__(self, *args: Any, user: MaybeActor, organization: Organization | None, creating: bool,
                  campaign: Any = None, current_special: SpecialCampaign | None = None, lock_deadline: bool = False,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -280,16 +280,16 @@ class ProblemForm(LedgerForm):
                              if campaign is not None else SpecialCampaign.objects.none())
         if not specials.queryset.exists():
             del self.fields["special_campaign"]
-        # The sources this user may register (problems.services.sources_for: the same rule as the API and imports).
-        allowed = services.sources_for(user)
+        # The sources this user may register (problems.permissions.raisable_sources: the same rule as the API and
+        # imports). Whoever registers only what supervision found (a liaison member) does not choose.
+        allowed = permissions.raisable_sources(user)
         sources = self.fields["source"]
         assert isinstance(sources, forms.ChoiceField)
         sources.choices = [("", "请选择"), *((v, t) for v, t in Source.choices if v in allowed)]
-        if getattr(user, "role", None) == Role.LIAISON:
-            source = self.fields["source"]
-            source.disabled = True
-            source.initial = Source.VISIT
-            source.help_text = "联络组登记的问题，来源为督导发现"
+        if allowed == [Source.VISIT]:
+            sources.disabled = True
+            sources.initial = Source.VISIT
+            sources.help_text = "联络组登记的问题，来源为督导发现"
         if lock_deadline:
             self.fields["deadline"].disabled = True
             self.fields["deadline"].help_text = "整改开始后，完成时限只能通过申请延期调整"

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from xlsxwriter.utility import xl_cell_to_rowcol
 
+from accounts.actors import Actor
 from campaigns.selectors import current_campaign
 from core import audit
 from core.cn import cn_date
@@ -56,7 +57,7 @@ from core.sheets import (
     sheet_layout,
 )
 from orgs.models import Cadre, Organization
-from problems import services
+from problems import permissions, services
 from problems.choices import Category, Source
 from problems.exports import COLUMNS, NOTES_START
 from problems.models import Problem, RectificationStep, parse_number
@@ -243,7 +244,7 @@ class _Errors:
 class _Context:
     """What reading a row depends on beyond its cells: who imports, which columns the file has, the campaign."""
 
-    user: Any
+    user: Actor
     present: frozenset[str]
     since: dt.date  # a date without a year is the first such day on or after this (today, within the campaign)
     ends_on: dt.date | None  # the campaign's end: 长期坚持
@@ -253,7 +254,7 @@ def _parse(n: int, raw: dict[str, Any], errors: _Errors, context: _Context) -> _
     row = _Row(n=n, raw=raw)
     row.description = cell_text(raw.get("description"))
     allowed_sources = {label: value for label, value in _SOURCES.items()
-                       if value in services.sources_for(context.user)}
+                       if value in permissions.raisable_sources(context.user)}
     for name, labels, label, default in (("source", _SOURCES, "问题来源", DEFAULT_SOURCE),
                                          ("category", _CATEGORIES, "问题类别", DEFAULT_CATEGORY)):
         if name not in context.present:
@@ -312,7 +313,7 @@ def _chunked(values: Iterable[Any], size: int = 900) -> Iterable[list[Any]]:
         yield items[i:i + size]
 
 
-def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
+def _resolve(rows: list[_Row], user: Actor, errors: _Errors) -> None:
     """Find the problems, organisations and leaders the rows name (a few queries for the whole file)."""
     first_row: dict[int, int] = {}
     for row in rows:
@@ -376,7 +377,7 @@ def _resolve(rows: list[_Row], user: Any, errors: _Errors) -> None:
                            if namesakes
                            else f"党组织“{row.org_name}”不存在或不在您的管辖范围内（名称须与系统中的一致）")
         else:
-            row.organization = user.organization
+            row.organization = getattr(user, "organization", None)
 
     # 责任领导: a cadre of the problem's organisation or one above it, by name (and position when given).
     names = {_cadre_parts(row.cadre_text)[0] for row in rows if row.cadre_text and row.organization is not None}
@@ -437,7 +438,7 @@ def _step_payload(step: StepLine) -> dict[str, Any]:
     return {"measure": step.measure, "owner": step.owner, "deadline": step.deadline}
 
 
-def _create(row: _Row, user: Any, errors: _Errors) -> list[str]:
+def _create(row: _Row, user: Actor, errors: _Errors) -> list[str]:
     assert row.organization is not None
     services.problem_create(
         user=user, organization=row.organization, description=row.description, source=row.source,
@@ -499,7 +500,7 @@ def _step_plan(row: _Row) -> tuple[list[tuple[RectificationStep, StepLine]], lis
     return changes, free, deletes
 
 
-def _update(row: _Row, user: Any, errors: _Errors, present: frozenset[str]) -> list[str]:
+def _update(row: _Row, user: Actor, errors: _Errors, present: frozenset[str]) -> list[str]:
     problem = row.problem
     assert problem is not None
     fields = _record_changes(row, present)
@@ -545,7 +546,7 @@ class _RowFailed(Exception):
     """A row's errors are already collected; roll its savepoint back."""
 
 
-def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, progress: Progress | None,
+def _apply(rows: list[_Row], user: Actor, errors: _Errors, report: ImportReport, progress: Progress | None,
            present: frozenset[str]) -> None:
     """Run each row through the services in its own savepoint. A row that already has errors (a label, a date, a
     number …) is still run, to find its other errors, and then rolled back; an error of the services in a column
@@ -593,8 +594,8 @@ def _apply(rows: list[_Row], user: Any, errors: _Errors, report: ImportReport, p
         progress(len(rows), len(rows))
 
 
-def _check_user(user: Any) -> None:
-    if not services.may_edit(user):
+def _check_user(user: Actor) -> None:
+    if not permissions.can_import_problems(user):
         raise PermissionError("您的角色不能导入问题清单：只有基层单位和主题教育办公室可以导入")
 
 
@@ -609,7 +610,7 @@ def ledger_layout(*, file: IO[bytes] | str | Path, filename: str) -> Layout:
         return sheet_layout(fh, filename, COLUMNS, synonyms=SYNONYMS)
 
 
-def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Any, dry_run: bool = False,
+def import_ledger(*, file: IO[bytes] | str | Path, filename: str, user: Actor, dry_run: bool = False,
                   progress: Progress | None = None, mapping: dict[int, str] | None = None,
                   strict: bool = False) -> ImportReport:
     """Read every row of `file`, run it through the services inside one transaction, and keep it only if no row

@@ -6,8 +6,8 @@ Export: the ledger list as filtered (its query string, read by `problems.forms.l
 Import: upload → the mapping step (the header found in the file, each of its columns with the field it is read
 as, for the user to confirm or correct) → background validation (a dry run through the services) → preview of
 every change or every error → the user confirms → background apply, all or nothing; the page polls a progress
-bar (htmx) while a job runs. Only the owner side (unit, office: `services.may_edit`) imports; anyone else gets
-404, as does another user's job.
+bar (htmx) while a job runs. Only the owner side (unit, office: `permissions.can_import_problems`) imports; anyone
+else gets 404, as does another user's job.
 """
 
 import io
@@ -29,7 +29,7 @@ from core.models import AuditEntry
 from core.sheets import ImportFileError, Layout, mapping_chosen, xlsx_attachment
 from orgs.models import ImportJob
 from orgs.services import import_job_map, import_job_start
-from problems import exports, selectors, services, tasks
+from problems import exports, permissions, selectors, tasks
 from problems.exports import COLUMNS, OUTPUT_ONLY
 from problems.forms import ledger_filter_from
 from problems.imports import IGNORED_NOTE, KIND, REQUIRED, ledger_layout
@@ -43,7 +43,7 @@ class LedgerUploadForm(SheetUploadForm):
 
 
 def _importer(request: AuthedRequest) -> None:
-    if not services.may_edit(request.user):
+    if not permissions.can_import_problems(request.user):
         raise Http404
 
 
@@ -83,7 +83,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = import_job_start(user=request.user, kind=KIND, upload=form.cleaned_data["file"],
+            job = import_job_start(actor=request.user, kind=KIND, upload=form.cleaned_data["file"],
                                    read_layout=lambda file, name: ledger_layout(file=file, filename=name))
         except ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -109,7 +109,7 @@ def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             mapping, mapping_errors = mapping_chosen(layout, request.POST, MAPPING_FIELDS, REQUIRED)
             if not mapping_errors:
-                if import_job_map(job=job, layout=layout.as_dict(), mapping=mapping):
+                if import_job_map(actor=request.user, job=job, layout=layout.as_dict(), mapping=mapping):
                     tasks.validate_ledger_import.enqueue(job.pk)
                 return redirect("problems:import_job", pk=job.pk)
         return render(request, "problems/io_job.html", {

@@ -8,11 +8,11 @@ subtree on `org_path` (a copy of the organisation's path on the problem row) so 
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.actors import MaybeActor, user_or_none
 from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign
 from core.scoping import subtree_q, subtrees_q
@@ -66,7 +66,7 @@ def search_q(text: str) -> Q:
     return found | Q(pk=number) if number is not None and number < 2**31 else found
 
 
-def ledger(user: Any, filters: LedgerFilter | None = None, *, today: dt.date | None = None) -> QuerySet[Problem]:
+def ledger(user: MaybeActor, filters: LedgerFilter | None = None, *, today: dt.date | None = None) -> QuerySet[Problem]:
     """The problems `user` sees, filtered, by due date. Rows carry their organisation (one join) for display."""
     filters = filters or LedgerFilter()
     qs = Problem.objects.visible_to(user)
@@ -100,7 +100,7 @@ def ledger(user: Any, filters: LedgerFilter | None = None, *, today: dt.date | N
     return qs.select_related("organization", "responsible_cadre", "special_campaign").order_by("due_on", "id")
 
 
-def problem_detail(user: Any, pk: int) -> Problem | None:
+def problem_detail(user: MaybeActor, pk: int) -> Problem | None:
     """One problem with everything its page shows, or None when `user` does not see it."""
     return (Problem.objects.visible_to(user)
             .select_related("organization", "campaign", "responsible_cadre", "special_campaign", "created_by",
@@ -124,7 +124,7 @@ def leader_choices(organization: Organization) -> QuerySet[Cadre]:
             .select_related("organization").order_by("-organization__depth", "-rank", "name", "id"))
 
 
-def overdue_problems(user: Any, *, today: dt.date | None = None) -> QuerySet[Problem]:
+def overdue_problems(user: MaybeActor, *, today: dt.date | None = None) -> QuerySet[Problem]:
     return ledger(user, LedgerFilter(overdue=True), today=today)
 
 
@@ -134,11 +134,16 @@ def special_campaigns(campaign: Campaign | None) -> QuerySet[SpecialCampaign]:
     return SpecialCampaign.objects.filter(campaign=campaign).order_by("id")
 
 
-def saved_filters(user: Any) -> QuerySet[SavedFilter]:
-    return SavedFilter.objects.filter(user=user).order_by("name")
+def saved_filters(user: MaybeActor) -> QuerySet[SavedFilter]:
+    """The user's own saved filters (none for a system actor or a stranger)."""
+    owner = user_or_none(user)
+    if owner is None:
+        return SavedFilter.objects.none()
+    return SavedFilter.objects.filter(user=owner).order_by("name")
 
 
-def problem_counts(user: Any, campaign: Campaign | None = None, *, today: dt.date | None = None) -> dict[str, int]:
+def problem_counts(user: MaybeActor, campaign: Campaign | None = None, *,
+                   today: dt.date | None = None) -> dict[str, int]:
     """Counts by status, plus overdue and relapsed, of the problems `user` sees (for headers and summaries)."""
     from django.db.models import Count
 

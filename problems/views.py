@@ -11,9 +11,9 @@ import datetime as dt
 import mimetypes
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.actors import Actor
 from accounts.guards import require_data_role
-from campaigns.selectors import current_campaign, manages_campaigns
+from campaigns.selectors import current_campaign
 from core.cn import cn_date
 from core.forms import service_errors
 from core.http import AuthedRequest
@@ -30,12 +31,11 @@ from core.paging import paginate
 from measures.models import LifeMeetingItem
 from orgs.models import Organization
 from orgs.selectors import visible_org
-from problems import selectors, services
-from problems.choices import OWNER_ROLES, ProblemAction, ProblemStatus, Rating, Source
+from problems import permissions, selectors, services
+from problems.choices import ProblemAction, ProblemStatus, Rating, Source
 from problems.forms import (
     ActionForm,
     EvidenceForm,
-    LedgerForm,
     ProblemForm,
     SavedFilterForm,
     SpecialCampaignForm,
@@ -104,10 +104,22 @@ def _int(text: str | None) -> int | None:
     return int(text) if text.isdigit() and 0 < len(text) < 12 else None
 
 
-def _error_list(form: LedgerForm | None) -> list[str]:
+def _error_list(form: forms.BaseForm | None) -> list[str]:
     if form is None or not form.is_bound:
         return []
     return [str(e) for errors in form.errors.values() for e in errors]
+
+
+class _Refusal(forms.Form):
+    """What a service refused of a button with no form of its own (undo a step, remove evidence, save or delete a
+    saved filter): `core.forms.service_errors` puts the refusal here, the page shows it as a message."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    @property
+    def text(self) -> str:
+        return "；".join(_error_list(self))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -128,8 +140,10 @@ def ledger(request: AuthedRequest) -> HttpResponse:
         "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
         "unfiltered": unfiltered, "query": _query(request.GET), "saved": selectors.saved_filters(user),
         "save_form": SavedFilterForm(initial={"query": _query(request.GET)}),
-        "may_raise": services.may_raise(user), "owner": user.role in OWNER_ROLES,
-        "manages": manages_campaigns(user), "today": timezone.localdate(), "campaign": current_campaign()})
+        "can_raise": permissions.can_raise_problem(user), "can_import": permissions.can_import_problems(user),
+        "group_units_only": permissions.sees_group_units_only(user),
+        "manages": permissions.can_manage_special_campaign(user), "today": timezone.localdate(),
+        "campaign": current_campaign()})
 
 
 @login_required
@@ -140,11 +154,13 @@ def filter_save(request: AuthedRequest) -> HttpResponse:
     query = ""
     if form.is_valid():
         query = _query(QueryDict(form.cleaned_data.get("query", "").lstrip("?")))
-        try:
+        refusal = _Refusal()
+        with service_errors(refusal):
             saved = services.saved_filter_save(user=user, name=form.cleaned_data.get("name") or "", query=query)
+        if refusal.errors:
+            messages.error(request, "未能保存筛选：" + refusal.text)
+        else:
             messages.success(request, f"已保存筛选“{saved.name}”")
-        except ValidationError as exc:
-            messages.error(request, "未能保存筛选：" + "；".join(exc.messages))
     return redirect(reverse("problems:ledger") + (f"?{query}" if query else ""))
 
 
@@ -153,10 +169,8 @@ def filter_save(request: AuthedRequest) -> HttpResponse:
 def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     saved = get_object_or_404(selectors.saved_filters(user), pk=pk)
-    try:
+    with service_errors(_Refusal()):
         services.saved_filter_delete(user=user, saved=saved)
-    except PermissionDenied as exc:
-        raise Http404 from exc
     messages.success(request, f"已删除筛选“{saved.name}”")
     return redirect("problems:ledger")
 
@@ -181,7 +195,7 @@ def _item(request: AuthedRequest) -> LifeMeetingItem | None:
 @require_http_methods(["GET", "POST"])
 def problem_new(request: AuthedRequest) -> HttpResponse:
     user = require_data_role(request.user)
-    if not services.may_raise(user):
+    if not permissions.can_raise_problem(user):
         raise Http404
     campaign = current_campaign()
     item = _item(request)
@@ -216,7 +230,7 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
 def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     user = request.user
-    if not services.may_edit(user):
+    if not permissions.can_edit_problem(user):
         raise Http404
     if problem.status in LOCKED:
         messages.error(request, "问题已申请销号或已销号，记录已锁定，不能修改。")
@@ -249,7 +263,7 @@ def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # A problem's page
 
 
-def _actions(user: Any, problem: Problem, act: str | None, act_form: ActionForm | None) -> list[dict[str, Any]]:
+def _actions(user: Actor, problem: Problem, act: str | None, act_form: ActionForm | None) -> list[dict[str, Any]]:
     """The lifecycle actions `user` may take now, each with what its small form asks for."""
     unanswered = sum(1 for s in problem.satisfactions.all()
                      if s.rating == Rating.UNSATISFIED and s.answered_at is None)
@@ -307,8 +321,8 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
     problem = selectors.problem_detail(user, pk)
     if problem is None:
         raise Http404
-    may_edit = services.may_edit(user)
-    editable = may_edit and problem.status not in LOCKED
+    can_edit = permissions.can_edit_problem(user)
+    editable = can_edit and problem.status not in LOCKED
     steps = list(problem.steps.all())
     evidence = list(problem.evidence.all())
     by_step: dict[int, list[Evidence]] = {}
@@ -327,14 +341,13 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
                   "open": bool(done and done[0] == s.pk)} for s in steps]
     # Whether the files are still there as uploaded: shown to whoever verifies a claimed problem. The page checks
     # presence and size only (cheap); closing re-hashes every file and refuses on a mismatch.
-    verifying = (problem.status == ProblemStatus.CLAIMED
-                 and ProblemAction.CLOSE in services.allowed_actions(user, problem))
+    verifying = problem.status == ProblemStatus.CLAIMED and permissions.can_verify_problem(user, problem)
     if verifying:
         for e in evidence:
             e.intact = services.evidence_present(e)  # type: ignore[attr-defined]
     pending = next((x for x in problem.extensions.all() if x.status == "pending"), None)
     return render(request, "problems/problem.html", {
-        "problem": problem, "may_edit": may_edit, "feedback_url": services.feedback_link(problem),
+        "problem": problem, "can_edit": can_edit, "feedback_url": services.feedback_link(problem),
         "feedback_refusal": services.feedback_link_refusal(),
         "editable": editable, "steps": step_rows, "evidence": evidence,
         "verifying": verifying,
@@ -414,7 +427,7 @@ def step_edit(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
     """Correct a step, or delete it (`delete`) while it is not done."""
     step = _step(request, pk, step_pk)
     problem = step.problem
-    if not services.may_edit(request.user):
+    if not permissions.can_edit_problem(request.user):
         raise Http404
     form = StepForm(request.POST if request.method == "POST" else None, initial={
         "measure": step.measure, "owner": step.owner, "deadline": step.deadline, "version": problem.version})
@@ -443,12 +456,11 @@ def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk)
     version = _version(request.POST)
     if "undo" in request.POST:
-        try:
+        refusal = _Refusal()
+        with service_errors(refusal):
             services.step_undone(user=request.user, step=step, version=version)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            raise Http404 from exc
+        if refusal.errors:
+            messages.error(request, refusal.text)
         else:
             messages.success(request, "已改为未完成")
         return redirect(_problem_url(step.problem, f"step-{step.pk}"))
@@ -505,12 +517,11 @@ def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpRe
     require_data_role(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("problem"),
                                  pk=evidence_pk, problem_id=pk)
-    try:
+    refusal = _Refusal()
+    with service_errors(refusal):
         services.evidence_remove(user=request.user, evidence=evidence, version=_version(request.POST))
-    except ValidationError as exc:
-        messages.error(request, "未能删除：" + "；".join(exc.messages))
-    except PermissionDenied as exc:
-        raise Http404 from exc
+    if refusal.errors:
+        messages.error(request, "未能删除：" + refusal.text)
     else:
         messages.success(request, f"已删除佐证材料“{evidence.filename}”")
     return redirect(_problem_url(evidence.problem, "evidence"))
@@ -527,7 +538,7 @@ def special_list(request: AuthedRequest) -> HttpResponse:
     office adds them here."""
     user = require_data_role(request.user)
     campaign = current_campaign()
-    manages = manages_campaigns(user)
+    manages = permissions.can_manage_special_campaign(user)
     form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
     if request.method == "POST":
         if not manages:
@@ -553,7 +564,7 @@ def special_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def special_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
-    if not manages_campaigns(user):
+    if not permissions.can_manage_special_campaign(user):
         raise Http404
     special = get_object_or_404(selectors.special_campaigns(current_campaign()), pk=pk)
     form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={

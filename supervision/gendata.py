@@ -56,7 +56,7 @@ from orgs.gendata import People
 from orgs.models import Cadre, Organization
 from problems.choices import Category, ProblemStatus, Severity
 from problems.models import Problem
-from problems.services import owner_reason
+from problems.permissions import owner_refusal
 from supervision import services
 from supervision.choices import IN_FORCE, Judgement, Level, Requirement
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
@@ -483,7 +483,7 @@ class Generator:
                           .order_by("org_path", "registered_on", "description", "pk")[:40])
         rng.shuffle(candidates)
         for problem in candidates:
-            user = next((u for u in work.members if owner_reason(u, problem) is None), None)
+            user = next((u for u in work.members if owner_refusal(u, problem) is None), None)
             if user is None:
                 continue
             excerpt = problem.description[:40] + ("……" if len(problem.description) > 40 else "")

@@ -2,7 +2,7 @@
 demo generator and supervision's findings all call these.
 
 The lifecycle: `problem_act` is the only function that changes `Problem.status`. It is driven by the
-transition table `problems.choices.TRANSITIONS` (from which states, to which, for which roles, whether a
+transition table `problems.choices.TRANSITIONS` (from which states, to which, for which capability, whether a
 written reason or evidence is needed, whether the actor must be someone other than the owner). Closure is
 earned (DESIGN §4.4): the closer is never the owner or of the owner's unit, evidence is required and frozen,
 closer and time come from the session, a closed problem is read only and only a visible reopening changes it.
@@ -12,10 +12,11 @@ row now at N+1 is refused (two people on one problem cannot overwrite each other
 
 Bad input raises ValidationError({field: Chinese reason}) and writes nothing.
 
-One module per entity: `permissions` (who may do what), `registration` (problem_create, problem_update, due
-dates), `steps`, `evidence`, `lifecycle` (problem_act and its handlers), `extensions`, `feedback` (the masses'
-satisfaction), `special_campaigns`, `saved_filters`, `org_moves`; `_common` holds what they share. Every public
-name is imported here: callers use `problems.services.<name>`.
+Who may do what is `problems.permissions` (pages ask it to show a button; the services enforce it). One module
+per entity: `registration` (problem_create, problem_update, due dates), `steps`, `evidence`, `lifecycle`
+(problem_act and its handlers), `extensions`, `feedback` (the masses' satisfaction), `special_campaigns`,
+`saved_filters`, `org_moves`; `_common` holds what they share. Every public name is imported here: callers use
+`problems.services.<name>`.
 """
 
 from problems.services._common import EVIDENCE_SUFFIXES, NOTE_MAX, TEXT_MAX
@@ -32,7 +33,6 @@ from problems.services.feedback import (
 )
 from problems.services.lifecycle import NOTE_REQUIRED, action_label, allowed_actions, problem_act, rule_for
 from problems.services.org_moves import problems_follow_move
-from problems.services.permissions import may_edit, may_raise, owner_reason, sees_problem, source_refusal, sources_for
 from problems.services.registration import (
     DESCRIPTION_MAX,
     RECORD_FIELDS,
@@ -67,9 +67,6 @@ __all__ = [
     "feedback_link_refusal",
     "feedback_open",
     "feedback_source",
-    "may_edit",
-    "may_raise",
-    "owner_reason",
     "problem_act",
     "problem_create",
     "problem_update",
@@ -79,9 +76,6 @@ __all__ = [
     "satisfaction_submit",
     "saved_filter_delete",
     "saved_filter_save",
-    "sees_problem",
-    "source_refusal",
-    "sources_for",
     "special_campaign_create",
     "special_campaign_update",
     "step_add",

@@ -1,4 +1,4 @@
-"""What the ledger's services share: limits, the actor's role, the history record, the row lock and the
+"""What the ledger's services share: limits, the history record, the row lock and the
 version check, the rule of a deadline, what a step and a piece of evidence must be (and how evidence is stored),
 the pending extension and its withdrawal, the masses' unanswered complaints, and the base of the lifecycle's
 action handlers.
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
 from campaigns.models import Campaign
 from core import audit
 from core.cn import cn_date
@@ -25,10 +26,6 @@ from problems.models import Evidence, Extension, Problem, RectificationStep, Tra
 EVIDENCE_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"})
 TEXT_MAX = 2000
 NOTE_MAX = 1000
-
-
-def _role(user: Any) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
 
 
 def _future_date_error(value: Any, label: str, *, campaign: Campaign | None = None,
@@ -45,11 +42,11 @@ def _future_date_error(value: Any, label: str, *, campaign: Campaign | None = No
     return None
 
 
-def _record(problem: Problem, action: str, user: Any, *, from_status: str = "", to_status: str = "",
+def _record(problem: Problem, action: str, user: Actor, *, from_status: str = "", to_status: str = "",
             note: str = "", data: dict[str, Any] | None = None) -> TransitionRecord:
     return TransitionRecord.objects.create(
         problem=problem, action=action, from_status=from_status, to_status=to_status,
-        actor=user if getattr(user, "is_authenticated", False) else None,
+        actor=user_or_none(user),
         actor_name=(str(user) if getattr(user, "is_authenticated", False) else audit.current_actor().name)[:150],
         at=timezone.now(), note=note, data=data or {},
     )
@@ -95,13 +92,13 @@ def _duplicate_error(problem: Problem, uploads: Sequence[UploadedFile]) -> str |
     return None
 
 
-def _evidence_store(problem: Problem, upload: UploadedFile, *, user: Any, note: str = "",
+def _evidence_store(problem: Problem, upload: UploadedFile, *, user: Actor, note: str = "",
                     step: RectificationStep | None = None) -> Evidence:
     sha = file_sha256(upload)
     name = Path(upload.name or "file").name[:200]
     return Evidence.objects.create(
         problem=problem, step=step, file=upload, filename=name, size=upload.size or 0, sha256=sha,
-        note=clean_text(note)[:200], uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        note=clean_text(note)[:200], uploaded_by=user_or_none(user),
     )
 
 
@@ -116,10 +113,10 @@ def _unanswered_unsatisfied(problem: Problem) -> int:
 class _Handler:
     """What an action checks and does beyond the table's rules."""
 
-    def check(self, problem: Problem, user: Any, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
         return None
 
-    def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any] | None:
+    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any] | None:
         return None
 
 

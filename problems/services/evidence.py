@@ -1,17 +1,18 @@
 """Evidence (佐证材料): uploaded, removed, and checked against the hash recorded at upload."""
 
 import hmac
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from accounts.actors import Actor
 from core.files import file_sha256, upload_max_mb
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from problems.models import Evidence, Problem, RectificationStep
+from problems.permissions import ensure_problem_editable
 from problems.services._common import (
     _bump,
     _check_version,
@@ -20,7 +21,6 @@ from problems.services._common import (
     _evidence_store,
     _locked,
 )
-from problems.services.permissions import _editable_errors
 
 
 def evidence_max_mb() -> int:
@@ -28,10 +28,10 @@ def evidence_max_mb() -> int:
 
 
 @transaction.atomic
-def evidence_add(*, user: Any, problem: Problem, file: UploadedFile, note: str = "",
+def evidence_add(*, user: Actor, problem: Problem, file: UploadedFile, note: str = "",
                  step: RectificationStep | None = None, version: int | None = None) -> Evidence:
     problem = _locked(problem)
-    _editable_errors(user, problem)
+    ensure_problem_editable(user, problem)
     _check_version(problem, version)
     errors: dict[str, str] = {}
     _put(errors, "file", _evidence_file_error(file))
@@ -48,9 +48,9 @@ def evidence_add(*, user: Any, problem: Problem, file: UploadedFile, note: str =
 
 
 @transaction.atomic
-def evidence_remove(*, user: Any, evidence: Evidence, version: int | None = None) -> None:
+def evidence_remove(*, user: Actor, evidence: Evidence, version: int | None = None) -> None:
     problem = _locked(evidence.problem)
-    _editable_errors(user, problem)
+    ensure_problem_editable(user, problem)
     _check_version(problem, version)
     evidence = Evidence.objects.get(pk=evidence.pk, problem=problem)
     if evidence.frozen:

@@ -4,7 +4,6 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
 from core.http import public_url_fault
 from core.validation import choice_error as _choice_error
 from core.validation import clean_text
@@ -20,8 +20,8 @@ from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from problems.choices import Rating, Source
 from problems.models import Problem, Satisfaction
+from problems.permissions import can_answer_feedback
 from problems.services._common import NOTE_MAX
-from problems.services.permissions import may_edit, sees_problem
 
 # The public feedback page: one sender may rate one problem this many times a day, and send this many ratings
 # an hour in all (a sender is a keyed hash of the address, see `feedback_source`).
@@ -78,7 +78,7 @@ def satisfaction_submit(*, token: str, rating: str, comment: str = "", ip: str |
     # The row lock makes count-then-insert one step per problem: parallel posts cannot all pass the limit.
     problem = Problem.objects.select_for_update().filter(feedback_token=token).first()
     if problem is None or not feedback_open(problem):
-        raise Problem.DoesNotExist("未找到")
+        raise PermissionDenied("未找到")  # the page answers 404, as for an unknown token
     errors: dict[str, str] = {}
     _put(errors, "rating", _choice_error(rating, Rating, "评价"))
     _put(errors, "comment", _text_error(comment, "意见", 500, required=False))
@@ -97,16 +97,16 @@ def satisfaction_submit(*, token: str, rating: str, comment: str = "", ip: str |
 
 
 @transaction.atomic
-def satisfaction_answer(*, user: Any, satisfaction: Satisfaction, answer: str) -> Satisfaction:
+def satisfaction_answer(*, user: Actor, satisfaction: Satisfaction, answer: str) -> Satisfaction:
     """The unit or the office answers what the masses said (answering is not closing: the verifier still
     decides)."""
     problem = satisfaction.problem
-    if not may_edit(user) or not sees_problem(user, problem):
+    if not can_answer_feedback(user, problem):
         raise PermissionDenied("无权答复该评价")
     _raise({"answer": r} if (r := _text_error(answer, "答复", NOTE_MAX)) else {})
     satisfaction = Satisfaction.objects.select_for_update().get(pk=satisfaction.pk)
     satisfaction.answer = clean_text(answer)
-    satisfaction.answered_by = user
+    satisfaction.answered_by = user_or_none(user)
     satisfaction.answered_at = timezone.now()
     satisfaction.save()
     return satisfaction

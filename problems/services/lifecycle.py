@@ -11,12 +11,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
+from accounts.models import User
 from core.validation import clean_text
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from problems.choices import ProblemAction, ProblemStatus, Transition, transitions_for
 from problems.models import Closure, Problem
+from problems.permissions import can_take_transition, can_view_problem, owner_refusal
 from problems.services._common import (
     NOTE_MAX,
     _bump,
@@ -29,13 +32,11 @@ from problems.services._common import (
     _locked,
     _pending_extension,
     _record,
-    _role,
     _unanswered_unsatisfied,
     _withdraw_extension,
 )
 from problems.services.evidence import evidence_intact
 from problems.services.extensions import _DecideExtension, _RequestExtension
-from problems.services.permissions import owner_reason, sees_problem
 from problems.services.registration import due_date
 
 # What an action whose note the table requires says when it is missing (else "请写明…的理由").
@@ -44,18 +45,18 @@ NOTE_REQUIRED: dict[str, str] = {
 }
 
 
-def allowed_actions(user: Any, problem: Problem) -> list[str]:
+def allowed_actions(user: Actor, problem: Problem) -> list[str]:
     """The actions `user` may take on `problem` now (for buttons; `problem_act` checks again)."""
     actions: list[str] = []
-    if not sees_problem(user, problem):
+    if not can_view_problem(user, problem):
         return actions
     for action in ProblemAction.values:
         if action == ProblemAction.REGISTER:
             continue
         rule = rule_for(problem, action)
-        if rule is None or _role(user) not in rule.roles:
+        if rule is None or not can_take_transition(user, rule):
             continue
-        if rule.verifier and owner_reason(user, problem):
+        if rule.verifier and owner_refusal(user, problem):
             continue
         if (action in (ProblemAction.APPROVE_EXTENSION, ProblemAction.REJECT_EXTENSION)
                 and not _pending_extension(problem)):
@@ -79,7 +80,7 @@ def action_label(action: str) -> str:
 
 
 @transaction.atomic
-def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", version: int | None = None,
+def problem_act(*, user: Actor, problem: Problem, action: str, note: str = "", version: int | None = None,
                 new_due_on: dt.date | None = None, feedback_override: str = "",
                 files: Iterable[UploadedFile] = ()) -> Problem:
     """Take `action` on `problem` as `user`: the one function that changes a problem's status. Who and when
@@ -87,7 +88,7 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
     claim usually brings its evidence)."""
     if action not in ProblemAction.values or action == ProblemAction.REGISTER:
         raise ValidationError({"action": "未知的操作"})
-    if not sees_problem(user, problem):
+    if not can_view_problem(user, problem):
         raise PermissionDenied("无权处理该问题")
     problem = _locked(problem)
     _check_version(problem, version)
@@ -98,10 +99,11 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
         if action == ProblemAction.CLAIM and problem.status == ProblemStatus.REGISTERED:
             refusal += "：请先开始整改（立查立改的问题可直接申请销号）"
         raise ValidationError({"action": refusal})
-    if _role(user) not in rule.roles:
-        raise ValidationError({"action": f"{user.get_role_display()}不能{label}"})
+    if not can_take_transition(user, rule):
+        who = user.get_role_display() if isinstance(user, User) else str(user)
+        raise ValidationError({"action": f"{who}不能{label}"})
     if rule.verifier:
-        reason = owner_reason(user, problem)
+        reason = owner_refusal(user, problem)
         if reason:
             raise ValidationError({"action": reason})
     note = clean_text(note)
@@ -139,20 +141,20 @@ def problem_act(*, user: Any, problem: Problem, action: str, note: str = "", ver
 
 
 class _Claim(_Handler):
-    def check(self, problem: Problem, user: Any, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
         open_steps = problem.step_count - problem.steps_done
         if open_steps > 0:
             errors.setdefault("action", f"尚有{open_steps}项整改措施未完成，不能申请销号")
 
-    def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
         problem.claimed_at = timezone.now()
-        problem.claimed_by = user
+        problem.claimed_by = user_or_none(user)
         _withdraw_extension(problem, "已申请销号，延期申请自动撤回")
         return {}
 
 
 class _Close(_Handler):
-    def check(self, problem: Problem, user: Any, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
         unanswered = _unanswered_unsatisfied(problem)
         override = clean_text(kw.get("feedback_override"))
         if unanswered and not override:
@@ -164,7 +166,7 @@ class _Close(_Handler):
                 errors.setdefault("files", f"佐证材料“{evidence.filename}”与上传时的校验值不符（文件已被改动或丢失），"
                                            "不能据此销号")
 
-    def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
         now = timezone.now()
         # On time is the unit's doing: it claimed by the due date (a slow verification does not make it late).
         claimed_on = timezone.localdate(problem.claimed_at) if problem.claimed_at else timezone.localdate()
@@ -172,18 +174,18 @@ class _Close(_Handler):
         manifest = [{"id": e.pk, "filename": e.filename, "sha256": e.sha256, "size": e.size}
                     for e in problem.evidence.order_by("id")]
         problem.evidence.update(frozen=True)
-        problem.closed_at, problem.closed_by, problem.closed_on_time = now, user, on_time
-        Closure.objects.create(problem=problem, closed_by=user, closed_by_name=str(user)[:150], closed_at=now,
-                               note=kw.get("note", ""), feedback_override=kw.get("feedback_override", ""),
-                               evidence=manifest, on_time=on_time)
+        problem.closed_at, problem.closed_by, problem.closed_on_time = now, user_or_none(user), on_time
+        Closure.objects.create(problem=problem, closed_by=user_or_none(user), closed_by_name=str(user)[:150],
+                               closed_at=now, note=kw.get("note", ""),
+                               feedback_override=kw.get("feedback_override", ""), evidence=manifest, on_time=on_time)
         return {"evidence": [e["sha256"] for e in manifest], "on_time": on_time}
 
 
 class _Reopen(_Handler):
-    def check(self, problem: Problem, user: Any, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
         _put(errors, "new_due_on", _future_date_error(kw.get("new_due_on"), "新的完成时限"))
 
-    def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
         _withdraw_extension(problem, "问题重新打开，原延期申请失效")
         problem.relapsed = True
         problem.relapse_count += 1
@@ -200,7 +202,7 @@ class _Reopen(_Handler):
 
 
 class _Return(_Handler):
-    def apply(self, problem: Problem, user: Any, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
         problem.claimed_at = problem.claimed_by = None
         return {}
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
 from campaigns.models import Campaign
 from campaigns.selectors import campaigns_of, current_campaign
 from core.cn import cn_date
@@ -20,7 +21,6 @@ from orgs.models import Cadre, Organization
 from problems.choices import (
     DEFAULT_DAYS,
     FIX_NOW_DAYS,
-    RAISER_ROLES,
     Category,
     ProblemAction,
     ProblemStatus,
@@ -28,6 +28,7 @@ from problems.choices import (
     Source,
 )
 from problems.models import Problem, RectificationStep, SpecialCampaign
+from problems.permissions import can_raise_problem, ensure_problem_editable, source_refusal
 from problems.services._common import (
     TEXT_MAX,
     _bump,
@@ -35,10 +36,8 @@ from problems.services._common import (
     _future_date_error,
     _locked,
     _record,
-    _role,
     _step_errors,
 )
-from problems.services.permissions import _editable_errors, source_refusal
 
 DESCRIPTION_MAX = 2000
 REF_MAX = 200
@@ -113,12 +112,8 @@ RECORD_FIELDS = ("description", "source", "category", "special_campaign", "event
                  "cause", "responsible_cadre", "responsible_unit", "severity", "fix_now", "deadline")
 
 
-def _visible_org(user: Any, organization: Organization) -> bool:
-    return Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
-
-
 @transaction.atomic
-def problem_create(*, user: Any, organization: Organization, description: str, source: str, category: str,
+def problem_create(*, user: Actor, organization: Organization, description: str, source: str, category: str,
                    campaign: Campaign | None = None, special_campaign: SpecialCampaign | None = None,
                    event_ref: str = "", case_ref: str = "", petition_ref: str = "", cause: str = "",
                    responsible_cadre: Cadre | None = None, responsible_unit: str = "",
@@ -130,7 +125,7 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
 
     `steps`: rectification steps to add at once, each {measure, owner, deadline}. `note`: said on the
     registration in the problem's history (e.g. how an import read its deadline)."""
-    if _role(user) not in RAISER_ROLES or not _visible_org(user, organization):
+    if not can_raise_problem(user, organization):
         raise PermissionDenied("无权为该组织登记问题")
     campaign = campaign or current_campaign()
     fields = {"description": description, "source": source, "category": category,
@@ -166,7 +161,7 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
         fix_now=bool(fix_now), deadline=deadline, registered_on=today,
         due_on=due_date(registered_on=today, deadline=deadline, severity=severity, fix_now=bool(fix_now),
                         campaign=campaign),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user_or_none(user),
     )
     problem.save()
     for step in steps:
@@ -180,13 +175,13 @@ def problem_create(*, user: Any, organization: Organization, description: str, s
 
 
 @transaction.atomic
-def problem_update(*, user: Any, problem: Problem, version: int | None, **fields: Any) -> Problem:
+def problem_update(*, user: Actor, problem: Problem, version: int | None, **fields: Any) -> Problem:
     """Change a problem's record (not its status: see `problem_act`). The deadline can be changed while the
     problem is only registered; after that, only an approved extension moves it."""
     unknown = set(fields) - set(RECORD_FIELDS)
     assert not unknown, f"unknown fields {unknown}"
     problem = _locked(problem)
-    _editable_errors(user, problem)
+    ensure_problem_editable(user, problem)
     _check_version(problem, version)
     errors = _field_errors(organization=problem.organization, campaign=problem.campaign, fields=fields,
                            partial=True)

@@ -1,26 +1,25 @@
 """Special campaigns (专项整治), kept by the city's office."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from accounts.actors import Actor
 from campaigns.models import Campaign
-from campaigns.selectors import manages_campaigns
 from core.validation import clean_text
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from problems.models import SpecialCampaign
+from problems.permissions import can_manage_special_campaign
 
 
-def _manage_check(user: Any) -> None:
-    if not manages_campaigns(user):
+def _manage_check(user: Actor) -> None:
+    if not can_manage_special_campaign(user):
         raise PermissionDenied("只有市主题教育办公室可以设置专项整治")
 
 
 @transaction.atomic
-def special_campaign_create(*, user: Any, campaign: Campaign, name: str, description: str = "") -> SpecialCampaign:
+def special_campaign_create(*, user: Actor, campaign: Campaign, name: str, description: str = "") -> SpecialCampaign:
     _manage_check(user)
     errors: dict[str, str] = {}
     _put(errors, "name", _text_error(name, "专项整治名称", 100))
@@ -31,7 +30,7 @@ def special_campaign_create(*, user: Any, campaign: Campaign, name: str, descrip
 
 
 @transaction.atomic
-def special_campaign_update(*, user: Any, special: SpecialCampaign, name: str, description: str = "",
+def special_campaign_update(*, user: Actor, special: SpecialCampaign, name: str, description: str = "",
                             is_active: bool = True) -> SpecialCampaign:
     _manage_check(user)
     errors: dict[str, str] = {}

@@ -2,18 +2,19 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from core.validation import clean_text
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from problems.models import Evidence, Problem, RectificationStep
+from problems.permissions import ensure_problem_editable
 from problems.services._common import (
     NOTE_MAX,
     _bump,
@@ -24,14 +25,13 @@ from problems.services._common import (
     _locked,
     _step_errors,
 )
-from problems.services.permissions import _editable_errors
 
 
-def _step_for_write(user: Any, step: RectificationStep, version: int | None) -> tuple[Problem, RectificationStep]:
+def _step_for_write(user: Actor, step: RectificationStep, version: int | None) -> tuple[Problem, RectificationStep]:
     """The step's problem locked and checked for an edit by `user` at `version`, and the step read again under
     the lock."""
     problem = _locked(step.problem)
-    _editable_errors(user, problem)
+    ensure_problem_editable(user, problem)
     _check_version(problem, version)
     return problem, RectificationStep.objects.get(pk=step.pk, problem=problem)
 
@@ -45,10 +45,10 @@ def _steps_changed(problem: Problem) -> None:
 
 
 @transaction.atomic
-def step_add(*, user: Any, problem: Problem, measure: str, owner: str = "", deadline: dt.date | None = None,
+def step_add(*, user: Actor, problem: Problem, measure: str, owner: str = "", deadline: dt.date | None = None,
              version: int | None = None) -> RectificationStep:
     problem = _locked(problem)
-    _editable_errors(user, problem)
+    ensure_problem_editable(user, problem)
     _check_version(problem, version)
     reason = _step_errors({"measure": measure, "owner": owner, "deadline": deadline}, problem.campaign)
     if reason:
@@ -61,7 +61,7 @@ def step_add(*, user: Any, problem: Problem, measure: str, owner: str = "", dead
 
 
 @transaction.atomic
-def step_update(*, user: Any, step: RectificationStep, measure: str, owner: str = "",
+def step_update(*, user: Actor, step: RectificationStep, measure: str, owner: str = "",
                 deadline: dt.date | None = None, version: int | None = None) -> RectificationStep:
     problem, step = _step_for_write(user, step, version)
     reason = _step_errors({"measure": measure, "owner": owner, "deadline": deadline}, problem.campaign)
@@ -76,7 +76,7 @@ def step_update(*, user: Any, step: RectificationStep, measure: str, owner: str 
 
 
 @transaction.atomic
-def step_done(*, user: Any, step: RectificationStep, done_note: str = "", files: Iterable[UploadedFile] = (),
+def step_done(*, user: Actor, step: RectificationStep, done_note: str = "", files: Iterable[UploadedFile] = (),
               cite: Iterable[Evidence] = (), version: int | None = None) -> RectificationStep:
     """Mark a step done on evidence: files uploaded now, evidence already attached to the step, or evidence the
     problem already holds, cited (`cite`: one piece may prove several steps, and is stored once). What was done
@@ -109,7 +109,7 @@ def step_done(*, user: Any, step: RectificationStep, done_note: str = "", files:
 
 
 @transaction.atomic
-def step_undone(*, user: Any, step: RectificationStep, version: int | None = None) -> RectificationStep:
+def step_undone(*, user: Actor, step: RectificationStep, version: int | None = None) -> RectificationStep:
     problem, step = _step_for_write(user, step, version)
     if step.done_on is None:
         return step
@@ -120,7 +120,7 @@ def step_undone(*, user: Any, step: RectificationStep, version: int | None = Non
 
 
 @transaction.atomic
-def step_delete(*, user: Any, step: RectificationStep, version: int | None = None) -> None:
+def step_delete(*, user: Actor, step: RectificationStep, version: int | None = None) -> None:
     problem, step = _step_for_write(user, step, version)
     if step.done_on is not None:
         raise ValidationError({"step": "已完成的整改措施不能删除"})
