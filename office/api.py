@@ -46,7 +46,7 @@ WRITE = {404: ErrorOut, 422: ValidationErrorOut}
 
 
 def _submission(user: User, pk: int) -> Submission:
-    return get_object_or_404(selectors.submissions_for(user), pk=pk)
+    return get_object_or_404(Submission.objects.visible_to(user), pk=pk)
 
 
 def _detail(user: User, pk: int) -> Submission:

@@ -6,8 +6,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from campaigns.selectors import is_city_office
-from office import selectors, services
+from accounts.actors import Actor
+from office import permissions, selectors, services
 from office.choices import DUE_KINDS, Direction, Kind, Origin, SubmissionStatus
 from office.selectors import SubmissionFilter
 from orgs.widgets import OrgChoiceField
@@ -67,11 +67,11 @@ class SubmissionFilterForm(forms.Form):
     overdue = forms.BooleanField(label="只看已逾期", required=False)
     mine = forms.BooleanField(label="只看分给我的", required=False)
 
-    def __init__(self, *args: Any, user: Any = None, campaign: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, campaign: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team = self.fields["team"]
         assert isinstance(team, forms.ChoiceField)
-        if is_city_office(user):
+        if permissions.can_assign_submission(user):
             team.choices = _ANY + [(str(t.pk), t.name) for t in selectors.teams(campaign)]
         else:
             del self.fields["team"], self.fields["mine"]
@@ -93,7 +93,8 @@ class SubmissionFilterForm(forms.Form):
         return any(self.value_of(name) for name in self.fields if name not in ("q", "status", "overdue", "mine"))
 
 
-def submission_filter_from(data: QueryDict, user: Any, campaign: Any) -> tuple[SubmissionFilterForm, SubmissionFilter]:
+def submission_filter_from(data: QueryDict, user: Actor,
+                           campaign: Any) -> tuple[SubmissionFilterForm, SubmissionFilter]:
     """The filter form bound to `data` and the filter it means; values that make no sense are ignored (a
     hand-edited link never fails)."""
     form = SubmissionFilterForm(data, user=user, campaign=campaign)
@@ -136,12 +137,12 @@ class SubmissionForm(OfficeForm):
     uploads = FilesField(label="文件", help_text="PDF、Word、Excel或JPG、PNG图片，可选多个")
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.office = is_city_office(user)
+        self.office = permissions.can_send_submission(user)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [("", "请选择"), *((k, Kind(k).label) for k in services.kinds_for(user))]
+        kind.choices = [("", "请选择"), *((k, Kind(k).label) for k in permissions.kinds_for(user))]
         # The organisation picker over what the user sees.
         self.fields["organization"] = org_field = OrgChoiceField(
             user=user, label="相关单位" if self.office else "报送单位", outside="请选择本辖区内的单位")

@@ -6,21 +6,82 @@ Only `office.services` writes these rows.
 """
 
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accounts.actors import MaybeActor
+from accounts.models import User
+from campaigns.models import LiaisonMembership, TeamMembership
 from core.models import AuditedModel, StoredFile
 from core.scoping import ScopedQuerySet
 from office.choices import OPEN, Direction, Kind, Origin, SubmissionStatus
+from office.permissions import can_read_submissions, can_read_whole_log, reports_for_liaison_group
 from orgs.models import PathField
 
 UPLOAD_TO = "office/%Y/%m/"
 
 
+def _submitted_q(user: User) -> Q:
+    """Items `user`'s side submitted: the user; for a liaison member, any member of a group it shares in the item's
+    campaign reporting as a liaison group; for anyone else (a unit contact, a county's office), any account of its
+    own organisation reporting as a unit. Never a letter the office logged from outside."""
+    q = Q(created_by_id=user.pk) & ~Q(origin=Origin.OUTSIDE)
+    if reports_for_liaison_group(user):
+        co_member = LiaisonMembership.objects.filter(
+            user_id=OuterRef("created_by_id"), group__campaign_id=OuterRef("campaign_id"),
+            group__memberships__user_id=user.pk)
+        return q | Q(Q(origin=Origin.LIAISON), Exists(co_member))
+    return q | Q(origin=Origin.UNIT, created_by__organization_id=user.organization_id)
+
+
 class SubmissionQuerySet(ScopedQuerySet):
-    pass
+    """Items of the log. Inside the jurisdiction (`visible_to`), who reads which — and the services act only on
+    what their caller reads, so "change" is the same rule:
+
+    - the city's office and the leaders read everything (`can_read_whole_log`);
+    - a unit contact, or a county's office, reads what it reported (the user, or an account of its own organisation)
+      and what the office sent down to it (to its unit or a unit below it), with the office's replies to its items;
+    - a liaison member reads what its groups reported and what the office sent down to its groups' units, with the
+      office's replies to them;
+    - anyone reads what the office assigned to them or to their team (within their jurisdiction);
+    - the three administrators read nothing (`can_read_submissions`).
+
+    What is reported or logged ABOUT a unit — a liaison group's request concerning it, a letter from the masses the
+    office logged, the office's requests up to the province — is never shown to that unit: a complainant could be
+    exposed."""
+
+    def for_action(self, user: MaybeActor, action: str) -> Self:
+        if not can_read_submissions(user):
+            return self.none()
+        if can_read_whole_log(user):
+            return self
+        if not isinstance(user, User):  # a system actor reads the whole log
+            return self.none()
+        submitted = _submitted_q(user)
+        # What the office sent down (to a unit in the jurisdiction) — but not its reply to someone else's item: the
+        # office's 批复 to a liaison group's request about a unit is not the unit's to read.
+        sent_down = Q(origin=Origin.OFFICE, direction=Direction.DOWN) & ~Q(kind=Kind.REPLY, parent__isnull=False)
+        office_replies = Q(origin=Origin.OFFICE,
+                           parent_id__in=Submission.objects.filter(submitted).values("pk"))
+        teams_of = TeamMembership.objects.filter(user_id=user.pk).values("team_id")
+        assigned = Q(assignee_id=user.pk) | Q(team_id__in=teams_of)
+        return self.filter(submitted | sent_down | office_replies | assigned)
+
+
+class SubmissionAttachmentQuerySet(ScopedQuerySet):
+    """Files of the items a user reads: the items' own rule (`SubmissionQuerySet.for_action`)."""
+
+    def for_action(self, user: MaybeActor, action: str) -> Self:
+        if not can_read_submissions(user):
+            return self.none()
+        if can_read_whole_log(user):
+            return self
+        readable = Submission.objects.all().for_action(user, action).values("pk")
+        return self.filter(submission_id__in=readable)
 
 
 class Submission(AuditedModel):
@@ -97,7 +158,7 @@ class SubmissionAttachment(StoredFile):
                                    related_name="attachments")
     file = models.FileField("文件", upload_to=UPLOAD_TO)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = SubmissionAttachmentQuerySet.as_manager()
     scope_path_field = "submission__org_path"
 
     class Meta:

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from core.schemas import caller as _caller
 from core.schemas import choices_text as _choices_text
 from core.schemas import name_of as _name
-from office import selectors, services
+from office import permissions, selectors
 from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
 
@@ -48,7 +48,7 @@ class SubmissionRowOut(Schema):
             return None
         seen = getattr(obj, "parent_seen", None)  # annotated by the selectors; an item just written is asked
         if seen is None:
-            seen = selectors.submissions_for(_caller(context)).filter(pk=obj.parent_id).exists()
+            seen = Submission.objects.visible_to(_caller(context)).filter(pk=obj.parent_id).exists()
         return obj.parent_id if seen else None
 
     @staticmethod
@@ -152,7 +152,7 @@ class SubmissionDetailOut(SubmissionRowOut):
     @staticmethod
     def resolve_allowed_actions(obj: Submission, context: Any) -> list[str]:
         user = _caller(context)
-        return services.allowed_actions(user, obj) if user is not None else []
+        return permissions.allowed_actions(user, obj) if user is not None else []
 
 
 class SubmissionQuery(Schema):

@@ -1,18 +1,6 @@
 """Queries of the communication log that pages and the API share. Every item that reaches a user — list, counts,
-page, API, replies, attachments, and the services' own checks — comes from `submissions_for(user)`, which starts
-from `Submission.objects.visible_to(user)` (the jurisdiction) and narrows it by role (`readable_q`):
-
-- the city's office and the leaders read everything in their jurisdiction (the office's dealings with the province
-  and city departments sit at the root of the tree);
-- a unit contact, or a county's office, reads what it reported (the user, or an account of its own organisation)
-  and what the office sent down to it (to its unit or a unit below it), with the office's replies to its items;
-- a liaison member reads what its groups reported and what the office sent down to its groups' units, with the
-  office's replies to them;
-- anyone reads what the office assigned to them or to their team (within their jurisdiction).
-
-What is reported or logged ABOUT a unit — a liaison group's request concerning it, a letter from the masses the
-office logged, the office's requests up to the province — is never shown to that unit: a complainant could be
-exposed."""
+page, API, replies, attachments, and the services' own checks — comes from `Submission.objects.visible_to(user)`:
+the jurisdiction, narrowed by the model's own rule of who reads which item (`SubmissionQuerySet.for_action`)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -22,9 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.guards import has_data_role
-from campaigns.models import Campaign, LiaisonMembership, Team, TeamMembership
+from accounts.actors import Actor
+from campaigns.models import Campaign, Team, TeamMembership
 from campaigns.selectors import current_campaign
 from core.docnumbers import doc_number_q
 from office.choices import OPEN, Direction, Kind, Origin, SubmissionStatus
@@ -32,53 +19,8 @@ from office.models import Submission, SubmissionAttachment
 
 Q_MAX = 100
 
-
-def reads_submissions(user: Any) -> bool:
-    """The data roles read the log (each within what it sees); the three administrators do not."""
-    return has_data_role(user)
-
-
-def reads_everything(user: Any) -> bool:
-    """The city's office and the leaders read every item in their jurisdiction."""
-    role = getattr(user, "role", None)
-    return role == Role.LEADER or (role == Role.OFFICE and user.organization.depth == 1)
-
-
-def _submitted_q(user: Any) -> Q:
-    """Items `user`'s side submitted: the user; for a unit contact or a county's office, any account of its own
-    organisation reporting as a unit; for a liaison member, any member of a group it shares in the item's
-    campaign reporting as a liaison group. Never a letter the office logged from outside."""
-    q = Q(created_by_id=user.pk) & ~Q(origin=Origin.OUTSIDE)
-    if getattr(user, "role", None) == Role.LIAISON:
-        co_member = LiaisonMembership.objects.filter(
-            user_id=OuterRef("created_by_id"), group__campaign_id=OuterRef("campaign_id"),
-            group__memberships__user_id=user.pk)
-        return q | Q(Q(origin=Origin.LIAISON), Exists(co_member))
-    return q | Q(origin=Origin.UNIT, created_by__organization_id=user.organization_id)
-
-
-def readable_q(user: Any) -> Q | None:
-    """What `user` reads inside its jurisdiction (None: all of it). See the module's docstring."""
-    if reads_everything(user):
-        return None
-    submitted = _submitted_q(user)
-    # What the office sent down (to a unit in the jurisdiction) — but not its reply to someone else's item: the
-    # office's 批复 to a liaison group's request about a unit is not the unit's to read.
-    sent_down = Q(origin=Origin.OFFICE, direction=Direction.DOWN) & ~Q(kind=Kind.REPLY, parent__isnull=False)
-    office_replies = Q(origin=Origin.OFFICE, parent_id__in=Submission.objects.filter(submitted).values("pk"))
-    teams_of = TeamMembership.objects.filter(user_id=user.pk).values("team_id")
-    assigned = Q(assignee_id=user.pk) | Q(team_id__in=teams_of)
-    return submitted | sent_down | office_replies | assigned
-
-
-def submissions_for(user: Any) -> QuerySet[Submission]:
-    """Every item `user` may read: the one way in (pages, API, services)."""
-    qs = Submission.objects.visible_to(user)
-    if not reads_submissions(user):
-        return qs.none()
-    q = readable_q(user)
-    qs = qs if q is None else qs.filter(q)
-    return qs.select_related("organization", "team", "assignee")
+# What a row of the list and the API shows with each item.
+ROW_RELATED = ("organization", "team", "assignee")
 
 
 @dataclass
@@ -109,10 +51,10 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status__in=OPEN, due_on__lt=today)
 
 
-def with_parent_seen(user: Any, qs: QuerySet[Submission]) -> QuerySet[Submission]:
+def with_parent_seen(user: Actor, qs: QuerySet[Submission]) -> QuerySet[Submission]:
     """Each item with `parent_seen`: whether `user` may read what it answers (one EXISTS in the same query, so a
     list does not ask per row). Neither the page nor the API names a parent the user may not read."""
-    readable = submissions_for(user).select_related(None).filter(pk=OuterRef("parent_id"))
+    readable = Submission.objects.visible_to(user).filter(pk=OuterRef("parent_id"))
     return qs.annotate(parent_seen=Exists(readable))
 
 
@@ -126,11 +68,11 @@ def search_q(text: str) -> Q:
     return found | by_number if by_number is not None else found
 
 
-def submission_list(user: Any, filters: SubmissionFilter | None = None, *,
+def submission_list(user: Actor, filters: SubmissionFilter | None = None, *,
                     today: dt.date | None = None) -> QuerySet[Submission]:
     """The items `user` sees in the campaign (the current one), filtered, newest first."""
     filters = (filters or SubmissionFilter()).clean()
-    qs = submissions_for(user)
+    qs = Submission.objects.visible_to(user).select_related(*ROW_RELATED)
     campaign = filters.campaign or current_campaign()
     qs = qs.filter(campaign=campaign) if campaign is not None else qs.none()
     if filters.kind:
@@ -152,11 +94,11 @@ def submission_list(user: Any, filters: SubmissionFilter | None = None, *,
     return with_parent_seen(user, qs).order_by("-id")
 
 
-def submission_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+def submission_counts(user: Actor, *, today: dt.date | None = None) -> dict[str, int]:
     """How many items of the current campaign the user sees, by status, overdue and assigned to them."""
     today = today or timezone.localdate()
     campaign = current_campaign()
-    qs = submissions_for(user).select_related(None)
+    qs = Submission.objects.visible_to(user)
     qs = qs.filter(campaign=campaign) if campaign is not None else qs.none()
     aggregates: dict[str, Any] = {"total": Count("pk"), "overdue": Count("pk", filter=overdue_q(today)),
                                   "mine": Count("pk", filter=Q(assignee_id=getattr(user, "pk", None),
@@ -166,23 +108,21 @@ def submission_counts(user: Any, *, today: dt.date | None = None) -> dict[str, i
     return {key: int(value or 0) for key, value in qs.aggregate(**aggregates).items()}
 
 
-def submission_detail(user: Any, pk: int) -> Submission:
+def submission_detail(user: Actor, pk: int) -> Submission:
     """One item the user sees (else 404), with its attachments, replies and the item it answers."""
-    qs = submissions_for(user).select_related("parent", "campaign", "created_by", "answered_by", "closed_by",
-                                              "assigned_by")
+    qs = Submission.objects.visible_to(user).select_related(*ROW_RELATED, "parent", "campaign", "created_by",
+                                                            "answered_by", "closed_by", "assigned_by")
     return get_object_or_404(with_parent_seen(user, qs).prefetch_related("attachments"), pk=pk)
 
 
-def replies_of(user: Any, submission: Submission) -> QuerySet[Submission]:
+def replies_of(user: Actor, submission: Submission) -> QuerySet[Submission]:
     """The items that answer `submission`, those the user sees."""
-    return submissions_for(user).filter(parent=submission).order_by("id")
+    return Submission.objects.visible_to(user).select_related(*ROW_RELATED).filter(parent=submission).order_by("id")
 
 
-def attachment_for(user: Any, pk: int, attachment_pk: int) -> SubmissionAttachment:
+def attachment_for(user: Actor, pk: int, attachment_pk: int) -> SubmissionAttachment:
     """An attachment of an item the user reads (else 404)."""
-    readable = submissions_for(user).filter(pk=pk).values("pk")
-    return get_object_or_404(SubmissionAttachment.objects.visible_to(user).filter(submission_id__in=readable),
-                             pk=attachment_pk, submission_id=pk)
+    return get_object_or_404(SubmissionAttachment.objects.visible_to(user), pk=attachment_pk, submission_id=pk)
 
 
 def teams(campaign: Campaign | None) -> QuerySet[Team]:

@@ -12,13 +12,14 @@ Who does what [二.4 加强沟通联系, 一.4 搞好服务协调]:
   is answered by the other side — its reply is logged as a 收文 of kind 批复（答复） linked to it;
 - nobody answers what they submitted themselves (the clerk who logged a letter from outside did not submit it).
 
-Services raise `ValidationError({field: 中文})` or `PermissionDenied`; each runs in one transaction and tells
-whoever must act (`core.notify`).
+Each write takes the acting user first (`user`, a `User` or a named `SystemActor`) and enforces who may
+(`office.permissions`): it raises `ValidationError({field: 中文})` or `PermissionDenied`, runs in one transaction
+and tells whoever must act (`core.notify`).
 """
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,9 +28,11 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from accounts.choices import Role
-from campaigns.models import Team
-from campaigns.selectors import current_campaign, is_city_office, office_name
+from accounts.actors import Actor, user_or_none
+from accounts.models import User
+from accounts.permissions import Capability, roles_with
+from campaigns.models import Campaign, Team
+from campaigns.selectors import current_campaign, office_name
 from core import audit
 from core.cn import cn_date
 from core.files import stored_file_fields, upload_error, upload_name
@@ -39,18 +42,21 @@ from core.validation import clean_text
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
-from office.choices import (
-    ASKING_KINDS,
-    DEFAULT_DIRECTION,
-    OPEN,
-    REPORT_KINDS,
-    Direction,
-    Kind,
-    Origin,
-    SubmissionStatus,
-)
+from office.choices import DEFAULT_DIRECTION, OPEN, Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
-from office.selectors import submissions_for
+from office.permissions import (
+    answer_side,
+    can_add_attachment,
+    can_answer_submission,
+    can_assign_submission,
+    can_close_submission,
+    can_reply_to_submission,
+    can_send_submission,
+    close_refusal,
+    kinds_for,
+    origins_for,
+    submitted_by,
+)
 from orgs.models import Organization
 
 TITLE_MAX = 200
@@ -61,8 +67,6 @@ ANSWER_MAX = BODY_MAX
 NOTE_MAX = 500
 COUNTERPART_MAX = 100
 NUMBER_MAX = 50
-
-Side = Literal["office", "unit", "outside", "none"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -76,108 +80,10 @@ def _files_error(files: Sequence[UploadedFile]) -> str | None:
     return None
 
 
-def _role(user: Any) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-
-
-def _user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Who may do what (pages use these to show or hide forms; the services enforce them).
-
-
-def origins_for(user: Any) -> tuple[str, ...]:
-    """Where what `user` enters comes from: the city's office sends or logs; a liaison member reports for its
-    group; a unit contact, or a county's office, reports for its unit."""
-    role = _role(user)
-    if role == Role.OFFICE:
-        return (Origin.OFFICE, Origin.OUTSIDE) if is_city_office(user) else (Origin.UNIT,)
-    if role == Role.LIAISON:
-        return (Origin.LIAISON,)
-    if role == Role.UNIT:
-        return (Origin.UNIT,)
-    return ()
-
-
-def may_submit(user: Any) -> bool:
-    return bool(origins_for(user))
-
-
-def kinds_for(user: Any) -> tuple[str, ...]:
-    if is_city_office(user):
-        return tuple(Kind.values)
-    return tuple(REPORT_KINDS) if may_submit(user) else ()
-
-
-def answer_side(submission: Submission) -> Side:
-    """Who answers: the city's office answers what is reported to it or reached it from outside; a unit answers
-    what the office sent down to it; the other side answers what the office sent out (to the province, a
-    department, every unit at once); nobody answers the office's own replies."""
-    if submission.origin != Origin.OFFICE:
-        return "office"
-    if submission.kind == Kind.REPLY:
-        return "none"
-    if submission.direction == Direction.DOWN and len(submission.org_path) > Organization.steplen:
-        return "unit"
-    return "outside"
-
-
-def _submitted_by(user: Any, submission: Submission) -> bool:
-    """Whether `user` submitted it (a clerk who logged a letter from outside did not)."""
-    return (submission.origin != Origin.OUTSIDE and submission.created_by_id is not None
-            and submission.created_by_id == getattr(user, "pk", None))
-
-
-def _unit_side(user: Any, submission: Submission) -> bool:
-    """A unit contact (or a county's office) whose jurisdiction holds the unit the item was sent down to."""
-    return (_role(user) in (Role.UNIT, Role.OFFICE) and user.organization.depth > 1
-            and submission.org_path.startswith(user.organization.path))
-
-
-def may_assign(user: Any, submission: Submission) -> bool:
-    return is_city_office(user) and answer_side(submission) == "office" and submission.status in OPEN
-
-
-def may_answer(user: Any, submission: Submission) -> bool:
-    if submission.status not in OPEN or _submitted_by(user, submission):
-        return False
-    side = answer_side(submission)
-    if side == "office":
-        return is_city_office(user)
-    return side == "unit" and _unit_side(user, submission)
-
-
-def may_close(user: Any, submission: Submission) -> bool:
-    return is_city_office(user) and submission.status != SubmissionStatus.CLOSED and _close_error(submission) is None
-
-
-def may_attach(user: Any, submission: Submission) -> bool:
-    return submission.status != SubmissionStatus.CLOSED and (
-        submission.created_by_id == getattr(user, "pk", None) or is_city_office(user)
-        or may_answer(user, submission))
-
-
-def allowed_actions(user: Any, submission: Submission) -> list[str]:
-    """What `user` may do now: assign, answer, close, attach."""
-    checks = (("assign", may_assign), ("answer", may_answer), ("close", may_close), ("attach", may_attach))
-    return [name for name, check in checks if check(user, submission)]
-
-
-def _close_error(submission: Submission) -> str | None:
-    if submission.status == SubmissionStatus.CLOSED:
-        return "该事项已办结"
-    if (submission.kind in ASKING_KINDS and submission.status in OPEN
-            and answer_side(submission) != "outside"):
-        return f"{Kind(submission.kind).label}须先答复，再办结"
-    return None
-
-
-def _check_visible(user: Any, submission: Submission) -> Submission:
-    """The submission, locked for the write, if `user` sees it (else PermissionDenied, which pages and the API
+def _check_visible(user: Actor, submission: Submission) -> Submission:
+    """The submission, locked for the write, if `user` reads it (else PermissionDenied, which pages and the API
     answer as 404)."""
-    if not submissions_for(user).filter(pk=submission.pk).exists():
+    if not Submission.objects.visible_to(user, "change").filter(pk=submission.pk).exists():
         raise PermissionDenied("无权处理该事项")
     return Submission.objects.select_for_update().select_related("organization", "campaign").get(pk=submission.pk)
 
@@ -190,15 +96,14 @@ def _url(submission: Submission) -> str:
     return f"/office/submissions/{submission.pk}/"
 
 
-def _unit_contacts(submission: Submission) -> list[Any]:
+def _unit_contacts(submission: Submission) -> list[User]:
     """The contacts of the unit an item was sent down to (of it, or of a unit above it below the city)."""
-    from accounts.models import User
-
     paths = [p for p in submission.organization.ancestor_paths() if len(p) > Organization.steplen]
-    return list(User.objects.filter(is_active=True, role=Role.UNIT, organization__path__in=paths))
+    return list(User.objects.filter(is_active=True, role__in=roles_with(Capability.ANSWER_FOR_UNIT),
+                                    organization__path__in=paths))
 
 
-def _notify_assigned(submission: Submission, team: Team, assignee: Any, by: Any) -> None:
+def _notify_assigned(submission: Submission, team: Team, assignee: User | None, by: Actor) -> None:
     users = [assignee] if assignee is not None else [m.user for m in team.memberships.select_related("user")]
     users = [u for u in users if u.pk != getattr(by, "pk", None)]
     who = assignee.pk if assignee is not None else "team"
@@ -208,7 +113,7 @@ def _notify_assigned(submission: Submission, team: Team, assignee: Any, by: Any)
            url=_url(submission))
 
 
-def _notify_answered(submission: Submission, by: Any) -> None:
+def _notify_answered(submission: Submission, by: Actor) -> None:
     if submission.created_by_id is None or submission.created_by_id == getattr(by, "pk", None):
         return
     notify(users=[submission.created_by_id], key=f"office-submission-{submission.pk}-answered",
@@ -220,7 +125,8 @@ def _notify_sent_down(submission: Submission) -> None:
     did not submit is not theirs, and its title alone could say who complained)."""
     if len(submission.org_path) <= Organization.steplen:
         return
-    readers = [u for u in _unit_contacts(submission) if submissions_for(u).filter(pk=submission.pk).exists()]
+    readers = [u for u in _unit_contacts(submission)
+               if Submission.objects.visible_to(u).filter(pk=submission.pk).exists()]
     notify(users=readers, key=f"office-submission-{submission.pk}-sent",
            text=f"市委教育办{submission.get_kind_display()}：{submission.title}"
                 + (f"（请于{cn_date(submission.due_on)}前反馈）" if submission.due_on else ""),
@@ -228,12 +134,76 @@ def _notify_sent_down(submission: Submission) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Logging an item.
+# Logging an item: submission_create, in steps — who may (_check_may_log), what it is (_classify), what it says
+# (_describe), its dates (_dates), what it answers (_check_parent), the row (_write), who hears of it (_tell).
 
 
-def _attach(submission: Submission, files: Iterable[UploadedFile], user: Any) -> None:
+def _attach(submission: Submission, files: Iterable[UploadedFile], user: Actor) -> None:
     for upload in files:
         SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(upload, user))
+
+
+def _check_may_log(user: Actor, *, organization: Organization | None,
+                   parent: Submission | None) -> tuple[tuple[str, ...], Organization]:
+    """The origins `user` logs from and the organisation the item concerns (default: the user's own); refused
+    (PermissionDenied) for who logs nothing, an organisation `user` does not see, or a parent it does not read."""
+    origins = origins_for(user)
+    if not origins:
+        raise PermissionDenied("无权登记请示报告")
+    organization = organization or getattr(user, "organization", None)
+    assert organization is not None
+    if not Organization.objects.visible_to(user).filter(pk=organization.pk).exists():
+        raise PermissionDenied("无权报送该单位的事项")
+    if parent is not None and not Submission.objects.visible_to(user).filter(pk=parent.pk).exists():
+        raise PermissionDenied("无权答复该事项")
+    return origins, organization
+
+
+def _classify(errors: dict[str, str], *, user: Actor, origins: tuple[str, ...], kind: str, origin: str,
+              direction: str) -> tuple[str, str, str]:
+    """Kind, origin and direction, checked against what `user` logs: units and liaison groups report up in their
+    one origin; the city's office sends (本办发文) or logs what it received (收文登记), any kind, any direction (by
+    default the kind's own)."""
+    sends = can_send_submission(user)
+    if kind not in Kind.values:
+        errors["kind"] = "请选择类别"
+    elif kind not in kinds_for(user):
+        errors["kind"] = f"“{Kind(kind).label}”由市委教育办登记；单位和联络组报送报告、请示、经验做法、典型案例"
+    origin = origin or (origins[0] if len(origins) == 1 else Origin.OUTSIDE if kind == Kind.INCOMING
+                        else Origin.OFFICE)
+    if origin not in origins:
+        errors["origin"] = ("请选择本办发文或收文登记" if sends else f"只能以“{Origin(origins[0]).label}”报送")
+    elif origin == Origin.OFFICE and kind == Kind.INCOMING:
+        errors["origin"] = "来函是收到的文件，请选择“收文登记”"
+    if direction and direction not in Direction.values:
+        errors["direction"] = "请选择行文方向"
+    elif not sends and direction not in ("", Direction.UP):
+        errors["direction"] = "单位和联络组只能向上报送"
+    if not sends:
+        direction = Direction.UP
+    elif not direction and kind in DEFAULT_DIRECTION:
+        direction = DEFAULT_DIRECTION[kind]
+    return kind, origin, direction
+
+
+def _describe(errors: dict[str, str], *, origin: str, organization: Organization, counterpart: str, number: str,
+              title: str, body: str, files: Sequence[UploadedFile]) -> str:
+    """Check the item's texts and files; returns the counterpart (what a unit or a group reports goes to its
+    office, unless it names another; a letter received, or what the office sends for the whole city, names it)."""
+    counterpart = clean_text(counterpart)
+    if origin in (Origin.UNIT, Origin.LIAISON) and not counterpart:
+        counterpart = office_name(organization, short=True)
+    _put(errors, "counterpart", _text_error(counterpart, "来文单位" if origin == Origin.OUTSIDE else "对方单位",
+                                            COUNTERPART_MAX,
+                                            required=origin == Origin.OUTSIDE or (
+                                                origin == Origin.OFFICE and organization.depth == 1)))
+    _put(errors, "number", _text_error(number, "文号", NUMBER_MAX, required=False))
+    _put(errors, "title", _text_error(title, "标题", TITLE_MAX))
+    if not clean_text(body) and not files:
+        errors["body"] = "请填写内容摘要，或上传文件"
+    _put(errors, "body", _text_error(body, "内容摘要", BODY_MAX, required=False))
+    _put(errors, "files", _files_error(files))
+    return counterpart
 
 
 def _dates(*, errors: dict[str, str], origin: str, sent_on: dt.date | None, received_on: dt.date | None,
@@ -259,103 +229,74 @@ def _dates(*, errors: dict[str, str], origin: str, sent_on: dt.date | None, rece
     return sent_on, received_on
 
 
-def _reply_answers(*, user: Any, parent: Submission, origin: str, kind: str) -> bool:
-    """Whether a new item of `kind` answers `parent`: a 批复（答复） to an open item, logged by someone who may
-    answer it — or, for what the office sent out, the other side's reply logged as 收文."""
-    if kind != Kind.REPLY or parent.status not in OPEN:
-        return False
-    if answer_side(parent) == "outside":
-        return origin == Origin.OUTSIDE and is_city_office(user)
-    return may_answer(user, parent)
+def _check_parent(errors: dict[str, str], *, user: Actor, parent: Submission | None, origin: str, kind: str,
+                  campaign: Campaign | None) -> tuple[Submission | None, bool]:
+    """The item the new one answers, locked for the write, and whether it answers it: a 批复（答复） to an open
+    item, logged by someone who may answer it (never its submitter), in the current campaign."""
+    if parent is None:
+        return None, False
+    parent = Submission.objects.select_for_update().select_related("organization").get(pk=parent.pk)
+    answers = kind == Kind.REPLY and can_reply_to_submission(user, parent, origin=origin)
+    if kind == Kind.REPLY and parent.status in OPEN and not answers:
+        errors["parent"] = "不能答复本人报送的事项" if submitted_by(user, parent) else "无权答复该事项"
+    elif campaign is not None and parent.campaign_id != campaign.pk:
+        errors["parent"] = "答复的事项不属于当前主题教育"
+    return parent, answers
+
+
+def _write(*, user: Actor, campaign: Campaign, organization: Organization, files: Sequence[UploadedFile],
+           **fields: Any) -> Submission:
+    """The row and its files; the office's own reply needs no answer: done when sent."""
+    submission = Submission.objects.create(campaign=campaign, organization=organization, org_path=organization.path,
+                                           created_by=user_or_none(user), **fields)
+    _attach(submission, files, user)
+    if answer_side(submission) == "none":
+        submission.status, submission.close_note = SubmissionStatus.CLOSED, "答复已发出"
+        submission.closed_by, submission.closed_at = user_or_none(user), timezone.now()
+        submission.save()
+    return submission
+
+
+def _tell(submission: Submission, *, user: Actor, parent: Submission | None, answers_parent: bool) -> None:
+    """A reply answers its parent (whose submitter is told); what is sent down to a unit is told to its
+    contacts."""
+    if parent is not None and answers_parent:
+        head = (f"收到{submission.counterpart}" if submission.origin == Origin.OUTSIDE else "以") + (
+            f"{submission.number}" if submission.number else "") + f"《{submission.title}》答复"
+        _answer(parent, user=user, answer=head + (f"：{submission.body}" if submission.body else ""))
+    elif answer_side(submission) in ("unit", "none") and submission.direction == Direction.DOWN:
+        _notify_sent_down(submission)
 
 
 @transaction.atomic
-def submission_create(*, user: Any, kind: str, title: str, body: str = "", organization: Organization | None = None,
-                      origin: str = "", direction: str = "", counterpart: str = "", number: str = "",
-                      sent_on: dt.date | None = None, received_on: dt.date | None = None,
-                      due_on: dt.date | None = None, parent: Submission | None = None,
-                      files: Sequence[UploadedFile] = ()) -> Submission:
+def submission_create(*, user: Actor, kind: str, title: str, body: str = "",
+                      organization: Organization | None = None, origin: str = "", direction: str = "",
+                      counterpart: str = "", number: str = "", sent_on: dt.date | None = None,
+                      received_on: dt.date | None = None, due_on: dt.date | None = None,
+                      parent: Submission | None = None, files: Sequence[UploadedFile] = ()) -> Submission:
     """Log an item (see the module's docstring for who logs what). `organization`: the unit it comes from or
     concerns (default: the user's own); `direction` defaults by kind; a 批复（答复） with a `parent` still open
     answers it."""
-    origins = origins_for(user)
-    if not origins:
-        raise PermissionDenied("无权登记请示报告")
-    organization = organization or user.organization
-    assert organization is not None
-    if not Organization.objects.visible_to(user).filter(pk=organization.pk).exists():
-        raise PermissionDenied("无权报送该单位的事项")
-    if parent is not None and not submissions_for(user).filter(pk=parent.pk).exists():
-        raise PermissionDenied("无权答复该事项")
+    origins, organization = _check_may_log(user, organization=organization, parent=parent)
     campaign = current_campaign()
     errors: dict[str, str] = {}
     if campaign is None:
         errors["campaign"] = "当前没有正在开展的主题教育"
-    kind = kind or ""
-    if kind not in Kind.values:
-        errors["kind"] = "请选择类别"
-    elif kind not in kinds_for(user):
-        errors["kind"] = f"“{Kind(kind).label}”由市委教育办登记；单位和联络组报送报告、请示、经验做法、典型案例"
-    origin = origin or (origins[0] if len(origins) == 1 else Origin.OUTSIDE if kind == Kind.INCOMING
-                        else Origin.OFFICE)
-    if origin not in origins:
-        errors["origin"] = ("请选择本办发文或收文登记" if is_city_office(user)
-                            else f"只能以“{Origin(origins[0]).label}”报送")
-    elif origin == Origin.OFFICE and kind == Kind.INCOMING:
-        errors["origin"] = "来函是收到的文件，请选择“收文登记”"
-    if direction and direction not in Direction.values:
-        errors["direction"] = "请选择行文方向"
-    elif not is_city_office(user) and direction not in ("", Direction.UP):
-        errors["direction"] = "单位和联络组只能向上报送"
-    if not is_city_office(user):
-        direction = Direction.UP
-    elif not direction and kind in DEFAULT_DIRECTION:
-        direction = DEFAULT_DIRECTION[kind]
-    counterpart = clean_text(counterpart)
-    if origin in (Origin.UNIT, Origin.LIAISON) and not counterpart:
-        counterpart = office_name(organization, short=True)
-    _put(errors, "counterpart", _text_error(counterpart, "来文单位" if origin == Origin.OUTSIDE else "对方单位",
-                                            COUNTERPART_MAX,
-                                            required=origin == Origin.OUTSIDE or (
-                                                origin == Origin.OFFICE and organization.depth == 1)))
-    _put(errors, "number", _text_error(number, "文号", NUMBER_MAX, required=False))
-    _put(errors, "title", _text_error(title, "标题", TITLE_MAX))
-    if not clean_text(body) and not files:
-        errors["body"] = "请填写内容摘要，或上传文件"
-    _put(errors, "body", _text_error(body, "内容摘要", BODY_MAX, required=False))
-    _put(errors, "files", _files_error(files))
-    today = timezone.localdate()
+    kind, origin, direction = _classify(errors, user=user, origins=origins, kind=kind or "", origin=origin,
+                                        direction=direction)
+    counterpart = _describe(errors, origin=origin, organization=organization, counterpart=counterpart,
+                            number=number, title=title, body=body, files=files)
     sent_on, received_on = _dates(errors=errors, origin=origin, sent_on=sent_on, received_on=received_on,
-                                  due_on=due_on, today=today)
-    answers_parent = False
-    if parent is not None:
-        parent = Submission.objects.select_for_update().select_related("organization").get(pk=parent.pk)
-        answers_parent = _reply_answers(user=user, parent=parent, origin=origin, kind=kind)
-        if kind == Kind.REPLY and parent.status in OPEN and not answers_parent:
-            errors["parent"] = ("不能答复本人报送的事项" if _submitted_by(user, parent)
-                                else "无权答复该事项")
-        elif campaign is not None and parent.campaign_id != campaign.pk:
-            errors["parent"] = "答复的事项不属于当前主题教育"
+                                  due_on=due_on, today=timezone.localdate())
+    parent, answers_parent = _check_parent(errors, user=user, parent=parent, origin=origin, kind=kind,
+                                           campaign=campaign)
     _raise(errors)
     assert campaign is not None
-    submission = Submission.objects.create(
-        campaign=campaign, kind=kind, origin=origin, direction=direction, organization=organization,
-        org_path=organization.path, counterpart=counterpart, number=clean_text(number), title=clean_text(title),
-        body=(body or "").strip(), sent_on=sent_on, received_on=received_on, due_on=due_on, parent=parent,
-        created_by=_user_or_none(user),
-    )
-    _attach(submission, files, user)
-    side = answer_side(submission)
-    if side == "none":  # the office's own reply needs no answer: done when sent
-        submission.status, submission.close_note = SubmissionStatus.CLOSED, "答复已发出"
-        submission.closed_by, submission.closed_at = _user_or_none(user), timezone.now()
-        submission.save()
-    if parent is not None and answers_parent:  # the submitter of what it answers is told
-        head = (f"收到{submission.counterpart}" if origin == Origin.OUTSIDE else "以") + (
-            f"{submission.number}" if submission.number else "") + f"《{submission.title}》答复"
-        _answer(parent, user=user, answer=head + (f"：{submission.body}" if submission.body else ""))
-    elif side in ("unit", "none") and submission.direction == Direction.DOWN:
-        _notify_sent_down(submission)
+    submission = _write(user=user, campaign=campaign, organization=organization, files=files, kind=kind,
+                        origin=origin, direction=direction, counterpart=counterpart, number=clean_text(number),
+                        title=clean_text(title), body=(body or "").strip(), sent_on=sent_on,
+                        received_on=received_on, due_on=due_on, parent=parent)
+    _tell(submission, user=user, parent=parent, answers_parent=answers_parent)
     return submission
 
 
@@ -364,10 +305,11 @@ def submission_create(*, user: Any, kind: str, title: str, body: str = "", organ
 
 
 @transaction.atomic
-def submission_assign(*, user: Any, submission: Submission, team: Team | None, assignee: Any = None) -> Submission:
+def submission_assign(*, user: Actor, submission: Submission, team: Team | None,
+                      assignee: User | None = None) -> Submission:
     """The city's office hands an item it must answer to a team (分办), and optionally to one of its members."""
     submission = _check_visible(user, submission)
-    if not is_city_office(user):
+    if not can_assign_submission(user):
         raise PermissionDenied("只有市委教育办可以分办")
     errors: dict[str, str] = {}
     if answer_side(submission) != "office":
@@ -383,28 +325,28 @@ def submission_assign(*, user: Any, submission: Submission, team: Team | None, a
             errors["assignee"] = f"{assignee}不是{team.name}的成员"
         elif not assignee.is_active:
             errors["assignee"] = f"{assignee}的账号已停用"
-        elif _submitted_by(assignee, submission):
+        elif submitted_by(assignee, submission):
             errors["assignee"] = "不能交由报送人本人办理"
     _raise(errors)
     assert team is not None
     submission.team, submission.assignee = team, assignee
-    submission.assigned_by, submission.assigned_at = user, timezone.now()
+    submission.assigned_by, submission.assigned_at = user_or_none(user), timezone.now()
     submission.status = SubmissionStatus.ASSIGNED
     submission.save()
     _notify_assigned(submission, team, assignee, user)
     return submission
 
 
-def _answer(submission: Submission, *, user: Any, answer: str) -> None:
+def _answer(submission: Submission, *, user: Actor, answer: str) -> None:
     submission.answer = answer.strip()
-    submission.answered_by, submission.answered_at = _user_or_none(user), timezone.now()
+    submission.answered_by, submission.answered_at = user_or_none(user), timezone.now()
     submission.status = SubmissionStatus.ANSWERED
     submission.save()
     _notify_answered(submission, user)
 
 
 @transaction.atomic
-def submission_answer(*, user: Any, submission: Submission, answer: str,
+def submission_answer(*, user: Actor, submission: Submission, answer: str,
                       files: Sequence[UploadedFile] = ()) -> Submission:
     """Answer an open item: the city's office what was reported to it or reached it, a unit what the office sent
     down to it. Nobody answers what they submitted; what the office sent out is answered by the other side."""
@@ -412,13 +354,13 @@ def submission_answer(*, user: Any, submission: Submission, answer: str,
     errors: dict[str, str] = {}
     if submission.status not in OPEN:
         errors["status"] = f"该事项{submission.get_status_display()}"
-    elif _submitted_by(user, submission):
+    elif submitted_by(user, submission):
         errors["answer"] = "不能答复本人报送的事项"
     elif answer_side(submission) == "outside":
         errors["answer"] = "本办发出的事项由对方答复：收到答复后请登记为收文“批复（答复）”，并关联本事项"
     elif answer_side(submission) == "none":
         errors["answer"] = "答复类文件不需要再答复"
-    elif not may_answer(user, submission):
+    elif not can_answer_submission(user, submission):
         raise PermissionDenied("无权答复该事项")
     _put(errors, "answer", _text_error(answer, "答复意见", ANSWER_MAX))
     _put(errors, "files", _files_error(files))
@@ -429,28 +371,29 @@ def submission_answer(*, user: Any, submission: Submission, answer: str,
 
 
 @transaction.atomic
-def submission_close(*, user: Any, submission: Submission, note: str = "") -> Submission:
+def submission_close(*, user: Actor, submission: Submission, note: str = "") -> Submission:
     """The city's office closes an item (办结): answered, or one that needs no answer (a report read, an
     experience taken in, an item sent out whose reply is not awaited)."""
     submission = _check_visible(user, submission)
-    if not is_city_office(user):
+    if not can_close_submission(user):
         raise PermissionDenied("只有市委教育办可以办结")
     errors: dict[str, str] = {}
-    _put(errors, "status", _close_error(submission))
+    _put(errors, "status", close_refusal(submission))
     _put(errors, "close_note", _text_error(note, "办结说明", NOTE_MAX, required=False))
     _raise(errors)
     submission.status, submission.close_note = SubmissionStatus.CLOSED, clean_text(note)
-    submission.closed_by, submission.closed_at = user, timezone.now()
+    submission.closed_by, submission.closed_at = user_or_none(user), timezone.now()
     submission.save()
     return submission
 
 
 @transaction.atomic
-def attachment_add(*, user: Any, submission: Submission, file: UploadedFile | None) -> SubmissionAttachment:
+def attachment_add(*, user: Actor, submission: Submission, file: UploadedFile | None) -> SubmissionAttachment:
+    """A file for an item not yet closed, by who logged it, the city's office or who may answer it."""
     submission = _check_visible(user, submission)
     if submission.status == SubmissionStatus.CLOSED:
         raise ValidationError({"file": "已办结的事项不能再上传附件"})
-    if not may_attach(user, submission):
+    if not can_add_attachment(user, submission):
         raise PermissionDenied("无权上传附件")
     _raise({"file": reason} if (reason := upload_error(file)) else {})
     assert file is not None

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.guards import require_data_role
+from accounts.models import User
 from campaigns.selectors import current_campaign
 from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
-from office import selectors, services
+from office import permissions, selectors, services
 from office.choices import DUE_KINDS, Kind, Origin, SubmissionStatus
 from office.forms import (
     AnswerForm,
@@ -65,8 +66,9 @@ def submission_list(request: AuthedRequest) -> HttpResponse:
                "active": filters.status == value and not filters.overdue} for value, label in SubmissionStatus.choices]
     return render(request, "office/submission_list.html", {
         "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
-        "unfiltered": unfiltered, "campaign": campaign, "may_submit": services.may_submit(user),
-        "office": services.is_city_office(user), "today": timezone.localdate()})
+        "unfiltered": unfiltered, "campaign": campaign, "can_create": permissions.can_create_submission(user),
+        "office": permissions.can_send_submission(user), "liaison": permissions.reports_for_liaison_group(user),
+        "today": timezone.localdate()})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -81,19 +83,19 @@ def _parent(request: AuthedRequest) -> Submission | None:
     pk = _int(text)
     if pk is None:
         raise Http404
-    return get_object_or_404(selectors.submissions_for(request.user), pk=pk)
+    return get_object_or_404(Submission.objects.visible_to(request.user), pk=pk)
 
 
-def _initial(user: Any, parent: Submission | None, kind: str) -> dict[str, Any]:
+def _initial(user: User, parent: Submission | None, kind: str) -> dict[str, Any]:
     visible = Organization.objects.visible_to(user)
     default = visible.filter(pk=user.organization_id).first() or visible.order_by("depth", "path").first()
     initial: dict[str, Any] = {"organization": default.code if default else ""}
-    if kind in services.kinds_for(user):
+    if kind in permissions.kinds_for(user):
         initial["kind"] = kind
     if parent is not None:
         initial.update({"parent": parent.pk, "organization": parent.organization.code,
                         "title": f"关于《{parent.title}》的答复"[:200], "counterpart": parent.counterpart})
-        if Kind.REPLY in services.kinds_for(user):
+        if Kind.REPLY in permissions.kinds_for(user):
             initial["kind"] = Kind.REPLY
         if parent.origin == Origin.OFFICE:  # the other side's reply to what the office sent: a letter received
             initial["origin"] = Origin.OUTSIDE
@@ -104,7 +106,7 @@ def _initial(user: Any, parent: Submission | None, kind: str) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def submission_new(request: AuthedRequest) -> HttpResponse:
     user = require_data_role(request.user)
-    if not services.may_submit(user):
+    if not permissions.can_create_submission(user):
         raise Http404
     parent = _parent(request)
     form = SubmissionForm(request.POST if request.method == "POST" else None,
@@ -119,7 +121,8 @@ def submission_new(request: AuthedRequest) -> HttpResponse:
             return redirect("office:submission", submission.pk)
     return render(request, "office/submission_form.html", {
         "form": form, "parent": parent, "campaign": current_campaign(),
-        "due_kinds": sorted(DUE_KINDS), "office": services.is_city_office(user)})
+        "due_kinds": sorted(DUE_KINDS), "office": permissions.can_send_submission(user),
+        "liaison": permissions.reports_for_liaison_group(user)})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -131,7 +134,7 @@ def _page(request: AuthedRequest, pk: int, *, assign_form: AssignForm | None = N
           attachment_form: AttachmentForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     submission = selectors.submission_detail(user, pk)
-    actions = services.allowed_actions(user, submission)
+    actions = permissions.allowed_actions(user, submission)
     bound = {"assign": assign_form, "answer": answer_form, "close": close_form, "attach": attachment_form}
     # A form sent from a page that is out of date (someone answered or closed meanwhile) is no longer shown:
     # its errors go on top.
@@ -141,8 +144,8 @@ def _page(request: AuthedRequest, pk: int, *, assign_form: AssignForm | None = N
         "s": submission, "actions": actions, "overdue": submission.is_overdue,
         "replies": list(selectors.replies_of(user, submission)),
         "parent_visible": bool(getattr(submission, "parent_seen", False)),
-        "answer_side": services.answer_side(submission),
-        "may_reply": services.may_submit(user) and Kind.REPLY in services.kinds_for(user)
+        "answer_side": permissions.answer_side(submission),
+        "can_reply": permissions.can_create_submission(user) and Kind.REPLY in permissions.kinds_for(user)
         and submission.kind != Kind.REPLY,
         "assign_form": assign_form or AssignForm(prefix="assign", campaign=submission.campaign, initial={
             "team": submission.team_id}),

@@ -293,7 +293,9 @@ def _submission_create(world: dict[str, Any], org: Any) -> Target:
 
 
 def _submission(org: Any) -> Any:
-    return FACTORIES["office.Submission"](org)
+    from tests.scoped_factories import office_letter
+
+    return office_letter(org)
 
 
 def _submission_assign(world: dict[str, Any], org: Any) -> Target:

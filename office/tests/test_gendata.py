@@ -8,8 +8,8 @@ from django.utils import timezone
 from office.choices import ASKING_KINDS, OPEN, Direction, Kind, Origin, SubmissionStatus
 from office.gendata import submissions_generate
 from office.models import Submission
+from office.permissions import allowed_actions, answer_side
 from office.selectors import SubmissionFilter, submission_list
-from office.services import allowed_actions, answer_side
 
 pytestmark = pytest.mark.django_db
 

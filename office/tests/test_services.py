@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import Notification
 from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
-from office.selectors import SubmissionFilter, submission_counts, submission_list, submissions_for
+from office.permissions import allowed_actions
+from office.selectors import SubmissionFilter, submission_counts, submission_list
 from office.services import (
-    allowed_actions,
     attachment_add,
     submission_answer,
     submission_assign,
@@ -91,7 +91,7 @@ def test_city_office_logs_a_letter_from_the_province_at_the_root(people, tree):
     assert (letter.origin, letter.direction, letter.organization) == (Origin.OUTSIDE, Direction.DOWN, tree.city)
     for who, sees in (("office", True), ("leader", True), ("liaison", False), ("unit", False),
                       ("county_office", False)):
-        assert submissions_for(people[who]).filter(pk=letter.pk).exists() is sees, who
+        assert Submission.objects.visible_to(people[who]).filter(pk=letter.pk).exists() is sees, who
 
 
 def test_dates_are_checked_in_chinese(people):
@@ -419,5 +419,5 @@ def test_a_reply_to_something_a_unit_did_not_submit_is_not_announced_to_it(about
     before = set(Notification.objects.filter(user=county_unit).values_list("pk", flat=True))
     late = submission_create(user=people["office"], kind="reply", organization=letter.organization, parent=letter,
                              title="关于群众来信反映区委书记问题的答复", body="经核查，情况属实。")
-    assert not submissions_for(county_unit).filter(pk=late.pk).exists()
+    assert not Submission.objects.visible_to(county_unit).filter(pk=late.pk).exists()
     assert set(Notification.objects.filter(user=county_unit).values_list("pk", flat=True)) == before
