@@ -8,9 +8,9 @@ New records always go into the current campaign: a `campaign` other than the cur
 
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -34,6 +34,7 @@ from measures.models import (
     ResearchTopic,
     StudySession,
 )
+from measures.permissions import can_record_measures
 from measures.schemas import (
     LeadRowOut,
     LectureIn,
@@ -64,9 +65,10 @@ CampaignParam = Annotated[int | None, Query(description="主题教育编号，�
 
 
 def _recorder(request: HttpRequest) -> User:
+    """The authenticated user, who records measures (else 404; each service checks the organisation again)."""
     user = require_data_role(request_user(request))
-    if not services.may_record(user):
-        raise Http404
+    if not can_record_measures(user):
+        raise PermissionDenied
     return user
 
 
@@ -121,7 +123,8 @@ def study_session_create(request: HttpRequest, payload: StudySessionIn) -> Statu
     org = visible_org(actor=user, code=payload.org)
     leaders = services.cadres_named(organization=org, ids=payload.leaders, field="leaders", label="参加的班子成员")
     session = services.study_session_create(
-        organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+        actor=user, organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind,
+        topic=payload.topic,
         held_on=payload.held_on, participant_count=payload.participant_count, leaders=leaders,
         notes=payload.notes, confirm_duplicate=payload.confirm_duplicate)
     return Status(201, session)
@@ -144,7 +147,8 @@ def lecture_create(request: HttpRequest, payload: LectureIn) -> Status:
     member = (None if payload.speaker_member is None
               else get_object_or_404(Member.objects.visible_to(user), pk=payload.speaker_member))
     lecture = services.party_lecture_create(
-        organization=org, campaign=_entry_campaign(payload.campaign), title=payload.title, held_on=payload.held_on,
+        actor=user, organization=org, campaign=_entry_campaign(payload.campaign), title=payload.title,
+        held_on=payload.held_on,
         audience_count=payload.audience_count,
         speaker_cadre=_cadre(org, payload.speaker_cadre, "speaker", "主讲领导干部"),
         speaker_member=member, audience=payload.audience, confirm_duplicate=payload.confirm_duplicate)
@@ -170,7 +174,8 @@ def life_meeting_create(request: HttpRequest, payload: LifeMeetingIn) -> Status:
               "cadre": _cadre(org, i.cadre, "items", f"第{n}条意见：涉及的领导干部")}
              for n, i in enumerate(payload.items, start=1)]
     meeting = services.life_meeting_create(
-        organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind, topic=payload.topic,
+        actor=user, organization=org, campaign=_entry_campaign(payload.campaign), kind=payload.kind,
+        topic=payload.topic,
         held_on=payload.held_on, attendance=payload.attendance, notes=payload.notes, items=items,
         confirm_duplicate=payload.confirm_duplicate)
     return Status(201, meeting)
@@ -225,7 +230,7 @@ def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Sta
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
     record = services.public_service_create(
-        organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
+        actor=user, organization=org, campaign=current_campaign(), title=payload.title, target=payload.target,
         owner=payload.owner, deadline=payload.deadline,
         owner_cadre=_cadre(org, payload.owner_cadre, "owner_cadre", "牵头领导干部"),
         confirm_duplicate=payload.confirm_duplicate)
@@ -238,7 +243,7 @@ def public_service_create(request: HttpRequest, payload: PublicServiceIn) -> Sta
 def milestone_create(request: HttpRequest, service_id: int, payload: MilestoneIn) -> Status:
     user = _recorder(request)
     record = get_object_or_404(PublicService.objects.visible_to(user), pk=service_id)
-    milestone = services.milestone_create(public_service=record, title=payload.title, due_on=payload.due_on)
+    milestone = services.milestone_create(actor=user, public_service=record, title=payload.title, due_on=payload.due_on)
     return Status(201, milestone)
 
 
@@ -250,7 +255,7 @@ def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDo
     user = _recorder(request)
     milestone = get_object_or_404(Milestone.objects.visible_to(user).select_related("public_service__campaign"),
                                   pk=milestone_id)
-    services.milestone_set_done(milestone=milestone, done_on=payload.done_on)
+    services.milestone_set_done(actor=user, milestone=milestone, done_on=payload.done_on)
     return Status(200, _service_out(milestone.public_service_id))
 
 
@@ -261,7 +266,7 @@ def research_topic_create(request: HttpRequest, payload: ResearchTopicIn) -> Sta
     user = _recorder(request)
     org = visible_org(actor=user, code=payload.org)
     topic = services.research_topic_create(
-        organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
+        actor=user, organization=org, campaign=current_campaign(), title=payload.title, description=payload.description,
         lead_cadre=_cadre(org, payload.lead_cadre, "lead_cadre", "牵头领导干部"),
         confirm_duplicate=payload.confirm_duplicate)
     return Status(201, topic)
@@ -276,6 +281,6 @@ def research_report_create(request: HttpRequest, topic_id: int, payload: Researc
     topic = get_object_or_404(ResearchTopic.objects.visible_to(user).select_related("organization", "campaign"),
                               pk=topic_id)
     report = services.research_report_create(
-        topic=topic, title=payload.title, submitted_on=payload.submitted_on, summary=payload.summary,
+        actor=user, topic=topic, title=payload.title, submitted_on=payload.submitted_on, summary=payload.summary,
         author_cadre=_cadre(topic.organization, payload.author_cadre, "author_cadre", "撰写的领导干部"))
     return Status(201, report)

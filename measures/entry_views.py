@@ -9,18 +9,19 @@ a campaign that is not current are shown read only (the services refuse to chang
 """
 
 import mimetypes
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.actors import Actor
 from campaigns.selectors import current_campaign
+from core.forms import service_errors
 from core.http import AuthedRequest
 from measures import selectors, services
 from measures.forms import (
@@ -48,26 +49,34 @@ from measures.models import (
     ResearchUse,
     StudySession,
 )
+from measures.permissions import can_record_measures
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from problems.models import Problem
-from problems.permissions import can_raise_problem
+from problems.services import may_raise
 
 M = TypeVar("M", bound=Model)
+M_co = TypeVar("M_co", bound=Model, covariant=True)
 
 
 def _org_to_record(request: AuthedRequest, code: str) -> Organization:
     """The organisation recorded for: visible to the user, and the user records (else 404)."""
-    if not services.may_record(request.user):
+    if not can_record_measures(request.user):
         raise Http404
     return visible_org(actor=request.user, code=code)
 
 
-def _record(request: AuthedRequest, model: type[M], org: Organization, pk: int, **path: Any) -> M:
-    """A record of `org` the user sees (outside → 404). `path`: how the record reaches its organisation."""
+class ScopedRecords(Protocol[M_co]):
+    """A model's manager that scopes its rows to what an actor sees (core.scoping.ScopedQuerySet.as_manager())."""
+
+    def visible_to(self, user: Actor, action: str = "view") -> QuerySet[M_co]: ...
+
+
+def _record(request: AuthedRequest, records: ScopedRecords[M], org: Organization, pk: int, **path: Any) -> M:
+    """A record of `org` the user sees among `records` (a model's manager; outside → 404). `path`: how the record
+    reaches its organisation."""
     lookup = path or {"organization": org}
-    qs = model._default_manager.visible_to(request.user)  # type: ignore[attr-defined]
-    return get_object_or_404(qs, pk=pk, **lookup)
+    return get_object_or_404(records.visible_to(request.user), pk=pk, **lookup)
 
 
 def _unit_url(org: Organization, anchor: str = "") -> str:
@@ -79,11 +88,10 @@ def _save(form: EntryForm, write: Any) -> Any:
     Returns the written record, or None."""
     if not form.is_valid():
         return None
-    try:
-        return write()
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-        return None
+    saved = None
+    with service_errors(form):
+        saved = write()
+    return saved
 
 
 def _entry(request: AuthedRequest, org: Organization, form: EntryForm, *, title: str, record: Any = None,
@@ -119,7 +127,7 @@ def _file(form: EntryForm) -> Any:
 @require_http_methods(["GET", "POST"])
 def study_edit(request: AuthedRequest, code: str, pk: int | None = None) -> HttpResponse:
     org = _org_to_record(request, code)
-    session = _record(request, StudySession, org, pk) if pk is not None else None
+    session = _record(request, StudySession.objects, org, pk) if pk is not None else None
     readonly = session is not None and _readonly(session)
     initial: dict[str, Any] = {"held_on": selectors.entry_date(current_campaign())}
     if session is not None:
@@ -135,9 +143,9 @@ def study_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Http
                     "participant_count": data["participant_count"], "leaders": list(data.get("leaders") or []),
                     "notes": data.get("notes") or "", "attachment": _file(form)}
             if session is None:
-                return services.study_session_create(organization=org, campaign=current_campaign(),
+                return services.study_session_create(actor=request.user, organization=org, campaign=current_campaign(),
                                                      confirm_duplicate=bool(data.get("confirm_duplicate")), **args)
-            return services.study_session_update(session=session, **args)
+            return services.study_session_update(actor=request.user, session=session, **args)
 
         saved = _save(form, write)
         if saved is not None:
@@ -151,7 +159,7 @@ def study_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Http
 @require_http_methods(["GET", "POST"])
 def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> HttpResponse:
     org = _org_to_record(request, code)
-    lecture = _record(request, PartyLecture, org, pk) if pk is not None else None
+    lecture = _record(request, PartyLecture.objects, org, pk) if pk is not None else None
     readonly = lecture is not None and _readonly(lecture)
     initial: dict[str, Any] = {"held_on": selectors.entry_date(current_campaign())}
     if lecture is not None:
@@ -169,9 +177,9 @@ def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Ht
                     "audience": data.get("audience") or "", "attachment": _file(form), "speaker_cadre": cadre,
                     "speaker_member": member}
             if lecture is None:
-                return services.party_lecture_create(organization=org, campaign=current_campaign(),
+                return services.party_lecture_create(actor=request.user, organization=org, campaign=current_campaign(),
                                                      confirm_duplicate=bool(data.get("confirm_duplicate")), **args)
-            return services.party_lecture_update(lecture=lecture, **args)
+            return services.party_lecture_update(actor=request.user, lecture=lecture, **args)
 
         saved = _save(form, write)
         if saved is not None:
@@ -222,7 +230,7 @@ def topic_new(request: AuthedRequest, code: str) -> HttpResponse:
     form = ResearchTopicForm(request.POST or None, org=org)
     if request.method == "POST":
         saved = _save(form, lambda: services.research_topic_create(
-            organization=org, campaign=current_campaign(), title=form.cleaned_data["title"],
+            actor=request.user, organization=org, campaign=current_campaign(), title=form.cleaned_data["title"],
             description=form.cleaned_data.get("description") or "", lead_cadre=form.cleaned_data.get("lead_cadre"),
             confirm_duplicate=bool(form.cleaned_data.get("confirm_duplicate"))))
         if saved is not None:
@@ -236,12 +244,13 @@ def topic_new(request: AuthedRequest, code: str) -> HttpResponse:
 def topic(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """The research page of a topic: correct the topic, add reports (with an attachment), record uses."""
     org = _org_to_record(request, code)
-    record = _record(request, ResearchTopic, org, pk)
+    record = _record(request, ResearchTopic.objects, org, pk)
     if request.method == "GET":
         return _topic_page(request, org, record)
     form = ResearchTopicForm(request.POST, org=org)
     saved = _save(form, lambda: services.research_topic_update(
-        topic=record, title=form.cleaned_data["title"], description=form.cleaned_data.get("description") or "",
+        actor=request.user, topic=record, title=form.cleaned_data["title"],
+        description=form.cleaned_data.get("description") or "",
         lead_cadre=form.cleaned_data.get("lead_cadre")))
     if saved is not None:
         messages.success(request, f"已保存调研课题：{saved}")
@@ -253,10 +262,11 @@ def topic(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def report_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     org = _org_to_record(request, code)
-    record = _record(request, ResearchTopic, org, pk)
+    record = _record(request, ResearchTopic.objects, org, pk)
     form = ResearchReportForm(request.POST, request.FILES, prefix="report", org=org)
     saved = _save(form, lambda: services.research_report_create(
-        topic=record, title=form.cleaned_data["title"], submitted_on=form.cleaned_data["submitted_on"],
+        actor=request.user, topic=record, title=form.cleaned_data["title"],
+        submitted_on=form.cleaned_data["submitted_on"],
         author_cadre=form.cleaned_data.get("author_cadre"), summary=form.cleaned_data.get("summary") or "",
         attachment=_file(form)))
     if saved is not None:
@@ -269,12 +279,13 @@ def report_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def use_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     org = _org_to_record(request, code)
-    report = _record(request, ResearchReport, org, pk, topic__organization=org)
+    report = _record(request, ResearchReport.objects, org, pk, topic__organization=org)
     org_services = PublicService.objects.filter(organization=org, campaign=report.topic.campaign)
     form = ResearchUseForm(request.POST, prefix=f"use{report.pk}", services=org_services,
                            problems=_org_problems(request.user, org, report.topic.campaign))
     saved = _save(form, lambda: services.research_use_create(
-        report=report, text=form.cleaned_data["text"], public_service=form.cleaned_data.get("public_service"),
+        actor=request.user, report=report, text=form.cleaned_data["text"],
+        public_service=form.cleaned_data.get("public_service"),
         problem=form.cleaned_data.get("problem")))
     if saved is not None:
         messages.success(request, "已记录成果运用")
@@ -292,7 +303,7 @@ def exchange_new(request: AuthedRequest, code: str) -> HttpResponse:
                                initial={"held_on": selectors.entry_date(campaign)})
     if request.method == "POST":
         saved = _save(form, lambda: services.results_exchange_create(
-            organization=org, campaign=campaign, held_on=form.cleaned_data["held_on"],
+            actor=request.user, organization=org, campaign=campaign, held_on=form.cleaned_data["held_on"],
             topics=list(form.cleaned_data.get("topics") or []), notes=form.cleaned_data.get("notes") or ""))
         if saved is not None:
             messages.success(request, f"已记录：{saved}")
@@ -364,7 +375,8 @@ def service_new(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         data = form.cleaned_data if form.is_valid() else {}
         saved = _save(form, lambda: services.public_service_create(
-            organization=org, campaign=current_campaign(), title=data["title"], target=data["target"],
+            actor=request.user, organization=org, campaign=current_campaign(), title=data["title"],
+            target=data["target"],
             owner=data["owner"], deadline=data["deadline"], owner_cadre=data.get("owner_cadre"),
             confirm_duplicate=bool(data.get("confirm_duplicate"))))
         if saved is not None:
@@ -378,13 +390,13 @@ def service_new(request: AuthedRequest, code: str) -> HttpResponse:
 def service(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """A commitment's page: correct it, add milestones, mark them done (progress follows the milestones)."""
     org = _org_to_record(request, code)
-    record = _record(request, PublicService, org, pk)
+    record = _record(request, PublicService.objects, org, pk)
     if request.method == "GET":
         return _service_page(request, org, record)
     form = PublicServiceForm(request.POST, org=org)
     data = form.cleaned_data if form.is_valid() else {}
     saved = _save(form, lambda: services.public_service_update(
-        public_service=record, title=data["title"], target=data["target"], owner=data["owner"],
+        actor=request.user, public_service=record, title=data["title"], target=data["target"], owner=data["owner"],
         deadline=data["deadline"], owner_cadre=data.get("owner_cadre")))
     if saved is not None:
         messages.success(request, f"已保存：{saved}")
@@ -396,10 +408,11 @@ def service(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def milestone_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     org = _org_to_record(request, code)
-    record = _record(request, PublicService, org, pk)
+    record = _record(request, PublicService.objects, org, pk)
     form = MilestoneForm(request.POST, prefix="milestone")
     saved = _save(form, lambda: services.milestone_create(
-        public_service=record, title=form.cleaned_data["title"], due_on=form.cleaned_data["due_on"]))
+        actor=request.user, public_service=record, title=form.cleaned_data["title"],
+        due_on=form.cleaned_data["due_on"]))
     if saved is not None:
         messages.success(request, f"已添加节点：{saved}")
         return redirect(reverse("measures:service", args=[org.code, record.pk]) + f"#milestone-{saved.pk}")
@@ -411,13 +424,13 @@ def milestone_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 def milestone_done(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """Mark a milestone done on a date, or (`undo`) not done after all."""
     org = _org_to_record(request, code)
-    milestone = _record(request, Milestone, org, pk, public_service__organization=org)
+    milestone = _record(request, Milestone.objects, org, pk, public_service__organization=org)
     record = milestone.public_service
     form = MilestoneDoneForm(request.POST, prefix=f"done{milestone.pk}")
     if request.POST.get("undo"):
         form = MilestoneDoneForm({}, prefix=f"done{milestone.pk}")
         form.fields["done_on"].required = False
-    saved = _save(form, lambda: services.milestone_set_done(milestone=milestone,
+    saved = _save(form, lambda: services.milestone_set_done(actor=request.user, milestone=milestone,
                                                             done_on=form.cleaned_data.get("done_on")))
     if saved is not None:
         messages.success(request, f"节点“{saved}”" + ("已完成" if saved.done_on else "已改为未完成"))
@@ -443,7 +456,7 @@ def _meeting_page(request: AuthedRequest, org: Organization, record: LifeMeeting
         "org": org, "record": record, "meeting_form": meeting_form, "item_form": item_form, "items": items,
         "readonly": readonly, "refusals": _refusals(item_form),
         # Criticism turns into work: an item can be put on the problem ledger (the current campaign only).
-        "may_raise": can_raise_problem(request.user) and not readonly})
+        "may_raise": may_raise(request.user) and not readonly})
 
 
 def _meeting_args(form: LifeMeetingForm) -> dict[str, Any]:
@@ -460,7 +473,7 @@ def meeting_new(request: AuthedRequest, code: str) -> HttpResponse:
     form = LifeMeetingForm(request.POST or None, initial=initial)
     if request.method == "POST":
         saved = _save(form, lambda: services.life_meeting_create(
-            organization=org, campaign=current_campaign(),
+            actor=request.user, organization=org, campaign=current_campaign(),
             confirm_duplicate=bool(form.cleaned_data.get("confirm_duplicate")), **_meeting_args(form)))
         if saved is not None:
             messages.success(request, f"已记录：{saved}。可以继续添加批评和自我批评意见。")
@@ -472,11 +485,11 @@ def meeting_new(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     org = _org_to_record(request, code)
-    record = _record(request, LifeMeeting, org, pk)
+    record = _record(request, LifeMeeting.objects, org, pk)
     if request.method == "GET":
         return _meeting_page(request, org, record)
     form = LifeMeetingForm(request.POST)
-    saved = _save(form, lambda: services.life_meeting_update(meeting=record, **_meeting_args(form)))
+    saved = _save(form, lambda: services.life_meeting_update(actor=request.user, meeting=record, **_meeting_args(form)))
     if saved is not None:
         messages.success(request, f"已保存：{saved}")
         return redirect("measures:meeting", org.code, record.pk)
@@ -487,10 +500,10 @@ def meeting(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def item_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     org = _org_to_record(request, code)
-    record = _record(request, LifeMeeting, org, pk)
+    record = _record(request, LifeMeeting.objects, org, pk)
     form = LifeMeetingItemForm(request.POST, prefix="item", org=org)
     saved = _save(form, lambda: services.life_meeting_item_create(
-        meeting=record, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
+        actor=request.user, meeting=record, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
         cadre=form.cleaned_data.get("cadre")))
     if saved is not None:
         messages.success(request, "已添加一条意见")

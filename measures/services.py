@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.actors import Actor
 from campaigns.models import Campaign
 from campaigns.selectors import campaigns_of
 from core import audit
@@ -33,7 +34,7 @@ from core.validation import choice_error as _choice_error
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
-from measures.choices import RECORDERS, LifeMeetingItemKind, LifeMeetingKind, StudyKind
+from measures.choices import LifeMeetingItemKind, LifeMeetingKind, StudyKind
 from measures.models import (
     LifeMeeting,
     LifeMeetingItem,
@@ -46,6 +47,7 @@ from measures.models import (
     ResultsExchange,
     StudySession,
 )
+from measures.permissions import can_record_measures
 from orgs.choices import RANK_COUNTY
 from orgs.models import Cadre, CadreQuerySet, Member, Organization
 
@@ -54,15 +56,11 @@ ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg
 MAX_COUNT = 100_000
 
 
-def may_record(user: Any) -> bool:
-    """The unit role and the office record measures; leaders and liaison groups read only."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in RECORDERS
-
-
-def may_record_for(user: Any, organization: Organization) -> bool:
-    """Whether `user` records for `organization`: a recording role, and the organisation is inside the user's
-    jurisdiction (the unit role: its own organisations; the office: any organisation it sees)."""
-    return may_record(user) and Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
+def _check_recorder(actor: Actor, organization: Organization) -> None:
+    """Every write of a record: the actor records measures, for an organisation inside their jurisdiction (else
+    PermissionDenied, which pages and the API answer with 404 like anything out of reach)."""
+    if not can_record_measures(actor, organization):
+        raise PermissionDenied("不能为该党组织记录四项重点措施")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -248,13 +246,14 @@ def study_session_errors(*, organization: Organization, campaign: Campaign | Non
 
 
 @transaction.atomic
-def study_session_create(*, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
+def study_session_create(*, actor: Actor, organization: Organization, campaign: Campaign | None, kind: str, topic: str,
                          held_on: dt.date | None, participant_count: Any, leaders: Iterable[Cadre] = (),
                          notes: str = "", attachment: UploadedFile | None = None,
                          allow_past: bool = False, confirm_duplicate: bool = False) -> StudySession:
     """A study session (自学、集中学习、专题研讨). `leaders`: the leaders who took part, by name (each one of
     `nameable_cadres`: the session's own team, or a leader above it at his contact point). The same session
     already saved (date and topic) is refused unless `confirm_duplicate`."""
+    _check_recorder(actor, organization)
     leaders = list(leaders)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(study_session_errors(organization=organization, campaign=campaign, kind=kind, topic=topic,
@@ -277,11 +276,12 @@ def study_session_create(*, organization: Organization, campaign: Campaign | Non
 
 
 @transaction.atomic
-def study_session_update(*, session: StudySession, kind: str, topic: str, held_on: dt.date | None,
+def study_session_update(*, actor: Actor, session: StudySession, kind: str, topic: str, held_on: dt.date | None,
                          participant_count: Any, leaders: Iterable[Cadre] = (), notes: str = "",
                          attachment: UploadedFile | None = None) -> StudySession:
     """Correct a study session of the current campaign. `attachment`: a new file replaces the old one (None keeps
     it)."""
+    _check_recorder(actor, session.organization)
     leader_list = list(leaders)
     errors = _current_errors(session.campaign)
     errors.update(study_session_errors(organization=session.organization, campaign=session.campaign, kind=kind,
@@ -312,11 +312,12 @@ def _topic_errors(*, organization: Organization, campaign: Campaign | None, titl
 
 
 @transaction.atomic
-def research_topic_create(*, organization: Organization, campaign: Campaign | None, title: str,
+def research_topic_create(*, actor: Actor, organization: Organization, campaign: Campaign | None, title: str,
                           description: str = "", lead_cadre: Cadre | None = None,
                           allow_past: bool = False, confirm_duplicate: bool = False) -> ResearchTopic:
     """A research topic of a unit, or of one of its county-level+ leaders (`lead_cadre`). A title the unit already
     has in the campaign is refused unless `confirm_duplicate`."""
+    _check_recorder(actor, organization)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(_topic_errors(organization=organization, campaign=campaign, title=title, description=description,
                                 lead_cadre=lead_cadre))
@@ -330,8 +331,9 @@ def research_topic_create(*, organization: Organization, campaign: Campaign | No
 
 
 @transaction.atomic
-def research_topic_update(*, topic: ResearchTopic, title: str, description: str = "",
+def research_topic_update(*, actor: Actor, topic: ResearchTopic, title: str, description: str = "",
                           lead_cadre: Cadre | None = None) -> ResearchTopic:
+    _check_recorder(actor, topic.organization)
     errors = _current_errors(topic.campaign)
     errors.update(_topic_errors(organization=topic.organization, campaign=topic.campaign, title=title,
                                 description=description, lead_cadre=lead_cadre))
@@ -342,9 +344,10 @@ def research_topic_update(*, topic: ResearchTopic, title: str, description: str 
 
 
 @transaction.atomic
-def research_report_create(*, topic: ResearchTopic, title: str, submitted_on: dt.date | None,
+def research_report_create(*, actor: Actor, topic: ResearchTopic, title: str, submitted_on: dt.date | None,
                            author_cadre: Cadre | None = None, summary: str = "",
                            attachment: UploadedFile | None = None, allow_past: bool = False) -> ResearchReport:
+    _check_recorder(actor, topic.organization)
     errors = (_new_record_errors(topic.campaign, allow_past)
               or _campaign_errors(topic.organization, topic.campaign))
     _put(errors, "title", _text_error(title, "报告标题", 200))
@@ -360,10 +363,12 @@ def research_report_create(*, topic: ResearchTopic, title: str, submitted_on: dt
 
 
 @transaction.atomic
-def results_exchange_create(*, organization: Organization, campaign: Campaign | None, held_on: dt.date | None,
+def results_exchange_create(*, actor: Actor, organization: Organization, campaign: Campaign | None,
+                            held_on: dt.date | None,
                             topics: Iterable[ResearchTopic] = (), notes: str = "",
                             allow_past: bool = False) -> ResultsExchange:
     """A results-exchange meeting (调研成果交流会) on some of the unit's topics of the same campaign."""
+    _check_recorder(actor, organization)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(_campaign_errors(organization, campaign))
     _put(errors, "held_on", _date_error(held_on, campaign))
@@ -385,10 +390,11 @@ def results_exchange_create(*, organization: Organization, campaign: Campaign | 
 
 
 @transaction.atomic
-def research_use_create(*, report: ResearchReport, text: str, public_service: PublicService | None = None,
+def research_use_create(*, actor: Actor, report: ResearchReport, text: str, public_service: PublicService | None = None,
                         problem: Any = None, allow_past: bool = False) -> ResearchUse:
     """How a report's results were used: in words, optionally through a public-service commitment or a problem
     of the ledger (a `problems.Problem`) of the same campaign and organisation."""
+    _check_recorder(actor, report.topic.organization)
     errors = _new_record_errors(report.topic.campaign, allow_past)
     _put(errors, "text", _text_error(text, "运用情况", 5000))
     if public_service is not None and public_service.campaign_id != report.topic.campaign_id:
@@ -419,11 +425,13 @@ def _public_service_errors(*, organization: Organization, campaign: Campaign | N
 
 
 @transaction.atomic
-def public_service_create(*, organization: Organization, campaign: Campaign | None, title: str, target: str,
+def public_service_create(*, actor: Actor, organization: Organization, campaign: Campaign | None, title: str,
+                          target: str,
                           owner: str, deadline: dt.date | None, owner_cadre: Cadre | None = None,
                           allow_past: bool = False, confirm_duplicate: bool = False) -> PublicService:
     """A public-service commitment (为民办实事). A title the unit already has in the campaign is refused unless
     `confirm_duplicate`."""
+    _check_recorder(actor, organization)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(_public_service_errors(organization=organization, campaign=campaign, title=title, target=target,
                                          owner=owner, deadline=deadline, owner_cadre=owner_cadre))
@@ -438,9 +446,10 @@ def public_service_create(*, organization: Organization, campaign: Campaign | No
 
 
 @transaction.atomic
-def public_service_update(*, public_service: PublicService, title: str, target: str, owner: str,
+def public_service_update(*, actor: Actor, public_service: PublicService, title: str, target: str, owner: str,
                           deadline: dt.date | None, owner_cadre: Cadre | None = None) -> PublicService:
     """Correct a commitment of the current campaign. Its progress is not a field: it follows the milestones."""
+    _check_recorder(actor, public_service.organization)
     errors = _current_errors(public_service.campaign)
     errors.update(_public_service_errors(organization=public_service.organization, campaign=public_service.campaign,
                                          title=title, target=target, owner=owner, deadline=deadline,
@@ -454,8 +463,9 @@ def public_service_update(*, public_service: PublicService, title: str, target: 
 
 
 @transaction.atomic
-def milestone_create(*, public_service: PublicService, title: str, due_on: dt.date | None,
+def milestone_create(*, actor: Actor, public_service: PublicService, title: str, due_on: dt.date | None,
                      done_on: dt.date | None = None, allow_past: bool = False) -> Milestone:
+    _check_recorder(actor, public_service.organization)
     campaign = public_service.campaign
     errors = _new_record_errors(campaign, allow_past)
     _put(errors, "title", _text_error(title, "节点", 200))
@@ -469,8 +479,9 @@ def milestone_create(*, public_service: PublicService, title: str, due_on: dt.da
 
 
 @transaction.atomic
-def milestone_set_done(*, milestone: Milestone, done_on: dt.date | None) -> Milestone:
+def milestone_set_done(*, actor: Actor, milestone: Milestone, done_on: dt.date | None) -> Milestone:
     """Mark a milestone done on `done_on` (None: not done after all). The commitment's progress follows."""
+    _check_recorder(actor, milestone.public_service.organization)
     campaign = milestone.public_service.campaign
     errors = _current_errors(campaign)
     if done_on is not None:
@@ -505,7 +516,7 @@ def party_lecture_errors(*, organization: Organization, campaign: Campaign | Non
 
 
 @transaction.atomic
-def party_lecture_create(*, organization: Organization, campaign: Campaign | None, title: str,
+def party_lecture_create(*, actor: Actor, organization: Organization, campaign: Campaign | None, title: str,
                          held_on: dt.date | None, audience_count: Any, speaker_cadre: Cadre | None = None,
                          speaker_member: Member | None = None, audience: str = "",
                          attachment: UploadedFile | None = None, allow_past: bool = False,
@@ -514,6 +525,7 @@ def party_lecture_create(*, organization: Organization, campaign: Campaign | Non
     organisation, or a leader above it at his contact point) or one member of the organisation: a cadre's lecture
     is what makes "讲专题党课" true for him (selectors.lead_actions). The same lecture already saved (date and
     title) is refused unless `confirm_duplicate`."""
+    _check_recorder(actor, organization)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(party_lecture_errors(organization=organization, campaign=campaign, title=title, held_on=held_on,
                                        audience_count=audience_count, speaker_cadre=speaker_cadre,
@@ -531,10 +543,12 @@ def party_lecture_create(*, organization: Organization, campaign: Campaign | Non
 
 
 @transaction.atomic
-def party_lecture_update(*, lecture: PartyLecture, title: str, held_on: dt.date | None, audience_count: Any,
+def party_lecture_update(*, actor: Actor, lecture: PartyLecture, title: str, held_on: dt.date | None,
+                         audience_count: Any,
                          speaker_cadre: Cadre | None = None, speaker_member: Member | None = None,
                          audience: str = "", attachment: UploadedFile | None = None) -> PartyLecture:
     """Correct a lecture of the current campaign. `attachment`: a new file replaces the old one (None keeps it)."""
+    _check_recorder(actor, lecture.organization)
     org = lecture.organization
     errors = _current_errors(lecture.campaign)
     errors.update(party_lecture_errors(organization=org, campaign=lecture.campaign, title=title, held_on=held_on,
@@ -569,7 +583,7 @@ def life_meeting_errors(*, organization: Organization, campaign: Campaign | None
 
 
 @transaction.atomic
-def life_meeting_create(*, organization: Organization, campaign: Campaign | None, kind: str,
+def life_meeting_create(*, actor: Actor, organization: Organization, campaign: Campaign | None, kind: str,
                         held_on: dt.date | None, attendance: Any, topic: str = "", notes: str = "",
                         attachment: UploadedFile | None = None,
                         items: Iterable[dict[str, Any]] = (), allow_past: bool = False,
@@ -577,6 +591,7 @@ def life_meeting_create(*, organization: Organization, campaign: Campaign | None
     """A special democratic or organisational life meeting, with its items (each {kind, text, cadre}). The items
     are checked with the meeting: nothing is written unless all are valid. The same meeting already saved (kind,
     date and topic) is refused unless `confirm_duplicate`."""
+    _check_recorder(actor, organization)
     items = list(items)
     errors = _new_record_errors(campaign, allow_past)
     errors.update(life_meeting_errors(organization=organization, campaign=campaign, kind=kind, held_on=held_on,
@@ -597,14 +612,16 @@ def life_meeting_create(*, organization: Organization, campaign: Campaign | None
         organization=organization, campaign=campaign, kind=kind, topic=(topic or "").strip(), held_on=held_on,
         attendance=attendance, notes=(notes or "").strip(), attachment=attachment or "")
     for item in items:
-        life_meeting_item_create(meeting=meeting, allow_past=allow_past, **item)
+        LifeMeetingItem.objects.create(meeting=meeting, kind=item.get("kind", ""), text=item.get("text", "").strip(),
+                                       cadre=item.get("cadre"))
     return meeting
 
 
 @transaction.atomic
-def life_meeting_update(*, meeting: LifeMeeting, kind: str, held_on: dt.date | None, attendance: Any,
+def life_meeting_update(*, actor: Actor, meeting: LifeMeeting, kind: str, held_on: dt.date | None, attendance: Any,
                         topic: str = "", notes: str = "") -> LifeMeeting:
     """Correct a life meeting of the current campaign (its items are added one by one)."""
+    _check_recorder(actor, meeting.organization)
     errors = _current_errors(meeting.campaign)
     errors.update(life_meeting_errors(organization=meeting.organization, campaign=meeting.campaign, kind=kind,
                                       held_on=held_on, attendance=attendance, topic=topic, notes=notes))
@@ -625,11 +642,12 @@ def _item_errors(organization: Organization, *, kind: str, text: str, cadre: Cad
 
 
 @transaction.atomic
-def life_meeting_item_create(*, meeting: LifeMeeting, kind: str, text: str, cadre: Cadre | None = None,
+def life_meeting_item_create(*, actor: Actor, meeting: LifeMeeting, kind: str, text: str, cadre: Cadre | None = None,
                              allow_past: bool = False) -> LifeMeetingItem:
     """An item of criticism or self-criticism; `cadre`: whom it concerns (of the meeting's organisation). A
     self-criticism of a cadre is what makes "检视问题" true for him: he examined his own problems; a criticism by
     others does not. (The problem ledger will let an item become a problem.)"""
+    _check_recorder(actor, meeting.organization)
     errors = _new_record_errors(meeting.campaign, allow_past)
     errors.update(_item_errors(meeting.organization, kind=kind, text=text, cadre=cadre))
     _raise(errors)
@@ -644,8 +662,24 @@ DELETABLE = (StudySession, ResearchTopic, ResearchReport, ResultsExchange, Resea
 
 
 @transaction.atomic
-def record_delete(*, record: models.Model) -> None:
+def record_delete(*, actor: Actor, record: models.Model) -> None:
     """Remove a record entered by mistake (audited; what was derived from it changes with it)."""
     if not isinstance(record, DELETABLE):
         raise TypeError(f"record_delete cannot delete {type(record).__name__}")
+    _check_recorder(actor, _organization_of(record))
     record.delete()
+
+
+def _organization_of(record: models.Model) -> Organization:
+    """The organisation a record belongs to, through whatever it hangs on."""
+    if isinstance(record, ResearchReport):
+        return record.topic.organization
+    if isinstance(record, ResearchUse):
+        return record.report.topic.organization
+    if isinstance(record, Milestone):
+        return record.public_service.organization
+    if isinstance(record, LifeMeetingItem):
+        return record.meeting.organization
+    organization = getattr(record, "organization", None)
+    assert isinstance(organization, Organization)
+    return organization

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.choices import Role
 from campaigns.selectors import current_campaign, profile_for
 from core import audit
+from core.forms import service_errors
 from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.paging import paginate
@@ -25,12 +25,12 @@ from measures import exports, selectors, services
 from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadAction, QuickKind, RecordKind
 from measures.forms import CoverageFilterForm, QuickRecordForm
 from measures.models import LifeMeeting, PartyLecture, StudySession
+from measures.permissions import can_choose_organization, can_quick_record, can_record_measures, can_view_coverage
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from orgs.widgets import OrgChoiceField, OrgPickerWidget
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COVERAGE_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
 # The leaders tab: a city's key minority (a few hundred) on one page, so "who has not" reads at a glance; the
 # 尚无记录 filters shorten it.
 LEAD_PAGE_SIZE = 500
@@ -41,9 +41,9 @@ LEAD_PAGE_SIZE = 500
 
 
 def _quick_org(request: AuthedRequest, data: Any) -> tuple[Organization | None, bool]:
-    """(the organisation recorded for, whether the user chooses it). The unit role records for its own
+    """(the organisation recorded for, whether the user chooses it). A unit's contact records for its own
     organisation; the office for any organisation it sees (by code)."""
-    if request.user.role == Role.UNIT:
+    if not can_choose_organization(request.user):
         org = Organization.objects.visible_to(request.user).filter(pk=request.user.organization_id).first()
         if org is None:
             raise Http404
@@ -60,10 +60,10 @@ def _quick_org(request: AuthedRequest, data: Any) -> tuple[Organization | None, 
     return org, True
 
 
-def _quick_create(form: QuickRecordForm, org: Organization, campaign: Any) -> Any:
+def _quick_create(request: AuthedRequest, form: QuickRecordForm, org: Organization, campaign: Any) -> Any:
     data = form.cleaned_data
     what = data["what"]
-    common = {"organization": org, "campaign": campaign, "held_on": data["held_on"],
+    common = {"actor": request.user, "organization": org, "campaign": campaign, "held_on": data["held_on"],
               "attachment": data.get("attachment") or None,
               "confirm_duplicate": bool(data.get("confirm_duplicate"))}
     if what == QuickKind.STUDY:
@@ -83,7 +83,7 @@ def _quick_create(form: QuickRecordForm, org: Organization, campaign: Any) -> An
 def quick(request: AuthedRequest) -> HttpResponse:
     """One short form: 学习 / 党课 / 组织生活会, for the current campaign. Leaders and liaison groups read only
     (404)."""
-    if not services.may_record(request.user):
+    if not can_record_measures(request.user):
         raise Http404
     campaign = current_campaign()
     data = request.POST if request.method == "POST" else request.GET
@@ -100,11 +100,10 @@ def quick(request: AuthedRequest) -> HttpResponse:
         if org is None:
             form.add_error("org", "请选择您管辖范围内的党组织")
         else:
-            try:
-                record = _quick_create(form, org, campaign)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
+            record = None
+            with service_errors(form):
+                record = _quick_create(request, form, org, campaign)
+            if record is not None:
                 messages.success(request, f"已记录：{record}（{org.name}）")
                 return redirect(f"{reverse('measures:unit', args=[org.code])}#{_anchor(record)}")
     return render(request, "measures/quick.html", {"form": form, "org": org, "campaign": campaign,
@@ -132,7 +131,8 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
     campaign, campaigns = selectors.campaign_for(org, request.GET.get("campaign"))
     profile = profile_for(org)
     context: dict[str, Any] = {"org": org, "campaign": campaign, "campaigns": campaigns, "profile": profile,
-                               "may_record": services.may_record(request.user)}
+                               "can_quick_record": can_quick_record(request.user, org),
+                               "choose_org": can_choose_organization(request.user)}
     if campaign is not None:
         sections = selectors.unit_sections(org, campaign, profile)
         by_kind = {s.kind: s for s in sections}
@@ -146,7 +146,7 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
             "actions": LeadAction.choices,
             "is_current": campaign.is_current,
             # New records and corrections: a recording role, inside its jurisdiction, in the current campaign.
-            "can_edit": campaign.is_current and services.may_record_for(request.user, org),
+            "can_edit": campaign.is_current and can_record_measures(request.user, org),
         })
     return render(request, "measures/unit.html", context)
 
@@ -156,7 +156,7 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _coverage_campaign(request: AuthedRequest) -> Any:
-    if request.user.role not in COVERAGE_ROLES:
+    if not can_view_coverage(request.user):
         raise Http404
     campaign = current_campaign()
     if campaign is None:

@@ -67,68 +67,85 @@ def _measures_campaign(org: Any) -> Any:
 
 
 def _study_session(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import study_session_create
 
-    return study_session_create(organization=org, campaign=_measures_campaign(org), kind="group_study",
+    return study_session_create(actor=SETUP, organization=org, campaign=_measures_campaign(org), kind="group_study",
                                 topic=f"集中学习{next(_seq)}", held_on=dt.date(2023, 10, 1), participant_count=10)
 
 
 def _research_topic(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import research_topic_create
 
-    return research_topic_create(organization=org, campaign=_measures_campaign(org), title=f"课题{next(_seq)}")
+    return research_topic_create(actor=SETUP,
+                                 organization=org, campaign=_measures_campaign(org), title=f"课题{next(_seq)}")
 
 
 def _research_report(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import research_report_create
 
-    return research_report_create(topic=_research_topic(org), title="调研报告", submitted_on=dt.date(2023, 10, 8))
+    return research_report_create(actor=SETUP,
+                                  topic=_research_topic(org), title="调研报告", submitted_on=dt.date(2023, 10, 8))
 
 
 def _results_exchange(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import results_exchange_create
 
-    return results_exchange_create(organization=org, campaign=_measures_campaign(org), held_on=dt.date(2023, 11, 1),
+    return results_exchange_create(actor=SETUP,
+                                   organization=org, campaign=_measures_campaign(org), held_on=dt.date(2023, 11, 1),
                                    topics=[_research_topic(org)])
 
 
 def _public_service(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import public_service_create
 
-    return public_service_create(organization=org, campaign=_measures_campaign(org), title=f"修缮便民路{next(_seq)}",
+    return public_service_create(actor=SETUP,
+                                 organization=org, campaign=_measures_campaign(org), title=f"修缮便民路{next(_seq)}",
                                  target="年底前完工", owner="村委会", deadline=dt.date(2023, 12, 31))
 
 
 def _research_use(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import research_use_create
 
-    return research_use_create(report=_research_report(org), text="形成便民措施", public_service=_public_service(org))
+    return research_use_create(actor=SETUP,
+                               report=_research_report(org), text="形成便民措施", public_service=_public_service(org))
 
 
 def _milestone(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import milestone_create
 
-    return milestone_create(public_service=_public_service(org), title="开工", due_on=dt.date(2023, 10, 15))
+    return milestone_create(actor=SETUP,
+                            public_service=_public_service(org), title="开工", due_on=dt.date(2023, 10, 15))
 
 
 def _party_lecture(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import party_lecture_create
 
-    return party_lecture_create(organization=org, campaign=_measures_campaign(org), title=f"专题党课{next(_seq)}",
+    return party_lecture_create(actor=SETUP,
+                                organization=org, campaign=_measures_campaign(org), title=f"专题党课{next(_seq)}",
                                 held_on=dt.date(2023, 10, 20), audience_count=20, speaker_cadre=_cadre(org))
 
 
 def _life_meeting(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import life_meeting_create
 
-    return life_meeting_create(organization=org, campaign=_measures_campaign(org), kind="organisational",
+    return life_meeting_create(actor=SETUP, organization=org, campaign=_measures_campaign(org), kind="organisational",
                                held_on=dt.date(2023, 12, 1), attendance=12, topic=f"对照检视{next(_seq)}")
 
 
 def _life_meeting_item(org: Any) -> Any:
+    from accounts.actors import SETUP
     from measures.services import life_meeting_item_create
 
-    return life_meeting_item_create(meeting=_life_meeting(org), kind="self_criticism", text="学习不够深入",
+    return life_meeting_item_create(actor=SETUP, meeting=_life_meeting(org), kind="self_criticism", text="学习不够深入",
                                     cadre=_cadre(org))
 
 
@@ -306,19 +323,9 @@ FACTORIES.update({
 })
 
 
-# office: the communication log, made through the services — a notice the city office sends down to the
-# organisation (every data role that sees the organisation reads it), and `office_letter`: a letter from the masses
-# about it that the city office logged (收文登记; only the office and the leaders read it), which the office assigns,
-# answers and closes.
+# office: the communication log — an item logged by the city office (收文登记) about the organisation, made through
+# the services.
 def _submission(org: Any) -> Any:
-    from office.services import submission_create
-
-    _participation(org)
-    return submission_create(user=_problem_office(org), organization=org, kind="instruction", origin="office",
-                             direction="down", title=f"通知{next(_seq)}", body="请报送情况")
-
-
-def office_letter(org: Any) -> Any:
     from office.services import submission_create
 
     _participation(org)

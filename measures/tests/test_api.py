@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from accounts.actors import SETUP
 from api.tests.helpers import ApiClient
 from measures import services
 from measures.models import LifeMeeting, PartyLecture, StudySession
@@ -63,7 +64,8 @@ def test_administrators_see_nothing(api_as, tree, campaign, role):
 
 
 def test_outside_the_jurisdiction_is_404(api_as, tree, campaign):
-    services.study_session_create(organization=tree.village_b, campaign=campaign, kind="self_study", topic="自学",
+    services.study_session_create(actor=SETUP,
+                                  organization=tree.village_b, campaign=campaign, kind="self_study", topic="自学",
                                   held_on=DAY, participant_count=3)
     api = api_as("unit")
     assert _post(api, "/measures/study-sessions", _study(org="B1a")).status_code == 404
@@ -91,18 +93,18 @@ def test_lectures_and_life_meetings(api_as, tree, campaign, cadres):
 
 
 def test_public_services_with_computed_progress(api_as, tree, campaign):
-    ps = services.public_service_create(organization=tree.village_a, campaign=campaign, title="修缮村道",
+    ps = services.public_service_create(actor=SETUP, organization=tree.village_a, campaign=campaign, title="修缮村道",
                                         target="年底完成", owner="村委会", deadline=END)
-    services.milestone_create(public_service=ps, title="开工", due_on=DAY, done_on=DAY)
+    services.milestone_create(actor=SETUP, public_service=ps, title="开工", due_on=DAY, done_on=DAY)
     for title in ("施工", "验收", "交付"):
-        services.milestone_create(public_service=ps, title=title, due_on=END)
+        services.milestone_create(actor=SETUP, public_service=ps, title=title, due_on=END)
     item = api_as("unit").get("/measures/public-services").json()["items"][0]
     assert (item["milestone_count"], item["done_count"], item["progress"]) == (4, 1, 25)
     assert [m["title"] for m in item["milestones"]] == ["开工", "施工", "验收", "交付"]
 
 
 def test_lead_actions_for_an_org(api_as, tree, campaign, cadres):
-    services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
+    services.party_lecture_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
                                   audience_count=50, speaker_cadre=cadres["secretary"])
     rows = api_as("liaison").get("/measures/lead-actions", org="A").json()
     by_name = {r["name"]: {a["action"]: a for a in r["actions"]} for r in rows}

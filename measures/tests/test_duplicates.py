@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.actors import SETUP
 from api.tests.helpers import ApiClient
 from measures import services
 from measures.models import LifeMeeting, PartyLecture, StudySession
@@ -21,16 +22,16 @@ STUDY = {"what": "study", "held_on": DAY.isoformat(), "title": "学习《习近�
 def test_the_same_study_session_twice_is_refused_unless_confirmed(tree, campaign):
     args = {"organization": tree.village_a, "campaign": campaign, "kind": "group_study", "topic": "集中学习",
             "held_on": DAY, "participant_count": 10}
-    services.study_session_create(**args)
+    services.study_session_create(actor=SETUP, **args)
     with pytest.raises(ValidationError) as caught:
-        services.study_session_create(**{**args, "topic": " 集中学习 ", "kind": "seminar"})
+        services.study_session_create(actor=SETUP, **{**args, "topic": " 集中学习 ", "kind": "seminar"})
     assert caught.value.message_dict == {
         "duplicate": ["2023年10月10日已记录过学习研讨“集中学习”，这是否是同一次？如确是另外一次，请点“仍然保存”"]}
     assert StudySession.objects.count() == 1
-    services.study_session_create(**args, confirm_duplicate=True)
+    services.study_session_create(actor=SETUP, **args, confirm_duplicate=True)
     # Another day, another title or another unit is not the same record.
-    services.study_session_create(**{**args, "topic": "再学习"})
-    services.study_session_create(**{**args, "organization": tree.village_b})
+    services.study_session_create(actor=SETUP, **{**args, "topic": "再学习"})
+    services.study_session_create(actor=SETUP, **{**args, "organization": tree.village_b})
     assert StudySession.objects.count() == 4
 
 
@@ -40,16 +41,16 @@ def test_the_same_lecture_or_meeting_twice_is_refused_unless_confirmed(tree, cam
     from conftest import make_member
 
     member = make_member(tree.county_a)
-    services.party_lecture_create(**lecture, speaker_member=member)
+    services.party_lecture_create(actor=SETUP, **lecture, speaker_member=member)
     with pytest.raises(ValidationError):
-        services.party_lecture_create(**lecture, speaker_member=member)
+        services.party_lecture_create(actor=SETUP, **lecture, speaker_member=member)
     meeting = {"organization": tree.village_a, "campaign": campaign, "kind": "organisational", "held_on": DAY,
                "attendance": 8}
-    services.life_meeting_create(**meeting)
+    services.life_meeting_create(actor=SETUP, **meeting)
     with pytest.raises(ValidationError) as caught:
-        services.life_meeting_create(**meeting)
+        services.life_meeting_create(actor=SETUP, **meeting)
     assert "已记录过专题组织生活会" in caught.value.message_dict["duplicate"][0]
-    services.life_meeting_create(**{**meeting, "kind": "democratic"})  # another kind of meeting
+    services.life_meeting_create(actor=SETUP, **{**meeting, "kind": "democratic"})  # another kind of meeting
     assert PartyLecture.objects.count() == 1 and LifeMeeting.objects.count() == 2
 
 
@@ -99,12 +100,13 @@ def test_the_api_refuses_the_same_record_with_422_unless_confirmed(client, users
 def test_a_topic_or_commitment_with_a_title_the_unit_has_is_asked_about(client, users, tree, campaign):
     from measures.models import PublicService, ResearchTopic
 
-    services.research_topic_create(organization=tree.village_a, campaign=campaign, title="村集体经济发展")
+    services.research_topic_create(actor=SETUP, organization=tree.village_a, campaign=campaign, title="村集体经济发展")
     with pytest.raises(ValidationError) as caught:
-        services.research_topic_create(organization=tree.village_a, campaign=campaign, title=" 村集体经济发展")
+        services.research_topic_create(actor=SETUP,
+                                       organization=tree.village_a, campaign=campaign, title=" 村集体经济发展")
     assert caught.value.message_dict == {
         "duplicate": ["本单位已有调研课题“村集体经济发展”，这是否是同一个？如确是另外一个，请点“仍然保存”"]}
-    services.research_topic_create(organization=tree.village_b, campaign=campaign, title="村集体经济发展")
+    services.research_topic_create(actor=SETUP, organization=tree.village_b, campaign=campaign, title="村集体经济发展")
     client.force_login(users["unit"])
     url = f"/measures/unit/{tree.village_a.code}/service/new/"
     data = {"title": "修缮村道", "target": "硬化两公里", "owner": "村委会", "deadline": "2024-01-20"}

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from accounts.actors import SETUP
 from api.tests.helpers import ApiClient
 from core.models import AuditEntry
 from measures import services
@@ -106,10 +107,10 @@ def test_research_topic_and_report(api_as, users, tree, campaign, cadres):
 
 @pytest.mark.parametrize("role", ["leader", "liaison", "sysadmin", "secadmin", "auditor"])
 def test_roles_that_do_not_record_get_404(api_as, tree, campaign, role):
-    service = services.public_service_create(organization=tree.village_a, campaign=campaign, title="修路",
+    service = services.public_service_create(actor=SETUP, organization=tree.village_a, campaign=campaign, title="修路",
                                              target="完工", owner="村委会", deadline=END)
-    milestone = services.milestone_create(public_service=service, title="立项", due_on=DAY)
-    topic = services.research_topic_create(organization=tree.village_a, campaign=campaign, title="课题")
+    milestone = services.milestone_create(actor=SETUP, public_service=service, title="立项", due_on=DAY)
+    topic = services.research_topic_create(actor=SETUP, organization=tree.village_a, campaign=campaign, title="课题")
     api = api_as(role)
     assert _post(api, "/measures/public-services", _service()).status_code == 404
     assert _post(api, f"/measures/public-services/{service.pk}/milestones",
@@ -124,10 +125,10 @@ def test_roles_that_do_not_record_get_404(api_as, tree, campaign, role):
 
 
 def test_outside_the_jurisdiction_is_404(api_as, tree, campaign):
-    service = services.public_service_create(organization=tree.village_b, campaign=campaign, title="修路",
+    service = services.public_service_create(actor=SETUP, organization=tree.village_b, campaign=campaign, title="修路",
                                              target="完工", owner="社区", deadline=END)
-    milestone = services.milestone_create(public_service=service, title="立项", due_on=DAY)
-    topic = services.research_topic_create(organization=tree.village_b, campaign=campaign, title="课题")
+    milestone = services.milestone_create(actor=SETUP, public_service=service, title="立项", due_on=DAY)
+    topic = services.research_topic_create(actor=SETUP, organization=tree.village_b, campaign=campaign, title="课题")
     api = api_as("unit")  # village A1a
     assert _post(api, "/measures/public-services", _service(org="B1a")).status_code == 404
     assert _post(api, f"/measures/public-services/{service.pk}/milestones",
@@ -142,7 +143,8 @@ def test_outside_the_jurisdiction_is_404(api_as, tree, campaign):
 def test_a_past_campaigns_commitment_is_read_only(api_as, tree, campaign, past_campaign):
     import datetime as dt
 
-    service = services.public_service_create(organization=tree.county_a, campaign=past_campaign, title="办实事",
+    service = services.public_service_create(actor=SETUP,
+                                             organization=tree.county_a, campaign=past_campaign, title="办实事",
                                              target="完成", owner="区委办", deadline=dt.date(2021, 6, 1),
                                              allow_past=True)
     response = _post(api_as("office"), f"/measures/public-services/{service.pk}/milestones",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from core.models import AuditEntry
 from measures import services
 from measures.models import (
@@ -46,11 +47,13 @@ def _html(response: Any) -> str:
 
 
 def _topic(org: Any, campaign: Any, **kw: Any) -> ResearchTopic:
-    return services.research_topic_create(organization=org, campaign=campaign, title=kw.pop("title", "乡村治理"), **kw)
+    return services.research_topic_create(actor=SETUP,
+                                          organization=org, campaign=campaign, title=kw.pop("title", "乡村治理"), **kw)
 
 
 def _service(org: Any, campaign: Any) -> PublicService:
-    return services.public_service_create(organization=org, campaign=campaign, title="修缮村道", target="年底前完工",
+    return services.public_service_create(actor=SETUP,
+                                          organization=org, campaign=campaign, title="修缮村道", target="年底前完工",
                                           owner="村委会", deadline=END)
 
 
@@ -123,7 +126,7 @@ def test_report_with_attachment_is_stored_and_downloaded_inside_the_jurisdiction
 
 def test_download_outside_the_jurisdiction_is_404(client, users, tree, campaign):
     topic = _topic(tree.village_b, campaign)
-    report = services.research_report_create(topic=topic, title="社区调研", submitted_on=DAY,
+    report = services.research_report_create(actor=SETUP, topic=topic, title="社区调研", submitted_on=DAY,
                                              attachment=SimpleUploadedFile("a.pdf", b"%PDF"))
     download = reverse("measures:report_download", args=[report.pk])
     for role in ("unit", "liaison", "sysadmin", "auditor"):
@@ -131,7 +134,7 @@ def test_download_outside_the_jurisdiction_is_404(client, users, tree, campaign)
         assert client.get(download).status_code == 404, role
     client.force_login(users["office"])
     assert client.get(download).status_code == 200
-    no_file = services.research_report_create(topic=topic, title="无附件", submitted_on=DAY)
+    no_file = services.research_report_create(actor=SETUP, topic=topic, title="无附件", submitted_on=DAY)
     assert client.get(reverse("measures:report_download", args=[no_file.pk])).status_code == 404
 
 
@@ -171,7 +174,7 @@ def test_report_errors_are_chinese(client, users, tree, campaign):
 def test_results_exchange_and_research_use(client, users, tree, campaign):
     topic = _topic(tree.village_a, campaign)
     other = _topic(tree.village_a, campaign, title="村容村貌")
-    report = services.research_report_create(topic=topic, title="调研报告", submitted_on=DAY)
+    report = services.research_report_create(actor=SETUP, topic=topic, title="调研报告", submitted_on=DAY)
     service = _service(tree.village_a, campaign)
     client.force_login(users["unit"])
     url = reverse("measures:exchange_new", args=["A1a"])
@@ -362,14 +365,16 @@ def test_lecture_is_created_and_corrected(client, users, tree, campaign, cadres)
 def _entry_urls(tree: Any, campaign: Any) -> list[str]:
     org = tree.village_a
     topic = _topic(org, campaign)
-    report = services.research_report_create(topic=topic, title="报告", submitted_on=DAY)
+    report = services.research_report_create(actor=SETUP, topic=topic, title="报告", submitted_on=DAY)
     service = _service(org, campaign)
-    milestone = services.milestone_create(public_service=service, title="立项", due_on=DAY)
-    meeting = services.life_meeting_create(organization=org, campaign=campaign, kind="organisational", held_on=DAY,
+    milestone = services.milestone_create(actor=SETUP, public_service=service, title="立项", due_on=DAY)
+    meeting = services.life_meeting_create(actor=SETUP,
+                                           organization=org, campaign=campaign, kind="organisational", held_on=DAY,
                                            attendance=5)
-    study = services.study_session_create(organization=org, campaign=campaign, kind="self_study", topic="自学",
+    study = services.study_session_create(actor=SETUP,
+                                          organization=org, campaign=campaign, kind="self_study", topic="自学",
                                           held_on=DAY, participant_count=3)
-    lecture = services.party_lecture_create(organization=org, campaign=campaign, title="党课", held_on=DAY,
+    lecture = services.party_lecture_create(actor=SETUP, organization=org, campaign=campaign, title="党课", held_on=DAY,
                                             audience_count=3, speaker_cadre=cadre_create(
                                                 organization=org, name="王书记", id_number="11010519491231002X",
                                                 position="村党支部书记", rank=20))
@@ -428,11 +433,13 @@ def test_unit_page_links_entry_pages_for_those_who_record(client, users, tree, c
 def test_records_of_a_past_campaign_are_read_only(client, users, tree, campaign, past_campaign):
     a = tree.county_a
     when = dt.date(2021, 5, 1)
-    session = services.study_session_create(organization=a, campaign=past_campaign, kind="self_study", topic="学党史",
+    session = services.study_session_create(actor=SETUP,
+                                            organization=a, campaign=past_campaign, kind="self_study", topic="学党史",
                                             held_on=when, participant_count=20, allow_past=True)
-    service = services.public_service_create(organization=a, campaign=past_campaign, title="办实事", target="完成",
+    service = services.public_service_create(actor=SETUP,
+                                             organization=a, campaign=past_campaign, title="办实事", target="完成",
                                              owner="区委办", deadline=when, allow_past=True)
-    topic = services.research_topic_create(organization=a, campaign=past_campaign, title="党史调研",
+    topic = services.research_topic_create(actor=SETUP, organization=a, campaign=past_campaign, title="党史调研",
                                            allow_past=True)
     client.force_login(users["office"])
 
@@ -457,7 +464,8 @@ def test_records_of_a_past_campaign_are_read_only(client, users, tree, campaign,
     topic.refresh_from_db()
     assert topic.title == "党史调研"
     with pytest.raises(ValidationError):
-        services.public_service_update(public_service=service, title="改", target="改", owner="改", deadline=when)
+        services.public_service_update(actor=SETUP,
+                                       public_service=service, title="改", target="改", owner="改", deadline=when)
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "²", "-1", "abc"])
@@ -473,7 +481,8 @@ def test_impossible_ids_in_a_multi_select_are_a_form_error(client, users, tree, 
 
 def test_study_lecture_and_meeting_attachments_can_be_opened_inside_the_jurisdiction(client, users, tree, campaign,
                                                                                      media):
-    study = services.study_session_create(organization=tree.village_a, campaign=campaign, kind="group_study",
+    study = services.study_session_create(actor=SETUP,
+                                          organization=tree.village_a, campaign=campaign, kind="group_study",
                                           topic="集中学习", held_on=DAY, participant_count=9,
                                           attachment=SimpleUploadedFile("签到表.pdf", b"%PDF study"))
     client.force_login(users["unit"])
@@ -483,7 +492,8 @@ def test_study_lecture_and_meeting_attachments_can_be_opened_inside_the_jurisdic
     assert b"".join(client.get(url).streaming_content) == b"%PDF study"
     client.force_login(users["liaison"])  # county A contains A1a
     assert client.get(url).status_code == 200
-    other = services.study_session_create(organization=tree.village_b, campaign=campaign, kind="group_study",
+    other = services.study_session_create(actor=SETUP,
+                                          organization=tree.village_b, campaign=campaign, kind="group_study",
                                           topic="外单位", held_on=DAY, participant_count=9,
                                           attachment=SimpleUploadedFile("b.pdf", b"%PDF other"))
     assert client.get(reverse("measures:attachment", args=["study", other.pk])).status_code == 404

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from accounts.actors import SETUP
 from campaigns.models import Campaign, Participation
 from measures import selectors, services
 from measures.tests.conftest import DAY
@@ -74,40 +75,46 @@ def test_problems_he_found_and_rectified_come_from_the_ledger(tree, users, campa
 def test_each_action_comes_from_its_record_and_goes_with_it(tree, users, campaign, cadres):
     wu, li = cadres["secretary"], cadres["deputy"]
     a = tree.county_a
-    study = services.study_session_create(organization=a, campaign=campaign, kind="group_study", topic="中心组学习",
+    study = services.study_session_create(actor=SETUP,
+                                          organization=a, campaign=campaign, kind="group_study", topic="中心组学习",
                                           held_on=DAY, participant_count=20, leaders=[wu])
     assert _actions(campaign)["吴刚"]["studied"] is True and _actions(campaign)["李强"]["studied"] is False
 
-    topic = services.research_topic_create(organization=a, campaign=campaign, title="营商环境", lead_cadre=wu)
+    topic = services.research_topic_create(actor=SETUP,
+                                           organization=a, campaign=campaign, title="营商环境", lead_cadre=wu)
     assert _actions(campaign)["吴刚"]["researched"] is False  # a topic without a report is not enough
-    report = services.research_report_create(topic=topic, title="关于优化营商环境的调研报告", submitted_on=DAY)
+    report = services.research_report_create(actor=SETUP,
+                                             topic=topic, title="关于优化营商环境的调研报告", submitted_on=DAY)
     assert _actions(campaign)["吴刚"]["researched"] is True
-    other = services.research_topic_create(organization=a, campaign=campaign, title="基层治理")
-    services.research_report_create(topic=other, title="基层治理调研", submitted_on=DAY, author_cadre=li)
+    other = services.research_topic_create(actor=SETUP, organization=a, campaign=campaign, title="基层治理")
+    services.research_report_create(actor=SETUP, topic=other, title="基层治理调研", submitted_on=DAY, author_cadre=li)
     assert _actions(campaign)["李强"]["researched"] is True
 
-    lecture = services.party_lecture_create(organization=a, campaign=campaign, title="专题党课", held_on=DAY,
+    lecture = services.party_lecture_create(actor=SETUP,
+                                            organization=a, campaign=campaign, title="专题党课", held_on=DAY,
                                             audience_count=80, speaker_cadre=li)
     assert _actions(campaign)["李强"]["lectured"] is True and _actions(campaign)["吴刚"]["lectured"] is False
 
-    meeting = services.life_meeting_create(organization=a, campaign=campaign, kind="democratic", held_on=DAY,
+    meeting = services.life_meeting_create(actor=SETUP,
+                                           organization=a, campaign=campaign, kind="democratic", held_on=DAY,
                                            attendance=9, items=[{"kind": "self_criticism", "text": "调研不够深入",
                                                                  "cadre": wu}])
-    services.life_meeting_item_create(meeting=meeting, kind="self_criticism", text="抓落实不够", cadre=li)
+    services.life_meeting_item_create(actor=SETUP, meeting=meeting, kind="self_criticism", text="抓落实不够", cadre=li)
     assert _actions(campaign)["吴刚"]["found_problems"] is True and _actions(campaign)["李强"]["found_problems"] is True
 
     # Removing the records removes what they proved.
-    services.record_delete(record=study)
-    services.record_delete(record=report)
-    services.record_delete(record=lecture)
-    services.record_delete(record=meeting)
+    services.record_delete(actor=SETUP, record=study)
+    services.record_delete(actor=SETUP, record=report)
+    services.record_delete(actor=SETUP, record=lecture)
+    services.record_delete(actor=SETUP, record=meeting)
     assert _actions(campaign)["吴刚"] == {"studied": False, "researched": False, "lectured": False,
                                         "found_problems": False, "rectified": False}
     assert _actions(campaign)["李强"]["researched"] is True  # his own report is still there
 
 
 def test_proofs_link_to_the_records(tree, users, campaign, cadres):
-    lecture = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="全区专题党课",
+    lecture = services.party_lecture_create(actor=SETUP,
+                                            organization=tree.county_a, campaign=campaign, title="全区专题党课",
                                             held_on=DAY, audience_count=30, speaker_cadre=cadres["secretary"])
     rows = selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
     row = next(r for r in rows if r.cadre.name == "吴刚")
@@ -119,7 +126,7 @@ def test_proofs_link_to_the_records(tree, users, campaign, cadres):
 def test_records_of_another_campaign_do_not_count(tree, users, campaign, cadres):
     old = Campaign.objects.create(name="党史学习教育", starts_on=DAY.replace(year=2021), is_current=False)
     Participation.objects.create(campaign=old, organization=tree.city)
-    services.party_lecture_create(organization=tree.county_a, campaign=old, title="党史党课",
+    services.party_lecture_create(actor=SETUP, organization=tree.county_a, campaign=old, title="党史党课",
                                   held_on=DAY.replace(year=2021), audience_count=10, speaker_cadre=cadres["deputy"],
                                   allow_past=True)
     assert _actions(campaign)["李强"]["lectured"] is False
@@ -143,18 +150,21 @@ def test_a_fixed_number_of_queries_whatever_the_cadre_count(tree, users, campaig
     for i in range(30):
         cadre = cadre_create(organization=tree.county_b, name=f"干部{i}", position="副县长", rank=40,
                              id_number=make_id_number("130102", dt.date(1970, 1, 1) + dt.timedelta(days=i), i, "M"))
-        services.party_lecture_create(organization=tree.county_b, campaign=campaign, title=f"党课{i}", held_on=DAY,
+        services.party_lecture_create(actor=SETUP,
+                                      organization=tree.county_b, campaign=campaign, title=f"党课{i}", held_on=DAY,
                                       audience_count=10, speaker_cadre=cadre)
     assert count_queries() == few
 
 
 def test_being_criticised_is_not_examining_ones_own_problems(tree, users, campaign, cadres):
     wu, li = cadres["secretary"], cadres["deputy"]
-    meeting = services.life_meeting_create(organization=tree.county_a, campaign=campaign, kind="democratic",
+    meeting = services.life_meeting_create(actor=SETUP,
+                                           organization=tree.county_a, campaign=campaign, kind="democratic",
                                            held_on=DAY, attendance=9,
                                            items=[{"kind": "criticism", "text": "抓落实不够", "cadre": li}])
     assert _actions(campaign)["李强"]["found_problems"] is False  # others criticised him: not his own examination
-    services.life_meeting_item_create(meeting=meeting, kind="self_criticism", text="调研不够深入", cadre=wu)
+    services.life_meeting_item_create(actor=SETUP,
+                                      meeting=meeting, kind="self_criticism", text="调研不够深入", cadre=wu)
     actions = _actions(campaign)
     assert actions["吴刚"]["found_problems"] is True and actions["李强"]["found_problems"] is False
     row = next(r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
@@ -219,7 +229,8 @@ def test_a_liaison_member_sees_proofs_only_from_the_units_of_their_groups(client
                          password="Test@2023pass")
     campaign_services.liaison_member_add(group=group, user=member)
     _foreign_records(tree, campaign, cadres["secretary"])
-    services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="城关区党课", held_on=DAY,
+    services.party_lecture_create(actor=SETUP,
+                                  organization=tree.county_a, campaign=campaign, title="城关区党课", held_on=DAY,
                                   audience_count=30, speaker_cadre=cadres["secretary"])
 
     client.force_login(member)
@@ -233,6 +244,6 @@ def test_a_liaison_member_sees_proofs_only_from_the_units_of_their_groups(client
 
 
 def test_a_role_without_domain_data_gets_no_proofs(tree, users, campaign, cadres):
-    services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
+    services.party_lecture_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
                                   audience_count=30, speaker_cadre=cadres["secretary"])
     assert _actions(campaign, user=users["sysadmin"])["吴刚"]["lectured"] is False

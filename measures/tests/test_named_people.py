@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from accounts.actors import SETUP
 from api.tests.helpers import ApiClient
 from measures import forms, services
 from measures.models import LifeMeeting, PartyLecture, StudySession
@@ -125,7 +126,7 @@ def test_the_service_refuses_a_leader_above_below_county_level(tree, campaign, p
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as caught:
-        services.study_session_create(organization=tree.village_a, campaign=campaign, kind="group_study",
+        services.study_session_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="group_study",
                                       topic="学习", held_on=DAY, participant_count=3, leaders=[people["township"]])
     assert caught.value.message_dict["leaders"] == [
         "参加的班子成员应为“东关村党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
@@ -165,7 +166,7 @@ def test_a_person_no_longer_offered_is_shown_on_correction_and_never_dropped_uns
     from orgs.models import Cadre
 
     secretary = people["secretary"]
-    session = services.study_session_create(organization=tree.village_a, campaign=campaign, kind="seminar",
+    session = services.study_session_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="seminar",
                                             topic="专题研讨", held_on=DAY, participant_count=9, leaders=[secretary])
     Cadre.objects.filter(pk=secretary.pk).update(organization=tree.county_b)
     client.force_login(users["unit"])

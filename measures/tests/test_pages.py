@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from measures import services
 from measures.choices import NO_RECORD, NOT_REQUIRED
 from measures.models import LifeMeeting, PartyLecture, StudySession
@@ -101,7 +102,8 @@ def test_no_record_for_an_organization_outside_the_campaign(tree, campaign):
 
     other = org_create(parent=None, code="X", name="未参学组织", kind="committee", sector="organ", tier="city")
     with pytest.raises(ValidationError) as exc:
-        services.study_session_create(organization=other, campaign=campaign, kind="self_study", topic="自学",
+        services.study_session_create(actor=SETUP,
+                                      organization=other, campaign=campaign, kind="self_study", topic="自学",
                                       held_on=DAY, participant_count=1)
     assert "不参加" in str(exc.value)
 
@@ -137,17 +139,17 @@ def test_unit_page_open_items_follow_the_records(client, users, tree, campaign):
     url = reverse("measures:unit", args=["A1a"])
     html = client.get(url).content.decode()
     assert "尚未记录学习研讨" in html and "尚未记录专题党课" not in html
-    services.study_session_create(organization=tree.village_a, campaign=campaign, kind="self_study",
+    services.study_session_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="self_study",
                                   topic="读原著学原文", held_on=DAY, participant_count=8)
     html = client.get(url).content.decode()
     assert "尚未记录学习研讨" not in html and "读原著学原文" in html
 
 
 def test_unit_page_shows_public_service_progress_bars(client, users, tree, campaign):
-    ps = services.public_service_create(organization=tree.village_a, campaign=campaign, title="修缮村道",
+    ps = services.public_service_create(actor=SETUP, organization=tree.village_a, campaign=campaign, title="修缮村道",
                                         target="年底前完成", owner="村委会", deadline=DAY)
-    services.milestone_create(public_service=ps, title="立项", due_on=DAY, done_on=DAY)
-    services.milestone_create(public_service=ps, title="完工", due_on=DAY)
+    services.milestone_create(actor=SETUP, public_service=ps, title="立项", due_on=DAY, done_on=DAY)
+    services.milestone_create(actor=SETUP, public_service=ps, title="完工", due_on=DAY)
     client.force_login(users["unit"])
     html = client.get(reverse("measures:unit", args=["A1a"])).content.decode()
     assert 'aria-valuenow="50"' in html and "1/2个节点完成" in html
@@ -164,7 +166,7 @@ def test_unit_page_is_scoped(client, users, campaign):
 def test_unit_page_of_a_past_campaign(client, users, tree, campaign, past_campaign):
     import datetime as dt
 
-    services.study_session_create(organization=tree.county_a, campaign=past_campaign, kind="self_study",
+    services.study_session_create(actor=SETUP, organization=tree.county_a, campaign=past_campaign, kind="self_study",
                                   topic="学党史", held_on=dt.date(2021, 5, 1), participant_count=20, allow_past=True)
     client.force_login(users["office"])
     url = reverse("measures:unit", args=["A"])
@@ -177,11 +179,11 @@ def test_unit_page_of_a_past_campaign(client, users, tree, campaign, past_campai
 
 
 def _records(tree: Any, campaign: Any) -> None:
-    services.study_session_create(organization=tree.village_a, campaign=campaign, kind="self_study",
+    services.study_session_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="self_study",
                                   topic="自学", held_on=DAY, participant_count=5)
-    services.study_session_create(organization=tree.village_a, campaign=campaign, kind="group_study",
+    services.study_session_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="group_study",
                                   topic="集中学习", held_on=DAY, participant_count=9)
-    services.life_meeting_create(organization=tree.village_b, campaign=campaign, kind="organisational",
+    services.life_meeting_create(actor=SETUP, organization=tree.village_b, campaign=campaign, kind="organisational",
                                  held_on=DAY, attendance=7)
 
 
@@ -229,7 +231,7 @@ def test_coverage_is_one_grouped_query_per_model(client, users, tree, campaign, 
 
 
 def test_coverage_leaders_tab(client, users, tree, campaign, cadres):
-    services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+    services.study_session_create(actor=SETUP, organization=tree.county_a, campaign=campaign, kind="group_study",
                                   topic="中心组学习", held_on=DAY, participant_count=15, leaders=[cadres["secretary"]])
     client.force_login(users["office"])
     response = client.get(reverse("measures:coverage"), {"tab": "leaders"})
@@ -346,7 +348,7 @@ def test_lead_table_counts_who_has_not_and_filters_them(client, users, tree, cam
     for n in range(60):  # a city's key minority is long: it still reads on one page
         cadre_create(organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
                      id_number=make_id_number("130102", DAY.replace(year=1970), 100 + n, "M"))
-    services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+    services.study_session_create(actor=SETUP, organization=tree.county_a, campaign=campaign, kind="group_study",
                                   topic="中心组学习", held_on=DAY, participant_count=15, leaders=[cadres["secretary"]])
     client.force_login(users["office"])
     url = reverse("measures:coverage")
@@ -370,7 +372,7 @@ def test_lead_table_counts_who_has_not_and_filters_them(client, users, tree, cam
 def test_lead_dates_carry_the_year_and_are_in_order(client, users, tree, campaign, cadres):
     secretary = cadres["secretary"]
     for day, topic in ((DAY, "十月学习"), (DAY.replace(month=9, day=26), "九月学习")):
-        services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+        services.study_session_create(actor=SETUP, organization=tree.county_a, campaign=campaign, kind="group_study",
                                       topic=topic, held_on=day, participant_count=15, leaders=[secretary])
     client.force_login(users["office"])
     for html in (client.get(reverse("measures:coverage"), {"tab": "leaders"}).content.decode(),
@@ -393,10 +395,12 @@ def test_every_coverage_count_is_the_number_of_records_its_link_lists(client, us
     import re
 
     _records(tree, campaign)
-    services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="专题党课", held_on=DAY,
+    services.party_lecture_create(actor=SETUP,
+                                  organization=tree.county_a, campaign=campaign, title="专题党课", held_on=DAY,
                                   audience_count=30, speaker_cadre=cadres["secretary"])
-    services.research_topic_create(organization=tree.county_a, campaign=campaign, title="基层减负")
-    services.public_service_create(organization=tree.county_a, campaign=campaign, title="修缮便民路", target="完工",
+    services.research_topic_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="基层减负")
+    services.public_service_create(actor=SETUP,
+                                   organization=tree.county_a, campaign=campaign, title="修缮便民路", target="完工",
                                    owner="区委办", deadline=DAY)
     client.force_login(users["office"])
     checked = 0

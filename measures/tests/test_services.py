@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.actors import SETUP
 from campaigns.models import Campaign
 from conftest import make_member
 from core.models import AuditEntry
@@ -25,7 +26,7 @@ from measures.tests.conftest import DAY, END
 
 def _errors(call: Any, **kwargs: Any) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as exc:
-        call(**kwargs)
+        call(actor=SETUP, **kwargs)
     return exc.value.message_dict
 
 
@@ -77,7 +78,7 @@ def test_lecture_speaker_is_exactly_one_cadre_or_member(tree, campaign, cadres):
                       held_on=DAY, audience_count=30)
     assert neither["speaker"] == ["请选择主讲人（领导干部或党员）"]
     assert not PartyLecture.objects.exists()
-    lecture = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课",
+    lecture = services.party_lecture_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="党课",
                                             held_on=DAY, audience_count=30, speaker_member=member)
     assert lecture.speaker_name == member.name
 
@@ -89,14 +90,16 @@ def test_attachment_type_is_checked_and_kept_under_media_measures(tree, campaign
                      kind="self_study", topic="学习", held_on=DAY, participant_count=3, attachment=bad)
     assert "附件只能是" in errors["attachment"][0]
     good = SimpleUploadedFile("学习记录.pdf", b"%PDF-1.4")
-    session = services.study_session_create(organization=tree.village_a, campaign=campaign, kind="self_study",
+    session = services.study_session_create(actor=SETUP,
+                                            organization=tree.village_a, campaign=campaign, kind="self_study",
                                             topic="学习", held_on=DAY, participant_count=3, attachment=good)
     assert session.attachment.name.startswith("measures/")
     assert (tmp_path / session.attachment.name).exists()
 
 
 def test_records_are_audited(tree, campaign, cadres):
-    session = services.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+    session = services.study_session_create(actor=SETUP,
+                                            organization=tree.county_a, campaign=campaign, kind="group_study",
                                             topic="中心组学习", held_on=DAY, participant_count=9,
                                             leaders=[cadres["secretary"]])
     entries = AuditEntry.objects.filter(object_type="measures.studysession", object_id=str(session.pk))
@@ -105,13 +108,14 @@ def test_records_are_audited(tree, campaign, cadres):
 
 
 def test_research_chain(tree, campaign, cadres):
-    topic = services.research_topic_create(organization=tree.county_a, campaign=campaign, title="乡村振兴",
+    topic = services.research_topic_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="乡村振兴",
                                            lead_cadre=cadres["secretary"])
-    report = services.research_report_create(topic=topic, title="乡村振兴调研报告", submitted_on=DAY)
-    ps = services.public_service_create(organization=tree.county_a, campaign=campaign, title="建设便民服务站",
+    report = services.research_report_create(actor=SETUP, topic=topic, title="乡村振兴调研报告", submitted_on=DAY)
+    ps = services.public_service_create(actor=SETUP,
+                                        organization=tree.county_a, campaign=campaign, title="建设便民服务站",
                                         target="覆盖全部行政村", owner="区民政局", deadline=END)
-    use = services.research_use_create(report=report, text="转化为便民服务站建设", public_service=ps)
-    exchange = services.results_exchange_create(organization=tree.county_a, campaign=campaign, held_on=DAY,
+    use = services.research_use_create(actor=SETUP, report=report, text="转化为便民服务站建设", public_service=ps)
+    exchange = services.results_exchange_create(actor=SETUP, organization=tree.county_a, campaign=campaign, held_on=DAY,
                                                 topics=[topic])
     assert use.public_service == ps and list(exchange.topics.all()) == [topic]
     errors = _errors(services.research_report_create, topic=topic, title="", submitted_on=None)
@@ -120,22 +124,22 @@ def test_research_chain(tree, campaign, cadres):
 
 
 def test_progress_is_computed_from_milestones(tree, campaign):
-    ps = services.public_service_create(organization=tree.village_a, campaign=campaign, title="修缮村道",
+    ps = services.public_service_create(actor=SETUP, organization=tree.village_a, campaign=campaign, title="修缮村道",
                                         target="年底前完成", owner="村委会", deadline=END)
     assert ps.progress == 0  # no milestones yet
-    steps = [services.milestone_create(public_service=ps, title=t, due_on=DAY)
+    steps = [services.milestone_create(actor=SETUP, public_service=ps, title=t, due_on=DAY)
              for t in ("立项", "施工", "验收", "交付")]
-    services.milestone_set_done(milestone=steps[0], done_on=DAY)
+    services.milestone_set_done(actor=SETUP, milestone=steps[0], done_on=DAY)
     assert PublicService.objects.get(pk=ps.pk).progress == 25
-    services.milestone_set_done(milestone=steps[1], done_on=DAY)
+    services.milestone_set_done(actor=SETUP, milestone=steps[1], done_on=DAY)
     from measures.selectors import public_services
 
     annotated = public_services(PublicService.objects.all()).get()
     assert (annotated.milestone_count, annotated.done_count, annotated.progress) == (4, 2, 50)
-    services.milestone_set_done(milestone=steps[1], done_on=None)
+    services.milestone_set_done(actor=SETUP, milestone=steps[1], done_on=None)
     assert PublicService.objects.get(pk=ps.pk).progress == 25
     with pytest.raises(ValidationError):
-        services.milestone_set_done(milestone=steps[2], done_on=dt.date(2030, 1, 1))
+        services.milestone_set_done(actor=SETUP, milestone=steps[2], done_on=dt.date(2030, 1, 1))
     assert Milestone.objects.filter(done_on__isnull=False).count() == 1
 
 
@@ -170,14 +174,16 @@ def test_create_refuses_cadres_and_members_of_another_unit(tree, campaign, cadre
         "第2条意见：涉及的领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     assert not (StudySession.objects.exists() or PartyLecture.objects.exists() or LifeMeeting.objects.exists())
 
-    meeting = services.life_meeting_create(organization=b1a, campaign=campaign, kind="organisational", held_on=DAY,
+    meeting = services.life_meeting_create(actor=SETUP,
+                                           organization=b1a, campaign=campaign, kind="organisational", held_on=DAY,
                                            attendance=5)
     errors = _errors(services.life_meeting_item_create, meeting=meeting, kind="self_criticism", text="检视",
                      cadre=secretary)
     assert errors["cadre"] == ["涉及的领导干部应为“西河社区党支部”的班子成员，或其上级党组织县处级以上的联系点领导"]
     assert not meeting.items.exists()
     # The unit's own people are fine.
-    own = services.party_lecture_create(organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
+    own = services.party_lecture_create(actor=SETUP,
+                                        organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
                                         audience_count=10, speaker_cadre=secretary)
     assert own.speaker_cadre == secretary
 
@@ -207,13 +213,13 @@ def test_create_refuses_a_past_campaign_unless_building_history(tree, campaign, 
 
     # Tests (and only they) build history on purpose.
     for call, kwargs in calls:
-        call(allow_past=True, **kwargs)
+        call(actor=SETUP, allow_past=True, **kwargs)
     service = PublicService.objects.get(campaign=past_campaign)
     topic = ResearchTopic.objects.get(campaign=past_campaign)
     assert _errors(services.milestone_create, public_service=service, title="开工", due_on=when)["campaign"]
     assert _errors(services.research_report_create, topic=topic, title="报告", submitted_on=when)["campaign"]
-    services.milestone_create(public_service=service, title="开工", due_on=when, allow_past=True)
-    services.research_report_create(topic=topic, title="报告", submitted_on=when, allow_past=True)
+    services.milestone_create(actor=SETUP, public_service=service, title="开工", due_on=when, allow_past=True)
+    services.research_report_create(actor=SETUP, topic=topic, title="报告", submitted_on=when, allow_past=True)
     assert StudySession.objects.filter(campaign=past_campaign).count() == 1
     assert Milestone.objects.filter(public_service=service).count() == 1
     assert ResearchReport.objects.filter(topic=topic).count() == 1
@@ -222,7 +228,8 @@ def test_create_refuses_a_past_campaign_unless_building_history(tree, campaign, 
 def test_a_county_leader_may_be_named_at_a_unit_below_him(tree, campaign, cadres):
     """His contact point: a county secretary lecturing at a village of his county is his own lead action."""
     secretary = cadres["secretary"]  # county A's secretary
-    lecture = services.party_lecture_create(organization=tree.village_a, campaign=campaign, title="联系点党课",
+    lecture = services.party_lecture_create(actor=SETUP,
+                                            organization=tree.village_a, campaign=campaign, title="联系点党课",
                                             held_on=DAY, audience_count=20, speaker_cadre=secretary)
     assert lecture.speaker_cadre == secretary
 
@@ -230,13 +237,13 @@ def test_a_county_leader_may_be_named_at_a_unit_below_him(tree, campaign, cadres
 def test_a_research_result_can_lead_to_a_problem_of_its_own_unit_only(tree, users, campaign, cadres):
     from problems.services import problem_create
 
-    topic = services.research_topic_create(organization=tree.county_a, campaign=campaign, title="基层减负")
-    report = services.research_report_create(topic=topic, title="基层减负调研报告", submitted_on=DAY)
+    topic = services.research_topic_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="基层减负")
+    report = services.research_report_create(actor=SETUP, topic=topic, title="基层减负调研报告", submitted_on=DAY)
     own = problem_create(user=users["office"], organization=tree.county_a, description="报表过多，基层负担重",
                          source="self", category="style")
     other = problem_create(user=users["office"], organization=tree.county_b, description="会议过多",
                            source="self", category="style")
     errors = _errors(services.research_use_create, report=report, text="列入问题清单", problem=other)
     assert errors == {"problem": ["关联的问题应是本组织在同一次主题教育中的问题"]}
-    use = services.research_use_create(report=report, text="列入问题清单", problem=own)
+    use = services.research_use_create(actor=SETUP, report=report, text="列入问题清单", problem=own)
     assert use.problem == own and list(own.research_uses.all()) == [use]

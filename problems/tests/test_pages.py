@@ -227,10 +227,11 @@ def test_liaison_registers_with_the_source_fixed_to_visit(client: Any, people: d
 
 def test_registration_from_a_life_meeting_item(client: Any, people: dict[str, Any], tree: Any,
                                                campaign: Any) -> None:
+    from accounts.actors import SETUP
     from measures.services import life_meeting_create
 
     secretary = _cadre(tree.village_a, "王书记", 1)
-    meeting = life_meeting_create(organization=tree.village_a, campaign=campaign, kind="organisational",
+    meeting = life_meeting_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="organisational",
                                   held_on=TODAY, attendance=12, items=[
                                       {"kind": "criticism", "text": "联系群众不够，入户走访少", "cadre": secretary}])
     item = meeting.items.get()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from conftest import PASSWORD
-from measures.services import may_record_for
+from measures.permissions import can_record_measures
 from problems.models import Problem
 from problems.services import problem_act, problem_update, step_add
 from problems.tests.conftest import upload
@@ -26,8 +26,8 @@ def test_liaison_cannot_edit_a_units_problem_or_its_steps(make_problem, people):
 
 
 def test_liaison_cannot_record_a_units_measures(people, tree):
-    assert not may_record_for(people["liaison"], tree.village_a)
-    assert may_record_for(people["unit"], tree.village_a)
+    assert not can_record_measures(people["liaison"], tree.village_a)
+    assert can_record_measures(people["unit"], tree.village_a)
 
 
 def test_liaison_edit_pages_of_unit_records_are_refused(client, make_problem, people, tree):

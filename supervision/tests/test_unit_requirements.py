@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from measures import services as measures
 
 
@@ -20,7 +21,7 @@ def test_the_group_reads_its_judgements_beside_what_the_unit_recorded(client: An
                                                                       make_finding: Any, make_problem: Any) -> None:
     visit = make_visit(on=dt.date(2023, 10, 9))  # study judged 较好: "个别发言照本宣科"
     make_finding(visit=visit)
-    measures.study_session_create(organization=tree.county_a, campaign=campaign, kind="group_study",
+    measures.study_session_create(actor=SETUP, organization=tree.county_a, campaign=campaign, kind="group_study",
                                   topic="中心组专题研讨", held_on=dt.date(2023, 10, 8), participant_count=15)
     make_problem(org=tree.county_a, by=people["office"], description="调研走过场")
     response = _page(client, people["liaison"])

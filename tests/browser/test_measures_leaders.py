@@ -167,6 +167,7 @@ def test_the_office_reads_who_has_not_at_a_glance(leaders_city, browser, live_se
 @pytest.fixture
 def judged_city(supervision_city: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     """第一联络组 visited 城关区委 and judged two requirements; the county recorded a study session itself."""
+    from accounts.actors import SETUP
     from accounts.models import User
     from campaigns.models import LiaisonGroup
     from campaigns.selectors import current_campaign
@@ -184,7 +185,7 @@ def judged_city(supervision_city: dict[str, Any]) -> dict[str, Any]:  # noqa: F8
     visit_record(user=liaison, visit=visit, visited_on=day, summary="研讨准备充分",
                  observations={"study": {"judgement": "fair", "note": "个别发言照本宣科，联系实际不够"},
                                "rectification": {"judgement": "ordinary", "note": "问题清单偏笼统"}})
-    measures.study_session_create(organization=county, campaign=current_campaign(), kind="seminar",
+    measures.study_session_create(actor=SETUP, organization=county, campaign=current_campaign(), kind="seminar",
                                   topic="区委中心组专题研讨", held_on=day, participant_count=15)
     return supervision_city
 
