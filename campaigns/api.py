@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from accounts.api_auth import request_user
-from accounts.choices import Role
 from accounts.guards import has_data_role, require_data_role
 from campaigns import selectors
 from campaigns.models import Campaign, GuidanceProfile, LiaisonMembership, TeamMembership
+from campaigns.permissions import can_see_people
 from campaigns.schemas import CampaignDetailOut, CampaignOut, ProfileOut
 from core.schemas import ErrorOut
 from orgs.choices import Sector, Tier
@@ -58,7 +58,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     user = require_data_role(request_user(request))
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     # Who staffs the office's teams and groups is for the office and the leading group, not for every unit.
-    people = user.role in (Role.OFFICE, Role.LEADER)
+    people = can_see_people(user)
     return {
         "id": campaign.pk, "name": campaign.name, "batch": campaign.batch, "starts_on": campaign.starts_on,
         "ends_on": campaign.ends_on, "is_current": campaign.is_current,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.actors import Actor
 from accounts.models import User
 from campaigns.models import GuidanceProfile
 from campaigns.services import PROFILE_FIELDS
@@ -58,7 +59,7 @@ class OrgCodeForm(_Styled, forms.Form):
 
     code = forms.CharField(label="党组织")  # the organisation picker, in __init__
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["code"] = OrgChoiceField(user=user, label="党组织", outside="“%(value)s”不是您管辖范围内的党组织")

@@ -2,11 +2,12 @@
 
 Deterministic: the same registry gives the same campaigns, teams, groups and assignments (no randomness is
 needed; `seed` is accepted so every generator is called the same way). Written through the services, so the
-audit log names "gendata" for each row (a few dozen rows).
+audit log names "system:gendata" for each row (a few dozen rows).
 """
 
 import datetime as dt
 
+from accounts.actors import SystemActor
 from accounts.choices import Role
 from accounts.models import User
 from campaigns import services
@@ -53,24 +54,26 @@ def campaigns_generate(*, seed: int) -> None:
         return
     office = _demo_user(str(Role.OFFICE), Role.OFFICE)
     liaison = _demo_user(str(Role.LIAISON), Role.LIAISON)
-    with audit_context(name="gendata"):
+    actor = SystemActor("gendata")
+    with audit_context(user=actor):
         batch, starts_on, ends_on = PAST
-        past = services.campaign_create(name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on, ends_on=ends_on)
-        services.participation_add(campaign=past, organization=root)
+        past = services.campaign_create(actor=actor, name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on,
+                                        ends_on=ends_on)
+        services.participation_add(actor=actor, campaign=past, organization=root)
         batch, starts_on, ends_on = CURRENT
-        current = services.campaign_create(name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on, ends_on=ends_on,
-                                           is_current=True)
-        services.participation_add(campaign=current, organization=root)
+        current = services.campaign_create(actor=actor, name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on,
+                                           ends_on=ends_on, is_current=True)
+        services.participation_add(actor=actor, campaign=current, organization=root)
         for n, (name, duties) in enumerate(DEFAULT_TEAMS):
-            team = services.team_create(campaign=current, name=name, duties=duties)
+            team = services.team_create(actor=actor, campaign=current, name=name, duties=duties)
             if office is not None:
-                services.team_member_add(team=team, user=office, is_leader=n == 0)
+                services.team_member_add(actor=actor, team=team, user=office, is_leader=n == 0)
         groups: list[tuple[Organization, LiaisonGroup]] = []
         for n, county in enumerate(counties(root), start=1):
-            group = services.liaison_group_create(campaign=current, name=group_name(n))
-            services.liaison_assign(group=group, organization=county)
+            group = services.liaison_group_create(actor=actor, campaign=current, name=group_name(n))
+            services.liaison_assign(actor=actor, group=group, organization=county)
             groups.append((county, group))
         if liaison is not None:
             for county, group in groups:
                 if liaison.organization.path.startswith(county.path):
-                    services.liaison_member_add(group=group, user=liaison, is_leader=True)
+                    services.liaison_member_add(actor=actor, group=group, user=liaison, is_leader=True)

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.choices import Role
+from accounts.actors import MaybeActor
+from accounts.permissions import Capability, has
 from campaigns.models import (
     Campaign,
     GuidanceProfile,
@@ -56,7 +57,7 @@ def liaison_group_of(org: Organization, campaign: Campaign) -> LiaisonGroup | No
     return assignment.group if assignment else None
 
 
-def liaison_units(user: Any) -> list[Organization]:
+def liaison_units(user: MaybeActor) -> list[Organization]:
     """The units assigned to the liaison groups `user` is a member of, in the current campaign."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
@@ -66,19 +67,20 @@ def liaison_units(user: Any) -> list[Organization]:
     ).distinct().order_by("path"))
 
 
-def liaison_scope(user: Any, root: str) -> list[str] | None:
-    """The scope narrower (registered in CampaignsConfig.ready): a liaison who is a member of at least one liaison
-    group of the current campaign sees the units assigned to their groups, intersected with their jurisdiction
-    `root` — a unit inside it narrows to the unit, a unit above it narrows to `root` itself, a unit elsewhere
-    adds nothing. A liaison who belongs to no group of the current campaign keeps the jurisdiction, so the
-    office can set accounts up before the groups exist. Everyone else: None (unchanged)."""
-    if getattr(user, "role", None) != Role.LIAISON or not getattr(user, "pk", None):
+def liaison_scope(user: MaybeActor, root: str) -> list[str] | None:
+    """The scope narrower (registered in CampaignsConfig.ready): a liaison (JOIN_LIAISON_GROUP) who is a member of
+    at least one liaison group of the current campaign sees the units assigned to their groups, intersected with
+    their jurisdiction `root` — a unit inside it narrows to the unit, a unit above it narrows to `root` itself, a
+    unit elsewhere adds nothing. A liaison who belongs to no group of the current campaign keeps the jurisdiction,
+    so the office can set accounts up before the groups exist. Everyone else: None (unchanged)."""
+    user_id = getattr(user, "pk", None)
+    if not has(user, Capability.JOIN_LIAISON_GROUP) or not isinstance(user_id, int):
         return None
     current = Campaign.objects.filter(is_current=True).values("pk")[:1]
-    if not LiaisonMembership.objects.filter(user_id=user.pk, group__campaign__in=current).exists():
+    if not LiaisonMembership.objects.filter(user_id=user_id, group__campaign__in=current).exists():
         return None
     units = LiaisonAssignment.objects.filter(
-        campaign__in=current, group__memberships__user_id=user.pk,
+        campaign__in=current, group__memberships__user_id=user_id,
     ).values_list("organization__path", flat=True).distinct()
     paths: set[str] = set()
     for path in units:
@@ -102,25 +104,6 @@ def office_name(organization: Organization, *, short: bool = False) -> str:
     return f"{name}主题教育办" if short else f"{name}主题教育领导小组办公室"
 
 
-def is_city_office(user: Any) -> bool:
-    """Office staff of a city (bound to a root of the tree): they decide for the city; a county's office account
-    works inside its county only."""
-    return (getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.OFFICE
-            and user.organization.depth == 1)
-
-
-def sees_campaigns(user: Any) -> bool:
-    """Who may read the campaigns' pages (the office and the leading group)."""
-    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in (Role.OFFICE, Role.LEADER)
-
-
-def manages_campaigns(user: Any) -> bool:
-    """Only the office sets campaigns, teams, liaison groups and guidance profiles up — the city's office, bound
-    to a root of the tree: profiles are city-wide, and an office account bound to a county must not rearrange
-    the city's teams and groups."""
-    return is_city_office(user)
-
-
 def campaign_list() -> QuerySet[Campaign]:
     return Campaign.objects.order_by("-is_current", "-starts_on", "-id")
 
@@ -130,7 +113,7 @@ def campaign_teams(campaign: Campaign) -> QuerySet[Team]:
     return campaign.teams.order_by("id").prefetch_related(Prefetch("memberships", queryset=members))
 
 
-def campaign_liaison_groups(campaign: Campaign, user: Any) -> QuerySet[LiaisonGroup]:
+def campaign_liaison_groups(campaign: Campaign, user: MaybeActor) -> QuerySet[LiaisonGroup]:
     """The campaign's liaison groups with members and those assigned units `user` may see."""
     members = LiaisonMembership.objects.select_related("user").order_by("-is_leader", "user__username")
     units = (LiaisonAssignment.objects.visible_to(user).select_related("organization")
@@ -139,7 +122,7 @@ def campaign_liaison_groups(campaign: Campaign, user: Any) -> QuerySet[LiaisonGr
         Prefetch("memberships", queryset=members), Prefetch("assignments", queryset=units))
 
 
-def campaign_participations(campaign: Campaign, user: Any) -> QuerySet[Participation]:
+def campaign_participations(campaign: Campaign, user: MaybeActor) -> QuerySet[Participation]:
     return (Participation.objects.visible_to(user).filter(campaign=campaign).select_related("organization")
             .order_by("organization__path"))
 

@@ -1,14 +1,15 @@
-"""Every write of the campaigns app and its rules. Pages and the API let only the office call these
-(`selectors.manages_campaigns`); errors are `ValidationError`s with Chinese messages."""
+"""Every write of the campaigns app and its rules. Each takes the acting `actor` first and refuses, with
+PermissionDenied, anyone but the city's office (`campaigns.permissions.can_manage_campaigns`) and an organisation
+outside what the actor sees; the rules' errors are `ValidationError`s with Chinese messages."""
 
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from accounts.choices import DATA_ROLES, Role
+from accounts.actors import Actor
 from accounts.models import User
 from campaigns.models import (
     Campaign,
@@ -20,6 +21,7 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
+from campaigns.permissions import can_join_team, can_manage_campaigns, can_supervise_unit
 from core import cn
 from core.scoping import subtree_q
 from orgs.models import Organization
@@ -29,6 +31,16 @@ PROFILE_FIELDS = (
     "applies_democratic_meeting", "applies_organisational_meeting", "simplified", "small_dispersed",
     "method_notes", "member_flexibility", "office_notes",
 )
+
+
+def _require_manager(actor: Actor) -> None:
+    if not can_manage_campaigns(actor):
+        raise PermissionDenied("只有市主题教育办公室可以设置主题教育、工作组、联络组和分级分类指导")
+
+
+def _require_visible(actor: Actor, organization: Organization) -> None:
+    if not Organization.objects.visible_to(actor).filter(pk=organization.pk).exists():
+        raise PermissionDenied(f"{organization.name}不在您的管辖范围内")
 
 
 def _check_campaign(*, name: str, starts_on: dt.date, ends_on: dt.date | None) -> str:
@@ -46,18 +58,20 @@ def _check_campaign(*, name: str, starts_on: dt.date, ends_on: dt.date | None) -
 
 
 @transaction.atomic
-def campaign_create(*, name: str, batch: int | None, starts_on: dt.date, ends_on: dt.date | None = None,
+def campaign_create(*, actor: Actor, name: str, batch: int | None, starts_on: dt.date, ends_on: dt.date | None = None,
                     is_current: bool = False) -> Campaign:
+    _require_manager(actor)
     name = _check_campaign(name=name, starts_on=starts_on, ends_on=ends_on)
     campaign = Campaign.objects.create(name=name, batch=batch, starts_on=starts_on, ends_on=ends_on)
     if is_current:
-        campaign_set_current(campaign=campaign)
+        campaign_set_current(actor=actor, campaign=campaign)
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, name: str, batch: int | None, starts_on: dt.date,
+def campaign_update(*, actor: Actor, campaign: Campaign, name: str, batch: int | None, starts_on: dt.date,
                     ends_on: dt.date | None) -> Campaign:
+    _require_manager(actor)
     campaign.name = _check_campaign(name=name, starts_on=starts_on, ends_on=ends_on)
     campaign.batch, campaign.starts_on, campaign.ends_on = batch, starts_on, ends_on
     campaign.save()
@@ -65,8 +79,9 @@ def campaign_update(*, campaign: Campaign, name: str, batch: int | None, starts_
 
 
 @transaction.atomic
-def campaign_set_current(*, campaign: Campaign) -> Campaign:
+def campaign_set_current(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Make `campaign` the one current campaign (the previous one stays as history)."""
+    _require_manager(actor)
     for other in Campaign.objects.select_for_update().filter(is_current=True).exclude(pk=campaign.pk):
         other.is_current = False
         other.save()
@@ -79,9 +94,11 @@ def campaign_set_current(*, campaign: Campaign) -> Campaign:
 # ---- participation ---------------------------------------------------------------------------------------
 
 @transaction.atomic
-def participation_add(*, campaign: Campaign, organization: Organization) -> Participation:
+def participation_add(*, actor: Actor, campaign: Campaign, organization: Organization) -> Participation:
     """Add a participating subtree. A subtree already covered by a participating ancestor, or one that would cover
     participating descendants, is refused: each organisation takes part through one root."""
+    _require_manager(actor)
+    _require_visible(actor, organization)
     existing = Participation.objects.filter(campaign=campaign)
     above = existing.filter(organization__path__in=organization.ancestor_paths()).select_related("organization")
     if (row := above.first()) is not None:
@@ -95,7 +112,9 @@ def participation_add(*, campaign: Campaign, organization: Organization) -> Part
 
 
 @transaction.atomic
-def participation_remove(*, participation: Participation) -> None:
+def participation_remove(*, actor: Actor, participation: Participation) -> None:
+    _require_manager(actor)
+    _require_visible(actor, participation.organization)
     participation.delete()
 
 
@@ -111,7 +130,8 @@ def _check_name(name: str, *, limit: int = 50) -> str:
 
 
 @transaction.atomic
-def team_create(*, campaign: Campaign, name: str, duties: str = "") -> Team:
+def team_create(*, actor: Actor, campaign: Campaign, name: str, duties: str = "") -> Team:
+    _require_manager(actor)
     name = _check_name(name)
     if campaign.teams.filter(name=name).exists():
         raise ValidationError({"name": f"本次主题教育已有{name}"})
@@ -119,7 +139,8 @@ def team_create(*, campaign: Campaign, name: str, duties: str = "") -> Team:
 
 
 @transaction.atomic
-def team_update(*, team: Team, name: str, duties: str = "") -> Team:
+def team_update(*, actor: Actor, team: Team, name: str, duties: str = "") -> Team:
+    _require_manager(actor)
     name = _check_name(name)
     if Team.objects.filter(campaign_id=team.campaign_id, name=name).exclude(pk=team.pk).exists():
         raise ValidationError({"name": f"本次主题教育已有{name}"})
@@ -129,12 +150,13 @@ def team_update(*, team: Team, name: str, duties: str = "") -> Team:
 
 
 def _check_member(user: User) -> None:
-    if not user.is_active or user.role not in DATA_ROLES:
+    if not can_join_team(user):
         raise ValidationError(f"账号 {user.username} 不能加入工作组（已停用或属于系统管理类账号）")
 
 
 @transaction.atomic
-def team_member_add(*, team: Team, user: User, is_leader: bool = False) -> TeamMembership:
+def team_member_add(*, actor: Actor, team: Team, user: User, is_leader: bool = False) -> TeamMembership:
+    _require_manager(actor)
     _check_member(user)
     if team.memberships.filter(user=user).exists():
         raise ValidationError(f"{user}已在{team.name}")
@@ -142,14 +164,16 @@ def team_member_add(*, team: Team, user: User, is_leader: bool = False) -> TeamM
 
 
 @transaction.atomic
-def team_member_remove(*, membership: TeamMembership) -> None:
+def team_member_remove(*, actor: Actor, membership: TeamMembership) -> None:
+    _require_manager(actor)
     membership.delete()
 
 
 # ---- liaison groups --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def liaison_group_create(*, campaign: Campaign, name: str) -> LiaisonGroup:
+def liaison_group_create(*, actor: Actor, campaign: Campaign, name: str) -> LiaisonGroup:
+    _require_manager(actor)
     name = _check_name(name)
     if campaign.liaison_groups.filter(name=name).exists():
         raise ValidationError({"name": f"本次主题教育已有{name}"})
@@ -161,35 +185,35 @@ def liaison_group_create(*, campaign: Campaign, name: str) -> LiaisonGroup:
     return LiaisonGroup.objects.create(campaign=campaign, name=name, number=number)
 
 
-def _outside_jurisdiction(user: User, organization: Organization) -> bool:
-    return not organization.path.startswith(user.organization.path)
-
-
 @transaction.atomic
-def liaison_member_add(*, group: LiaisonGroup, user: User, is_leader: bool = False) -> LiaisonMembership:
+def liaison_member_add(*, actor: Actor, group: LiaisonGroup, user: User,
+                       is_leader: bool = False) -> LiaisonMembership:
+    _require_manager(actor)
     _check_member(user)
     # A liaison member sees the group's units only inside their own jurisdiction (core.scoping narrowing):
     # refuse a member who would be cut off from the units they are meant to supervise.
-    if user.role == Role.LIAISON:
-        for assignment in group.assignments.select_related("organization"):
-            if _outside_jurisdiction(user, assignment.organization):
-                raise ValidationError(f"账号 {user.username} 的管辖范围（{user.organization.name}）不包含本组联系单位"
-                                      f"{assignment.organization.name}，请先由安全管理员调整其管辖范围")
+    for assignment in group.assignments.select_related("organization"):
+        if not can_supervise_unit(user, assignment.organization):
+            raise ValidationError(f"账号 {user.username} 的管辖范围（{user.organization.name}）不包含本组联系单位"
+                                  f"{assignment.organization.name}，请先由安全管理员调整其管辖范围")
     if group.memberships.filter(user=user).exists():
         raise ValidationError(f"{user}已在{group.name}")
     return LiaisonMembership.objects.create(group=group, user=user, is_leader=is_leader)
 
 
 @transaction.atomic
-def liaison_member_remove(*, membership: LiaisonMembership) -> None:
+def liaison_member_remove(*, actor: Actor, membership: LiaisonMembership) -> None:
+    _require_manager(actor)
     membership.delete()
 
 
 @transaction.atomic
-def liaison_assign(*, group: LiaisonGroup, organization: Organization) -> LiaisonAssignment:
+def liaison_assign(*, actor: Actor, group: LiaisonGroup, organization: Organization) -> LiaisonAssignment:
     """Assign a unit (with its subtree) to `group`. A unit has one group per campaign: a unit already assigned,
     or whose ancestor or descendant is assigned (to another group — or to this one, which would nest), is
     refused."""
+    _require_manager(actor)
+    _require_visible(actor, organization)
     campaign_id = group.campaign_id
     assigned = LiaisonAssignment.objects.select_for_update().filter(campaign_id=campaign_id)
     same = assigned.filter(organization=organization).select_related("group").first()
@@ -215,21 +239,24 @@ def liaison_assign(*, group: LiaisonGroup, organization: Organization) -> Liaiso
                               f"不能再把{organization.name}分配给{group.name}")
     for membership in group.memberships.select_related("user__organization"):
         member = membership.user
-        if member.role == Role.LIAISON and _outside_jurisdiction(member, organization):
+        if not can_supervise_unit(member, organization):
             raise ValidationError(f"{organization.name}不在本组成员 {member.username} 的管辖范围"
                                   f"（{member.organization.name}）内，该成员将看不到它；请先调整成员或其管辖范围")
     return LiaisonAssignment.objects.create(group=group, campaign_id=campaign_id, organization=organization)
 
 
 @transaction.atomic
-def liaison_unassign(*, assignment: LiaisonAssignment) -> None:
+def liaison_unassign(*, actor: Actor, assignment: LiaisonAssignment) -> None:
+    _require_manager(actor)
+    _require_visible(actor, assignment.organization)
     assignment.delete()
 
 
 # ---- guidance profiles -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def profile_update(*, profile: GuidanceProfile, **values: Any) -> GuidanceProfile:
+def profile_update(*, actor: Actor, profile: GuidanceProfile, **values: Any) -> GuidanceProfile:
+    _require_manager(actor)
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields: {sorted(unknown)}")

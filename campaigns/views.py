@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.actors import MaybeActor
 from campaigns import selectors, services
 from campaigns.forms import CampaignForm, LiaisonGroupForm, OrgCodeForm, ProfileForm, TeamForm, UsernameForm
 from campaigns.models import (
@@ -25,19 +25,32 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
-from core.forms import add_service_errors
+from campaigns.permissions import can_manage_campaigns, can_view_campaigns
+from core.forms import service_errors
 from core.http import AuthedRequest
 from orgs.choices import Tier
+from orgs.models import Organization
+from orgs.panels import OrgPanel
 from orgs.selectors import org_stats
 
 
+def guidance_panel(organization: Organization, actor: MaybeActor) -> OrgPanel | None:
+    """The organisation page's panel (orgs.panels, registered in CampaignsConfig.ready): the guidance profile
+    (分级分类指导) of an organisation taking part in the current campaign."""
+    campaign = selectors.current_campaign()
+    if campaign is None or not selectors.takes_part(organization, campaign):
+        return None
+    profile = selectors.profile_for(organization)
+    return OrgPanel("campaigns/_profile.html", {"profile": profile}) if profile is not None else None
+
+
 def _require_reader(request: AuthedRequest) -> None:
-    if not selectors.sees_campaigns(request.user):
+    if not can_view_campaigns(request.user):
         raise Http404
 
 
 def _require_office(request: AuthedRequest) -> None:
-    if not selectors.manages_campaigns(request.user):
+    if not can_manage_campaigns(request.user):
         raise Http404
 
 
@@ -48,7 +61,7 @@ def _require_office(request: AuthedRequest) -> None:
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     return render(request, "campaigns/list.html", {
-        "campaigns": selectors.campaign_list(), "can_manage": selectors.manages_campaigns(request.user),
+        "campaigns": selectors.campaign_list(), "can_manage": can_manage_campaigns(request.user),
     })
 
 
@@ -58,7 +71,7 @@ def _detail_context(request: AuthedRequest, campaign: Campaign, *, bound: dict[s
     and what was typed; every other form is empty."""
     bound = bound or {}
     user = request.user
-    can_manage = selectors.manages_campaigns(user)
+    can_manage = can_manage_campaigns(user)
     participations = [{"participation": p, "sentence": org_stats(p.organization, with_children=False).sentence}
                       for p in selectors.campaign_participations(campaign, user)]
     teams = [{"team": team, "member_form": bound.get(f"team-{team.pk}") or UsernameForm(prefix=f"team-{team.pk}")}
@@ -101,11 +114,9 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
     _require_office(request)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(**form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, f"已新建：{campaign}")
             return redirect("campaigns:detail", campaign_id=campaign.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": None},
@@ -121,11 +132,9 @@ def campaign_edit(request: AuthedRequest, campaign_id: int) -> HttpResponse:
                "ends_on": campaign.ends_on}
     form = CampaignForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(campaign=campaign, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "已保存")
             return redirect("campaigns:detail", campaign_id=campaign.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign},
@@ -137,7 +146,7 @@ def campaign_edit(request: AuthedRequest, campaign_id: int) -> HttpResponse:
 def campaign_set_current(request: AuthedRequest, campaign_id: int) -> HttpResponse:
     _require_office(request)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    services.campaign_set_current(campaign=campaign)
+    services.campaign_set_current(actor=request.user, campaign=campaign)
     messages.success(request, f"当前开展的主题教育：{campaign}")
     return _back(campaign)
 
@@ -151,11 +160,10 @@ def participation_add(request: AuthedRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = OrgCodeForm(request.POST, prefix="participation", user=request.user)
     if form.is_valid():
-        try:
-            p = services.participation_add(campaign=campaign, organization=form.cleaned_data["code"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            p = services.participation_add(actor=request.user, campaign=campaign,
+                                           organization=form.cleaned_data["code"])
+        if not form.errors:
             messages.success(request, f"已将{p.organization.name}列入参学范围")
             return _back(campaign, "participation")
     return _detail_with_error(request, campaign, "participation", form)
@@ -167,7 +175,7 @@ def participation_remove(request: AuthedRequest, participation_id: int) -> HttpR
     _require_office(request)
     p = get_object_or_404(Participation.objects.visible_to(request.user).select_related("campaign", "organization"),
                           pk=participation_id)
-    services.participation_remove(participation=p)
+    services.participation_remove(actor=request.user, participation=p)
     messages.success(request, f"已将{p.organization.name}移出参学范围")
     return _back(p.campaign, "participation")
 
@@ -181,11 +189,9 @@ def team_create(request: AuthedRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = TeamForm(request.POST, prefix="team")
     if form.is_valid():
-        try:
-            team = services.team_create(campaign=campaign, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            team = services.team_create(actor=request.user, campaign=campaign, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, f"已新增{team.name}")
             return _back(campaign, "teams")
     return _detail_with_error(request, campaign, "team", form)
@@ -198,11 +204,9 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("campaign"), pk=team_id)
     form = TeamForm(request.POST or None, initial={"name": team.name, "duties": team.duties})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.team_update(team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            services.team_update(actor=request.user, team=team, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, f"已保存{team.name}")
             return _back(team.campaign, "teams")
     return render(request, "campaigns/team_form.html", {"form": form, "team": team},
@@ -216,12 +220,10 @@ def team_member_add(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("campaign"), pk=team_id)
     form = UsernameForm(request.POST, prefix=f"team-{team.pk}")
     if form.is_valid():
-        try:
-            m = services.team_member_add(team=team, user=form.cleaned_data["username"],
+        with service_errors(form):
+            m = services.team_member_add(actor=request.user, team=team, user=form.cleaned_data["username"],
                                          is_leader=form.cleaned_data["is_leader"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"{m.user}已加入{team.name}")
             return _back(team.campaign, f"team-{team.pk}")
     return _detail_with_error(request, team.campaign, f"team-{team.pk}", form)
@@ -232,7 +234,7 @@ def team_member_add(request: AuthedRequest, team_id: int) -> HttpResponse:
 def team_member_remove(request: AuthedRequest, membership_id: int) -> HttpResponse:
     _require_office(request)
     m = get_object_or_404(TeamMembership.objects.select_related("team__campaign", "user"), pk=membership_id)
-    services.team_member_remove(membership=m)
+    services.team_member_remove(actor=request.user, membership=m)
     messages.success(request, f"{m.user}已退出{m.team.name}")
     return _back(m.team.campaign, f"team-{m.team_id}")
 
@@ -246,11 +248,10 @@ def liaison_group_create(request: AuthedRequest, campaign_id: int) -> HttpRespon
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = LiaisonGroupForm(request.POST, prefix="group")
     if form.is_valid():
-        try:
-            group = services.liaison_group_create(campaign=campaign, name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            group = services.liaison_group_create(actor=request.user, campaign=campaign,
+                                                  name=form.cleaned_data["name"])
+        if not form.errors:
             messages.success(request, f"已新增{group.name}")
             return _back(campaign, f"group-{group.pk}")
     return _detail_with_error(request, campaign, "group", form)
@@ -263,12 +264,10 @@ def liaison_member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(LiaisonGroup.objects.select_related("campaign"), pk=group_id)
     form = UsernameForm(request.POST, prefix=f"member-{group.pk}")
     if form.is_valid():
-        try:
-            m = services.liaison_member_add(group=group, user=form.cleaned_data["username"],
+        with service_errors(form):
+            m = services.liaison_member_add(actor=request.user, group=group, user=form.cleaned_data["username"],
                                             is_leader=form.cleaned_data["is_leader"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"{m.user}已加入{group.name}")
             return _back(group.campaign, f"group-{group.pk}")
     return _detail_with_error(request, group.campaign, f"member-{group.pk}", form)
@@ -279,7 +278,7 @@ def liaison_member_add(request: AuthedRequest, group_id: int) -> HttpResponse:
 def liaison_member_remove(request: AuthedRequest, membership_id: int) -> HttpResponse:
     _require_office(request)
     m = get_object_or_404(LiaisonMembership.objects.select_related("group__campaign", "user"), pk=membership_id)
-    services.liaison_member_remove(membership=m)
+    services.liaison_member_remove(actor=request.user, membership=m)
     messages.success(request, f"{m.user}已退出{m.group.name}")
     return _back(m.group.campaign, f"group-{m.group_id}")
 
@@ -291,11 +290,9 @@ def liaison_assign(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = get_object_or_404(LiaisonGroup.objects.select_related("campaign"), pk=group_id)
     form = OrgCodeForm(request.POST, prefix=f"unit-{group.pk}", user=request.user)
     if form.is_valid():
-        try:
-            a = services.liaison_assign(group=group, organization=form.cleaned_data["code"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            a = services.liaison_assign(actor=request.user, group=group, organization=form.cleaned_data["code"])
+        if not form.errors:
             messages.success(request, f"已将{a.organization.name}分配给{group.name}")
             return _back(group.campaign, f"group-{group.pk}")
     return _detail_with_error(request, group.campaign, f"unit-{group.pk}", form)
@@ -307,7 +304,7 @@ def liaison_unassign(request: AuthedRequest, assignment_id: int) -> HttpResponse
     _require_office(request)
     a = get_object_or_404(LiaisonAssignment.objects.visible_to(request.user)
                           .select_related("group__campaign", "organization"), pk=assignment_id)
-    services.liaison_unassign(assignment=a)
+    services.liaison_unassign(actor=request.user, assignment=a)
     messages.success(request, f"已将{a.organization.name}移出{a.group.name}的联系单位")
     return _back(a.group.campaign, f"group-{a.group_id}")
 
@@ -320,7 +317,7 @@ def profile_list(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     return render(request, "campaigns/profiles.html", {
         "rows": selectors.profile_matrix(), "tiers": list(Tier),
-        "can_manage": selectors.manages_campaigns(request.user),
+        "can_manage": can_manage_campaigns(request.user),
     })
 
 
@@ -331,11 +328,10 @@ def profile_edit(request: AuthedRequest, profile_id: int) -> HttpResponse:
     profile = get_object_or_404(GuidanceProfile, pk=profile_id)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(profile=profile, **{name: form.cleaned_data[name] for name in form.fields})
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with service_errors(form):
+            services.profile_update(actor=request.user, profile=profile,
+                                    **{name: form.cleaned_data[name] for name in form.fields})
+        if not form.errors:
             messages.success(request, f"已保存{profile}的分级分类指导")
             return redirect("campaigns:profiles")
         profile.refresh_from_db()

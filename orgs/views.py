@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from core.http import AuthedRequest
@@ -18,6 +19,8 @@ from core.paging import paginate
 from orgs import selectors
 from orgs.forms import CadreFilterForm, MemberFilterForm, OrgSearchForm
 from orgs.models import Organization
+from orgs.panels import org_panels
+from orgs.permissions import can_see_full_ids
 from orgs.widgets import scope_from_token
 
 SEARCH_LIMIT = 50
@@ -107,29 +110,26 @@ def detail(request: AuthedRequest, code: str) -> HttpResponse:
     }
     return render(request, "orgs/detail.html", {
         "org": org, "stats": stats, "fields": fields, "trail": _trails(request, [org])[org.pk],
-        "chart_data": chart_data, "profile": _guidance_profile(org),
+        "chart_data": chart_data, "panels": _panels(request, org),
     })
 
 
-def _guidance_profile(org: Organization) -> Any:
-    """The guidance profile (分级分类指导) of an organisation taking part in the current campaign, else None."""
-    from campaigns import selectors as campaign_selectors
-
-    campaign = campaign_selectors.current_campaign()
-    if campaign is None or not campaign_selectors.takes_part(org, campaign):
-        return None
-    return campaign_selectors.profile_for(org)
+def _panels(request: AuthedRequest, org: Organization) -> list[str]:
+    """The panels apps above the registry add to the page (orgs.panels), rendered."""
+    return [render_to_string(panel.template, panel.context, request=request)
+            for panel in org_panels(org, request.user)]
 
 
 @login_required
 @require_GET
 def member_list(request: AuthedRequest, code: str) -> HttpResponse:
     org = selectors.visible_org(actor=request.user, code=code)
-    page = paginate(request, selectors.member_list(org, request.GET, full_ids=request.user.sees_full_ids),
+    full_ids = can_see_full_ids(request.user)
+    page = paginate(request, selectors.member_list(org, request.GET, full_ids=full_ids),
                     total=selectors.member_list_total(org, request.GET))
     return render(request, "orgs/member_list.html", {
         "org": org, "page": page, "form": MemberFilterForm(request.GET or None),
-        "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,
+        "filter_query": _filter_query(request), "full_ids": full_ids,
         "trail": _trails(request, [org])[org.pk],
     })
 
@@ -138,10 +138,11 @@ def member_list(request: AuthedRequest, code: str) -> HttpResponse:
 @require_GET
 def cadre_list(request: AuthedRequest, code: str) -> HttpResponse:
     org = selectors.visible_org(actor=request.user, code=code)
-    page = paginate(request, selectors.cadre_list(org, request.GET, full_ids=request.user.sees_full_ids))
+    full_ids = can_see_full_ids(request.user)
+    page = paginate(request, selectors.cadre_list(org, request.GET, full_ids=full_ids))
     return render(request, "orgs/cadre_list.html", {
         "org": org, "page": page, "form": CadreFilterForm(request.GET or None),
-        "filter_query": _filter_query(request), "full_ids": request.user.sees_full_ids,
+        "filter_query": _filter_query(request), "full_ids": full_ids,
         "trail": _trails(request, [org])[org.pk],
     })
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from accounts.actors import SETUP
 from accounts.models import ApiToken
 from campaigns import services
 from campaigns.models import GuidanceProfile
@@ -11,15 +12,15 @@ from campaigns.models import GuidanceProfile
 
 @pytest.fixture
 def world(campaign, tree, users):
-    services.campaign_create(name="第一批主题教育", batch=1, starts_on=dt.date(2023, 4, 1),
+    services.campaign_create(actor=SETUP, name="第一批主题教育", batch=1, starts_on=dt.date(2023, 4, 1),
                              ends_on=dt.date(2023, 8, 31))
-    team = services.team_create(campaign=campaign, name="综合组")
-    services.team_member_add(team=team, user=users["office"], is_leader=True)
-    g1 = services.liaison_group_create(campaign=campaign, name="第一联络组")
-    g2 = services.liaison_group_create(campaign=campaign, name="第二联络组")
-    services.liaison_assign(group=g1, organization=tree.county_a)
-    services.liaison_assign(group=g2, organization=tree.county_b)
-    services.liaison_member_add(group=g1, user=users["liaison"])
+    team = services.team_create(actor=SETUP, campaign=campaign, name="综合组")
+    services.team_member_add(actor=SETUP, team=team, user=users["office"], is_leader=True)
+    g1 = services.liaison_group_create(actor=SETUP, campaign=campaign, name="第一联络组")
+    g2 = services.liaison_group_create(actor=SETUP, campaign=campaign, name="第二联络组")
+    services.liaison_assign(actor=SETUP, group=g1, organization=tree.county_a)
+    services.liaison_assign(actor=SETUP, group=g2, organization=tree.county_b)
+    services.liaison_member_add(actor=SETUP, group=g1, user=users["liaison"])
     return campaign
 
 

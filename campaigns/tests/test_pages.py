@@ -5,17 +5,18 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from campaigns import services
 from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonMembership, Participation, Team
 
 
 @pytest.fixture
 def setup(campaign, tree, users):
-    team = services.team_create(campaign=campaign, name="综合组", duties="统筹协调")
-    services.team_member_add(team=team, user=users["office"], is_leader=True)
-    group = services.liaison_group_create(campaign=campaign, name="第一联络组")
-    services.liaison_assign(group=group, organization=tree.county_a)
-    services.liaison_member_add(group=group, user=users["liaison"])
+    team = services.team_create(actor=SETUP, campaign=campaign, name="综合组", duties="统筹协调")
+    services.team_member_add(actor=SETUP, team=team, user=users["office"], is_leader=True)
+    group = services.liaison_group_create(actor=SETUP, campaign=campaign, name="第一联络组")
+    services.liaison_assign(actor=SETUP, group=group, organization=tree.county_a)
+    services.liaison_member_add(actor=SETUP, group=group, user=users["liaison"])
     return {"campaign": campaign, "team": team, "group": group}
 
 
@@ -125,7 +126,7 @@ def test_office_manages_participation_teams_and_groups(client, users, tree, setu
 def test_assignment_conflict_shows_a_chinese_error_and_keeps_the_code(client, users, tree, setup):
     client.force_login(users["office"])
     c = setup["campaign"]
-    second = services.liaison_group_create(campaign=c, name="第二联络组")
+    second = services.liaison_group_create(actor=SETUP, campaign=c, name="第二联络组")
     r = client.post(reverse("campaigns:liaison_assign", kwargs={"group_id": second.pk}),
                     {f"unit-{second.pk}-code": "A1a"})
     html = r.content.decode()
@@ -143,7 +144,7 @@ def test_assignment_conflict_shows_a_chinese_error_and_keeps_the_code(client, us
 
 def test_participation_by_code(client, users, tree):
     client.force_login(users["office"])
-    c = services.campaign_create(name="第一批", batch=1, starts_on=dt.date(2023, 4, 1))
+    c = services.campaign_create(actor=SETUP, name="第一批", batch=1, starts_on=dt.date(2023, 4, 1))
     url = reverse("campaigns:participation_add", kwargs={"campaign_id": c.pk})
     assert client.post(url, {"participation-code": "A"}).status_code == 302
     r = client.post(url, {"participation-code": "A1"})

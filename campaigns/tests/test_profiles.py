@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.actors import SETUP
 from campaigns import selectors, services
 from campaigns.models import GuidanceProfile
 from orgs.choices import Sector, Tier
@@ -66,11 +67,11 @@ def test_a_village_unit_gets_the_simplified_profile(tree):
 @pytest.mark.django_db
 def test_office_edits_a_profile():
     p = _profile("village", "village")
-    services.profile_update(profile=p, office_notes=" 村级可与主题党日结合 ", applies_research=False)
+    services.profile_update(actor=SETUP, profile=p, office_notes=" 村级可与主题党日结合 ", applies_research=False)
     p.refresh_from_db()
     assert p.office_notes == "村级可与主题党日结合" and not p.applies_research
     with pytest.raises(ValueError):
-        services.profile_update(profile=p, sector="organ")
+        services.profile_update(actor=SETUP, profile=p, sector="organ")
 
 
 @pytest.mark.django_db
