@@ -29,19 +29,21 @@ class Tree:
 
 @pytest.fixture
 def tree(db: object) -> Tree:
+    from accounts.actors import SETUP
     from orgs.services import org_create
 
-    city = org_create(parent=None, code="C", name="示范市委", kind="committee", sector="organ", tier="city",
+    city = org_create(actor=SETUP,
+                      parent=None, code="C", name="示范市委", kind="committee", sector="organ", tier="city",
                       division_code="130100")
-    a = org_create(parent=city, code="A", name="城关区委", kind="committee", sector="organ", tier="county")
-    a1 = org_create(parent=a, code="A1", name="城关镇党委", kind="committee", sector="township",
+    a = org_create(actor=SETUP, parent=city, code="A", name="城关区委", kind="committee", sector="organ", tier="county")
+    a1 = org_create(actor=SETUP, parent=a, code="A1", name="城关镇党委", kind="committee", sector="township",
                     tier="township")
-    a1a = org_create(parent=a1, code="A1a", name="东关村党支部", kind="branch", sector="village",
+    a1a = org_create(actor=SETUP, parent=a1, code="A1a", name="东关村党支部", kind="branch", sector="village",
                      tier="village")
-    b = org_create(parent=city, code="B", name="河西县委", kind="committee", sector="organ", tier="county")
-    b1 = org_create(parent=b, code="B1", name="河西镇党委", kind="committee", sector="township",
+    b = org_create(actor=SETUP, parent=city, code="B", name="河西县委", kind="committee", sector="organ", tier="county")
+    b1 = org_create(actor=SETUP, parent=b, code="B1", name="河西镇党委", kind="committee", sector="township",
                     tier="township")
-    b1a = org_create(parent=b1, code="B1a", name="西河社区党支部", kind="branch", sector="community",
+    b1a = org_create(actor=SETUP, parent=b1, code="B1a", name="西河社区党支部", kind="branch", sector="community",
                      tier="village")
     return Tree(city, a, a1, a1a, b, b1, b1a)
 
@@ -65,10 +67,11 @@ _seq = iter(range(1, 10**6))
 
 def make_member(org: object, *, mobile: bool = False, frail: bool = False, gender: str = "M",
                 birth: dt.date = dt.date(1980, 5, 17), name: str = "张三") -> object:
+    from accounts.actors import SETUP
     from core.cn import make_id_number
     from orgs.services import member_create
 
-    return member_create(organization=org, name=name, gender=gender, birth_date=birth,
+    return member_create(actor=SETUP, organization=org, name=name, gender=gender, birth_date=birth,
                          id_number=make_id_number("130102", birth, next(_seq), gender),
                          phone="13800138000", joined_on=dt.date(2005, 7, 1), category="full",
                          is_mobile=mobile, is_frail=frail)

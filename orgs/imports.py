@@ -4,7 +4,7 @@ Files may be the import template, an export, or a register in an office's own la
 header, a 序号 column, its own column names (`SYNONYMS`: 身份证号, 所在党支部, 联系电话 …). The pages show how each
 column is read for the user to confirm or correct (the mapping step); the commands read recognised columns and
 refuse a file with a column they do not know. A person's organisation is given by code or by name (所在党组织名称 /
-所在党支部: the one organisation of that name in the user's jurisdiction). Columns a register may lack are optional:
+所在党支部: the one organisation of that name in the actor's jurisdiction). Columns a register may lack are optional:
 a new row gets the default, an existing person keeps what is recorded.
 
 Every row is read (streamed), parsed and validated with the field rules of `orgs.services` before anything is
@@ -17,14 +17,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from xlsxwriter.utility import xl_cell_to_rowcol
 
+from accounts.actors import Actor
 from core import audit, cn
 from core.models import AuditEntry
+from core.scoping import user_scope_paths
 from core.sheets import DATE_FORMATS as DATE_FORMATS  # re-exported for the registry's exports
 from core.sheets import (
     NO,
@@ -44,10 +47,8 @@ from core.sheets import (
 from orgs import services
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier, label_to_value
 from orgs.counters import cadre_delta, member_delta, rollup_apply
-from orgs.models import Cadre, Member, Organization
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from orgs.models import Cadre, Member, Organization, OrganizationQuerySet
+from orgs.permissions import can_add_org, can_edit_org, can_edit_registry
 
 
 class ImportKind(models.TextChoices):
@@ -229,9 +230,15 @@ def _out_of_scope(code: str) -> str:
     return f"组织编码 {code} 不存在或不在您的管辖范围内"
 
 
-def _org_lookup(codes: set[str], user: "User | None") -> dict[str, tuple[int, str, str, str]]:
-    """code → (id, path, sector, tier) for the codes that exist (inside the user's jurisdiction)."""
-    qs = Organization.objects.order_by() if user is None else Organization.objects.visible_to(user).order_by()
+def _changeable(actor: Actor | None) -> OrganizationQuerySet:
+    """The organisations `actor` may change (None: the whole tree)."""
+    qs = Organization.objects if actor is None else Organization.objects.visible_to(actor, "change")
+    return qs.order_by()
+
+
+def _org_lookup(codes: set[str], actor: Actor | None) -> dict[str, tuple[int, str, str, str]]:
+    """code → (id, path, sector, tier) for the codes that exist (inside the actor's jurisdiction; None: anywhere)."""
+    qs = _changeable(actor)
     found: dict[str, tuple[int, str, str, str]] = {}
     codes_list = sorted(codes)
     for i in range(0, len(codes_list), 900):
@@ -242,9 +249,9 @@ def _org_lookup(codes: set[str], user: "User | None") -> dict[str, tuple[int, st
     return found
 
 
-def _org_names(names: set[str], user: "User | None") -> dict[str, list[tuple[int, str, str, str]]]:
-    """name → [(id, path, sector, tier)] of the organisations (inside the user's jurisdiction) of that name."""
-    qs = Organization.objects.order_by() if user is None else Organization.objects.visible_to(user).order_by()
+def _org_names(names: set[str], actor: Actor) -> dict[str, list[tuple[int, str, str, str]]]:
+    """name → [(id, path, sector, tier)] of the organisations (inside the actor's jurisdiction) of that name."""
+    qs = _changeable(actor)
     found: dict[str, list[tuple[int, str, str, str]]] = {}
     names_list = sorted(names)
     for i in range(0, len(names_list), 900):
@@ -272,9 +279,9 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.row, column(e)))
 
 
-def _check_user(user: "User | None") -> None:
-    if user is not None and not getattr(user, "can_edit_registry", False):
-        raise PermissionError("您的角色不能导入党组织、党员或领导干部信息")
+def _check_actor(actor: Actor) -> None:
+    if not can_edit_registry(actor):
+        raise PermissionDenied("您的角色不能导入党组织、党员或领导干部信息")
 
 
 def _jsonable(value: Any) -> Any:
@@ -420,7 +427,7 @@ def _parse_cadre(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | N
     return None if errs else values
 
 
-def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
+def _import_people(kind: str, sheet: Sheet, actor: Actor, dry_run: bool, progress: Progress | None,
                    filename: str) -> ImportReport:
     spec = _MEMBER_SPEC if kind == ImportKind.MEMBERS else _CADRE_SPEC
     parse = _parse_member if kind == ImportKind.MEMBERS else _parse_cadre
@@ -453,12 +460,12 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
     if rows.count == 0:
         raise ImportFileError("文件中没有数据行")
 
-    orgs = _org_lookup({code for _, _, code, _ in parsed if code}, user)
-    named = _org_names({name for _, _, code, name in parsed if not code}, user)
+    orgs = _org_lookup({code for _, _, code, _ in parsed if code}, actor)
+    named = _org_names({name for _, _, code, name in parsed if not code}, actor)
     # Existing people with these ID numbers: (pk, compared values…, org path, sector, tier).
     existing: dict[str, dict[str, Any]] = {}
     ids = [values["id_number"] for _, values, _, _ in parsed]
-    scope = None if user is None else user.data_scope_path()
+    scopes = user_scope_paths(actor) or []
     for i in range(0, len(ids), 900):
         for row in spec.model.objects.order_by().filter(id_number__in=ids[i:i + 900]).values(
             "id", *spec.fields, "organization__path", "organization__sector", "organization__tier"
@@ -496,7 +503,7 @@ def _import_people(kind: str, sheet: Sheet, user: "User | None", dry_run: bool, 
         if old is None:
             creates.append(values)
             continue
-        if scope is not None and not old["organization__path"].startswith(scope):
+        if not any(old["organization__path"].startswith(scope) for scope in scopes):
             rows.error(n, "id_number", values["id_number"], "该公民身份号码已在您管辖范围以外的党组织登记，不能导入")
             continue
         values.update({f: old[f] for f in kept})
@@ -551,9 +558,9 @@ def _parse_org(rows: _Rows, n: int, raw: dict[str, Any]) -> dict[str, Any] | Non
     return None if errs else values
 
 
-def _parents_by_name(file_orgs: dict[str, tuple[int, dict[str, Any]]], rows: _Rows, user: "User | None") -> None:
+def _parents_by_name(file_orgs: dict[str, tuple[int, dict[str, Any]]], rows: _Rows, actor: Actor) -> None:
     """A row without 上级组织编码 but with 上级组织名称 (registers name the parent, not its code): the parent is the one
-    organisation of that name in the file, else in the user's jurisdiction."""
+    organisation of that name in the file, else in the actor's jurisdiction."""
     wanted = {v["parent_name"] for _, v in file_orgs.values() if v and not v["parent"] and v["parent_name"]}
     if not wanted:
         return
@@ -561,7 +568,7 @@ def _parents_by_name(file_orgs: dict[str, tuple[int, dict[str, Any]]], rows: _Ro
     for code, (_, values) in file_orgs.items():
         if values:
             in_file.setdefault(values["name"], []).append(code)
-    qs = Organization.objects.order_by() if user is None else Organization.objects.visible_to(user).order_by()
+    qs = _changeable(actor)
     known: dict[str, list[str]] = {}
     for name, code in qs.filter(name__in=sorted(wanted)).values_list("name", "code"):
         known.setdefault(name, []).append(code)
@@ -578,7 +585,7 @@ def _parents_by_name(file_orgs: dict[str, tuple[int, dict[str, Any]]], rows: _Ro
             file_orgs[code] = (n, {})
 
 
-def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Progress | None,
+def _import_orgs(sheet: Sheet, actor: Actor, dry_run: bool, progress: Progress | None,
                  filename: str) -> ImportReport:
     kind = ImportKind.ORGS
     rows = _Rows(kind, sheet)
@@ -599,11 +606,11 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
         progress(rows.count, rows.count)
     if rows.count == 0:
         raise ImportFileError("文件中没有数据行")
-    _parents_by_name(file_orgs, rows, user)
+    _parents_by_name(file_orgs, rows, actor)
 
     referenced = set(file_orgs) | {v["parent"] for _, v in file_orgs.values() if v.get("parent")}
     everywhere = _org_lookup(referenced, None)
-    visible = everywhere if user is None else _org_lookup(referenced, user)
+    visible = _org_lookup(referenced, actor)
     # Current parents of existing organisations, by path.
     paths = {everywhere[c][1] for c in file_orgs if c in everywhere}
     parent_paths = {p[:-Organization.steplen] for p in paths if len(p) > Organization.steplen}
@@ -628,7 +635,7 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
             if existing is not None and current_parent is not None:
                 rows.error(n, "parent", "", "上级组织编码不能为空（该组织已有上级组织）")
                 ok = False
-            elif existing is None and user is not None:
+            elif existing is None and not can_add_org(actor, None):
                 rows.error(n, "parent", "", "上级组织编码不能为空：只能在您管辖范围内的组织之下新增组织")
                 ok = False
         elif parent == code:
@@ -705,7 +712,7 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
             org = Organization.objects.get(pk=existing[0])
             values["_changed"] = {f: values[f] for f in _ORG_FIELDS
                                   if f in rows.present and getattr(org, f) != values[f]}
-            if values["_changed"] and user is not None and existing[1] == user.data_scope_path():
+            if values["_changed"] and not can_edit_org(actor, org):
                 # The record of one's own jurisdiction (its name, kind, sector, tier …) decides what is asked of
                 # it: the level above keeps it, not the unit itself.
                 for name in values["_changed"]:
@@ -724,43 +731,44 @@ def _import_orgs(sheet: Sheet, user: "User | None", dry_run: bool, progress: Pro
     if dry_run:
         return report
     plan.sort(key=lambda c: (depth[c], file_orgs[c][0]))
-    _write_orgs([(c, valid[c]) for c in plan], report, filename)
+    _write_orgs(actor, [(c, valid[c]) for c in plan], report, filename)
     report.applied = True
     return report
 
 
 @transaction.atomic
-def _write_orgs(plan: list[tuple[str, dict[str, Any]]], report: ImportReport, filename: str) -> None:
+def _write_orgs(actor: Actor, plan: list[tuple[str, dict[str, Any]]], report: ImportReport, filename: str) -> None:
     for code, values in plan:
         parent = Organization.objects.get(code=values["parent"]) if values["parent"] else None
         if values["_existing"] is None:
-            services.org_create(parent=parent, code=code, **{f: values[f] for f in _ORG_FIELDS})
+            services.org_create(actor=actor, parent=parent, code=code, **{f: values[f] for f in _ORG_FIELDS})
             continue
         org = Organization.objects.get(code=code)
         if values["_changed"]:
-            org = services.org_update(org=org, **values["_changed"])
+            org = services.org_update(actor=actor, org=org, **values["_changed"])
         if values["_move"] and parent is not None:
-            services.org_move(org=org, new_parent=parent)
+            services.org_move(actor=actor, org=org, new_parent=parent)
     _record_summary(Organization, report, filename)
 
 
 # ---------------------------------------------------------------------------------------------------------
 
 
-def import_file(*, kind: str, file: IO[bytes] | str | Path, filename: str, user: "User | None",
+def import_file(*, kind: str, file: IO[bytes] | str | Path, filename: str, actor: Actor,
                 dry_run: bool = False, progress: Progress | None = None, mapping: dict[int, str] | None = None,
                 strict: bool = False) -> ImportReport:
     """Validate every row of `file`, then (unless `dry_run` or any error) write all of it in one transaction.
 
-    `user=None` is the command line (no jurisdiction limit); a user must be allowed to edit the registry and
-    every organisation the file touches must be inside their jurisdiction. `mapping` (column index → field) is
+    `actor` must be allowed to edit the registry (`orgs.permissions.can_edit_registry`, else PermissionDenied) and
+    every organisation the file touches must be inside their jurisdiction (a command's system actor: the whole
+    tree). `mapping` (column index → field) is
     how the user confirmed the columns are read; without it they are read by their titles (`strict`: a column
     no title names refuses the file). Raises ImportFileError when the file as a whole cannot be read."""
     if kind not in ImportKind.values:
         raise ImportFileError(f"未知的导入类型“{kind}”")
-    _check_user(user)
+    _check_actor(actor)
     with opened(file) as fh:
         sheet = _open_sheet(kind, fh, filename, mapping, strict)
         if kind == ImportKind.ORGS:
-            return _import_orgs(sheet, user, dry_run, progress, filename)
-        return _import_people(kind, sheet, user, dry_run, progress, filename)
+            return _import_orgs(sheet, actor, dry_run, progress, filename)
+        return _import_people(kind, sheet, actor, dry_run, progress, filename)

@@ -20,6 +20,7 @@ from core.sheets import ImportFileError, Layout, mapping_chosen, xlsx_attachment
 from orgs import exports, selectors, services, tasks
 from orgs.imports import COLUMNS, HEADERS, OPTIONAL, ImportKind, import_layout
 from orgs.models import Cadre, ImportJob, Member, Organization
+from orgs.permissions import can_edit_registry, can_see_full_ids
 
 
 class ImportForm(SheetUploadForm):
@@ -28,7 +29,7 @@ class ImportForm(SheetUploadForm):
 
 
 def _require_editor(request: HttpRequest) -> None:
-    if not getattr(request.user, "can_edit_registry", False):
+    if not can_edit_registry(request.user):
         raise Http404
 
 
@@ -50,7 +51,7 @@ def import_start(request: AuthedRequest) -> HttpResponse:
         kind = form.cleaned_data["kind"]
         try:
             job = services.import_job_start(
-                user=request.user, kind=kind, upload=form.cleaned_data["file"],
+                actor=request.user, kind=kind, upload=form.cleaned_data["file"],
                 read_layout=lambda file, name: import_layout(kind=kind, file=file, filename=name))
         except ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -125,7 +126,7 @@ def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
         if errors:
             context = {**_job_context(job), **_mapping_context(job, layout, errors)}
             return render(request, "orgs/import_detail.html", context, status=422)
-        if services.import_job_map(job=job, layout=layout.as_dict(), mapping=mapping):
+        if services.import_job_map(actor=request.user, job=job, layout=layout.as_dict(), mapping=mapping):
             tasks.validate_import.enqueue(job.pk)
         return redirect("orgs:import_detail", job_id=job.pk)
     if request.POST.get("step") == "mapping":
@@ -140,7 +141,7 @@ def import_confirm(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 def _export(request: AuthedRequest, code: str, model: type[Member] | type[Cadre]) -> FileResponse:
     org = selectors.visible_org(actor=request.user, code=code)
-    masked = not request.user.sees_full_ids
+    masked = not can_see_full_ids(request.user)
     params = request.GET.dict()
     data = io.BytesIO()
     if model is Member:

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -8,6 +8,9 @@ from core import cn
 from core.models import AuditedModel
 from core.scoping import ScopedQuerySet
 from orgs.choices import RANK_COUNTY, Gender, MemberCategory, OrgKind, Rank, Sector, Tier
+
+if TYPE_CHECKING:
+    from accounts.actors import MaybeActor
 
 
 class PathField(models.CharField):
@@ -29,8 +32,9 @@ class OrganizationManager(MP_NodeManager):
     def get_queryset(self) -> OrganizationQuerySet:
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
-    def visible_to(self, user: Any) -> OrganizationQuerySet:
-        return self.get_queryset().visible_to(user)
+    def visible_to(self, user: "MaybeActor", action: str = "view") -> OrganizationQuerySet:
+        """The organisations `user` sees ("view") or may change ("change"): core.scoping.ScopedQuerySet.visible_to."""
+        return self.get_queryset().visible_to(user, action)
 
     def in_subtree(self, path: str) -> OrganizationQuerySet:
         return self.get_queryset().in_subtree(path)

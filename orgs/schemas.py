@@ -6,12 +6,12 @@ from typing import Any
 from ninja import Schema
 
 from orgs.models import Cadre, Member, Organization
+from orgs.permissions import can_see_full_ids
 
 
 def _sees_full_ids(context: Any) -> bool:
     request = (context or {}).get("request")
-    user = getattr(request, "auth", None)
-    return bool(getattr(user, "sees_full_ids", False))
+    return can_see_full_ids(getattr(request, "auth", None))
 
 
 class TotalsOut(Schema):

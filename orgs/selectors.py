@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.actors import MaybeActor
 from core.scoping import subtrees_q
 from orgs.choices import RANK_COUNTY, Sector, Tier
 from orgs.models import Cadre, Member, Organization, OrganizationQuerySet, Rollup
@@ -122,7 +123,7 @@ TRAIL_SEP = " › "
 MAX_TYPED = 100  # longer than any code or name: nothing to look up
 
 
-def org_choices(user: Any, *, within: list[str] | None = None, everything: bool = False) -> OrganizationQuerySet:
+def org_choices(user: MaybeActor, *, within: list[str] | None = None, everything: bool = False) -> OrganizationQuerySet:
     """The organisations a form may offer `user`: what they see (`visible_to`), narrowed to the subtrees at
     `within` when the form has a narrower rule (a liaison group's units, the unit a visit was held at).
     `everything` is the whole tree, for the security administrator who assigns jurisdictions and sees no
@@ -134,11 +135,13 @@ def org_choices(user: Any, *, within: list[str] | None = None, everything: bool 
 
 
 @overload
-def visible_org(*, actor: Any, code: str, typed: Literal[False] = ..., by_name: Literal[False] = ...
+def visible_org(*, actor: MaybeActor, code: str, typed: Literal[False] = ..., by_name: Literal[False] = ...
                 ) -> Organization: ...
 @overload
-def visible_org(*, actor: Any, code: str | None, typed: bool = ..., by_name: bool = ...) -> Organization | None: ...
-def visible_org(*, actor: Any, code: str | None, typed: bool = False, by_name: bool = False) -> Organization | None:
+def visible_org(*, actor: MaybeActor, code: str | None, typed: bool = ..., by_name: bool = ...
+                ) -> Organization | None: ...
+def visible_org(*, actor: MaybeActor, code: str | None, typed: bool = False, by_name: bool = False
+                ) -> Organization | None:
     """The organisation whose code is `code`, if `actor` sees it; unknown or outside what `actor` sees → 404 (a
     code in a link, a path or an API field). The one lookup every page and endpoint uses.
 

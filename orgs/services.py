@@ -1,5 +1,7 @@
 """Every change to the registry goes through here, so the roll-up counters and the audit log stay exact
-whatever the path: pages, API, imports, commands."""
+whatever the path: pages, API, imports, commands. Each write takes the acting `actor` first and refuses, with
+PermissionDenied, what `orgs.permissions` does not allow it (a system actor — a command, a generator — may do
+everything)."""
 
 import datetime as dt
 import re
@@ -7,16 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from accounts.actors import Actor, user_or_none
 from core import audit, cn
 from core.models import AuditEntry
 from core.sheets import ImportFileError, Layout, store_upload
 from orgs.choices import Gender, MemberCategory, OrgKind, Rank, Sector, Tier
 from orgs.counters import cadre_delta, member_delta, rollup_apply
 from orgs.models import Cadre, ImportJob, Member, Organization, Rollup
+from orgs.permissions import can_add_org, can_edit_org, can_edit_registry
 from orgs.signals import subtree_moved
 
 # ---------------------------------------------------------------------------------------------------------
@@ -115,6 +119,15 @@ def _raise(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
+OUTSIDE = "不在您的管辖范围内，或您的角色不能修改党组织、党员和领导干部信息"
+
+
+def _require_editor(actor: Actor, *organizations: Organization) -> None:
+    for organization in organizations:
+        if not can_edit_registry(actor, organization):
+            raise PermissionDenied(f"{organization.name}{OUTSIDE}")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Organisations
 
@@ -131,8 +144,10 @@ def _own_counts(org: Organization) -> dict[str, int]:
 
 
 @transaction.atomic
-def org_create(*, parent: Organization | None, code: str, name: str, kind: str, sector: str, tier: str,
-               unit_name: str = "", credit_code: str = "", division_code: str = "") -> Organization:
+def org_create(*, actor: Actor, parent: Organization | None, code: str, name: str, kind: str, sector: str,
+               tier: str, unit_name: str = "", credit_code: str = "", division_code: str = "") -> Organization:
+    if not can_add_org(actor, parent):
+        raise PermissionDenied(f"不能在{parent.name if parent else '组织树的根'}之下新增组织")
     errors = org_field_errors(code=code, name=name, kind=kind, sector=sector, tier=tier,
                               credit_code=credit_code, division_code=division_code, unit_name=unit_name)
     if "code" not in errors and Organization.objects.filter(code=code).exists():
@@ -149,8 +164,10 @@ def org_create(*, parent: Organization | None, code: str, name: str, kind: str, 
 
 
 @transaction.atomic
-def org_update(*, org: Organization, **fields: Any) -> Organization:
+def org_update(*, actor: Actor, org: Organization, **fields: Any) -> Organization:
     """Change an organisation's own fields (not its place in the tree: see `org_move`)."""
+    if not can_edit_org(actor, org):
+        raise PermissionDenied(f"“{org.name}”的信息由上级组织维护，或{OUTSIDE}")
     allowed = {"code", "name", "kind", "sector", "tier", "unit_name", "credit_code", "division_code"}
     unknown = set(fields) - allowed
     if unknown:
@@ -182,7 +199,10 @@ def _subtree_totals(org: Organization) -> list[tuple[str, str, dict[str, int]]]:
 
 
 @transaction.atomic
-def org_move(*, org: Organization, new_parent: Organization) -> Organization:
+def org_move(*, actor: Actor, org: Organization, new_parent: Organization) -> Organization:
+    if not can_edit_org(actor, org):
+        raise PermissionDenied(f"“{org.name}”的上级组织由上级组织维护，或{OUTSIDE}")
+    _require_editor(actor, new_parent)
     org = Organization.objects.select_for_update().get(pk=org.pk)
     new_parent = Organization.objects.get(pk=new_parent.pk)
     if new_parent.path.startswith(org.path):
@@ -208,8 +228,10 @@ def org_move(*, org: Organization, new_parent: Organization) -> Organization:
 
 
 @transaction.atomic
-def org_delete(*, org: Organization) -> None:
+def org_delete(*, actor: Actor, org: Organization) -> None:
     """Delete an organisation and its empty subtree. Refused while members, cadres or users are in it."""
+    if not can_edit_org(actor, org):
+        raise PermissionDenied(f"“{org.name}”由上级组织维护，或{OUTSIDE}")
     org = Organization.objects.select_for_update().get(pk=org.pk)
     subtree = Organization.objects.in_subtree(org.path)
     members = Member.objects.in_subtree(org.path).count()
@@ -239,7 +261,8 @@ def _member_change(m: Member, sign: int) -> tuple[str, str, str, dict[str, int]]
 
 
 @transaction.atomic
-def member_create(*, organization: Organization, **fields: Any) -> Member:
+def member_create(*, actor: Actor, organization: Organization, **fields: Any) -> Member:
+    _require_editor(actor, organization)
     fields["id_number"] = cn.normalize_id_number(fields.get("id_number", ""))
     _raise(member_field_errors(name=fields.get("name", ""), gender=fields.get("gender", ""),
                                birth_date=fields.get("birth_date"), id_number=fields["id_number"],
@@ -255,8 +278,9 @@ def member_create(*, organization: Organization, **fields: Any) -> Member:
 
 
 @transaction.atomic
-def member_update(*, member: Member, **fields: Any) -> Member:
+def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    _require_editor(actor, member.organization, *([fields["organization"]] if "organization" in fields else []))
     before = _member_change(member, -1)
     for name, value in fields.items():
         setattr(member, name, value)
@@ -274,8 +298,9 @@ def member_update(*, member: Member, **fields: Any) -> Member:
 
 
 @transaction.atomic
-def member_delete(*, member: Member) -> None:
+def member_delete(*, actor: Actor, member: Member) -> None:
     member = Member.objects.select_related("organization").get(pk=member.pk)
+    _require_editor(actor, member.organization)
     change = _member_change(member, -1)
     member.delete()
     rollup_apply([change])
@@ -287,7 +312,9 @@ def _cadre_change(c: Cadre, sign: int) -> tuple[str, str, str, dict[str, int]]:
 
 
 @transaction.atomic
-def cadre_create(*, organization: Organization, name: str, id_number: str, position: str, rank: int) -> Cadre:
+def cadre_create(*, actor: Actor, organization: Organization, name: str, id_number: str, position: str,
+                 rank: int) -> Cadre:
+    _require_editor(actor, organization)
     id_number = cn.normalize_id_number(id_number)
     _raise(cadre_field_errors(name=name, id_number=id_number, position=position, rank=rank))
     if Cadre.objects.filter(id_number=id_number).exists():
@@ -299,8 +326,9 @@ def cadre_create(*, organization: Organization, name: str, id_number: str, posit
 
 
 @transaction.atomic
-def cadre_update(*, cadre: Cadre, **fields: Any) -> Cadre:
+def cadre_update(*, actor: Actor, cadre: Cadre, **fields: Any) -> Cadre:
     cadre = Cadre.objects.select_for_update().select_related("organization").get(pk=cadre.pk)
+    _require_editor(actor, cadre.organization, *([fields["organization"]] if "organization" in fields else []))
     before = _cadre_change(cadre, -1)
     for name, value in fields.items():
         setattr(cadre, name, value)
@@ -317,18 +345,21 @@ def cadre_update(*, cadre: Cadre, **fields: Any) -> Cadre:
 
 
 @transaction.atomic
-def cadre_delete(*, cadre: Cadre) -> None:
+def cadre_delete(*, actor: Actor, cadre: Cadre) -> None:
     cadre = Cadre.objects.select_related("organization").get(pk=cadre.pk)
+    _require_editor(actor, cadre.organization)
     change = _cadre_change(cadre, -1)
     cadre.delete()
     rollup_apply([change])
 
 
 @transaction.atomic
-def import_job_map(*, job: ImportJob, layout: dict[str, Any], mapping: dict[int, str]) -> bool:
+def import_job_map(*, actor: Actor, job: ImportJob, layout: dict[str, Any], mapping: dict[int, str]) -> bool:
     """Record the column mapping the user confirmed for an uploaded file, once: True when this call recorded it
     (the caller then queues the validation), False when the job was no longer waiting for it — a second click,
-    or another tab, must not queue a second validation of the same file."""
+    or another tab, must not queue a second validation of the same file. A job is confirmed by its uploader."""
+    if getattr(actor, "pk", None) is None or job.user_id != actor.pk:
+        raise PermissionDenied("只有上传人可以确认导入")
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if not locked.awaiting_mapping:
         return False
@@ -338,11 +369,20 @@ def import_job_map(*, job: ImportJob, layout: dict[str, Any], mapping: dict[int,
     return True
 
 
-def import_job_start(*, user: Any, kind: str, upload: UploadedFile,
+def import_job_start(*, actor: Actor, kind: str, upload: UploadedFile,
                      read_layout: Callable[[Path, str], Layout]) -> ImportJob:
     """Keep an uploaded sheet and open its import job at the mapping step: `read_layout(file, name)` finds the
     header and reads each column, which the user confirms next. A file that cannot be read is removed again and
-    its ImportFileError raised (the page shows it on the upload form)."""
+    its ImportFileError raised (the page shows it on the upload form). The job belongs to the signed-in `actor`;
+    a registry import (orgs.imports.ImportKind) needs `can_edit_registry`, another app's import (the problem
+    ledger's) is checked by that app."""
+    user = user_or_none(actor)
+    if user is None:
+        raise PermissionDenied("导入任务属于登录的用户")
+    from orgs.imports import ImportKind
+
+    if kind in ImportKind.values and not can_edit_registry(actor):
+        raise PermissionDenied("您的角色不能导入党组织、党员或领导干部信息")
     target = store_upload(upload)
     name = Path(upload.name or "").name[:255]
     try:

@@ -63,7 +63,7 @@ def run_import_job(job_id: int, *, dry_run: bool, importer: Importer) -> str:
 
 
 def _registry_import(job: ImportJob, dry_run: bool, progress: Progress) -> ImportReport:
-    return import_file(kind=job.kind, file=job.file_path, filename=job.original_name, user=job.user,
+    return import_file(kind=job.kind, file=job.file_path, filename=job.original_name, actor=job.user,
                        dry_run=dry_run, progress=progress, mapping=mapping_from((job.report or {}).get("mapping")))
 
 

@@ -19,6 +19,7 @@ from django.core import signing
 from django.forms.utils import flatatt
 from django.urls import reverse
 
+from accounts.actors import MaybeActor
 from orgs import selectors
 from orgs.models import Organization, OrganizationQuerySet
 
@@ -26,13 +27,13 @@ SCOPE_SALT = "orgs.picker"
 TEXT_SUFFIX = "_q"  # the visible box's name: <field>_q
 
 
-def scope_token(user: Any, *, within: list[str] | None, everything: bool) -> str:
+def scope_token(user: MaybeActor, *, within: list[str] | None, everything: bool) -> str:
     """The signed scope the suggestions endpoint searches (bound to `user`)."""
     return signing.dumps({"u": getattr(user, "pk", None), "w": within, "e": everything}, salt=SCOPE_SALT,
                          compress=True)
 
 
-def scope_from_token(user: Any, token: str) -> OrganizationQuerySet | None:
+def scope_from_token(user: MaybeActor, token: str) -> OrganizationQuerySet | None:
     """The queryset a scope token stands for, or None when it is forged or another person's."""
     try:
         data = signing.loads(token, salt=SCOPE_SALT)
@@ -101,7 +102,7 @@ class OrgChoiceField(forms.ModelChoiceField):
 
     widget = OrgPickerWidget
 
-    def __init__(self, *, user: Any, within: list[str] | None = None, everything: bool = False,
+    def __init__(self, *, user: MaybeActor, within: list[str] | None = None, everything: bool = False,
                  label: str = "党组织", required: bool = True, help_text: str = "",
                  placeholder: str = "输入名称、拼音首字母或编码", outside: str = "", **kwargs: Any) -> None:
         queryset = selectors.org_choices(user, within=within, everything=everything)

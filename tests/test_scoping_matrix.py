@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from accounts.models import ApiToken
 from conftest import make_member
 from orgs import services
@@ -22,14 +23,16 @@ OUTSIDE = "D1"  # another city
 
 @pytest.fixture
 def world(tree, users):
-    d = services.org_create(parent=None, code="D", name="邻市市委", kind="committee", sector="organ", tier="city")
-    d1 = services.org_create(parent=d, code="D1", name="邻市某村党支部", kind="branch", sector="village",
+    d = services.org_create(actor=SETUP,
+                            parent=None, code="D", name="邻市市委", kind="committee", sector="organ", tier="city")
+    d1 = services.org_create(actor=SETUP, parent=d, code="D1", name="邻市某村党支部", kind="branch", sector="village",
                              tier="village")
     inside_member = make_member(tree.village_a, birth=dt.date(1975, 3, 3))
     outside_member = make_member(d1, birth=dt.date(1976, 4, 4))
-    services.cadre_create(organization=tree.village_a, name="甲", id_number="11010519491231002X",
+    services.cadre_create(actor=SETUP, organization=tree.village_a, name="甲", id_number="11010519491231002X",
                           position="书记", rank=40)
-    services.cadre_create(organization=d1, name="乙", id_number="440524188001010014", position="书记", rank=40)
+    services.cadre_create(actor=SETUP,
+                          organization=d1, name="乙", id_number="440524188001010014", position="书记", rank=40)
     return {"inside_member": inside_member, "outside_member": outside_member}
 
 

@@ -19,6 +19,7 @@ import time_machine
 from django.apps import apps
 from django.test import Client
 
+from accounts.actors import SETUP
 from accounts.models import ApiToken
 from tests.write_routes import ROLES, ROUTES, UNKNOWN_CODE, UNKNOWN_ID, UNSCOPED, Row, Target
 
@@ -64,9 +65,10 @@ def world(tree: Any, users: dict[str, Any]) -> Iterator[dict[str, Any]]:
     from tests.scoped_factories import _problem_office
 
     with time_machine.travel(NOW, tick=False):
-        d = services.org_create(parent=None, code="D", name="邻市市委", kind="committee", sector="organ",
+        d = services.org_create(actor=SETUP, parent=None, code="D", name="邻市市委", kind="committee", sector="organ",
                                 tier="city")
-        d1 = services.org_create(parent=d, code=OUTSIDE, name="邻市某村党支部", kind="branch", sector="village",
+        d1 = services.org_create(actor=SETUP,
+                                 parent=d, code=OUTSIDE, name="邻市某村党支部", kind="branch", sector="village",
                                  tier="village")
         campaign = Campaign.objects.create(name="学习贯彻主题教育", batch=2, starts_on=dt.date(2023, 9, 1),
                                            ends_on=dt.date(2024, 1, 31), is_current=True)

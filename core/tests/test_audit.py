@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from conftest import PASSWORD
 from core.audit import audit_context
 from core.models import AuditEntry
@@ -9,7 +10,7 @@ from orgs import services
 
 def test_create_records_who_and_after(tree):
     with audit_context(name="tester", ip="10.1.2.3"):
-        org = services.org_create(parent=tree.city, code="X", name="新组织", kind="branch", sector="other",
+        org = services.org_create(actor=SETUP, parent=tree.city, code="X", name="新组织", kind="branch", sector="other",
                                   tier="county")
     entry = AuditEntry.objects.get(object_type="orgs.organization", object_id=str(org.pk), action="create")
     assert entry.actor_name == "tester" and entry.ip == "10.1.2.3"
@@ -17,7 +18,7 @@ def test_create_records_who_and_after(tree):
 
 
 def test_delete_records_before(tree):
-    services.org_delete(org=tree.village_b)
+    services.org_delete(actor=SETUP, org=tree.village_b)
     entry = AuditEntry.objects.get(object_type="orgs.organization", object_id=str(tree.village_b.pk),
                                    action="delete")
     assert entry.before["code"] == "B1a"
@@ -52,7 +53,7 @@ def test_web_changes_are_attributed_to_the_user(client, users, tree):
     request.user = users["office"]
 
     def view(_request):
-        services.org_update(org=tree.village_a, name="东关村党总支")
+        services.org_update(actor=SETUP, org=tree.village_a, name="东关村党总支")
         from django.http import HttpResponse
 
         return HttpResponse()

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 
+from accounts.actors import SETUP
 from core.cn import person_text
 
 
@@ -27,7 +28,8 @@ def test_forms_offering_leaders_above_never_glue_titles(tree: Any) -> None:
     from problems.forms import CadreChoiceField as ProblemCadreField
     from supervision.forms import FindingCadreField
 
-    mayor = cadre_create(organization=tree.city, name="郭德亮", id_number="11010519491231002X", position="市长",
+    mayor = cadre_create(actor=SETUP,
+                         organization=tree.city, name="郭德亮", id_number="11010519491231002X", position="市长",
                          rank=60)
     for field_class in (ProblemCadreField, FindingCadreField):
         label = field_class(queryset=None).label_from_instance(mayor)
@@ -39,7 +41,8 @@ def test_forms_offering_leaders_above_never_glue_titles(tree: Any) -> None:
 def test_person_filter_in_templates(tree: Any) -> None:
     from orgs.services import cadre_create
 
-    mayor = cadre_create(organization=tree.city, name="郭德亮", id_number="11010519491231002X", position="市长",
+    mayor = cadre_create(actor=SETUP,
+                         organization=tree.city, name="郭德亮", id_number="11010519491231002X", position="市长",
                          rank=60)
     html = Template('{{ c|person }}|{{ c|person:"org" }}|{{ none|person }}').render(Context({"c": mayor}))
     assert html == "郭德亮（市长）|郭德亮（市长）· 示范市委|"

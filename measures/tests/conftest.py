@@ -32,13 +32,14 @@ def past_campaign(tree: Any) -> Any:
 @pytest.fixture
 def cadres(tree: Any) -> dict[str, Any]:
     """Two county-level cadres at county A (a chief and a deputy), one below county level at township A1."""
+    from accounts.actors import SETUP
     from orgs.services import cadre_create
 
     return {
-        "secretary": cadre_create(organization=tree.county_a, name="吴刚", id_number="11010519491231002X",
+        "secretary": cadre_create(actor=SETUP, organization=tree.county_a, name="吴刚", id_number="11010519491231002X",
                                   position="区委书记", rank=50),
-        "deputy": cadre_create(organization=tree.county_a, name="李强", id_number="440524188001010014",
+        "deputy": cadre_create(actor=SETUP, organization=tree.county_a, name="李强", id_number="440524188001010014",
                                position="区委副书记", rank=40),
-        "township": cadre_create(organization=tree.township_a, name="郑洁", id_number="110101199003070011",
+        "township": cadre_create(actor=SETUP, organization=tree.township_a, name="郑洁", id_number="110101199003070011",
                                  position="镇党委书记", rank=30),
     }

@@ -84,7 +84,8 @@ def test_research_topic_and_report(api_as, users, tree, campaign, cadres):
     assert response.status_code == 422
     assert "应为“城关区委”的班子成员，或其上级党组织县处级以上的联系点领导" in (
         response.json()["errors"]["lead_cadre"][0])
-    clerk = cadre_create(organization=tree.county_a, name="赵科长", id_number="110101199003070038", position="科长",
+    clerk = cadre_create(actor=SETUP,
+                         organization=tree.county_a, name="赵科长", id_number="110101199003070038", position="科长",
                          rank=20)
     response = _post(api, "/measures/research-topics", {"org": "A", "title": "乡村振兴", "lead_cadre": clerk.pk})
     assert response.status_code == 422 and "县处级以上" in response.json()["errors"]["lead_cadre"][0]

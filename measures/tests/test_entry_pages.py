@@ -313,7 +313,7 @@ def test_life_meeting_with_items(client, users, tree, campaign, cadres):
 
 
 def test_study_session_is_created_and_corrected(client, users, tree, campaign):
-    leader = cadre_create(organization=tree.village_a, name="王书记", id_number="11010519491231002X",
+    leader = cadre_create(actor=SETUP, organization=tree.village_a, name="王书记", id_number="11010519491231002X",
                           position="村党支部书记", rank=20)
     client.force_login(users["unit"])
     new = reverse("measures:study_new", args=["A1a"])
@@ -375,7 +375,7 @@ def _entry_urls(tree: Any, campaign: Any) -> list[str]:
                                           organization=org, campaign=campaign, kind="self_study", topic="自学",
                                           held_on=DAY, participant_count=3)
     lecture = services.party_lecture_create(actor=SETUP, organization=org, campaign=campaign, title="党课", held_on=DAY,
-                                            audience_count=3, speaker_cadre=cadre_create(
+                                            audience_count=3, speaker_cadre=cadre_create(actor=SETUP,
                                                 organization=org, name="王书记", id_number="11010519491231002X",
                                                 position="村党支部书记", rank=20))
     code = org.code

@@ -27,8 +27,9 @@ def test_only_county_level_cadres_of_participating_orgs(tree, users, campaign, c
     from core.cn import make_id_number
     from orgs.services import org_create
 
-    outside = org_create(parent=None, code="X", name="未参学", kind="committee", sector="organ", tier="county")
-    cadre_create(organization=outside, name="外单位", position="书记", rank=50,
+    outside = org_create(actor=SETUP,
+                         parent=None, code="X", name="未参学", kind="committee", sector="organ", tier="county")
+    cadre_create(actor=SETUP, organization=outside, name="外单位", position="书记", rank=50,
                  id_number=make_id_number("130102", DAY.replace(year=1970), 7, "M"))
     assert set(_actions(campaign)) == {"吴刚", "李强"}  # not 郑洁 (below county level), not 外单位 (not taking part)
     assert set(_actions(campaign, Organization.objects.filter(code="A1"))) == set()
@@ -148,7 +149,7 @@ def test_a_fixed_number_of_queries_whatever_the_cadre_count(tree, users, campaig
 
     few = count_queries()
     for i in range(30):
-        cadre = cadre_create(organization=tree.county_b, name=f"干部{i}", position="副县长", rank=40,
+        cadre = cadre_create(actor=SETUP, organization=tree.county_b, name=f"干部{i}", position="副县长", rank=40,
                              id_number=make_id_number("130102", dt.date(1970, 1, 1) + dt.timedelta(days=i), i, "M"))
         services.party_lecture_create(actor=SETUP,
                                       organization=tree.county_b, campaign=campaign, title=f"党课{i}", held_on=DAY,
@@ -223,11 +224,11 @@ def test_a_liaison_member_sees_proofs_only_from_the_units_of_their_groups(client
     from accounts.services import user_create
     from campaigns import services as campaign_services
 
-    group = campaign_services.liaison_group_create(campaign=campaign, name="第一联络组")
-    campaign_services.liaison_assign(group=group, organization=tree.county_a)
+    group = campaign_services.liaison_group_create(actor=SETUP, campaign=campaign, name="第一联络组")
+    campaign_services.liaison_assign(actor=SETUP, group=group, organization=tree.county_a)
     member = user_create(actor=SETUP, username="liaison_c", role="liaison", organization=tree.city,
                          password="Test@2023pass")
-    campaign_services.liaison_member_add(group=group, user=member)
+    campaign_services.liaison_member_add(actor=SETUP, group=group, user=member)
     _foreign_records(tree, campaign, cadres["secretary"])
     services.party_lecture_create(actor=SETUP,
                                   organization=tree.county_a, campaign=campaign, title="城关区党课", held_on=DAY,

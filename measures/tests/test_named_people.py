@@ -24,11 +24,13 @@ def people(tree: Any, cadres: dict[str, Any]) -> dict[str, Any]:
     city's mayor, and a county leader of the other county."""
     return {
         **cadres,
-        "village": cadre_create(organization=tree.village_a, name="钱村支书", id_number="110101199003070054",
+        "village": cadre_create(actor=SETUP,
+                                organization=tree.village_a, name="钱村支书", id_number="110101199003070054",
                                 position="村党支部书记", rank=10),
-        "mayor": cadre_create(organization=tree.city, name="孙市长", id_number="110101199003070070",
+        "mayor": cadre_create(actor=SETUP, organization=tree.city, name="孙市长", id_number="110101199003070070",
                               position="市长", rank=70),
-        "elsewhere": cadre_create(organization=tree.county_b, name="周县长", id_number="110101199003070097",
+        "elsewhere": cadre_create(actor=SETUP,
+                                  organization=tree.county_b, name="周县长", id_number="110101199003070097",
                                   position="县长", rank=50),
     }
 

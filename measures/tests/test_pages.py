@@ -68,7 +68,7 @@ def test_quick_record_errors_are_chinese_and_keep_what_was_typed(client, users, 
 
 
 def test_lecture_needs_a_speaker_and_records_a_cadres_lecture(client, users, tree, campaign):
-    cadre = cadre_create(organization=tree.village_a, name="王书记", id_number="11010519491231002X",
+    cadre = cadre_create(actor=SETUP, organization=tree.village_a, name="王书记", id_number="11010519491231002X",
                          position="村党支部书记", rank=20)
     client.force_login(users["unit"])
     response = _post(client, what="lecture", title="讲好专题党课", count="30", study_kind=None)
@@ -100,7 +100,8 @@ def test_office_records_for_an_organization_it_chooses(client, users, tree, camp
 def test_no_record_for_an_organization_outside_the_campaign(tree, campaign):
     from orgs.services import org_create
 
-    other = org_create(parent=None, code="X", name="未参学组织", kind="committee", sector="organ", tier="city")
+    other = org_create(actor=SETUP,
+                       parent=None, code="X", name="未参学组织", kind="committee", sector="organ", tier="city")
     with pytest.raises(ValidationError) as exc:
         services.study_session_create(actor=SETUP,
                                       organization=other, campaign=campaign, kind="self_study", topic="自学",
@@ -346,7 +347,7 @@ def test_lead_table_counts_who_has_not_and_filters_them(client, users, tree, cam
     from core.cn import make_id_number
 
     for n in range(60):  # a city's key minority is long: it still reads on one page
-        cadre_create(organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
+        cadre_create(actor=SETUP, organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
                      id_number=make_id_number("130102", DAY.replace(year=1970), 100 + n, "M"))
     services.study_session_create(actor=SETUP, organization=tree.county_a, campaign=campaign, kind="group_study",
                                   topic="中心组学习", held_on=DAY, participant_count=15, leaders=[cadres["secretary"]])
@@ -421,7 +422,7 @@ def test_the_leaders_tab_costs_a_fixed_number_of_queries(client, users, tree, ca
     from core.cn import make_id_number
 
     for n in range(40):
-        cadre_create(organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
+        cadre_create(actor=SETUP, organization=tree.county_b, name=f"干部{n:02d}", position="副县长", rank=40,
                      id_number=make_id_number("130102", DAY.replace(year=1970), 300 + n, "M"))
     client.force_login(users["office"])
     url = reverse("measures:coverage")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actors import SETUP
 from core.models import Notification
 from office.choices import Direction, Kind, Origin, SubmissionStatus
 from office.models import Submission, SubmissionAttachment
@@ -333,7 +334,7 @@ def test_paths_follow_a_moved_subtree(report, tree):
     from orgs.services import org_move
 
     submission = report()
-    org_move(org=tree.township_a, new_parent=tree.county_b)
+    org_move(actor=SETUP, org=tree.township_a, new_parent=tree.county_b)
     submission.refresh_from_db()
     tree.village_a.refresh_from_db()
     assert submission.org_path == tree.village_a.path and submission.org_path.startswith(tree.county_b.path)

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.actors import SETUP
 from conftest import make_member
 from core.cn import make_id_number, mask_id_number, mask_phone
 from orgs import services
@@ -20,7 +21,8 @@ def _codes(response) -> list[str]:
 
 def _cadre(org, rank: int, seq: int, name: str = "李四", position: str = "书记"):
     id_number = make_id_number("130102", dt.date(1970, 1, 1), seq, "M")
-    return services.cadre_create(organization=org, name=name, id_number=id_number, position=position, rank=rank)
+    return services.cadre_create(actor=SETUP,
+                                 organization=org, name=name, id_number=id_number, position=position, rank=rank)
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def test_org_list_item_shape(api_as):
 
 def test_org_list_parent_codes_cost_no_query_per_row(api_as, tree):
     for i in range(12):
-        services.org_create(parent=tree.township_b, code=f"B1x{i}", name=f"河西{i}村党支部", kind="branch",
+        services.org_create(actor=SETUP, parent=tree.township_b, code=f"B1x{i}", name=f"河西{i}村党支部", kind="branch",
                             sector="village", tier="village")
     api = api_as("office")
     api.get("/orgs/")  # the token's first use writes last_used_at
@@ -118,7 +120,7 @@ def test_org_list_pagination(api_as):
 
 def test_org_list_limit_is_capped_at_500(api_as, tree):
     for i in range(501):
-        services.org_create(parent=tree.village_b, code=f"X{i:03d}", name=f"小组{i}", kind="branch",
+        services.org_create(actor=SETUP, parent=tree.village_b, code=f"X{i:03d}", name=f"小组{i}", kind="branch",
                             sector="community", tier="village")
     page = api_as("office").get("/orgs/", limit=1000).json()
     assert page["count"] == 508

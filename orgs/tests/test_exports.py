@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
+from accounts.actors import SETUP
 from conftest import make_member
 from core.models import AuditEntry
 from orgs import services
@@ -25,10 +26,10 @@ def people(tree):
     make_member(tree.village_a, mobile=True, name="张三")
     make_member(tree.village_b, frail=True, gender="F", name="李四", birth=dt.date(1970, 2, 28))
     m = make_member(tree.township_a, name="王五")
-    services.member_update(member=m, phone="", joined_on=None, category="probationary", ethnicity="回族")
-    services.cadre_create(organization=tree.county_a, name="赵六", id_number="11010519491231002X",
+    services.member_update(actor=SETUP, member=m, phone="", joined_on=None, category="probationary", ethnicity="回族")
+    services.cadre_create(actor=SETUP, organization=tree.county_a, name="赵六", id_number="11010519491231002X",
                           position="区委书记", rank=50)
-    services.cadre_create(organization=tree.township_a, name="钱七", id_number="440524188001010014",
+    services.cadre_create(actor=SETUP, organization=tree.township_a, name="钱七", id_number="440524188001010014",
                           position="镇长", rank=30)
     return tree
 
@@ -49,7 +50,7 @@ def test_export_then_import_changes_nothing(people, tmp_path: Path):
     for kind, writer, lister in (("members", export_members, member_list), ("cadres", export_cadres, cadre_list)):
         out = io.BytesIO()
         writer(queryset=lister(people.city), out=out, masked=False)
-        report = import_file(kind=kind, file=out, filename="export.xlsx", user=None)
+        report = import_file(kind=kind, file=out, filename="export.xlsx", actor=SETUP)
         assert report.errors == []
         assert (report.created, report.updated, report.unchanged) == (0, 0, 3 if kind == "members" else 2)
     assert rollup_differences() == []
@@ -64,7 +65,7 @@ def test_masked_export_says_so_and_cannot_be_imported(people):
     zhang = next(r for r in rows[2:] if r[0] == "张三")
     assert "**********" in zhang[4] and zhang[5] == "138****8000"
     with pytest.raises(ImportFileError, match="脱敏"):
-        import_file(kind="members", file=out, filename="masked.xlsx", user=None)
+        import_file(kind="members", file=out, filename="masked.xlsx", actor=SETUP)
     out = io.BytesIO()
     export_cadres(queryset=cadre_list(people.city), out=out, masked=True)
     assert sheet_rows(out.getvalue())[2][1] == "1101**********002X"

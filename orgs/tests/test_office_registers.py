@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from accounts.actors import SETUP
 from conftest import make_member
 from orgs import services
 from orgs.counters import rollup_differences
@@ -55,7 +56,7 @@ def test_a_branchs_own_member_register_is_read(tree: Any) -> None:
         [1, "张三", "男", "汉族", "1980.05", idn(1), "东关村党支部", "13800138000", "2005年7月1日"],
         [2, "李四", "女", "回族", "1980年5月", idn(2, "F"), "东关村党支部", "", "2010.07.01"],
     ])
-    report = import_file(kind="members", file=data, filename="花名册.xlsx", user=None, strict=True)
+    report = import_file(kind="members", file=data, filename="花名册.xlsx", actor=SETUP, strict=True)
     assert report.errors == [] and report.created == 2
     assert report.mapping == {"1": "name", "2": "gender", "3": "ethnicity", "4": "birth_date", "5": "id_number",
                               "6": "organization_name", "7": "phone", "8": "joined_on"}  # 序号 is not read
@@ -70,10 +71,10 @@ def test_a_branchs_own_member_register_is_read(tree: Any) -> None:
 
 def test_a_register_without_a_column_keeps_what_is_recorded(tree: Any) -> None:
     member = make_member(tree.village_a, name="王五", mobile=True)
-    services.member_update(member=member, ethnicity="回族", phone="13900139000")
+    services.member_update(actor=SETUP, member=member, ethnicity="回族", phone="13900139000")
     data = register("名册", ["序号", "姓名", "身份证号", "所在党组织"],
                     [[1, "王五（改名）", member.id_number, "东关村党支部"]])
-    report = import_file(kind="members", file=data, filename="名册.xlsx", user=None)
+    report = import_file(kind="members", file=data, filename="名册.xlsx", actor=SETUP)
     assert report.errors == [] and report.updated == 1
     member.refresh_from_db()
     assert member.name == "王五（改名）"
@@ -81,14 +82,15 @@ def test_a_register_without_a_column_keeps_what_is_recorded(tree: Any) -> None:
 
 
 def test_organization_names_that_cannot_be_read_name_row_and_column(tree: Any, users: dict[str, Any]) -> None:
-    services.org_create(parent=tree.township_b, code="B1b", name="东关村党支部", kind="branch", sector="village",
+    services.org_create(actor=SETUP,
+                        parent=tree.township_b, code="B1b", name="东关村党支部", kind="branch", sector="village",
                         tier="village")  # the same name in county B
     data = register("名册", MEMBER_HEADER, [
         [1, "张三", "男", "汉族", "1980.05", idn(1), "东关村党支部", "", ""],
         [2, "李四", "女", "汉族", "1979.05", idn(2, "F"), "西河社区党支部", "", ""],
         [3, "王五", "男", "汉族", "1980.05", idn(3), "不存在的支部", "", ""],
     ])
-    report = import_file(kind="members", file=data, filename="名册.xlsx", user=None)
+    report = import_file(kind="members", file=data, filename="名册.xlsx", actor=SETUP)
     assert [(e.row, e.letter, e.column) for e in report.errors] == [
         (3, "G", "所在党支部"), (4, "E", "出生年月"), (5, "G", "所在党支部")]
     assert "有2个名为“东关村党支部”的党组织：请改填所在党组织编码" in report.errors[0].reason
@@ -97,7 +99,7 @@ def test_organization_names_that_cannot_be_read_name_row_and_column(tree: Any, u
     # The village's own contact: the namesake in county B is outside its jurisdiction, so the name is unique to
     # it, and a community of county B is not found at all.
     data.seek(0)
-    report = import_file(kind="members", file=data, filename="名册.xlsx", user=users["unit"])
+    report = import_file(kind="members", file=data, filename="名册.xlsx", actor=users["unit"])
     assert [(e.row, e.letter) for e in report.errors] == [(4, "E"), (5, "G")]
     assert not Member.objects.exists()  # all or nothing
 
@@ -105,7 +107,7 @@ def test_organization_names_that_cannot_be_read_name_row_and_column(tree: Any, u
 def test_cadre_and_organization_registers_with_their_own_titles(tree: Any) -> None:
     cadres = register("领导干部名册", ["序号", "姓名", "身份证号码", "现任职务", "职级", "所在党组织"],
                       [[1, "赵六", "11010519491231002X", "区委书记", "县处级正职", "城关区委"]])
-    report = import_file(kind="cadres", file=cadres, filename="干部.xlsx", user=None, strict=True)
+    report = import_file(kind="cadres", file=cadres, filename="干部.xlsx", actor=SETUP, strict=True)
     assert report.errors == [], report.errors
     assert Cadre.objects.get().organization == tree.county_a
     header = ["序号", "党组织名称", "党组织编码", "上级党组织", "党组织类别", "单位类别", "层级"]
@@ -113,7 +115,7 @@ def test_cadre_and_organization_registers_with_their_own_titles(tree: Any) -> No
         [1, "南关村党支部", "A1b", "城关镇党委", "党支部", "村", "村（社区）"],
         [2, "南关村第一党小组支部", "A1b1", "南关村党支部", "党支部", "村", "村（社区）"],
     ])
-    report = import_file(kind="orgs", file=orgs, filename="组织.xlsx", user=None, strict=True)
+    report = import_file(kind="orgs", file=orgs, filename="组织.xlsx", actor=SETUP, strict=True)
     assert report.errors == [], report.errors
     assert Organization.objects.get(code="A1b").path[:-Organization.steplen] == tree.township_a.path
     assert Organization.objects.get(code="A1b1").path[:-Organization.steplen] == Organization.objects.get(
@@ -122,7 +124,7 @@ def test_cadre_and_organization_registers_with_their_own_titles(tree: Any) -> No
 
 def test_exports_carry_organization_names_and_go_back_in_unchanged(tree: Any) -> None:
     make_member(tree.village_a, name="张三")
-    services.cadre_create(organization=tree.county_a, name="赵六", id_number="11010519491231002X",
+    services.cadre_create(actor=SETUP, organization=tree.county_a, name="赵六", id_number="11010519491231002X",
                           position="区委书记", rank=50)
     for kind, writer, lister in (("members", export_members, member_list), ("cadres", export_cadres, cadre_list)):
         out = io.BytesIO()
@@ -132,7 +134,7 @@ def test_exports_carry_organization_names_and_go_back_in_unchanged(tree: Any) ->
         code_at, name_at = rows[0].index("所在党组织编码"), rows[0].index("所在党组织名称")
         assert name_at == code_at + 1
         assert (rows[1][code_at], rows[1][name_at]) in {("A1a", "东关村党支部"), ("A", "城关区委")}
-        report = import_file(kind=kind, file=out, filename="export.xlsx", user=None, strict=True)
+        report = import_file(kind=kind, file=out, filename="export.xlsx", actor=SETUP, strict=True)
         assert report.errors == [] and (report.created, report.updated, report.unchanged) == (0, 0, 1)
 
 
@@ -177,7 +179,7 @@ def test_the_mapping_step_for_a_register(client: Any, users: dict[str, Any], tre
     assert client.post(confirm, {"step": "mapping", **shown}).status_code == 302
     job.refresh_from_db()
     assert job.status == ImportJob.Status.READY and not Member.objects.exists()
-    assert not services.import_job_map(job=job, layout={}, mapping={1: "name"})
+    assert not services.import_job_map(actor=users["office"], job=job, layout={}, mapping={1: "name"})
     client.post(confirm)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
@@ -189,7 +191,8 @@ def test_a_unit_cannot_reclassify_its_own_organization_by_import(users: dict[str
     so an import by the unit may not change it (its subordinate organisations it may)."""
     from orgs.tests.test_imports import org_row, run
 
-    services.org_create(parent=tree.village_a, code="A1a1", name="第一党小组", kind="branch", sector="village",
+    services.org_create(actor=SETUP,
+                        parent=tree.village_a, code="A1a1", name="第一党小组", kind="branch", sector="village",
                         tier="village")
     report = run("orgs", [org_row("A1a", "A1", "东关村党支部", 单位类别="机关", 层级="市"),
                           org_row("A1a1", "A1a", "东关村第一党支部")], user=users["unit"])
@@ -214,7 +217,7 @@ def test_the_organization_register_exports_with_parent_names_and_goes_back_in_un
     assert [r[:4] for r in rows[1:]] == [["A", "城关区委", "C", "示范市委"], ["A1", "城关镇党委", "A", "城关区委"],
                                          ["A1a", "东关村党支部", "A1", "城关镇党委"]]
     assert rows[3][4:7] == ["党支部", "村", "村(社区)"]
-    report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", user=users["office"],
+    report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", actor=users["office"],
                          strict=True)
     assert report.errors == [] and (report.created, report.updated, report.unchanged) == (0, 0, 3)
     # Scoped: the village's contact exports its own branch, nothing of county B.
@@ -224,7 +227,7 @@ def test_the_organization_register_exports_with_parent_names_and_goes_back_in_un
     data = b"".join(client.get(reverse("orgs:export_orgs", args=["A1a"])).streaming_content)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert [r[:4] for r in rows[1:]] == [["A1a", "东关村党支部", "A1", "城关镇党委"]]
-    report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", user=users["unit"])
+    report = import_file(kind="orgs", file=io.BytesIO(data), filename="党组织.xlsx", actor=users["unit"])
     assert report.errors == [] and report.unchanged == 1
 
 
@@ -232,7 +235,7 @@ def test_a_code_and_a_name_that_disagree_are_refused(tree: Any) -> None:
     header = ["姓名", "公民身份号码", "所在党组织编码", "所在党组织名称"]
     data = register("名册", header, [["张三", idn(1), "A1a", "东关村党支部"],
                                      ["李四", idn(2, "F"), "A1a", "西河社区党支部"]])
-    report = import_file(kind="members", file=data, filename="名册.xlsx", user=None)
+    report = import_file(kind="members", file=data, filename="名册.xlsx", actor=SETUP)
     assert [(e.row, e.letter, e.column) for e in report.errors] == [(4, "D", "所在党组织名称")]
     assert report.errors[0].reason == "与所在党组织编码 A1a（东关村党支部）不一致：请核对，或只填其中一项"
     assert not Member.objects.exists()
@@ -241,6 +244,6 @@ def test_a_code_and_a_name_that_disagree_are_refused(tree: Any) -> None:
 def test_a_joining_date_with_only_a_month_is_refused_with_a_reason(tree: Any) -> None:
     data = register("名册", ["姓名", "身份证号", "所在党支部", "入党时间"],
                     [["张三", idn(1), "东关村党支部", "2005.07"]])
-    report = import_file(kind="members", file=data, filename="名册.xlsx", user=None)
+    report = import_file(kind="members", file=data, filename="名册.xlsx", actor=SETUP)
     assert [(e.row, e.letter, e.reason) for e in report.errors] == [
         (3, "D", "入党时间要写到日（如 2005年7月1日，以党员档案为准），只有年月无法导入")]

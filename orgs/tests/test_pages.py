@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from conftest import PASSWORD, make_member
 from orgs import services
 
@@ -23,7 +24,7 @@ def office(client, users):
 def test_office_sees_the_root_page_with_the_sentence_and_chart_data(office, tree):
     make_member(tree.village_a, mobile=True)
     make_member(tree.village_b, frail=True)
-    services.cadre_create(organization=tree.county_a, name="李四", id_number="11010519491231002X",
+    services.cadre_create(actor=SETUP, organization=tree.county_a, name="李四", id_number="11010519491231002X",
                           position="区委书记", rank=50)
     response = office.get(reverse("orgs:detail", args=["C"]))
     assert response.status_code == 200
@@ -140,9 +141,9 @@ def test_pagination_keeps_the_filters(office, tree):
 
 
 def test_cadre_list_filters_county_level(office, tree):
-    services.cadre_create(organization=tree.county_a, name="李四", id_number="11010519491231002X",
+    services.cadre_create(actor=SETUP, organization=tree.county_a, name="李四", id_number="11010519491231002X",
                           position="区委书记", rank=50)
-    services.cadre_create(organization=tree.township_a, name="王五", id_number="440524188001010014",
+    services.cadre_create(actor=SETUP, organization=tree.township_a, name="王五", id_number="440524188001010014",
                           position="镇长", rank=30)
     url = reverse("orgs:cadres", args=["C"])
     all_page = office.get(url)

@@ -8,6 +8,7 @@ from django import forms
 from django.test import Client
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from orgs import selectors, services
 from orgs.models import Organization
 from orgs.widgets import OrgChoiceField, scope_token
@@ -35,7 +36,8 @@ def _form(user: Any, data: dict[str, str] | None = None, **kwargs: Any) -> forms
 
 
 def test_pinyin_initials_find_the_organization(tree):
-    county = services.org_create(parent=tree.city, code="D", name="大坊区委", kind="committee", sector="organ",
+    county = services.org_create(actor=SETUP,
+                                 parent=tree.city, code="D", name="大坊区委", kind="committee", sector="organ",
                                  tier="county")
     found, more = selectors.org_pick(Organization.objects.all(), "dfqw")
     assert found == [county] and not more
@@ -45,7 +47,7 @@ def test_pinyin_initials_find_the_organization(tree):
 
 
 def test_other_readings_of_a_character_find_the_organization_too(tree):
-    city = services.org_create(parent=None, code="ZN", name="长宁市委", kind="committee", sector="organ",
+    city = services.org_create(actor=SETUP, parent=None, code="ZN", name="长宁市委", kind="committee", sector="organ",
                                tier="city")
     assert city.initials.split()[:2] == ["znsw", "cnsw"]  # pypinyin reads 长 zhang; people type c
     assert selectors.org_pick(Organization.objects.all(), "cnsw")[0] == [city]
@@ -57,7 +59,7 @@ def test_the_data_migration_fills_the_readings_of_existing_organizations(tree):
 
     from django.apps import apps
 
-    services.org_create(parent=tree.city, code="ZN1", name="长宁区委", kind="committee", sector="organ",
+    services.org_create(actor=SETUP, parent=tree.city, code="ZN1", name="长宁区委", kind="committee", sector="organ",
                         tier="county")
     Organization.objects.update(initials="")
     importlib.import_module("orgs.migrations.0003_initials_other_readings").fill(apps, None)
@@ -81,7 +83,8 @@ def test_an_empty_search_offers_the_top_levels_and_says_when_there_are_more(tree
 
 def test_a_search_is_a_few_queries_whatever_the_tree(tree, django_assert_max_num_queries):
     for i in range(30):
-        services.org_create(parent=tree.township_a, code=f"A1x{i}", name=f"城关镇第{i}村党支部", kind="branch",
+        services.org_create(actor=SETUP,
+                            parent=tree.township_a, code=f"A1x{i}", name=f"城关镇第{i}村党支部", kind="branch",
                             sector="village", tier="village")
     with django_assert_max_num_queries(6):
         found, more = selectors.org_pick(Organization.objects.all(), "cgz")
@@ -175,7 +178,7 @@ def test_the_picker_is_labelled_keyboard_ready_and_loads_no_outside_file(tree, u
 
 def test_the_code_pick_is_reserved(tree):
     with pytest.raises(Exception) as err:
-        services.org_create(parent=tree.city, code="pick", name="某党委", kind="committee", sector="organ",
+        services.org_create(actor=SETUP, parent=tree.city, code="pick", name="某党委", kind="committee", sector="organ",
                             tier="county")
     assert "系统保留字" in str(err.value)
 
@@ -237,9 +240,10 @@ def test_the_quick_form_records_for_a_name_typed_without_script(client, people, 
 
 def test_the_tree_page_searches_like_the_picker_names_that_start_with_it_first(client, tree, users,
                                                                               django_assert_max_num_queries):
-    services.org_create(parent=tree.township_a, code="A1z", name="新城关村党支部", kind="branch", sector="village",
+    services.org_create(actor=SETUP,
+                        parent=tree.township_a, code="A1z", name="新城关村党支部", kind="branch", sector="village",
                         tier="village")
-    services.org_create(parent=tree.township_b, code="B1z", name="城关社区党支部", kind="branch",
+    services.org_create(actor=SETUP, parent=tree.township_b, code="B1z", name="城关社区党支部", kind="branch",
                         sector="community", tier="village")
     client.force_login(users["office"])
     with django_assert_max_num_queries(20):

@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from accounts.actors import SETUP
 from orgs.selectors import visible_org
 from orgs.services import org_create
 
@@ -39,7 +40,8 @@ def test_by_name_finds_the_code_or_else_the_exact_name_first_in_tree_order(users
     office = users["office"]
     assert visible_org(actor=office, code=" B1 ", by_name=True) == tree.township_b
     assert visible_org(actor=office, code="河西镇党委", by_name=True) == tree.township_b
-    later = org_create(parent=tree.township_b, code="B1b", name="城关镇党委", kind="committee", sector="township",
+    later = org_create(actor=SETUP,
+                       parent=tree.township_b, code="B1b", name="城关镇党委", kind="committee", sector="township",
                        tier="township")
     assert visible_org(actor=office, code="城关镇党委", by_name=True) == tree.township_a != later
 

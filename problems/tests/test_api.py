@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from accounts.actors import SETUP
 from api.tests.helpers import API, ApiClient
 from problems.choices import ProblemAction, ProblemStatus
 from problems.models import Evidence, Problem, RectificationStep, Satisfaction, TransitionRecord
@@ -376,7 +377,7 @@ def test_the_responsible_leader_may_be_a_cadre_above_the_callers_jurisdiction(ap
     township secretary leads a village's rectification though the village contact does not see the township."""
     from orgs.services import cadre_create
 
-    secretary = cadre_create(organization=tree.township_a, name="郑洁", id_number="110101199003070011",
+    secretary = cadre_create(actor=SETUP, organization=tree.township_a, name="郑洁", id_number="110101199003070011",
                              position="镇党委书记", rank=30)
     problem = make_problem()
     response = api_as("unit").patch(f"/problems/{problem.pk}",

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from accounts.actors import SETUP
 from campaigns.models import Participation
 from orgs.models import Organization
 from problems import gendata
@@ -29,11 +30,13 @@ def cadres(tree: Any) -> list[Any]:
     from orgs.services import cadre_create
 
     return [
-        cadre_create(organization=tree.county_a, name="吴刚", id_number="11010519491231002X", position="区委书记",
+        cadre_create(actor=SETUP,
+                     organization=tree.county_a, name="吴刚", id_number="11010519491231002X", position="区委书记",
                      rank=50),
-        cadre_create(organization=tree.township_a, name="郑洁", id_number="110101199003070011",
+        cadre_create(actor=SETUP, organization=tree.township_a, name="郑洁", id_number="110101199003070011",
                      position="镇党委书记", rank=30),
-        cadre_create(organization=tree.county_b, name="李强", id_number="440524188001010014", position="县长",
+        cadre_create(actor=SETUP,
+                     organization=tree.county_b, name="李强", id_number="440524188001010014", position="县长",
                      rank=50),
     ]
 

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from accounts.actors import SETUP
 from conftest import PASSWORD
 from core.models import AuditEntry
 from core.sheets import ImportFileError
@@ -36,7 +37,7 @@ def _cadre(org: Any, name: str, seq: int, position: str = "党支部书记") -> 
     from core.cn import make_id_number
     from orgs.services import cadre_create
 
-    return cadre_create(organization=org, name=name, position=position, rank=10,
+    return cadre_create(actor=SETUP, organization=org, name=name, position=position, rank=10,
                         id_number=make_id_number("130102", dt.date(1975, 3, 1), seq, "M"))
 
 

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actors import SETUP
 from problems.choices import ProblemAction, ProblemStatus
 from problems.models import Closure, Evidence, Problem, TransitionRecord
 from problems.services import evidence_add, problem_act, problem_update, step_add, step_done
@@ -151,7 +152,7 @@ def test_subtree_move_carries_problem_paths(make_problem: Any, tree: Any) -> Non
     from orgs.services import org_move
 
     problem = make_problem()
-    org_move(org=tree.township_a, new_parent=tree.county_b)
+    org_move(actor=SETUP, org=tree.township_a, new_parent=tree.county_b)
     problem.refresh_from_db()
     tree.village_a.refresh_from_db()
     assert problem.org_path == tree.village_a.path

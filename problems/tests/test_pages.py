@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from problems.choices import ProblemAction, ProblemStatus, Source
 from problems.models import Evidence, Problem, RectificationStep, SavedFilter, SpecialCampaign, TransitionRecord
 from problems.services import problem_act, problem_update, special_campaign_create, step_add
@@ -32,7 +33,7 @@ def _cadre(org: Any, name: str, seq: int) -> Any:
     from core.cn import make_id_number
     from orgs.services import cadre_create
 
-    return cadre_create(organization=org, name=name, position="党支部书记", rank=10,
+    return cadre_create(actor=SETUP, organization=org, name=name, position="党支部书记", rank=10,
                         id_number=make_id_number("130102", dt.date(1975, 3, 1), seq, "M"))
 
 
@@ -231,7 +232,8 @@ def test_registration_from_a_life_meeting_item(client: Any, people: dict[str, An
     from measures.services import life_meeting_create
 
     secretary = _cadre(tree.village_a, "王书记", 1)
-    meeting = life_meeting_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="organisational",
+    meeting = life_meeting_create(actor=SETUP,
+                                  organization=tree.village_a, campaign=campaign, kind="organisational",
                                   held_on=TODAY, attendance=12, items=[
                                       {"kind": "criticism", "text": "联系群众不够，入户走访少", "cadre": secretary}])
     item = meeting.items.get()

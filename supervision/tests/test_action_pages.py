@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from supervision.choices import ActionStatus, Level
 from supervision.models import Action
 from supervision.services import action_propose, action_record
@@ -38,7 +39,7 @@ def _cadre(org: Any, name: str = "李建国", rank: int = 50, seq: int = 7) -> A
     from core.cn import make_id_number
     from orgs.services import cadre_create
 
-    return cadre_create(organization=org, name=name, position="区委书记", rank=rank,
+    return cadre_create(actor=SETUP, organization=org, name=name, position="区委书记", rank=rank,
                         id_number=make_id_number("130102", dt.date(1970, 3, 1), seq, "M"))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from accounts.actors import SETUP
 from accounts.models import User
 from campaigns.models import LiaisonMembership
 from problems.choices import ProblemAction, ProblemStatus, Source
@@ -34,10 +35,13 @@ def city(tree: Any, people: dict[str, Any], frozen_clock: Any, make_problem: Any
     LATER."""
     from orgs.services import cadre_create
 
-    cadre_create(organization=tree.county_a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
-    cadre_create(organization=tree.township_a, name="郑洁", id_number="110101199003070011", position="镇党委书记",
+    cadre_create(actor=SETUP,
+                 organization=tree.county_a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
+    cadre_create(actor=SETUP,
+                 organization=tree.township_a, name="郑洁", id_number="110101199003070011", position="镇党委书记",
                  rank=30)
-    cadre_create(organization=tree.county_b, name="李强", id_number="440524188001010014", position="县长", rank=50)
+    cadre_create(actor=SETUP,
+                 organization=tree.county_b, name="李强", id_number="440524188001010014", position="县长", rank=50)
     frozen_clock.move_to(dt.datetime.combine(START + dt.timedelta(days=1), dt.time(9, 0), tzinfo=NOW.tzinfo))
     problem = make_problem(fix_now=True, description="村内路灯损坏，夜间出行不便")
     problem = problem_act(user=people["unit"], problem=problem, action="claim", files=[upload()])

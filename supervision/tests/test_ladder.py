@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actors import SETUP
 from core.models import Notification
 from supervision import services
 from supervision.choices import LADDER
@@ -51,7 +52,8 @@ def test_going_up_one_rung_at_a_time_needs_no_reason(people, tree):
 def test_the_ladder_of_a_leader_is_his_own(people, tree, campaign):
     from orgs.services import cadre_create
 
-    cadre = cadre_create(organization=tree.county_a, name="吴刚", id_number="11010519491231002X", position="区委书记",
+    cadre = cadre_create(actor=SETUP,
+                         organization=tree.county_a, name="吴刚", id_number="11010519491231002X", position="区委书记",
                          rank=50)
     _record(people["liaison"], tree.county_a, "point_out")
     _record(people["liaison"], tree.county_a, "correct")

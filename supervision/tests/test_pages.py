@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SETUP
 from problems.choices import ProblemStatus, Source
 from problems.models import Problem
 from problems.services import problem_act
@@ -37,7 +38,7 @@ def _cadre(org: Any, name: str, seq: int, rank: int = 50) -> Any:
     from core.cn import make_id_number
     from orgs.services import cadre_create
 
-    return cadre_create(organization=org, name=name, position="区委书记", rank=rank,
+    return cadre_create(actor=SETUP, organization=org, name=name, position="区委书记", rank=rank,
                         id_number=make_id_number("130102", dt.date(1970, 3, 1), seq, "M"))
 
 

@@ -83,7 +83,7 @@ def test_proposals_reach_only_the_units_citys_office(people, tree, users):
     from conftest import PASSWORD
     from orgs.services import org_create
 
-    d = org_create(parent=None, code="D", name="邻市市委", kind="committee", sector="organ", tier="city")
+    d = org_create(actor=SETUP, parent=None, code="D", name="邻市市委", kind="committee", sector="organ", tier="city")
     other_office = user_create(actor=SETUP, username="office_d", role="office", organization=d, password=PASSWORD)
     proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="point_out",
                                        reason="学习不深入")

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actors import SETUP
 from supervision import services
 from supervision.models import Observation, Visit, VisitMethod
 
@@ -127,7 +128,7 @@ def test_visits_of_a_moved_unit_follow_it(make_visit, tree, people):
     from orgs.services import org_move
 
     visit = make_visit(org=tree.township_a)
-    org_move(org=tree.township_a, new_parent=tree.county_b)
+    org_move(actor=SETUP, org=tree.township_a, new_parent=tree.county_b)
     visit.refresh_from_db()
     tree.township_a.refresh_from_db()
     assert visit.org_path == tree.township_a.path

@@ -32,16 +32,20 @@ def city(transactional_db: None) -> dict[str, Any]:
     from conftest import PASSWORD, make_member
     from orgs.services import cadre_create, org_create
 
-    c = org_create(parent=None, code="C", name="示范市委", kind="committee", sector="organ", tier="city",
+    c = org_create(actor=SETUP, parent=None, code="C", name="示范市委", kind="committee", sector="organ", tier="city",
                    division_code="130100")
-    a = org_create(parent=c, code="A", name="城关区委", kind="committee", sector="organ", tier="county")
-    a1 = org_create(parent=a, code="A1", name="城关镇党委", kind="committee", sector="township", tier="township")
-    a1a = org_create(parent=a1, code="A1a", name="东关村党支部", kind="branch", sector="village", tier="village")
-    a1b = org_create(parent=a1, code="A1b", name="城关镇中心小学党支部", kind="branch", sector="institution",
+    a = org_create(actor=SETUP, parent=c, code="A", name="城关区委", kind="committee", sector="organ", tier="county")
+    a1 = org_create(actor=SETUP,
+                    parent=a, code="A1", name="城关镇党委", kind="committee", sector="township", tier="township")
+    a1a = org_create(actor=SETUP,
+                     parent=a1, code="A1a", name="东关村党支部", kind="branch", sector="village", tier="village")
+    a1b = org_create(actor=SETUP,
+                     parent=a1, code="A1b", name="城关镇中心小学党支部", kind="branch", sector="institution",
                      tier="village")
-    b = org_create(parent=c, code="B", name="河西县委", kind="committee", sector="organ", tier="county")
-    b1 = org_create(parent=b, code="B1", name="河西镇党委", kind="committee", sector="township", tier="township")
-    b1a = org_create(parent=b1, code="B1a", name="西河社区党支部", kind="branch", sector="community",
+    b = org_create(actor=SETUP, parent=c, code="B", name="河西县委", kind="committee", sector="organ", tier="county")
+    b1 = org_create(actor=SETUP,
+                    parent=b, code="B1", name="河西镇党委", kind="committee", sector="township", tier="township")
+    b1a = org_create(actor=SETUP, parent=b1, code="B1a", name="西河社区党支部", kind="branch", sector="community",
                      tier="village")
     people = [(a1a, "王建国", "M", True, False), (a1a, "李秀英", "F", False, True), (a1a, "张伟", "M", False, False),
               (a1b, "刘芳", "F", False, False), (a1, "陈明", "M", False, False), (b1a, "赵丽", "F", True, False),
@@ -49,8 +53,9 @@ def city(transactional_db: None) -> dict[str, Any]:
     for i, (org, name, gender, mobile, frail) in enumerate(people):
         make_member(org, name=name, gender=gender, mobile=mobile, frail=frail,
                     birth=dt.date(1960 + i * 3, 3, 1 + i))
-    cadre_create(organization=a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
-    cadre_create(organization=a1, name="郑洁", id_number="440524188001010014", position="镇党委书记", rank=30)
+    cadre_create(actor=SETUP, organization=a, name="吴刚", id_number="11010519491231002X", position="区委书记", rank=50)
+    cadre_create(actor=SETUP,
+                 organization=a1, name="郑洁", id_number="440524188001010014", position="镇党委书记", rank=30)
     user_create(actor=SETUP, username="office", role="office", organization=c, password=PASSWORD, full_name="王主任")
     user_create(actor=SETUP, username="auditor", role="auditor", organization=c, password=PASSWORD)
     user_create(actor=SETUP, username="secadmin", role="secadmin", organization=c, password=PASSWORD)

@@ -37,9 +37,11 @@ def leaders_city(city: dict[str, Any]) -> dict[str, Any]:
     user_create(actor=SETUP, username="unit", role="unit", organization=Organization.objects.get(code="A1a"),
                 password=PASSWORD,
                 full_name="东关村联络员")
-    cadre_create(organization=Organization.objects.get(code="A1a"), name="钱进", id_number="110101199003070054",
+    cadre_create(actor=SETUP,
+                 organization=Organization.objects.get(code="A1a"), name="钱进", id_number="110101199003070054",
                  position="村党支部书记", rank=10)
-    cadre_create(organization=Organization.objects.get(code="C"), name="孙立平", id_number="110101199003070070",
+    cadre_create(actor=SETUP,
+                 organization=Organization.objects.get(code="C"), name="孙立平", id_number="110101199003070070",
                  position="市长", rank=70)
     return city
 
@@ -185,7 +187,8 @@ def judged_city(supervision_city: dict[str, Any]) -> dict[str, Any]:  # noqa: F8
     visit_record(user=liaison, visit=visit, visited_on=day, summary="研讨准备充分",
                  observations={"study": {"judgement": "fair", "note": "个别发言照本宣科，联系实际不够"},
                                "rectification": {"judgement": "ordinary", "note": "问题清单偏笼统"}})
-    measures.study_session_create(actor=SETUP, organization=county, campaign=current_campaign(), kind="seminar",
+    measures.study_session_create(actor=SETUP,
+                                  organization=county, campaign=current_campaign(), kind="seminar",
                                   topic="区委中心组专题研讨", held_on=day, participant_count=15)
     return supervision_city
 

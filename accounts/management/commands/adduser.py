@@ -21,11 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="姓名")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        org = Organization.objects.filter(code=opts["org"]).first()
+        actor = SystemActor("adduser")
+        org = Organization.objects.visible_to(actor).filter(code=opts["org"]).first()
         if org is None:
             raise CommandError(f"组织编码 {opts['org']} 不存在")
         try:
-            actor = SystemActor("adduser")
             with audit_context(user=actor):
                 user = user_create(actor=actor, username=opts["username"], role=opts["role"], organization=org,
                                    password=opts["password"], full_name=opts["name"])

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.actors import SystemActor
 from core import audit
 from core.models import AuditEntry
 from orgs import exports, selectors
@@ -24,8 +25,10 @@ class ExportCommand(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         code = opts.get("org")
+        name = self.model.__name__.lower()
+        actor = SystemActor(f"export_{name}s")
         if code:
-            org = Organization.objects.filter(code=code).first()
+            org = Organization.objects.visible_to(actor).filter(code=code).first()
             if org is None:
                 raise CommandError(f"组织编码 {code} 不存在")
             lister = selectors.member_list if self.model is Member else selectors.cadre_list
@@ -35,8 +38,7 @@ class ExportCommand(BaseCommand):
         writer = exports.export_members if self.model is Member else exports.export_cadres
         with open(opts["file"], "wb") as out:
             rows = writer(queryset=queryset, out=out, masked=False)
-        name = self.model.__name__.lower()
-        with audit.audit_context(name=f"manage.py export_{name}s"):
+        with audit.audit_context(user=actor):
             audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(self.model),
                          object_id=code or "", object_repr=str(opts["file"])[:200],
                          after={"rows": rows, "masked": False, "org": code})

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.actors import SystemActor
 from core.audit import audit_context
 from orgs.imports import ImportFileError, ImportKind, import_file
 
@@ -26,8 +27,9 @@ class ImportCommand(BaseCommand):
         path = Path(opts["file"])
         started = time.monotonic()
         try:
-            with audit_context(name=f"manage.py import_{self.kind}"):
-                report = import_file(kind=self.kind, file=path, filename=path.name, user=None,
+            actor = SystemActor(f"import_{self.kind}")
+            with audit_context(user=actor):
+                report = import_file(kind=self.kind, file=path, filename=path.name, actor=actor,
                                      dry_run=opts["dry_run"], strict=True)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
