@@ -2,8 +2,6 @@
 
 from django.db import models
 
-from accounts.choices import Role
-
 
 class StudyKind(models.TextChoices):
     """The speech's words (二.2): 开展自学、集中学习、专题研讨."""
@@ -75,9 +73,6 @@ NO_RECORD = "尚无记录"
 # 检视整改, the fourth measure, in the coverage view: read from the unit's problem ledger, not a record kind.
 RECTIFICATION = "rectification"
 RECTIFICATION_LABEL = "检视整改"
-
-# Roles that record measures (inside their jurisdiction). Leaders and liaison groups read only.
-RECORDERS = frozenset({Role.OFFICE, Role.UNIT})
 
 
 class QuickKind(models.TextChoices):

@@ -53,7 +53,7 @@ from measures.permissions import can_record_measures
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from problems.models import Problem
-from problems.services import may_raise
+from problems.permissions import can_raise_problem
 
 M = TypeVar("M", bound=Model)
 M_co = TypeVar("M_co", bound=Model, covariant=True)
@@ -193,7 +193,7 @@ def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Ht
 # Research: topics, reports (attachments), results-exchange meetings, uses of results
 
 
-def _org_problems(user: Any, org: Organization, campaign: Any) -> Any:
+def _org_problems(user: Actor, org: Organization, campaign: Any) -> Any:
     """The organisation's problems of the campaign, for linking a research result to the problem it found."""
     return Problem.objects.visible_to(user).filter(organization=org, campaign=campaign).order_by("-id")
 
@@ -456,7 +456,7 @@ def _meeting_page(request: AuthedRequest, org: Organization, record: LifeMeeting
         "org": org, "record": record, "meeting_form": meeting_form, "item_form": item_form, "items": items,
         "readonly": readonly, "refusals": _refusals(item_form),
         # Criticism turns into work: an item can be put on the problem ledger (the current campaign only).
-        "may_raise": may_raise(request.user) and not readonly})
+        "may_raise": can_raise_problem(request.user) and not readonly})
 
 
 def _meeting_args(form: LifeMeetingForm) -> dict[str, Any]:

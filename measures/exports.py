@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 import xlsxwriter
 from django.db.models import QuerySet
 
+from accounts.actors import MaybeActor
 from campaigns.models import Campaign
 from measures import selectors
 from measures.choices import NO_RECORD, RECTIFICATION_LABEL, LeadAction, RecordKind
@@ -27,7 +28,7 @@ def _chunks(qs: QuerySet[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: Any, out: BinaryIO,
+def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: MaybeActor, out: BinaryIO,
                     missing: str = "") -> tuple[int, int]:
     """Write both sheets to `out`; returns (unit rows, leader rows). Lead actions count only records `user`
     sees; `missing` (a LeadAction): only the leaders with no record of it, as the page's filter."""

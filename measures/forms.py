@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.actors import MaybeActor
 from core.forms import chinese_messages, mark_invalid
 from measures import services
 from measures.choices import LifeMeetingItemKind, LifeMeetingKind, QuickKind, StudyKind
@@ -202,7 +203,7 @@ class QuickRecordForm(forms.Form):
                 "speaker": "speaker", "leaders": "leaders", "attachment": "attachment", "organization": "org",
                 "campaign": None, "duplicate": None}
 
-    def __init__(self, *args: Any, org: Organization | None = None, choose_org: bool = False, user: Any = None,
+    def __init__(self, *args: Any, org: Organization | None = None, choose_org: bool = False, user: MaybeActor = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if choose_org:

@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.actors import MaybeActor
 from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import campaigns_of, current_campaign, participating_orgs, profile_for
 from core.scoping import subtrees_q, user_scope_paths
@@ -197,7 +198,7 @@ def county_level_cadres(campaign: Campaign, orgs: OrganizationQuerySet) -> Query
             .order_by("organization__path", "-rank", "name", "id"))
 
 
-def _proofs(campaign: Campaign, cadre_ids: Any, user: Any) -> dict[str, dict[int, list[Proof]]]:
+def _proofs(campaign: Campaign, cadre_ids: Any, user: MaybeActor) -> dict[str, dict[int, list[Proof]]]:
     """{action: {cadre id: proofs}} — one query per way an action can be shown (six, whatever the cadres).
 
     Only records of organisations `user` sees are proofs (and so make an action done for that user): a cadre may
@@ -273,7 +274,7 @@ def _sorted(proofs: list[Proof]) -> list[Proof]:
     return sorted(proofs, key=lambda p: (p.on is None, p.on or dt.date.min))
 
 
-def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: Any, cadre_ids: Any = None,
+def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: MaybeActor, cadre_ids: Any = None,
               found: dict[str, dict[int, list[Proof]]] | None = None) -> list[LeadRow]:
     """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign` that `user`
     sees (records of units outside the user's scope neither show nor count). `cadre_ids`: the same cadres as a
@@ -291,7 +292,7 @@ def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: Any, cadre_i
     return rows
 
 
-def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet, *, user: Any) -> list[LeadRow]:
+def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet, *, user: MaybeActor) -> list[LeadRow]:
     """For every county-level+ cadre of the participating organisations in `orgs_qs`: each lead action, derived
     from the records `user` sees (with the records that prove it). A fixed number of queries, whatever the cadre
     count."""
@@ -320,11 +321,11 @@ class LeadTable:
     cadres: QuerySet[Cadre]
     found: dict[str, dict[int, list[Proof]]]
 
-    def rows(self, cadres: Iterable[Cadre], *, campaign: Campaign, user: Any) -> list[LeadRow]:
+    def rows(self, cadres: Iterable[Cadre], *, campaign: Campaign, user: MaybeActor) -> list[LeadRow]:
         return lead_rows(campaign, cadres, user=user, found=self.found)
 
 
-def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, user: Any, missing: str = "") -> LeadTable:
+def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, user: MaybeActor, missing: str = "") -> LeadTable:
     """The county-level+ leaders of `orgs` with their lead actions (derived from the records `user` sees), the
     number who have no record of each action, and, for `missing` (a LeadAction), only those without it."""
     cadres = county_level_cadres(campaign, orgs)
@@ -341,7 +342,7 @@ def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, user: Any, mis
 # The office's coverage view
 
 
-def coverage_orgs(user: Any, campaign: Campaign, *, sector: str = "", tier: str = "",
+def coverage_orgs(user: MaybeActor, campaign: Campaign, *, sector: str = "", tier: str = "",
                   group_id: int | None = None) -> OrganizationQuerySet:
     """The participating organisations `user` sees, filtered by sector, tier and liaison group of `campaign`, in
     tree order. The filters come validated (views.CoverageFilterForm): an unknown value filters nothing."""
@@ -482,7 +483,7 @@ MEASURES: tuple[tuple[str, str], ...] = (("study", "理论学习"), ("research",
                                          (RECTIFICATION, RECTIFICATION_LABEL))
 
 
-def recorded_by_measure(org: Organization, campaign: Campaign, *, user: Any) -> dict[str, list[Recorded]]:
+def recorded_by_measure(org: Organization, campaign: Campaign, *, user: MaybeActor) -> dict[str, list[Recorded]]:
     """What `org` itself recorded in `campaign`, under each of the four key measures, as `user` sees it: study
     sessions and lectures (理论学习); research topics, reports and uses of their results (调查研究); public-service
     commitments and their milestones (推动发展); its problem ledger and its life meetings (检视整改). A fixed
