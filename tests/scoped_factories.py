@@ -323,9 +323,19 @@ FACTORIES.update({
 })
 
 
-# office: the communication log — an item logged by the city office (收文登记) about the organisation, made through
-# the services.
+# office: the communication log, made through the services — a notice the city office sends down to the
+# organisation (every data role that sees the organisation reads it), and `office_letter`: a letter from the masses
+# about it that the city office logged (收文登记; only the office and the leaders read it), which the office assigns,
+# answers and closes.
 def _submission(org: Any) -> Any:
+    from office.services import submission_create
+
+    _participation(org)
+    return submission_create(user=_problem_office(org), organization=org, kind="instruction", origin="office",
+                             direction="down", title=f"通知{next(_seq)}", body="请报送情况")
+
+
+def office_letter(org: Any) -> Any:
     from office.services import submission_create
 
     _participation(org)
