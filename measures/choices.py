@@ -34,7 +34,7 @@ class LeadAction(models.TextChoices):
 
 class RecordKind(models.TextChoices):
     """The kinds of records a unit keeps, one per thing a guidance profile can make apply
-    (campaigns.GuidanceProfile.applies_*). Used by the unit page and the coverage view."""
+    (campaigns.GuidanceProfile.applies_*). Each is described once in the registry, measures.kinds.KINDS."""
 
     STUDY = "study", "学习研讨"
     RESEARCH = "research", "调研课题"
@@ -43,26 +43,6 @@ class RecordKind(models.TextChoices):
     DEMOCRATIC_MEETING = "democratic_meeting", "专题民主生活会"
     ORGANISATIONAL_MEETING = "organisational_meeting", "专题组织生活会"
 
-
-# The GuidanceProfile flag that makes each record kind apply.
-APPLIES_FIELD: dict[str, str] = {
-    RecordKind.STUDY: "applies_study",
-    RecordKind.RESEARCH: "applies_research",
-    RecordKind.PUBLIC_SERVICE: "applies_public_service",
-    RecordKind.LECTURE: "applies_lecture",
-    RecordKind.DEMOCRATIC_MEETING: "applies_democratic_meeting",
-    RecordKind.ORGANISATIONAL_MEETING: "applies_organisational_meeting",
-}
-
-# What the unit page says while a kind that applies has no record yet (information, not a score).
-OPEN_TEXT: dict[str, str] = {
-    RecordKind.STUDY: "尚未记录学习研讨",
-    RecordKind.RESEARCH: "尚未记录调研课题",
-    RecordKind.PUBLIC_SERVICE: "尚未记录为民办实事项目",
-    RecordKind.LECTURE: "尚未记录专题党课",
-    RecordKind.DEMOCRATIC_MEETING: "尚未记录专题民主生活会",
-    RecordKind.ORGANISATIONAL_MEETING: "尚未记录专题组织生活会",
-}
 
 # What the coverage page, its export and the unit page say of a kind of record that a unit's guidance profile
 # does not ask of it (分级分类指导): one wording, from here.

@@ -38,7 +38,9 @@ from measures.forms import (
     ResultsExchangeForm,
     StudySessionForm,
 )
+from measures.kinds import KINDS
 from measures.models import (
+    CampaignRecord,
     LifeMeeting,
     LifeMeetingItem,
     Milestone,
@@ -318,9 +320,10 @@ def report_download(request: AuthedRequest, pk: int) -> FileResponse:
     return attachment_download(request, "report", pk)
 
 
-# Records that may carry an attachment, by the name used in their download URL.
-ATTACHMENT_MODELS: dict[str, type[StudySession] | type[PartyLecture] | type[LifeMeeting] | type[ResearchReport]] = {
-    "study": StudySession, "lecture": PartyLecture, "meeting": LifeMeeting, "report": ResearchReport,
+# Records that may carry an attachment, by the name used in their download URL: the kinds of the registry that
+# have one, and research reports.
+ATTACHMENT_MODELS: dict[str, type[CampaignRecord] | type[ResearchReport]] = {
+    **{spec.attachment: spec.model for spec in KINDS if spec.attachment}, "report": ResearchReport,
 }
 
 

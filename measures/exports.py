@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from accounts.actors import MaybeActor
 from campaigns.models import Campaign
 from measures import selectors
-from measures.choices import NO_RECORD, RECTIFICATION_LABEL, LeadAction, RecordKind
+from measures.choices import NO_RECORD, RECTIFICATION_LABEL, LeadAction
+from measures.kinds import KINDS
 from orgs.models import OrganizationQuerySet
 
 CHUNK = 2000
@@ -38,7 +39,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: May
     grey = book.add_format({"font_color": "#888888"})
 
     units = book.add_worksheet("单位×措施")
-    headers = ["组织编码", "党组织", "单位类别", "层级", *[str(label) for _, label in RecordKind.choices],
+    headers = ["组织编码", "党组织", "单位类别", "层级", *[spec.label for spec in KINDS],
                f"{RECTIFICATION_LABEL}：查摆问题", f"{RECTIFICATION_LABEL}：已销号"]
     for col, title in enumerate(headers):
         units.write_string(0, col, title, bold)

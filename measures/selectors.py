@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +22,7 @@ from campaigns.models import Campaign, GuidanceProfile, LiaisonAssignment, Liais
 from campaigns.selectors import campaigns_of, current_campaign, participating_orgs, profile_for
 from core.scoping import subtrees_q, user_scope_paths
 from measures.choices import (
-    APPLIES_FIELD,
     NOT_REQUIRED,
-    OPEN_TEXT,
     RECTIFICATION,
     RECTIFICATION_LABEL,
     LeadAction,
@@ -32,6 +30,7 @@ from measures.choices import (
     LifeMeetingKind,
     RecordKind,
 )
+from measures.kinds import BY_KIND, KINDS, KindSpec
 from measures.models import (
     LifeMeeting,
     LifeMeetingItem,
@@ -49,7 +48,8 @@ from problems.choices import ProblemStatus, Source
 from problems.models import Problem
 
 # Anchor prefixes of records on the unit page (the proofs of lead actions link to them).
-ANCHOR = {"study": "study", "report": "report", "lecture": "lecture", "meeting": "meeting"}
+ANCHOR = {"study": BY_KIND[RecordKind.STUDY].anchor, "report": "report", "lecture": BY_KIND[RecordKind.LECTURE].anchor,
+          "meeting": BY_KIND[RecordKind.DEMOCRATIC_MEETING].anchor}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -92,29 +92,27 @@ def public_services(qs: QuerySet[PublicService]) -> QuerySet[PublicService]:
 
 def records_by_kind(campaign: Campaign) -> dict[str, QuerySet[Any]]:
     """One queryset per kind of record of `campaign` (the unit page's sections, the coverage columns)."""
-    return {
-        RecordKind.STUDY: StudySession.objects.filter(campaign=campaign),
-        RecordKind.RESEARCH: ResearchTopic.objects.filter(campaign=campaign),
-        RecordKind.PUBLIC_SERVICE: PublicService.objects.filter(campaign=campaign),
-        RecordKind.LECTURE: PartyLecture.objects.filter(campaign=campaign),
-        RecordKind.DEMOCRATIC_MEETING: LifeMeeting.objects.filter(campaign=campaign,
-                                                                  kind=LifeMeetingKind.DEMOCRATIC),
-        RecordKind.ORGANISATIONAL_MEETING: LifeMeeting.objects.filter(campaign=campaign,
-                                                                      kind=LifeMeetingKind.ORGANISATIONAL),
-    }
+    return {spec.value: spec.records().filter(campaign=campaign) for spec in KINDS}
 
 
 def applies(profile: GuidanceProfile | None, kind: str) -> bool:
     """Whether a kind of record applies under `profile` (without a profile, everything applies)."""
-    return True if profile is None else bool(getattr(profile, APPLIES_FIELD[kind]))
+    return BY_KIND[kind].applies(profile)
 
 
 @dataclass
 class Section:
-    kind: str
-    label: str
+    spec: KindSpec
     applies: bool
     records: list[Any]
+
+    @property
+    def kind(self) -> str:
+        return self.spec.value
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
 
     @property
     def count(self) -> int:
@@ -123,34 +121,18 @@ class Section:
     @property
     def open_text(self) -> str | None:
         """"尚未记录…" only for what applies to the unit and has no record yet."""
-        return OPEN_TEXT[self.kind] if self.applies and not self.records else None
+        return self.spec.open_text if self.applies and not self.records else None
 
 
 def unit_sections(org: Organization, campaign: Campaign, profile: GuidanceProfile | None) -> list[Section]:
     """What `org` itself recorded in `campaign`, per kind, with whether each applies under its profile. Kinds
     that do not apply are listed only when something was recorded anyway."""
-    qs = records_by_kind(campaign)
-    leaders = Prefetch("leaders", queryset=Cadre.objects.order_by("-rank", "name"))
-    reports = Prefetch("reports", queryset=ResearchReport.objects.select_related("author_cadre")
-                       .prefetch_related("uses__public_service"))
-    items = Prefetch("items", queryset=LifeMeetingItem.objects.select_related("cadre"))
-    milestones = Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id"))
-    fetched: dict[str, QuerySet[Any]] = {
-        RecordKind.STUDY: qs[RecordKind.STUDY].prefetch_related(leaders),
-        RecordKind.RESEARCH: qs[RecordKind.RESEARCH].select_related("lead_cadre")
-        .prefetch_related(reports, "exchanges"),
-        RecordKind.PUBLIC_SERVICE: public_services(qs[RecordKind.PUBLIC_SERVICE]).select_related("owner_cadre")
-        .prefetch_related(milestones),
-        RecordKind.LECTURE: qs[RecordKind.LECTURE].select_related("speaker_cadre", "speaker_member"),
-        RecordKind.DEMOCRATIC_MEETING: qs[RecordKind.DEMOCRATIC_MEETING].prefetch_related(items),
-        RecordKind.ORGANISATIONAL_MEETING: qs[RecordKind.ORGANISATIONAL_MEETING].prefetch_related(items),
-    }
     sections = []
-    for kind in RecordKind:
-        records = list(fetched[kind].filter(organization=org))
-        ok = applies(profile, kind)
+    for spec in KINDS:
+        records = list(spec.fetch(spec.records().filter(campaign=campaign, organization=org)))
+        ok = spec.applies(profile)
         if ok or records:
-            sections.append(Section(kind=kind.value, label=str(kind.label), applies=ok, records=records))
+            sections.append(Section(spec=spec, applies=ok, records=records))
     return sections
 
 
@@ -364,25 +346,21 @@ def liaison_groups(campaign: Campaign) -> QuerySet[LiaisonGroup]:
 
 def record_counts(campaign: Campaign, orgs: Any) -> dict[int, dict[str, int]]:
     """{organisation id: {record kind: count}} for the organisations `orgs` (ids or a subquery): one grouped
-    query per model (five), whatever the number of organisations."""
+    query per model of the registry (kinds stored in one model, the two kinds of life meetings, are grouped by
+    what tells them apart), whatever the number of organisations."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    grouped = {
-        RecordKind.STUDY: StudySession.objects,
-        RecordKind.RESEARCH: ResearchTopic.objects,
-        RecordKind.PUBLIC_SERVICE: PublicService.objects,
-        RecordKind.LECTURE: PartyLecture.objects,
-    }
-    for kind, manager in grouped.items():
-        rows = (manager.filter(campaign=campaign, organization__in=orgs).order_by().values("organization")
-                .annotate(n=Count("id")).values_list("organization", "n"))
-        for org_id, n in rows:
-            counts[org_id][kind] = n
-    meeting_kind: dict[str, str] = {LifeMeetingKind.DEMOCRATIC: RecordKind.DEMOCRATIC_MEETING,
-                                    LifeMeetingKind.ORGANISATIONAL: RecordKind.ORGANISATIONAL_MEETING}
-    meetings = (LifeMeeting.objects.filter(campaign=campaign, organization__in=orgs).order_by()
-            .values("organization", "kind").annotate(n=Count("id")).values_list("organization", "kind", "n"))
-    for org_id, meeting, n in meetings:
-        counts[org_id][meeting_kind[meeting]] = n
+    by_model: dict[type[Any], list[KindSpec]] = defaultdict(list)
+    for spec in KINDS:
+        by_model[spec.model].append(spec)
+    for model, specs in by_model.items():
+        keys = sorted({key for spec in specs for key in spec.rows})
+        rows = (model.objects.filter(campaign=campaign, organization__in=orgs).order_by()
+                .values("organization", *keys).annotate(n=Count("id")).values_list("organization", *keys, "n"))
+        for org_id, *values, n in rows:
+            found = dict(zip(keys, values, strict=True))
+            for spec in specs:
+                if all(found.get(key) == value for key, value in spec.rows.items()):
+                    counts[org_id][spec.value] = n
     return counts
 
 
@@ -456,9 +434,9 @@ def coverage_rows(campaign: Campaign, orgs: Iterable[Organization], org_ids: Any
         profile = profiles[(org.sector, org.tier)]
         own = counts.get(org.pk, {})
         rows.append(CoverageRow(org=org, cells=[
-            CoverageCell(kind=kind.value, label=str(kind.label), applies=applies(profile, kind),
-                         count=own.get(kind.value, 0))
-            for kind in RecordKind], rectification=ledger.get(org.pk, Rectification())))
+            CoverageCell(kind=spec.value, label=spec.label, applies=spec.applies(profile),
+                         count=own.get(spec.value, 0))
+            for spec in KINDS], rectification=ledger.get(org.pk, Rectification())))
     return rows
 
 

@@ -24,7 +24,7 @@ from core.paging import paginate
 from measures import exports, selectors, services
 from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadAction, QuickKind, RecordKind
 from measures.forms import CoverageFilterForm, QuickRecordForm
-from measures.models import LifeMeeting, PartyLecture, StudySession
+from measures.kinds import KINDS, anchor_of
 from measures.permissions import can_choose_organization, can_quick_record, can_record_measures, can_view_coverage
 from orgs.models import Organization
 from orgs.selectors import visible_org
@@ -105,19 +105,9 @@ def quick(request: AuthedRequest) -> HttpResponse:
                 record = _quick_create(request, form, org, campaign)
             if record is not None:
                 messages.success(request, f"已记录：{record}（{org.name}）")
-                return redirect(f"{reverse('measures:unit', args=[org.code])}#{_anchor(record)}")
+                return redirect(f"{reverse('measures:unit', args=[org.code])}#{anchor_of(record)}")
     return render(request, "measures/quick.html", {"form": form, "org": org, "campaign": campaign,
                                                    "choose_org": choose_org})
-
-
-def _anchor(record: Any) -> str:
-    if isinstance(record, StudySession):
-        return f"{selectors.ANCHOR['study']}-{record.pk}"
-    if isinstance(record, PartyLecture):
-        return f"{selectors.ANCHOR['lecture']}-{record.pk}"
-    if isinstance(record, LifeMeeting):
-        return f"{selectors.ANCHOR['meeting']}-{record.pk}"
-    return ""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -192,8 +182,8 @@ def coverage(request: AuthedRequest) -> HttpResponse:
     form, filters = _coverage_filter(request, campaign)
     orgs = selectors.coverage_orgs(request.user, campaign, **filters)
     tab = "leaders" if request.GET.get("tab") == "leaders" else "units"
-    context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab,
-                               "filter_query": _filter_query(request), "kinds": RecordKind.choices,
+    context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab, "filter_query": _filter_query(request),
+                               "kinds": [(spec.value, spec.label) for spec in KINDS],
                                "actions": LeadAction.choices, "not_required": NOT_REQUIRED,
                                "rectification_label": RECTIFICATION_LABEL}
     if tab == "units":
