@@ -7,6 +7,8 @@ from django import forms
 from django.http import QueryDict
 
 from accounts.actors import Actor
+from accounts.models import User
+from campaigns.models import Campaign
 from office import permissions, selectors, services
 from office.choices import DUE_KINDS, Direction, Kind, Origin, SubmissionStatus
 from office.selectors import SubmissionFilter
@@ -67,7 +69,8 @@ class SubmissionFilterForm(forms.Form):
     overdue = forms.BooleanField(label="只看已逾期", required=False)
     mine = forms.BooleanField(label="只看分给我的", required=False)
 
-    def __init__(self, *args: Any, user: Actor | None = None, campaign: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, campaign: Campaign | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team = self.fields["team"]
         assert isinstance(team, forms.ChoiceField)
@@ -94,7 +97,7 @@ class SubmissionFilterForm(forms.Form):
 
 
 def submission_filter_from(data: QueryDict, user: Actor,
-                           campaign: Any) -> tuple[SubmissionFilterForm, SubmissionFilter]:
+                           campaign: Campaign | None) -> tuple[SubmissionFilterForm, SubmissionFilter]:
     """The filter form bound to `data` and the filter it means; values that make no sense are ignored (a
     hand-edited link never fails)."""
     form = SubmissionFilterForm(data, user=user, campaign=campaign)
@@ -188,7 +191,7 @@ class AssignForm(OfficeForm):
     assignee = AssigneeChoiceField(label="承办人（可不选，不选则告知全组）", required=False,
                                    queryset=selectors.team_members(None), empty_label="不指定")
 
-    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, campaign: Campaign | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team = self.fields["team"]
         assignee = self.fields["assignee"]
@@ -196,7 +199,7 @@ class AssignForm(OfficeForm):
         team.queryset = selectors.teams(campaign)
         assignee.queryset = selectors.team_members(campaign)
 
-    def assignee_user(self) -> Any:
+    def assignee_user(self) -> User | None:
         membership = self.cleaned_data.get("assignee")
         return membership.user if membership is not None else None
 
