@@ -103,7 +103,7 @@ def _group(user: User, pk: int | None, organization: Organization) -> LiaisonGro
     return group
 
 
-def _participants(group: LiaisonGroup, ids: Sequence[int]) -> list[Any]:
+def _participants(group: LiaisonGroup, ids: Sequence[int]) -> list[User]:
     """Members of `group` by user id (a stranger is refused without naming anyone the caller may not know)."""
     members = list(group.members.filter(pk__in=ids))
     unknown = sorted(set(ids) - {m.pk for m in members})
@@ -118,11 +118,11 @@ def _observations(items: Sequence[ObservationIn]) -> dict[str, dict[str, str]]:
 
 
 def _findings(user: User, ids: Sequence[int]) -> list[Finding]:
-    return [get_object_or_404(selectors.findings_for(user), pk=pk) for pk in dict.fromkeys(ids)]
+    return [get_object_or_404(Finding.objects.visible_to(user).with_related(), pk=pk) for pk in dict.fromkeys(ids)]
 
 
 def _actions(user: User, ids: Sequence[int]) -> list[Action]:
-    return [get_object_or_404(selectors.actions_for(user), pk=pk) for pk in dict.fromkeys(ids)]
+    return [get_object_or_404(Action.objects.visible_to(user).with_related(), pk=pk) for pk in dict.fromkeys(ids)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def visit_list(request: HttpRequest, filters: Query[VisitQuery]) -> QuerySet[Vis
     """Newest first (by planned date). Units see only the visits held."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=filters.org) if filters.org else None
-    qs = selectors.visits_for(user).filter(campaign=_campaign(filters.campaign))
+    qs: QuerySet[Visit] = Visit.objects.visible_to(user).with_related().filter(campaign=_campaign(filters.campaign))
     qs = selectors.filter_visits(qs, group=filters.group, organization=org,
                                  statuses=[str(s) for s in filters.status or ()], method=filters.method,
                                  date_from=filters.date_from, date_to=filters.date_to)
@@ -204,7 +204,7 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
     """Marks a planned visit done (or corrects the record of a done one): the date it was held, the overall
     picture and what the group saw against each basic requirement."""
     user = require_data_role(request_user(request))
-    visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
+    visit = get_object_or_404(Visit.objects.visible_to(user).with_related(), pk=visit_id)
     participants = None if payload.participants is None else _participants(visit.group, payload.participants)
     services.visit_record(user=user, visit=visit, visited_on=payload.visited_on, summary=payload.summary,
                           observations=_observations(payload.observations), participants=participants,
@@ -215,7 +215,7 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
 @router.post("/visits/{visit_id}/cancel", response={200: VisitDetailOut, **WRITE}, summary="取消计划的活动")
 def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) -> Status:
     user = require_data_role(request_user(request))
-    visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
+    visit = get_object_or_404(Visit.objects.visible_to(user).with_related(), pk=visit_id)
     services.visit_cancel(user=user, visit=visit, reason=payload.reason)
     return Status(200, selectors.visit_detail(user, visit_id))
 
@@ -229,7 +229,8 @@ def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) ->
 def finding_list(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Finding]:
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=filters.org) if filters.org else None
-    qs = selectors.findings_for(user).filter(visit__campaign=_campaign(filters.campaign))
+    qs: QuerySet[Finding] = (Finding.objects.visible_to(user).with_related()
+                             .filter(visit__campaign=_campaign(filters.campaign)))
     qs = selectors.filter_findings(qs, group=filters.group, visit=filters.visit, organization=org,
                                    requirements=[str(r) for r in filters.requirement or ()], filed=filters.filed)
     return qs
@@ -246,7 +247,7 @@ def finding_create(request: HttpRequest, visit_id: int, payload: FindingIn) -> S
     """Something a visit held found, at the visited unit or a unit below it. `needs_fix`: the unit must fix it
     (put into its problem ledger with POST /findings/{id}/problem); otherwise it is guidance only."""
     user = require_data_role(request_user(request))
-    visit = get_object_or_404(selectors.visits_for(user), pk=visit_id)
+    visit = get_object_or_404(Visit.objects.visible_to(user).with_related(), pk=visit_id)
     org = visible_org(actor=user, code=payload.org) if payload.org else None
     finding = services.finding_add(user=user, visit=visit, description=payload.description,
                                    requirement=payload.requirement, organization=org,
@@ -266,7 +267,7 @@ def finding_problem(request: HttpRequest, finding_id: int, payload: FindingProbl
     """Registers the finding as a problem of the unit's ledger through the problems service (source 督导发现),
     linked to the finding. The unit rectifies it; the group verifies the closure."""
     user = require_data_role(request_user(request))
-    finding = get_object_or_404(selectors.findings_for(user), pk=finding_id)
+    finding = get_object_or_404(Finding.objects.visible_to(user).with_related(), pk=finding_id)
     special = (None if payload.special_campaign is None
                else get_object_or_404(SpecialCampaign, pk=payload.special_campaign))
     cadre = (None if payload.responsible_cadre is None
@@ -286,7 +287,7 @@ def finding_relapse(request: HttpRequest, finding_id: int, payload: FindingRelap
     """A closed problem of the unit found again on a visit: reopened as a relapse through the problems
     service, and linked to the finding."""
     user = require_data_role(request_user(request))
-    finding = get_object_or_404(selectors.findings_for(user), pk=finding_id)
+    finding = get_object_or_404(Finding.objects.visible_to(user).with_related(), pk=finding_id)
     problem = get_object_or_404(Problem.objects.visible_to(user), pk=payload.problem)
     problem = services.finding_reopen_problem(user=user, finding=finding, problem=problem, note=payload.note)
     return Status(200, _filed(finding.pk, problem, True))
@@ -302,7 +303,7 @@ def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> QuerySet[A
     """Newest first. Units see only the actions decided on them."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=filters.org) if filters.org else None
-    qs = selectors.actions_for(user).filter(campaign=_campaign(filters.campaign))
+    qs: QuerySet[Action] = Action.objects.visible_to(user).with_related().filter(campaign=_campaign(filters.campaign))
     qs = selectors.filter_actions(qs, statuses=[str(s) for s in filters.status or ()],
                                   levels=[str(s) for s in filters.level or ()], group=filters.group, organization=org)
     return qs
@@ -345,7 +346,7 @@ def action_create(request: HttpRequest, payload: ActionIn) -> Status:
 def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> Status:
     """The office takes up a proposal (it may change the level or the reason); the action is then in force."""
     user = require_data_role(request_user(request))
-    action = get_object_or_404(selectors.actions_for(user), pk=action_id)
+    action = get_object_or_404(Action.objects.visible_to(user).with_related(), pk=action_id)
     services.action_decide(user=user, action=action, level=payload.level, reason=payload.reason,
                            skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on,
                            note=payload.note)
@@ -355,7 +356,7 @@ def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> St
 @router.post("/actions/{action_id}/dismiss", response={200: ActionDetailOut, **WRITE}, summary="不予采纳处置建议")
 def action_dismiss(request: HttpRequest, action_id: int, payload: DismissIn) -> Status:
     user = require_data_role(request_user(request))
-    action = get_object_or_404(selectors.actions_for(user), pk=action_id)
+    action = get_object_or_404(Action.objects.visible_to(user).with_related(), pk=action_id)
     services.action_dismiss(user=user, action=action, note=payload.note)
     return Status(200, selectors.action_detail(user, action_id))
 
@@ -364,7 +365,7 @@ def action_dismiss(request: HttpRequest, action_id: int, payload: DismissIn) -> 
 def action_result(request: HttpRequest, action_id: int, payload: ResultIn) -> Status:
     """What came of a decided action: it is done (办结)."""
     user = require_data_role(request_user(request))
-    action = get_object_or_404(selectors.actions_for(user), pk=action_id)
+    action = get_object_or_404(Action.objects.visible_to(user).with_related(), pk=action_id)
     services.action_follow_up(user=user, action=action, result=payload.result)
     return Status(200, selectors.action_detail(user, action_id))
 
@@ -379,7 +380,8 @@ def letter_list(request: HttpRequest, filters: Query[LetterQuery]) -> QuerySet[F
     """Newest first. Units see only the letters issued to them."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=filters.org) if filters.org else None
-    qs = selectors.letters_for(user).filter(campaign=_campaign(filters.campaign))
+    qs: QuerySet[FeedbackLetter] = (FeedbackLetter.objects.visible_to(user).with_related()
+                                    .filter(campaign=_campaign(filters.campaign)))
     qs = selectors.filter_letters(qs, statuses=[str(s) for s in filters.status or ()], group=filters.group,
                                   organization=org, q=filters.q)
     return qs
@@ -409,7 +411,7 @@ def letter_create(request: HttpRequest, payload: LetterIn) -> Status:
 def letter_issue(request: HttpRequest, letter_id: int) -> Status:
     """The draft takes the next document number of the year and is locked; the unit is told."""
     user = require_data_role(request_user(request))
-    letter = get_object_or_404(selectors.letters_for(user), pk=letter_id)
+    letter = get_object_or_404(FeedbackLetter.objects.visible_to(user).with_related(), pk=letter_id)
     services.letter_issue(user=user, letter=letter)
     return Status(200, selectors.letter_detail(user, letter_id))
 

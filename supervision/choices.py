@@ -3,8 +3,6 @@ liaison group judged each on the spot, and the escalation ladder (二.5)."""
 
 from django.db import models
 
-from accounts.choices import Role
-
 
 class VisitStatus(models.TextChoices):
     PLANNED = "planned", "计划中"
@@ -90,10 +88,10 @@ class LetterStatus(models.TextChoices):
     ISSUED = "issued", "已印发"
 
 
-# Who does what. Liaison groups visit, find, point out and correct on the spot; serious criticism and
-# organisational handling are the office's decision (a liaison group proposes them). Nobody in supervision edits
-# a unit's own records (不越位、不包办): findings go to the unit through the problems service.
-SUPERVISOR_ROLES = frozenset({Role.OFFICE, Role.LIAISON})
+# The rungs each side takes (who is which side: supervision.permissions). Liaison groups visit, find, point out and
+# correct on the spot; serious criticism and organisational handling are the office's decision (a liaison group
+# proposes them). Nobody in supervision edits a unit's own records (不越位、不包办): findings go to the unit through
+# the problems service.
 LIAISON_LEVELS = frozenset({Level.POINT_OUT, Level.CORRECT})
 OFFICE_LEVELS = frozenset(LADDER)
 

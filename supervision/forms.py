@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from accounts.actors import MaybeActor
 from accounts.models import User
 from campaigns.models import LiaisonGroup
 from core.cn import cn_date
@@ -71,7 +72,7 @@ class SupervisionForm(LedgerForm):
 
 
 class _FilterForm(forms.Form):
-    def __init__(self, *args: Any, groups: Sequence[LiaisonGroup] = (), user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: Sequence[LiaisonGroup] = (), user: MaybeActor = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "unit" in self.fields:  # the organisation picker over what the user sees; another value is ignored
             self.fields["unit"] = OrgChoiceField(user=user, label="单位（含下级）", required=False)
@@ -109,7 +110,7 @@ class VisitFilterForm(_FilterForm):
         assert isinstance(method, forms.ChoiceField)
         method.choices = _ANY + [(str(m.pk), m.name) for m in methods]
 
-    def apply(self, qs: QuerySet[Visit], user: Any) -> QuerySet[Visit]:
+    def apply(self, qs: QuerySet[Visit], user: MaybeActor) -> QuerySet[Visit]:
         """`qs` (a selector's scoped visits) narrowed by the filters that make sense."""
         self.is_valid()
         group, method, status = self.value_of("group"), self.value_of("method"), self.value_of("status")
@@ -133,7 +134,7 @@ class FindingFilterForm(_FilterForm):
     requirement = forms.ChoiceField(label="基本要求", required=False, choices=_ANY + list(Requirement.choices))
     filed = forms.ChoiceField(label="是否列入问题清单", required=False, choices=FILED_CHOICES)
 
-    def apply(self, qs: QuerySet[Finding], user: Any) -> QuerySet[Finding]:
+    def apply(self, qs: QuerySet[Finding], user: MaybeActor) -> QuerySet[Finding]:
         self.is_valid()
         group, requirement, filed = self.value_of("group"), self.value_of("requirement"), self.value_of("filed")
         qs = selectors.filter_findings(qs, group=int(group) if group else None,
@@ -209,7 +210,7 @@ class VisitForm(_ObservationsMixin, SupervisionForm):
     mode = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, group: LiaisonGroup, mode: str = "plan", creating: bool = True,
-                 user: Any = None, units: Sequence[Organization] = (),
+                 user: MaybeActor = None, units: Sequence[Organization] = (),
                  current_method: VisitMethod | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = "log" if mode == "log" else "plan"
@@ -318,7 +319,7 @@ class FindingForm(SupervisionForm):
     needs_fix = forms.BooleanField(label="需要整改（列入问题清单）", required=False, initial=True,
                                    help_text="不勾选的，作为指导意见记录，不列入问题清单")
 
-    def __init__(self, *args: Any, creating: bool = True, user: Any = None, visit: Visit | None = None,
+    def __init__(self, *args: Any, creating: bool = True, user: MaybeActor = None, visit: Visit | None = None,
                  cadres: QuerySet[Cadre] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if creating and visit is not None:
@@ -428,7 +429,7 @@ class MethodForm(SupervisionForm):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# ---- The ladder and feedback letters (action_views, letter_views)
+# ---- The ladder and feedback letters (views.actions, views.letters)
 
 _LADDER_ALL = [("", "全部")]
 

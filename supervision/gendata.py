@@ -57,7 +57,7 @@ from orgs.models import Cadre, Organization
 from problems.choices import Category, ProblemStatus, Severity
 from problems.models import Problem
 from problems.permissions import owner_refusal
-from supervision import services
+from supervision import permissions, selectors, services
 from supervision.choices import IN_FORCE, Judgement, Level, Requirement
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
 
@@ -379,7 +379,7 @@ class Generator:
         """The units a group visits, with weights: its assigned units first, then a few committees and party
         groups just below them, and a village or two."""
         out: list[tuple[Organization, int]] = []
-        for assigned in services.group_units(group):
+        for assigned in selectors.group_units(group):
             out.append((assigned, 6))
             below = Organization.objects.in_subtree(assigned.path).filter(depth__lte=assigned.depth + 2)
             keys = list(below.exclude(pk=assigned.pk).filter(
@@ -623,7 +623,7 @@ class Generator:
         start = min(2, len(works) - 1)
         fallback: tuple[GroupWork, Done, Cadre] | None = None
         for work in works[start:] + works[:start]:
-            tops = {org.pk for org in services.group_units(work.group)}
+            tops = {org.pk for org in selectors.group_units(work.group)}
             for item in sorted(work.done, key=lambda d: (-d.visit.day.toordinal(), d.visit.pk)):
                 org = item.visit.organization
                 cadre = Cadre.objects.filter(organization=org).order_by("-rank", "id").first()
@@ -678,7 +678,7 @@ class Generator:
             return {}
         office = self.office()
         demo = User.objects.filter(username=str(Role.LIAISON), role=Role.LIAISON, is_active=True).first()
-        demo_group = next((g for g in groups if demo is not None and services.member_of(demo, g)), groups[0])
+        demo_group = next((g for g in groups if demo is not None and permissions.is_group_member(demo, g)), groups[0])
         works = [w for i, g in enumerate(groups) if (w := self.group(i, g, g == demo_group)) is not None]
         self.ladder(works, office)
         self.letters(works)

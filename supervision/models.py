@@ -6,6 +6,7 @@ Only `supervision.services` writes these rows. A finding the unit must fix becom
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +14,20 @@ from django.db import models
 from core.models import AuditedModel, StoredFile
 from core.scoping import ScopedQuerySet
 from orgs.models import PathField
-from supervision.choices import ActionStatus, Judgement, LetterStatus, Level, Requirement, VisitStatus, level_title
+from supervision.choices import (
+    IN_FORCE,
+    ActionStatus,
+    Judgement,
+    LetterStatus,
+    Level,
+    Requirement,
+    VisitStatus,
+    level_title,
+)
+from supervision.permissions import can_answer_for_unit
+
+if TYPE_CHECKING:
+    from accounts.actors import MaybeActor
 
 UPLOAD_TO = "supervision/%Y/%m/"
 
@@ -37,6 +51,39 @@ class VisitMethod(AuditedModel):
 
 class SupervisionQuerySet(ScopedQuerySet):
     pass
+
+
+class VisitQuerySet(SupervisionQuerySet):
+    def for_action(self, user: "MaybeActor", action: str) -> Self:
+        """A unit's contact sees the visits that took place at the unit, not the groups' plans."""
+        return self.filter(status=VisitStatus.DONE) if can_answer_for_unit(user) else self
+
+    def with_related(self) -> Self:
+        """With what lists and pages show of each visit: its group, unit and method."""
+        return self.select_related("group", "organization", "method")
+
+
+class FindingQuerySet(SupervisionQuerySet):
+    def with_related(self) -> Self:
+        return self.select_related("visit", "visit__group", "visit__method", "organization", "cadre", "problem")
+
+
+class ActionQuerySet(SupervisionQuerySet):
+    def for_action(self, user: "MaybeActor", action: str) -> Self:
+        """A unit's contact sees the actions in force on the unit, not proposals (the office's to decide)."""
+        return self.filter(status__in=IN_FORCE) if can_answer_for_unit(user) else self
+
+    def with_related(self) -> Self:
+        return self.select_related("organization", "cadre", "group", "decided_by", "proposed_by")
+
+
+class LetterQuerySet(SupervisionQuerySet):
+    def for_action(self, user: "MaybeActor", action: str) -> Self:
+        """A unit's contact sees the letters issued to the unit, not the groups' drafts."""
+        return self.filter(status=LetterStatus.ISSUED) if can_answer_for_unit(user) else self
+
+    def with_related(self) -> Self:
+        return self.select_related("group", "organization")
 
 
 class Visit(AuditedModel):
@@ -63,7 +110,7 @@ class Visit(AuditedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = SupervisionQuerySet.as_manager()
+    objects = VisitQuerySet.as_manager()
     scope_path_field = "org_path"
 
     class Meta:
@@ -142,7 +189,7 @@ class Finding(AuditedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = SupervisionQuerySet.as_manager()
+    objects = FindingQuerySet.as_manager()
     scope_path_field = "org_path"
 
     class Meta:
@@ -189,7 +236,7 @@ class Action(AuditedModel):
     result_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办结登记人", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
 
-    objects = SupervisionQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
     scope_path_field = "org_path"
 
     class Meta:
@@ -251,7 +298,7 @@ class FeedbackLetter(AuditedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = SupervisionQuerySet.as_manager()
+    objects = LetterQuerySet.as_manager()
     scope_path_field = "org_path"
 
     class Meta:

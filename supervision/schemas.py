@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from accounts.models import User
 from core.schemas import ErrorOut, ValidationErrorOut, caller
 from supervision.choices import (
     LEVEL_GROUNDS,
@@ -23,7 +24,7 @@ from supervision.models import Action, FeedbackLetter, Finding, Observation, Vis
 __all__ = ["ErrorOut", "ValidationErrorOut"]
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return str(user) if user is not None else ""
 
 
@@ -366,9 +367,7 @@ class FindingDetailOut(FindingRowOut):
     @staticmethod
     def resolve_action_ids(obj: Finding, context: Any) -> list[int]:
         """The actions the caller sees (a unit: those decided, not proposals)."""
-        from supervision.selectors import actions_for
-
-        return sorted(actions_for(caller(context)).filter(findings=obj).values_list("pk", flat=True))
+        return sorted(Action.objects.visible_to(caller(context)).filter(findings=obj).values_list("pk", flat=True))
 
 
 class FindingIn(Schema):

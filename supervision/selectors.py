@@ -1,8 +1,7 @@
 """Queries of supervision that pages, exports and the API share. Every queryset that reaches a user starts from
-`visible_to(user)`.
-
-What a unit sees of its own supervision: visits that took place, what they found, actions decided on it and
-letters issued to it — not the groups' plans, proposals or drafts, which are the groups' and the office's work.
+`visible_to(user)`, which is the whole answer to who sees which row: what a unit sees of its own supervision
+(visits that took place, what they found, actions decided on it and letters issued to it — not the groups' plans,
+proposals or drafts) is the models' `for_action` rule (supervision.models).
 """
 
 import calendar
@@ -15,72 +14,35 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value,
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.guards import has_data_role
+from accounts.actors import Actor, MaybeActor
+from accounts.models import User
 from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.docnumbers import doc_number_of
 from core.scoping import subtree_q, subtrees_q, user_scope_paths
 from orgs.models import Cadre, Organization
 from problems.models import Problem
-from supervision.choices import ActionStatus, LetterStatus, VisitStatus
+from supervision.choices import ActionStatus, VisitStatus
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
+from supervision.permissions import can_answer_for_unit, can_join_liaison_group, can_read_supervision
 
 
-def _role(user: Any) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+def visit_detail(user: Actor, pk: int) -> Visit:
+    return get_object_or_404(Visit.objects.visible_to(user).with_related()
+                             .prefetch_related("participants", "observations", "attachments"), pk=pk)
 
 
-def reads_supervision(user: Any) -> bool:
-    """The data roles read supervision (each within what it sees); the three administrators do not."""
-    return has_data_role(user)
+def finding_detail(user: Actor, pk: int) -> Finding:
+    return get_object_or_404(Finding.objects.visible_to(user).with_related(), pk=pk)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Scoped lists.
+def action_detail(user: Actor, pk: int) -> Action:
+    return get_object_or_404(Action.objects.visible_to(user).with_related().prefetch_related("findings"), pk=pk)
 
 
-def visits_for(user: Any) -> QuerySet[Visit]:
-    qs = Visit.objects.visible_to(user)
-    if _role(user) == Role.UNIT:
-        qs = qs.filter(status=VisitStatus.DONE)
-    return qs.select_related("group", "organization", "method")
-
-
-def findings_for(user: Any) -> QuerySet[Finding]:
-    return Finding.objects.visible_to(user).select_related("visit", "visit__group", "visit__method",
-                                                           "organization", "cadre", "problem")
-
-
-def actions_for(user: Any) -> QuerySet[Action]:
-    qs = Action.objects.visible_to(user)
-    if _role(user) == Role.UNIT:
-        qs = qs.filter(status__in=(ActionStatus.DECIDED, ActionStatus.DONE))
-    return qs.select_related("organization", "cadre", "group", "decided_by", "proposed_by")
-
-
-def letters_for(user: Any) -> QuerySet[FeedbackLetter]:
-    qs = FeedbackLetter.objects.visible_to(user)
-    if _role(user) == Role.UNIT:
-        qs = qs.filter(status=LetterStatus.ISSUED)
-    return qs.select_related("group", "organization")
-
-
-def visit_detail(user: Any, pk: int) -> Visit:
-    return get_object_or_404(visits_for(user).prefetch_related("participants", "observations", "attachments"),
-                             pk=pk)
-
-
-def finding_detail(user: Any, pk: int) -> Finding:
-    return get_object_or_404(findings_for(user), pk=pk)
-
-
-def action_detail(user: Any, pk: int) -> Action:
-    return get_object_or_404(actions_for(user).prefetch_related("findings"), pk=pk)
-
-
-def letter_detail(user: Any, pk: int) -> FeedbackLetter:
-    return get_object_or_404(letters_for(user).prefetch_related("findings", "actions"), pk=pk)
+def letter_detail(user: Actor, pk: int) -> FeedbackLetter:
+    return get_object_or_404(FeedbackLetter.objects.visible_to(user).with_related()
+                             .prefetch_related("findings", "actions"), pk=pk)
 
 
 def active_methods() -> QuerySet[VisitMethod]:
@@ -91,15 +53,21 @@ def active_methods() -> QuerySet[VisitMethod]:
 # Groups and their units.
 
 
-def groups_for(user: Any, campaign: Campaign | None = None) -> QuerySet[LiaisonGroup]:
+def group_units(group: LiaisonGroup) -> list[Organization]:
+    """The units assigned to `group`, in tree order."""
+    return [a.organization for a in group.assignments.select_related("organization").order_by("organization__path")]
+
+
+def groups_for(user: MaybeActor, campaign: Campaign | None = None) -> QuerySet[LiaisonGroup]:
     """The liaison groups whose work `user` sees in `campaign` (the current one): a liaison member, the groups
     they belong to; others, the groups with a unit inside their jurisdiction."""
     campaign = campaign or current_campaign()
-    if campaign is None or not reads_supervision(user):
+    if campaign is None or not can_read_supervision(user):
         return LiaisonGroup.objects.none()
     qs = LiaisonGroup.objects.filter(campaign=campaign)
-    if _role(user) == Role.LIAISON and qs.filter(memberships__user=user).exists():
-        return qs.filter(memberships__user=user).distinct().order_by("number", "id")
+    pk = getattr(user, "pk", None)
+    if can_join_liaison_group(user) and pk and qs.filter(memberships__user_id=pk).exists():
+        return qs.filter(memberships__user_id=pk).distinct().order_by("number", "id")
     paths = user_scope_paths(user) or []
     step = Organization.steplen
     # A unit inside the jurisdiction, or one above it (a county office sees the group of the city unit above).
@@ -109,7 +77,7 @@ def groups_for(user: Any, campaign: Campaign | None = None) -> QuerySet[LiaisonG
     return qs.filter(pk__in=units.values("group_id")).order_by("number", "id")
 
 
-def supervised_units(user: Any, campaign: Campaign | None = None) -> list[tuple[LiaisonGroup, Organization]]:
+def supervised_units(user: Actor, campaign: Campaign | None = None) -> list[tuple[LiaisonGroup, Organization]]:
     """The units assigned to the liaison groups `user` sees, that `user` sees, each with its group, in group and
     tree order."""
     pairs = [(a.group, a.organization) for a in LiaisonAssignment.objects.filter(group__in=groups_for(user, campaign))
@@ -119,7 +87,7 @@ def supervised_units(user: Any, campaign: Campaign | None = None) -> list[tuple[
     return [(g, o) for g, o in pairs if o.pk in visible]
 
 
-def unit_leaders(user: Any, path: str) -> QuerySet[Cadre]:
+def unit_leaders(user: Actor, path: str) -> QuerySet[Cadre]:
     """The county-level+ leaders of the subtree at `path` that `user` sees: whom a finding or an action may
     concern."""
     return (Cadre.objects.visible_to(user).county_level().filter(subtree_q("organization__path", path))
@@ -208,7 +176,16 @@ def filter_letters(qs: QuerySet[FeedbackLetter], *, statuses: Sequence[str] = ()
     return qs
 
 
-def group_for(user: Any, pk: int) -> LiaisonGroup:
+def unit_findings(user: Actor, organization: Organization, campaign: Campaign | None) -> QuerySet[Finding]:
+    """The findings of the unit's subtree `user` sees, in the campaign, newest first (what an action or a letter
+    rests on)."""
+    qs = filter_findings(Finding.objects.visible_to(user).with_related(), organization=organization)
+    if campaign is not None:
+        qs = qs.filter(visit__campaign=campaign)
+    return qs.order_by("-visit__visited_on", "-id")
+
+
+def group_for(user: Actor, pk: int) -> LiaisonGroup:
     return get_object_or_404(groups_for(user), pk=pk)
 
 
@@ -245,7 +222,7 @@ def _grouped(qs: QuerySet[Any], field: str, units: list[Organization], **aggrega
     return {row["unit"]: row for row in rows}
 
 
-def unit_rows(group: LiaisonGroup, *, user: Any, today: dt.date | None = None) -> list[UnitRow]:
+def unit_rows(group: LiaisonGroup, *, user: Actor, today: dt.date | None = None) -> list[UnitRow]:
     """The group's units that `user` sees, each with what a liaison member looks at first: overdue problems,
     lead actions still open for its key-minority leaders, days since the last visit, open actions. Counts come
     from what `user` sees (a unit sees no plans or proposals), a fixed number of queries for the whole group."""
@@ -263,13 +240,14 @@ def unit_rows(group: LiaisonGroup, *, user: Any, today: dt.date | None = None) -
                         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     # Each count is of exactly the rows its link lists (the group's, in this campaign): a planned visit whose
     # day has passed is still planned, and listed, until it is recorded.
-    visits = _grouped(visits_for(user).filter(campaign=campaign, group=group), "org_path", units,
+    visits = _grouped(Visit.objects.visible_to(user).filter(campaign=campaign, group=group), "org_path", units,
                       last=Max("visited_on", filter=Q(status=VisitStatus.DONE)),
                       planned=Count("pk", filter=Q(status=VisitStatus.PLANNED)))
-    actions = _grouped(actions_for(user).filter(campaign=campaign, group=group), "org_path", units,
+    actions = _grouped(Action.objects.visible_to(user).filter(campaign=campaign, group=group), "org_path", units,
                        open=Count("pk", filter=Q(status=ActionStatus.DECIDED)),
                        proposed=Count("pk", filter=Q(status=ActionStatus.PROPOSED)))
-    findings = _grouped(findings_for(user).filter(visit__campaign=campaign, visit__group=group), "org_path", units,
+    findings = _grouped(Finding.objects.visible_to(user).filter(visit__campaign=campaign, visit__group=group),
+                        "org_path", units,
                         all=Count("pk"), unfiled=Count("pk", filter=Q(needs_fix=True, problem__isnull=True)))
     rows = {u.pk: UnitRow(organization=u) for u in units}
     for pk, row in rows.items():
@@ -325,13 +303,13 @@ class UnitLadder:
     proposed: bool  # a proposal waits for the office
 
 
-def unit_ladders(user: Any, campaign: Campaign | None, *, group: int | None = None) -> list[UnitLadder]:
+def unit_ladders(user: Actor, campaign: Campaign | None, *, group: int | None = None) -> list[UnitLadder]:
     """The units `user` follows (their groups' units, or a unit contact's own unit) and their rungs, in a fixed
     number of queries."""
     from supervision.services import ladder_positions
 
     units = [o for g, o in supervised_units(user, campaign) if not group or g.pk == group]
-    if not units and _role(user) == Role.UNIT and user.sees_own_organization():
+    if not units and can_answer_for_unit(user) and isinstance(user, User) and user.sees_own_organization():
         units = [user.organization]
     if campaign is None or not units:
         return [UnitLadder(organization=o, position=0, proposed=False) for o in units]
@@ -341,18 +319,20 @@ def unit_ladders(user: Any, campaign: Campaign | None, *, group: int | None = No
     return [UnitLadder(organization=o, position=positions.get(o.pk, 0), proposed=o.pk in proposed) for o in units]
 
 
-def proposals_for(user: Any) -> QuerySet[Action]:
+def proposals_for(user: Actor) -> QuerySet[Action]:
     """Proposals waiting for the office."""
-    return actions_for(user).filter(status=ActionStatus.PROPOSED).order_by("proposed_at", "id")
+    return (Action.objects.visible_to(user).with_related().filter(status=ActionStatus.PROPOSED)
+            .order_by("proposed_at", "id"))
 
 
-def follow_ups_due(user: Any, today: dt.date | None = None) -> QuerySet[Action]:
+def follow_ups_due(user: Actor, today: dt.date | None = None) -> QuerySet[Action]:
     """Decided actions whose follow-up date has come."""
     today = today or timezone.localdate()
-    return actions_for(user).filter(status=ActionStatus.DECIDED, follow_up_on__lte=today).order_by("follow_up_on")
+    return (Action.objects.visible_to(user).with_related().filter(status=ActionStatus.DECIDED, follow_up_on__lte=today)
+            .order_by("follow_up_on"))
 
 
-def closed_problems_of(user: Any, organization: Organization) -> QuerySet[Problem]:
+def closed_problems_of(user: Actor, organization: Organization) -> QuerySet[Problem]:
     """Closed problems of a unit (its subtree) a finding may reopen as a relapse."""
     return (Problem.objects.visible_to(user).filter(subtree_q("org_path", organization.path))
             .filter(status="closed").order_by("-closed_at", "-id"))
@@ -374,7 +354,7 @@ class RequirementView:
     recorded: list[Any]
 
 
-def unit_requirements(user: Any, organization: Organization, campaign: Campaign) -> list[RequirementView]:
+def unit_requirements(user: Actor, organization: Organization, campaign: Campaign) -> list[RequirementView]:
     """The four basic requirements of `organization` in `campaign`, as `user` sees them: the observations of
     the visits held at the unit that `user` sees (a unit, only visits that took place), findings at the unit, and
     the unit's own records. A fixed number of queries."""
@@ -382,13 +362,14 @@ def unit_requirements(user: Any, organization: Organization, campaign: Campaign)
     from supervision.choices import Requirement
     from supervision.models import Observation
 
-    visits = visits_for(user).filter(campaign=campaign, organization=organization, status=VisitStatus.DONE)
+    visits = Visit.objects.visible_to(user).filter(campaign=campaign, organization=organization,
+                                                   status=VisitStatus.DONE)
     observations = (Observation.objects.filter(visit__in=visits).select_related("visit__group", "visit__method")
                     .order_by("-visit__visited_on", "-visit_id"))
     by_requirement: dict[str, list[Any]] = {r.value: [] for r in Requirement}
     for observation in observations:
         by_requirement[observation.requirement].append(observation)
-    findings = dict(findings_for(user).filter(visit__in=visits).order_by().values("requirement")
+    findings = dict(Finding.objects.visible_to(user).filter(visit__in=visits).order_by().values("requirement")
                     .annotate(n=Count("id")).values_list("requirement", "n"))
     recorded = recorded_by_measure(organization, campaign, user=user)
     return [RequirementView(requirement=r.value, label=str(r.label), observations=by_requirement[r.value],

@@ -1,10 +1,10 @@
-"""Routes of supervision. Each group of views lives in its own module: views (the liaison group's workspace and
-calendar, visits, findings, visit methods), action_views (the escalation ladder: actions and proposals),
-letter_views (feedback letters and their .docx)."""
+"""Routes of supervision. The views live in the `supervision.views` package, one module by entity: visits (the
+liaison group's workspace and calendar, visits, visit methods), findings, actions (the escalation ladder: actions
+and proposals), letters (feedback letters and their .docx)."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from supervision import action_views, letter_views, views
+from supervision import views
 
 app_name = "supervision"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -29,16 +29,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("findings/<int:pk>/delete/", views.finding_delete, name="finding_delete"),
     path("findings/<int:pk>/problem/", views.finding_problem, name="finding_problem"),
     path("findings/<int:pk>/relapse/", views.finding_relapse, name="finding_relapse"),
-    path("actions/", action_views.action_list, name="actions"),
-    path("actions/new/", action_views.action_new, name="action_new"),
-    path("actions/<int:pk>/", action_views.action_page, name="action"),
-    path("actions/<int:pk>/decide/", action_views.action_decide, name="action_decide"),
-    path("actions/<int:pk>/dismiss/", action_views.action_dismiss, name="action_dismiss"),
-    path("actions/<int:pk>/result/", action_views.action_result, name="action_result"),
-    path("letters/", letter_views.letter_list, name="letters"),
-    path("letters/new/", letter_views.letter_new, name="letter_new"),
-    path("letters/<int:pk>/", letter_views.letter_page, name="letter"),
-    path("letters/<int:pk>/edit/", letter_views.letter_edit, name="letter_edit"),
-    path("letters/<int:pk>/issue/", letter_views.letter_issue, name="letter_issue"),
-    path("letters/<int:pk>/docx/", letter_views.letter_docx, name="letter_docx"),
+    path("actions/", views.action_list, name="actions"),
+    path("actions/new/", views.action_new, name="action_new"),
+    path("actions/<int:pk>/", views.action_page, name="action"),
+    path("actions/<int:pk>/decide/", views.action_decide, name="action_decide"),
+    path("actions/<int:pk>/dismiss/", views.action_dismiss, name="action_dismiss"),
+    path("actions/<int:pk>/result/", views.action_result, name="action_result"),
+    path("letters/", views.letter_list, name="letters"),
+    path("letters/new/", views.letter_new, name="letter_new"),
+    path("letters/<int:pk>/", views.letter_page, name="letter"),
+    path("letters/<int:pk>/edit/", views.letter_edit, name="letter_edit"),
+    path("letters/<int:pk>/issue/", views.letter_issue, name="letter_issue"),
+    path("letters/<int:pk>/docx/", views.letter_docx, name="letter_docx"),
 ]

@@ -304,13 +304,21 @@ def _action(org: Any) -> Any:
     return action_record(user=_problem_office(org), organization=org, level="point_out", reason="落实要求不到位")
 
 
-def _letter(org: Any) -> Any:
+def draft_letter(org: Any) -> Any:
     from campaigns.selectors import liaison_group_of
     from supervision.services import letter_create
 
     finding = _finding(org)
     return letter_create(user=_problem_office(org), group=liaison_group_of(org, finding.visit.campaign),
                          organization=org, findings=[finding])
+
+
+def _letter(org: Any) -> Any:
+    """An issued letter, which every data role sees (a unit sees no drafts: FeedbackLetter's for_action)."""
+    from supervision.services import letter_issue
+
+    letter = draft_letter(org)
+    return letter_issue(user=letter.created_by, letter=letter)
 
 
 FACTORIES.update({

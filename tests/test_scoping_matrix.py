@@ -240,18 +240,17 @@ def supervision_world(world, tree, settings, tmp_path):
     jurisdiction, and the same in the other city; each side's unit is assigned to a liaison group."""
     from campaigns.models import LiaisonAssignment
     from orgs.models import Organization
-    from supervision.services import letter_issue
     from tests.scoped_factories import FACTORIES
 
     settings.MEDIA_ROOT = tmp_path / "media"
     rows = {}
     for side, org in (("inside", tree.village_a), ("outside", Organization.objects.get(code=OUTSIDE))):
-        letter = FACTORIES["supervision.FeedbackLetter"](org)
+        letter = FACTORIES["supervision.FeedbackLetter"](org)  # issued: a unit sees no drafts
         rows[side] = {
             "visits": FACTORIES["supervision.Visit"](org),
             "findings": FACTORIES["supervision.Finding"](org),
             "actions": FACTORIES["supervision.Action"](org),
-            "letters": letter_issue(user=letter.created_by, letter=letter),
+            "letters": letter,
             "group": LiaisonAssignment.objects.get(organization=org).group,
         }
     return rows

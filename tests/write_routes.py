@@ -282,7 +282,9 @@ def _letter_create(world: dict[str, Any], org: Any) -> Target:
 
 
 def _letter_issue(world: dict[str, Any], org: Any) -> Target:
-    letter = FACTORIES["supervision.FeedbackLetter"](org)
+    from tests.scoped_factories import draft_letter
+
+    letter = draft_letter(org)
     return Target(params={"letter_id": letter.pk}, objects=[letter])
 
 

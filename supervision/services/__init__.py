@@ -4,9 +4,10 @@ Guidance, not substitution (不越位、不包办): liaison groups plan and reco
 propose; they never write a unit's own records. A finding the unit must fix goes into the ledger through
 `problems.services` (source 督导发现), which keeps every rule of the lifecycle.
 
-One module per entity: `permissions` (who may do what, a group's units), `visit_methods`, `visits`, `findings`,
-`ladder`, `actions`, `proposals` (the system's), `letters`, `org_moves`; `_common` holds what they share. Every
-public name is imported here: callers use `supervision.services.<name>`.
+One module per entity: `visit_methods`, `visits`, `findings`, `ladder`, `actions`, `proposals` (the system's),
+`letters`, `org_moves`; `_common` holds what they share. Every public name is imported here: callers use
+`supervision.services.<name>`. Each write takes the acting user first (`user`, an `accounts.actors.Actor`) and
+enforces its own permission with the predicates of `supervision.permissions`.
 """
 
 from supervision.services._common import TEXT_MAX
@@ -35,16 +36,6 @@ from supervision.services.letters import (
     letter_update,
 )
 from supervision.services.org_moves import supervision_follow_move
-from supervision.services.permissions import (
-    acts_on,
-    decides_actions,
-    group_units,
-    guides,
-    levels_for,
-    may_act,
-    member_of,
-    supervises,
-)
 from supervision.services.proposals import action_proposals_refresh
 from supervision.services.visit_methods import visit_method_create, visit_method_set_active
 from supervision.services.visits import (
@@ -69,18 +60,14 @@ __all__ = [
     "action_proposals_refresh",
     "action_propose",
     "action_record",
-    "acts_on",
     "attachment_add",
     "attachment_remove",
-    "decides_actions",
     "default_follow_up",
     "finding_add",
     "finding_delete",
     "finding_raise_problem",
     "finding_reopen_problem",
     "finding_update",
-    "group_units",
-    "guides",
     "ladder_position",
     "ladder_positions",
     "letter_abbreviation",
@@ -88,12 +75,8 @@ __all__ = [
     "letter_create",
     "letter_issue",
     "letter_update",
-    "levels_for",
-    "may_act",
-    "member_of",
     "next_level",
     "skips",
-    "supervises",
     "supervision_follow_move",
     "visit_cancel",
     "visit_log",

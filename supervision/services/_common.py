@@ -1,23 +1,23 @@
-"""What supervision's services share: limits, the actor's role, small checks, who at a unit hears of
-actions and letters, and the office's notice of a proposal.
+"""What supervision's services share: limits, small checks, who at a unit hears of actions and letters, and the
+office's notice of a proposal.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from accounts.choices import Role
+from accounts.permissions import Capability, roles_with, roles_with_at_root
 from core.notify import notify
 from orgs.models import Organization
 from supervision.choices import level_phrase
 from supervision.models import Action
 
+if TYPE_CHECKING:
+    from accounts.actors import Actor
+    from accounts.models import User
+
 TEXT_MAX = 2000
 
 
-def _role(user: Any) -> str | None:
-    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-
-
-def _visible_org(user: Any, organization: Organization) -> bool:
+def _visible_org(user: "Actor", organization: Organization) -> bool:
     return Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
 
 
@@ -25,15 +25,12 @@ def _in_subtree(path: str, root: str) -> bool:
     return path.startswith(root)
 
 
-def _user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def _unit_contacts(organization: Organization) -> list[Any]:
+def _unit_contacts(organization: Organization) -> list["User"]:
     """Who at the unit hears of actions and letters: its contacts (参学单位联络员)."""
     from accounts.models import User
 
-    return list(User.objects.filter(is_active=True, role=Role.UNIT, organization=organization))
+    return list(User.objects.filter(is_active=True, role__in=roles_with(Capability.ANSWER_FOR_UNIT),
+                                    organization=organization))
 
 
 def _target(action: Action) -> str:
@@ -45,7 +42,8 @@ def _notify_office(action: Action) -> None:
     from accounts.models import User
 
     root = action.org_path[:Organization.steplen]
-    office = User.objects.filter(is_active=True, role=Role.OFFICE, organization__depth=1, organization__path=root)
+    office = User.objects.filter(is_active=True, role__in=roles_with_at_root(Capability.CITY_OFFICE),
+                                 organization__depth=1, organization__path=root)
     notify(users=office, key=f"supervision-proposal-{action.pk}",
            text=f"处置建议待决定：对{_target(action)}{level_phrase(action.level)}",
            url=f"/supervision/actions/{action.pk}/")

@@ -4,12 +4,12 @@ followed up.
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, liaison_group_of
 from core import audit
@@ -22,12 +22,12 @@ from core.validation import text_error as _text_error
 from orgs.models import Cadre, Organization
 from supervision.choices import FOLLOW_UP_DAYS, LADDER, ActionStatus, Level, level_phrase, rung
 from supervision.models import Action, Finding
-from supervision.services._common import TEXT_MAX, _in_subtree, _notify_office, _target, _unit_contacts, _user_or_none
+from supervision.permissions import can_act_on_unit, can_decide_action, can_follow_up_action, levels_for
+from supervision.services._common import TEXT_MAX, _in_subtree, _notify_office, _target, _unit_contacts
 from supervision.services.ladder import ladder_position, skips
-from supervision.services.permissions import acts_on, decides_actions, guides, levels_for
 
 
-def _action_errors(*, user: Any, campaign: Campaign | None, organization: Organization, cadre: Cadre | None,
+def _action_errors(*, user: Actor, campaign: Campaign | None, organization: Organization, cadre: Cadre | None,
                    level: str, reason: str, skip_reason: str, findings: Sequence[Finding],
                    follow_up_on: dt.date | None, deciding: bool, exclude: Action | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -85,13 +85,13 @@ def _notify_decided(action: Action) -> None:
 
 
 @transaction.atomic
-def action_record(*, user: Any, organization: Organization, level: str, reason: str,
+def action_record(*, user: Actor, organization: Organization, level: str, reason: str,
                   findings: Sequence[Finding] = (), cadre: Cadre | None = None, skip_reason: str = "",
                   follow_up_on: dt.date | None = None) -> Action:
     """Take a step on the ladder now (the unit's group: 指出促改, 纠正; the city's office: any). Skipping a rung
     needs a reason; every step has a follow-up date."""
     campaign = current_campaign()
-    if not acts_on(user, organization, campaign):
+    if not can_act_on_unit(user, organization, campaign):
         raise PermissionDenied("无权处置该单位")
     findings = list(findings)
     _raise(_action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
@@ -103,7 +103,7 @@ def action_record(*, user: Any, organization: Organization, level: str, reason: 
         campaign=campaign, organization=organization, org_path=organization.path, cadre=cadre,
         group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.DECIDED,
         reason=clean_text(reason), skip_reason=clean_text(skip_reason), proposed_at=timezone.now(),
-        proposed_by=_user_or_none(user), decided_by=_user_or_none(user), decided_on=today,
+        proposed_by=user_or_none(user), decided_by=user_or_none(user), decided_on=today,
         follow_up_on=follow_up_on or default_follow_up(campaign, today),
     )
     audit.set_links(action, "findings", [f.pk for f in findings])
@@ -113,13 +113,13 @@ def action_record(*, user: Any, organization: Organization, level: str, reason: 
 
 
 @transaction.atomic
-def action_propose(*, user: Any, organization: Organization, level: str, reason: str,
+def action_propose(*, user: Actor, organization: Organization, level: str, reason: str,
                    findings: Sequence[Finding] = (), cadre: Cadre | None = None) -> Action:
     """The unit's group (or the city's office) proposes a step for the office to decide — typically 严肃批评 or
     组织处理, which a group does not take itself. It replaces the system's open proposal for the same target, or
     the proposer's own; someone else's stands until the office decides it."""
     campaign = current_campaign()
-    if not acts_on(user, organization, campaign):
+    if not can_act_on_unit(user, organization, campaign):
         raise PermissionDenied("无权处置该单位")
     findings = list(findings)
     errors = _action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
@@ -127,7 +127,7 @@ def action_propose(*, user: Any, organization: Organization, level: str, reason:
     assert campaign is not None or errors
     existing = (Action.objects.select_for_update().filter(campaign=campaign, organization=organization, cadre=cadre,
                                                           status=ActionStatus.PROPOSED).first() if campaign else None)
-    if existing is not None and existing.proposed_by_id not in (None, getattr(user, "pk", None)):
+    if existing is not None and existing.proposed_by_id not in (None, user.pk):
         errors.setdefault("organization", f"{existing.proposed_by}已提出处置建议，待教育办决定后再提")
     _raise(errors)
     assert campaign is not None
@@ -138,7 +138,7 @@ def action_propose(*, user: Any, organization: Organization, level: str, reason:
             action = Action.objects.create(
                 campaign=campaign, organization=organization, org_path=organization.path, cadre=cadre,
                 group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.PROPOSED,
-                reason=clean_text(reason), proposed_at=timezone.now(), proposed_by=_user_or_none(user),
+                reason=clean_text(reason), proposed_at=timezone.now(), proposed_by=user_or_none(user),
             )
     except IntegrityError:  # another proposal for the same target was made meanwhile
         raise ValidationError({"organization": "该单位刚有新的处置建议，请刷新后再看"}) from None
@@ -147,19 +147,17 @@ def action_propose(*, user: Any, organization: Organization, level: str, reason:
     return action
 
 
-def _check_action(user: Any, action: Action) -> Action:
-    if not Action.objects.visible_to(user).filter(pk=action.pk).exists():
-        raise PermissionDenied("无权处理该处置")
+def _locked(action: Action) -> Action:
     return Action.objects.select_for_update().select_related("organization", "campaign").get(pk=action.pk)
 
 
 @transaction.atomic
-def action_decide(*, user: Any, action: Action, level: str | None = None, reason: str | None = None,
+def action_decide(*, user: Actor, action: Action, level: str | None = None, reason: str | None = None,
                   skip_reason: str = "", follow_up_on: dt.date | None = None, note: str = "") -> Action:
     """The office takes up a proposal (it may change the level or the reason): the action is in force."""
-    if not decides_actions(user):
+    if not can_decide_action(user, action):
         raise PermissionDenied("处置建议由市委教育办决定")
-    action = _check_action(user, action)
+    action = _locked(action)
     if action.status != ActionStatus.PROPOSED:
         raise ValidationError({"status": f"该处置{action.get_status_display()}，不是待决定的建议"})
     level = level or action.level
@@ -171,7 +169,8 @@ def action_decide(*, user: Any, action: Action, level: str | None = None, reason
     _put(errors, "decision_note", _text_error(note, "决定意见", TEXT_MAX, required=False))
     _raise(errors)
     action.level, action.reason, action.skip_reason = level, clean_text(reason), clean_text(skip_reason)
-    action.status, action.decided_by, action.decided_on = ActionStatus.DECIDED, user, timezone.localdate()
+    action.status, action.decided_on = ActionStatus.DECIDED, timezone.localdate()
+    action.decided_by = user_or_none(user)
     action.follow_up_on = follow_up_on or default_follow_up(action.campaign)
     action.decision_note = clean_text(note)
     action.save()
@@ -181,34 +180,35 @@ def action_decide(*, user: Any, action: Action, level: str | None = None, reason
 
 
 @transaction.atomic
-def action_dismiss(*, user: Any, action: Action, note: str) -> Action:
+def action_dismiss(*, user: Actor, action: Action, note: str) -> Action:
     """The office does not take a proposal up, and says why."""
-    if not decides_actions(user):
+    if not can_decide_action(user, action):
         raise PermissionDenied("处置建议由市委教育办决定")
-    action = _check_action(user, action)
+    action = _locked(action)
     errors: dict[str, str] = {}
     if action.status != ActionStatus.PROPOSED:
         errors["status"] = f"该处置{action.get_status_display()}，不是待决定的建议"
     _put(errors, "decision_note", _text_error(note, "不予采纳的理由", TEXT_MAX))
     _raise(errors)
-    action.status, action.decided_by, action.decided_on = ActionStatus.DISMISSED, user, timezone.localdate()
+    action.status, action.decided_on = ActionStatus.DISMISSED, timezone.localdate()
+    action.decided_by = user_or_none(user)
     action.decision_note = clean_text(note)
     action.save()
     return action
 
 
 @transaction.atomic
-def action_follow_up(*, user: Any, action: Action, result: str) -> Action:
+def action_follow_up(*, user: Actor, action: Action, result: str) -> Action:
     """Record what came of an action (整改了没有, 领导小组怎么决定的): it is done."""
-    action = _check_action(user, action)
-    if not (decides_actions(user) or (action.group is not None and guides(user, action.group))):
+    if not can_follow_up_action(user, action):
         raise PermissionDenied("只有本联络组成员和市委教育办可以登记处置结果")
+    action = _locked(action)
     errors: dict[str, str] = {}
     if action.status != ActionStatus.DECIDED:
         errors["status"] = f"该处置{action.get_status_display()}，不能登记结果"
     _put(errors, "result", _text_error(result, "处置结果", TEXT_MAX))
     _raise(errors)
     action.status, action.result, action.result_on = ActionStatus.DONE, clean_text(result), timezone.localdate()
-    action.result_by = user
+    action.result_by = user_or_none(user)
     action.save()
     return action

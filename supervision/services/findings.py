@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.actors import Actor, user_or_none
 from core.cn import cn_date
 from core.validation import clean_text
 from core.validation import put_error as _put
@@ -18,8 +19,8 @@ from problems.choices import ProblemStatus, Source
 from problems.models import Problem, SpecialCampaign, number_of
 from supervision.choices import Requirement, VisitStatus
 from supervision.models import Finding, Visit
-from supervision.services._common import TEXT_MAX, _in_subtree, _user_or_none, _visible_org
-from supervision.services.permissions import _check_group, _check_visit
+from supervision.permissions import can_change_finding, can_change_visit
+from supervision.services._common import TEXT_MAX, _in_subtree, _visible_org
 
 
 def _finding_errors(*, visit: Visit, organization: Organization, requirement: str, description: str,
@@ -38,11 +39,12 @@ def _finding_errors(*, visit: Visit, organization: Organization, requirement: st
 
 
 @transaction.atomic
-def finding_add(*, user: Any, visit: Visit, description: str, requirement: str,
+def finding_add(*, user: Actor, visit: Visit, description: str, requirement: str,
                 organization: Organization | None = None, cadre: Cadre | None = None,
                 needs_fix: bool = True) -> Finding:
     """Record something the visit found, at the visited unit or a unit below it."""
-    _check_visit(user, visit)
+    if not can_change_visit(user, visit):
+        raise PermissionDenied("无权处理该指导活动")
     organization = organization or visit.organization
     if not _visible_org(user, organization):
         raise PermissionDenied("无权为该单位登记")
@@ -50,17 +52,16 @@ def finding_add(*, user: Any, visit: Visit, description: str, requirement: str,
                            description=description, cadre=cadre))
     return Finding.objects.create(visit=visit, organization=organization, org_path=organization.path,
                                   requirement=requirement, description=clean_text(description), cadre=cadre,
-                                  needs_fix=bool(needs_fix), created_by=_user_or_none(user))
+                                  needs_fix=bool(needs_fix), created_by=user_or_none(user))
 
 
-def _check_finding(user: Any, finding: Finding) -> None:
-    if not Finding.objects.visible_to(user).filter(pk=finding.pk).exists():
+def _check_finding(user: Actor, finding: Finding) -> None:
+    if not can_change_finding(user, finding):
         raise PermissionDenied("无权处理该问题")
-    _check_group(user, finding.visit.group)
 
 
 @transaction.atomic
-def finding_update(*, user: Any, finding: Finding, description: str, requirement: str,
+def finding_update(*, user: Actor, finding: Finding, description: str, requirement: str,
                    cadre: Cadre | None = None, needs_fix: bool = True) -> Finding:
     """Correct a finding not yet in the ledger (once a problem carries it, the problem is the record)."""
     _check_finding(user, finding)
@@ -76,7 +77,7 @@ def finding_update(*, user: Any, finding: Finding, description: str, requirement
 
 
 @transaction.atomic
-def finding_delete(*, user: Any, finding: Finding) -> None:
+def finding_delete(*, user: Actor, finding: Finding) -> None:
     _check_finding(user, finding)
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.problem_id:
@@ -87,7 +88,7 @@ def finding_delete(*, user: Any, finding: Finding) -> None:
 
 
 @transaction.atomic
-def finding_raise_problem(*, user: Any, finding: Finding, category: str, severity: str = "ordinary",
+def finding_raise_problem(*, user: Actor, finding: Finding, category: str, severity: str = "ordinary",
                           fix_now: bool = False, deadline: dt.date | None = None, cause: str = "",
                           responsible_cadre: Cadre | None = None, responsible_unit: str = "",
                           special_campaign: SpecialCampaign | None = None, description: str = "",
@@ -113,7 +114,7 @@ def finding_raise_problem(*, user: Any, finding: Finding, category: str, severit
 
 
 @transaction.atomic
-def finding_reopen_problem(*, user: Any, finding: Finding, problem: Problem, note: str = "") -> Problem:
+def finding_reopen_problem(*, user: Actor, finding: Finding, problem: Problem, note: str = "") -> Problem:
     """A closed problem found again on a visit: reopen it as a relapse (反弹) through the problems service, and
     link the finding to it."""
     _check_finding(user, finding)

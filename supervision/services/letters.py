@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import liaison_group_of, office_name
 from core import audit
@@ -23,8 +23,8 @@ from orgs.models import Organization
 from problems.models import number_of
 from supervision.choices import IN_FORCE, LetterStatus, Requirement, level_phrase
 from supervision.models import Action, FeedbackLetter, Finding
-from supervision.services._common import _in_subtree, _target, _unit_contacts, _user_or_none, _visible_org
-from supervision.services.permissions import _check_group
+from supervision.permissions import can_change_letter, can_guide_group
+from supervision.services._common import _in_subtree, _target, _unit_contacts, _visible_org
 
 LETTER_MAX = 20000
 
@@ -96,12 +96,13 @@ def _letter_errors(*, group: LiaisonGroup, organization: Organization, title: st
 
 
 @transaction.atomic
-def letter_create(*, user: Any, group: LiaisonGroup, organization: Organization,
+def letter_create(*, user: Actor, group: LiaisonGroup, organization: Organization,
                   findings: Sequence[Finding] = (), actions: Sequence[Action] = (),
                   reply_due_on: dt.date | None = None, title: str = "", recipient: str = "",
                   body: str = "") -> FeedbackLetter:
     """Draft a feedback letter; title, recipient and body default to `letter_compose` of the records."""
-    _check_group(user, group)
+    if not can_guide_group(user, group):
+        raise PermissionDenied("只有本联络组成员和市委教育办可以办理")
     if not _visible_org(user, organization):
         raise PermissionDenied("无权向该单位反馈")
     # Read afresh: the draft names the problems findings became, which callers' objects may not know yet.
@@ -117,22 +118,21 @@ def letter_create(*, user: Any, group: LiaisonGroup, organization: Organization,
     letter = FeedbackLetter.objects.create(
         campaign=group.campaign, group=group, organization=organization, org_path=organization.path,
         title=clean_text(title), recipient=clean_text(recipient), body=body.strip(), reply_due_on=reply_due_on,
-        created_by=_user_or_none(user),
+        created_by=user_or_none(user),
     )
     audit.set_links(letter, "findings", [f.pk for f in findings])
     audit.set_links(letter, "actions", [a.pk for a in actions])
     return letter
 
 
-def _check_letter(user: Any, letter: FeedbackLetter) -> FeedbackLetter:
-    if not FeedbackLetter.objects.visible_to(user).filter(pk=letter.pk).exists():
+def _check_letter(user: Actor, letter: FeedbackLetter) -> FeedbackLetter:
+    if not can_change_letter(user, letter):
         raise PermissionDenied("无权处理该反馈意见")
-    _check_group(user, letter.group)
     return FeedbackLetter.objects.select_for_update().select_related("group", "organization").get(pk=letter.pk)
 
 
 @transaction.atomic
-def letter_update(*, user: Any, letter: FeedbackLetter, title: str, recipient: str, body: str,
+def letter_update(*, user: Actor, letter: FeedbackLetter, title: str, recipient: str, body: str,
                   reply_due_on: dt.date | None = None, findings: Sequence[Finding] | None = None,
                   actions: Sequence[Action] | None = None) -> FeedbackLetter:
     letter = _check_letter(user, letter)
@@ -156,14 +156,14 @@ def letter_abbreviation() -> str:
 
 
 @transaction.atomic
-def letter_issue(*, user: Any, letter: FeedbackLetter) -> FeedbackLetter:
+def letter_issue(*, user: Actor, letter: FeedbackLetter) -> FeedbackLetter:
     """Issue a draft: it takes the next document number of the year (发文字号 “代字〔年份〕序号号”), is locked,
     and the unit is told."""
     letter = _check_letter(user, letter)
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError({"status": "该反馈意见已印发"})
     today = timezone.localdate()
-    letter.status, letter.issued_on, letter.issued_by = LetterStatus.ISSUED, today, user
+    letter.status, letter.issued_on, letter.issued_by = LetterStatus.ISSUED, today, user_or_none(user)
     # The next number of the year. Two letters issued at once may both take it: the unique (year, serial)
     # constraint refuses the second, which then takes the one after (a savepoint keeps the transaction usable).
     for _attempt in range(5):

@@ -1,26 +1,25 @@
 """Visit methods (指导方式): the office keeps the list."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
-from campaigns.selectors import is_city_office
+from accounts.actors import Actor
 from core.validation import clean_text
 from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from supervision.models import VisitMethod
+from supervision.permissions import can_manage_visit_methods
 
 
-def _check_office(user: Any) -> None:
-    if not is_city_office(user):
+def _check_office(user: Actor) -> None:
+    if not can_manage_visit_methods(user):
         raise PermissionDenied("只有市委教育办可以维护")
 
 
 @transaction.atomic
-def visit_method_create(*, user: Any, name: str) -> VisitMethod:
+def visit_method_create(*, user: Actor, name: str) -> VisitMethod:
     _check_office(user)
     name = clean_text(name)
     errors: dict[str, str] = {}
@@ -33,7 +32,7 @@ def visit_method_create(*, user: Any, name: str) -> VisitMethod:
 
 
 @transaction.atomic
-def visit_method_set_active(*, user: Any, method: VisitMethod, is_active: bool) -> VisitMethod:
+def visit_method_set_active(*, user: Actor, method: VisitMethod, is_active: bool) -> VisitMethod:
     _check_office(user)
     method.is_active = bool(is_active)
     method.save()

@@ -2,13 +2,14 @@
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor, user_or_none
+from accounts.models import User
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core import audit
@@ -21,13 +22,23 @@ from core.validation import text_error as _text_error
 from orgs.models import Organization
 from supervision.choices import Judgement, Requirement, VisitStatus
 from supervision.models import Observation, Visit, VisitAttachment, VisitMethod
-from supervision.services._common import TEXT_MAX, _user_or_none, _visible_org
-from supervision.services.permissions import _check_group, _check_visit
+from supervision.permissions import can_change_visit, can_guide_group
+from supervision.services._common import TEXT_MAX, _visible_org
 
 SUMMARY_MAX = 5000
 
 
-def _visit_errors(*, user: Any, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
+def _check_group(user: Actor, group: LiaisonGroup) -> None:
+    if not can_guide_group(user, group):
+        raise PermissionDenied("只有本联络组成员和市委教育办可以办理")
+
+
+def _check_visit(user: Actor, visit: Visit) -> None:
+    if not can_change_visit(user, visit):
+        raise PermissionDenied("无权处理该指导活动")
+
+
+def _visit_errors(*, user: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
                   subject: str, campaign: Campaign | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if campaign is None or not campaign.is_current:
@@ -62,7 +73,7 @@ def _held_error(day: dt.date | None, campaign: Campaign | None, today: dt.date) 
     return _day_error(day, campaign, "开展日期")
 
 
-def _participants_error(group: LiaisonGroup, participants: Sequence[Any]) -> str | None:
+def _participants_error(group: LiaisonGroup, participants: Sequence[User]) -> str | None:
     member_ids = set(group.memberships.values_list("user_id", flat=True))
     strangers = [str(p) for p in participants if p.pk not in member_ids]
     if strangers:
@@ -80,8 +91,8 @@ def visit_subject(subject: str, method: VisitMethod | None, organization: Organi
 
 
 @transaction.atomic
-def visit_plan(*, user: Any, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
-               subject: str, planned_on: dt.date | None, participants: Sequence[Any] = (),
+def visit_plan(*, user: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
+               subject: str, planned_on: dt.date | None, participants: Sequence[User] = (),
                others: str = "") -> Visit:
     """Plan a visit of `group` to `organization` (one of its units, or a unit below one)."""
     _check_group(user, group)
@@ -99,15 +110,15 @@ def visit_plan(*, user: Any, group: LiaisonGroup, organization: Organization, me
     visit = Visit.objects.create(
         campaign=campaign, group=group, organization=organization, org_path=organization.path, method=method,
         subject=clean_text(subject), planned_on=planned_on, others=clean_text(others),
-        created_by=_user_or_none(user),
+        created_by=user_or_none(user),
     )
     audit.set_links(visit, "participants", [p.pk for p in participants])
     return visit
 
 
 @transaction.atomic
-def visit_update(*, user: Any, visit: Visit, method: VisitMethod | None, subject: str,
-                 planned_on: dt.date | None, participants: Sequence[Any] = (), others: str = "") -> Visit:
+def visit_update(*, user: Actor, visit: Visit, method: VisitMethod | None, subject: str,
+                 planned_on: dt.date | None, participants: Sequence[User] = (), others: str = "") -> Visit:
     """Change a planned visit (a visit already done keeps its plan; its record is changed by `visit_record`)."""
     _check_visit(user, visit)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -147,9 +158,9 @@ def _observation_errors(observations: Mapping[str, Mapping[str, str]]) -> dict[s
 
 
 @transaction.atomic
-def visit_record(*, user: Any, visit: Visit, visited_on: dt.date | None, summary: str,
+def visit_record(*, user: Actor, visit: Visit, visited_on: dt.date | None, summary: str,
                  observations: Mapping[str, Mapping[str, str]] | None = None,
-                 participants: Sequence[Any] | None = None, others: str | None = None) -> Visit:
+                 participants: Sequence[User] | None = None, others: str | None = None) -> Visit:
     """Mark a planned visit done (或 correct the record of a done one): when, what the group saw overall and
     against each basic requirement. `observations`: {requirement: {"judgement": ..., "note": ...}}."""
     _check_visit(user, visit)
@@ -184,9 +195,9 @@ def visit_record(*, user: Any, visit: Visit, visited_on: dt.date | None, summary
 
 
 @transaction.atomic
-def visit_log(*, user: Any, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
+def visit_log(*, user: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
               subject: str, visited_on: dt.date | None, summary: str,
-              observations: Mapping[str, Mapping[str, str]] | None = None, participants: Sequence[Any] = (),
+              observations: Mapping[str, Mapping[str, str]] | None = None, participants: Sequence[User] = (),
               others: str = "") -> Visit:
     """Record a visit that was not planned in the system beforehand: planned and done on the same day. Every
     error of the form is reported at once, under the fields of a held visit."""
@@ -206,7 +217,7 @@ def visit_log(*, user: Any, group: LiaisonGroup, organization: Organization, met
 
 
 @transaction.atomic
-def visit_cancel(*, user: Any, visit: Visit, reason: str) -> Visit:
+def visit_cancel(*, user: Actor, visit: Visit, reason: str) -> Visit:
     _check_visit(user, visit)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     errors: dict[str, str] = {}
@@ -220,16 +231,16 @@ def visit_cancel(*, user: Any, visit: Visit, reason: str) -> Visit:
 
 
 @transaction.atomic
-def attachment_add(*, user: Any, visit: Visit, file: UploadedFile) -> VisitAttachment:
+def attachment_add(*, user: Actor, visit: Visit, file: UploadedFile) -> VisitAttachment:
     _check_visit(user, visit)
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError({"file": "该活动已取消，不能再上传附件"})
     _raise({"file": reason} if (reason := upload_error(file)) else {})
-    return VisitAttachment.objects.create(visit=visit, **stored_file_fields(file, user))
+    return VisitAttachment.objects.create(visit=visit, **stored_file_fields(file, user_or_none(user)))
 
 
 @transaction.atomic
-def attachment_remove(*, user: Any, attachment: VisitAttachment) -> None:
+def attachment_remove(*, user: Actor, attachment: VisitAttachment) -> None:
     _check_visit(user, attachment.visit)
     if attachment.visit.findings.filter(problem__isnull=False).exists() and attachment.uploaded_by_id != user.pk:
         raise ValidationError({"file": "只有上传人可以删除已形成问题的活动附件"})

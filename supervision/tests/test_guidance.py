@@ -12,7 +12,8 @@ from measures.permissions import can_record_measures
 from problems.models import Problem
 from problems.services import problem_act, problem_update, step_add
 from problems.tests.conftest import upload
-from supervision import selectors
+from supervision import permissions, selectors
+from supervision.models import Action, FeedbackLetter, Finding, Visit
 
 
 def test_liaison_cannot_edit_a_units_problem_or_its_steps(make_problem, people):
@@ -59,12 +60,12 @@ def test_a_liaison_user_sees_exactly_the_units_of_their_group(make_visit, make_f
     theirs_visit = visit_plan(user=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
                               method=method, subject="个别访谈", planned_on=dt.date(2023, 10, 12))
     action_record(user=people["liaison_b"], organization=tree.county_b, level="point_out", reason="学习不深入")
-    assert list(selectors.visits_for(people["liaison"])) == [mine.visit]
-    assert list(selectors.findings_for(people["liaison"])) == [mine]
-    assert not selectors.actions_for(people["liaison"]).exists()
-    assert list(selectors.visits_for(people["liaison_b"])) == [theirs_visit]
-    assert not selectors.findings_for(people["liaison_b"]).exists()
-    assert selectors.actions_for(people["liaison_b"]).count() == 1
+    assert list(Visit.objects.visible_to(people["liaison"])) == [mine.visit]
+    assert list(Finding.objects.visible_to(people["liaison"])) == [mine]
+    assert not Action.objects.visible_to(people["liaison"]).exists()
+    assert list(Visit.objects.visible_to(people["liaison_b"])) == [theirs_visit]
+    assert not Finding.objects.visible_to(people["liaison_b"]).exists()
+    assert Action.objects.visible_to(people["liaison_b"]).count() == 1
     assert [g.name for g in selectors.groups_for(people["liaison"])] == ["第一联络组"]
     assert {r.organization for r in selectors.unit_rows(people["group_a"], user=people["liaison"])} == {tree.county_a}
 
@@ -80,15 +81,15 @@ def test_a_unit_sees_what_was_done_and_decided_about_it_not_the_groups_plans(mak
     draft = letter_create(user=people["liaison"], group=people["group_a"], organization=tree.county_a,
                           findings=[finding])
     unit = people["unit"]
-    visits = set(selectors.visits_for(unit))
+    visits = set(Visit.objects.visible_to(unit))
     assert planned not in visits
     # The visit to county A is above the village: the unit sees only what is at its own subtree.
-    assert done not in visits and list(selectors.findings_for(unit)) == [finding]
-    assert list(selectors.actions_for(unit)) == [decided] and proposal not in selectors.actions_for(unit)
-    assert draft not in selectors.letters_for(unit)
+    assert done not in visits and list(Finding.objects.visible_to(unit)) == [finding]
+    assert list(Action.objects.visible_to(unit)) == [decided] and proposal not in Action.objects.visible_to(unit)
+    assert draft not in FeedbackLetter.objects.visible_to(unit)
 
 
 def test_the_three_administrators_read_no_supervision(people, users):
     for role in ("sysadmin", "secadmin", "auditor"):
-        assert not selectors.reads_supervision(users[role])
+        assert not permissions.can_read_supervision(users[role])
         assert not selectors.groups_for(users[role]).exists()

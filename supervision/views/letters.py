@@ -2,22 +2,21 @@
 actions, editing the draft, issuing it with its document number (confirm step), the letter shown as a document,
 and its .docx in the GB/T 9704 layout.
 
-Thin: letters come through `supervision.selectors` (outside the jurisdiction → 404; a unit sees only letters
-issued to it); every write is one call to `supervision.services`, whose Chinese errors go back on the form with
-what was typed (PermissionDenied → 404).
+Thin: letters come through `visible_to(user)` and `supervision.selectors` (outside the jurisdiction → 404; a unit
+sees only letters issued to it); every write is one call to `supervision.services`, whose Chinese errors go back on
+the form with what was typed (PermissionDenied → 404).
 """
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.choices import Role
+from accounts.actors import Actor
 from accounts.guards import require_data_role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import office_name
@@ -27,11 +26,11 @@ from core.http import AuthedRequest, attachment_disposition
 from core.paging import paginate
 from orgs.models import Organization
 from orgs.selectors import visible_org
-from supervision import letters, selectors, services
-from supervision.action_views import unit_findings
+from supervision import letters, permissions, selectors, services
 from supervision.choices import IN_FORCE, LetterStatus
 from supervision.forms import LetterEditForm, LetterFilterForm, LetterNewForm
 from supervision.models import Action, FeedbackLetter
+from supervision.views._common import refusals
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -40,15 +39,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Helpers
 
 
-def _unit_actions(user: Any, organization: Organization, group: LiaisonGroup) -> QuerySet[Action]:
+def _unit_actions(user: Actor, organization: Organization, group: LiaisonGroup) -> QuerySet[Action]:
     """The decided (or done) actions on the unit's subtree `user` sees, in the group's campaign."""
-    return (selectors.filter_actions(selectors.actions_for(user), statuses=IN_FORCE, organization=organization)
+    return (selectors.filter_actions(Action.objects.visible_to(user).with_related(), statuses=IN_FORCE,
+                                     organization=organization)
             .filter(campaign_id=group.campaign_id).order_by("-decided_on", "-id"))
-
-
-def _may_write(user: Any, letter: FeedbackLetter) -> bool:
-    """Whether `user` drafts, edits and issues this group's letters (its members and the city's office)."""
-    return services.supervises(user) and services.guides(user, letter.group)
 
 
 def _paragraphs(body: str) -> list[dict[str, Any]]:
@@ -68,7 +63,7 @@ def _letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
 def _writable_letter(request: AuthedRequest, pk: int) -> FeedbackLetter:
     """A letter the user may edit or issue (else 404)."""
     letter = _letter(request, pk)
-    if not _may_write(request.user, letter):
+    if not permissions.can_change_letter(request.user, letter):
         raise Http404
     return letter
 
@@ -84,12 +79,12 @@ def letter_list(request: AuthedRequest) -> HttpResponse:
     groups = list(selectors.groups_for(user))
     form = LetterFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups])
     status, group, q = form.value_of("status"), form.value_of("group"), form.value_of("q").strip()
-    qs = selectors.filter_letters(selectors.letters_for(user), statuses=[status] if status else [],
-                                  group=int(group) if group else None, q=q)
+    qs = selectors.filter_letters(FeedbackLetter.objects.visible_to(user).with_related(),
+                                  statuses=[status] if status else [], group=int(group) if group else None, q=q)
     page = paginate(request, qs.order_by("-id"))
     return render(request, "supervision/letter_list.html", {
-        "form": form, "page": page, "writes": services.supervises(user),
-        "filtered": bool(status or group or q), "unit": user.role == Role.UNIT})
+        "form": form, "page": page, "writes": permissions.can_record_supervision(user),
+        "filtered": bool(status or group or q), "unit": permissions.can_answer_for_unit(user)})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -101,17 +96,17 @@ def letter_list(request: AuthedRequest) -> HttpResponse:
 def letter_new(request: AuthedRequest) -> HttpResponse:
     """`?group=<id>&org=<code>`: the group writing and the unit it writes to (else a list to pick from)."""
     user = require_data_role(request.user)
-    if not services.supervises(user):
+    if not permissions.can_record_supervision(user):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
-    units = [(g, o) for g, o in selectors.supervised_units(user) if services.guides(user, g)]
+    units = [(g, o) for g, o in selectors.supervised_units(user) if permissions.can_guide_group(user, g)]
     group_text, organization = source.get("group") or "", visible_org(actor=user, code=source.get("org"), typed=True)
     if not group_text or organization is None:
         return render(request, "supervision/letter_pick.html", {"units": units})
     group = next((g for g, _ in units if str(g.pk) == group_text), None)
     if group is None:
         raise Http404
-    findings = unit_findings(user, organization, group.campaign)
+    findings = selectors.unit_findings(user, organization, group.campaign)
     actions = _unit_actions(user, organization, group)
     initial = {"findings": list(findings.filter(needs_fix=True, letters__isnull=True).values_list("pk", flat=True)),
                "actions": list(actions.filter(letters__isnull=True).values_list("pk", flat=True))}
@@ -139,7 +134,7 @@ def letter_new(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def letter_page(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
-    writes = _may_write(request.user, letter) and letter.status == LetterStatus.DRAFT
+    writes = permissions.can_change_letter(request.user, letter) and letter.status == LetterStatus.DRAFT
     return render(request, "supervision/letter_page.html", {
         "letter": letter, "paragraphs": _paragraphs(letter.body), "office_name": office_name(letter.organization),
         "writes": writes, "findings": list(letter.findings.select_related("organization", "problem")),
@@ -155,7 +150,7 @@ def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("supervision:letter", letter.pk)
     user = request.user
     organization = letter.organization
-    findings = unit_findings(user, organization, letter.campaign)
+    findings = selectors.unit_findings(user, organization, letter.campaign)
     actions = _unit_actions(user, organization, letter.group)
     form = LetterEditForm(request.POST if request.method == "POST" else None, findings=findings, actions=actions,
                           unit_id=organization.pk, initial={
@@ -186,13 +181,9 @@ def letter_issue(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("supervision:letter", letter.pk)
     errors: list[str] = []
     if request.method == "POST":
-        try:
+        with refusals() as errors:
             letter = services.letter_issue(user=request.user, letter=letter)
-        except ValidationError as exc:
-            errors = exc.messages
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if not errors:
             messages.success(request, f"已印发，文号{letter.number}，已通知{letter.organization.name}")
             return redirect("supervision:letter", letter.pk)
     return render(request, "supervision/letter_issue.html", {

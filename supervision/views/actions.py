@@ -2,9 +2,9 @@
 each unit's place on the ladder; taking a step or proposing one; an action's page where the office decides or
 dismisses a proposal and the group or the office records the result.
 
-Thin: actions come through `supervision.selectors` (outside the jurisdiction → 404; a unit sees only what was
-decided on it); every write is one call to `supervision.services`, whose Chinese errors go back on the form with
-what was typed (PermissionDenied → 404). Who decides and when come from the session and the clock.
+Thin: actions come through `visible_to(user)` and `supervision.selectors` (outside the jurisdiction → 404; a unit
+sees only what was decided on it); every write is one call to `supervision.services`, whose Chinese errors go back
+on the form with what was typed (PermissionDenied → 404). Who decides and when come from the session and the clock.
 """
 
 from dataclasses import dataclass
@@ -12,12 +12,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.choices import Role
 from accounts.guards import require_data_role
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, liaison_group_of
@@ -26,7 +24,7 @@ from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org
-from supervision import selectors, services
+from supervision import permissions, selectors, services
 from supervision.choices import LADDER, LEVEL_GROUNDS, OVERDUE_DAYS, ActionStatus, Level, Requirement, level_title
 from supervision.forms import (
     ActionDecideForm,
@@ -35,27 +33,15 @@ from supervision.forms import (
     ActionNewForm,
     ActionResultForm,
 )
-from supervision.models import Action, Finding
+from supervision.models import Action
+from supervision.views._common import ids
 
 # How each rung reads where it is shown (组织处理 is a recommendation to the leading group, which decides it).
 LEVEL_TEXT: dict[str, str] = {lv: level_title(lv) for lv in LADDER}
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Helpers (some also used by letter_views)
-
-
-def ids(text: str | None) -> list[int]:
-    """"1,2,3" → [1, 2, 3] (anything else is dropped)."""
-    return [int(x) for x in (text or "").replace("，", ",").split(",") if x.strip().isdigit() and len(x.strip()) < 12]
-
-
-def unit_findings(user: Any, organization: Organization, campaign: Campaign | None) -> QuerySet[Finding]:
-    """The findings of the unit's subtree `user` sees, in the campaign, newest first."""
-    qs = selectors.filter_findings(selectors.findings_for(user), organization=organization)
-    if campaign is not None:
-        qs = qs.filter(visit__campaign=campaign)
-    return qs.order_by("-visit__visited_on", "-id")
+# Helpers
 
 
 @dataclass
@@ -125,25 +111,27 @@ def action_list(request: AuthedRequest) -> HttpResponse:
     campaign = current_campaign()
     units = selectors.supervised_units(user, campaign)
     groups = list(selectors.groups_for(user, campaign))
-    is_unit = user.role == Role.UNIT
+    is_unit = permissions.can_answer_for_unit(user)
     form = ActionFilterForm(request.GET, groups=[(str(g.pk), g.name) for g in groups],
                             units=[(o.code, f"{o.name}（{g.name}）") for g, o in units],
                             statuses=[(s, ActionStatus(s).label) for s in (ActionStatus.DECIDED, ActionStatus.DONE)]
                             if is_unit else None)
     group, code = form.value_of("group"), form.value_of("unit")
     unit = next((o for _, o in units if o.code == code), None) if code else None
-    qs = selectors.filter_actions(selectors.actions_for(user), statuses=[s for s in [form.value_of("status")] if s],
+    qs = selectors.filter_actions(Action.objects.visible_to(user).with_related(),
+                                  statuses=[s for s in [form.value_of("status")] if s],
                                   levels=[lv for lv in [form.value_of("level")] if lv],
                                   group=int(group) if group else None, organization=unit)
     page = paginate(request, qs.order_by("-id"))
-    proposals = list(selectors.proposals_for(user)) if services.supervises(user) else []
-    follow_ups = list(selectors.follow_ups_due(user)) if services.supervises(user) else []
+    supervises = permissions.can_record_supervision(user)
+    proposals = list(selectors.proposals_for(user)) if supervises else []
+    follow_ups = list(selectors.follow_ups_due(user)) if supervises else []
     ladders = [{"org": row.organization, "position": row.position, "rungs": ladder(row.position),
                 "current": LEVEL_TEXT[LADDER[row.position - 1]] if row.position else "", "proposed": row.proposed}
                for row in selectors.unit_ladders(user, campaign, group=int(group) if group else None)]
     return render(request, "supervision/action_list.html", {
         "form": form, "page": page, "proposals": proposals, "follow_ups": follow_ups, "ladders": ladders,
-        "decides": services.decides_actions(user), "supervises": services.supervises(user), "campaign": campaign,
+        "decides": permissions.can_decide_action(user), "supervises": supervises, "campaign": campaign,
         "filtered": form.active})
 
 
@@ -157,16 +145,16 @@ def action_new(request: AuthedRequest) -> HttpResponse:
     """`?org=<code>&findings=1,2`: the unit (or a unit below one) and the findings the step rests on."""
     user = require_data_role(request.user)
     campaign = current_campaign()
-    if not services.may_act(user, campaign):
+    if not permissions.can_act_on_unit(user, campaign=campaign):
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
     organization = visible_org(actor=user, code=source.get("organization") or source.get("org"), typed=True)
     if organization is None:
         return render(request, "supervision/action_pick.html", {
             "units": selectors.supervised_units(user, campaign), "campaign": campaign})
-    findings = unit_findings(user, organization, campaign)
+    findings = selectors.unit_findings(user, organization, campaign)
     cadres = selectors.unit_leaders(user, organization.path)
-    allowed = services.levels_for(user)
+    allowed = permissions.levels_for(user)
     position, expected = _position(campaign, organization), _next(campaign, organization)
     initial = {"organization": organization.code, "level": expected if expected in allowed else "",
                "findings": list(findings.filter(pk__in=ids(request.GET.get("findings"))).values_list("pk", flat=True))}
@@ -198,7 +186,7 @@ def action_new(request: AuthedRequest) -> HttpResponse:
         "levels": _level_rows(form, campaign=campaign, organization=organization, cadre=cadre, allowed=allowed),
         "position": position, "current": LEVEL_TEXT[LADDER[position - 1]] if position else "",
         "expected": LEVEL_TEXT[expected], "rungs": ladder(position), "allowed": allowed,
-        "may_record": bool(allowed), "is_liaison": user.role == Role.LIAISON,
+        "may_record": bool(allowed), "decides": permissions.can_decide_action(user),
         "group": liaison_group_of(organization, campaign) if campaign is not None else None})
 
 
@@ -211,14 +199,13 @@ def _action_page(request: AuthedRequest, pk: int, *, decide_form: ActionDecideFo
                  result_form: ActionResultForm | None = None) -> HttpResponse:
     user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
-    deciding = services.decides_actions(user) and action.status == ActionStatus.PROPOSED
-    recording = action.status == ActionStatus.DECIDED and (
-        services.decides_actions(user) or (action.group is not None and services.guides(user, action.group)))
+    deciding = permissions.can_decide_action(user, action) and action.status == ActionStatus.PROPOSED
+    recording = action.status == ActionStatus.DECIDED and permissions.can_follow_up_action(user, action)
     levels: list[dict[str, Any]] = []
     if deciding:
         decide_form = decide_form or ActionDecideForm(initial={"level": action.level, "reason": action.reason})
         levels = _level_rows(decide_form, campaign=action.campaign, organization=action.organization,
-                             cadre=action.cadre, allowed=services.levels_for(user), exclude=action)
+                             cadre=action.cadre, allowed=permissions.levels_for(user), exclude=action)
     # A proposal is not in force: the ladder shows where the unit (or leader) stands without it.
     position = _position(action.campaign, action.organization, action.cadre)
     return render(request, "supervision/action_page.html", {
@@ -245,7 +232,7 @@ def action_page(request: AuthedRequest, pk: int) -> HttpResponse:
 def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
-    if not services.decides_actions(user):
+    if not permissions.can_decide_action(user, action):
         raise Http404
     form = ActionDecideForm(request.POST)
     if form.is_valid():
@@ -266,7 +253,7 @@ def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
-    if not services.decides_actions(user):
+    if not permissions.can_decide_action(user, action):
         raise Http404
     form = ActionDismissForm(request.POST)
     if form.is_valid():
@@ -283,7 +270,7 @@ def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
 def action_result(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     action = selectors.action_detail(user, pk)
-    if not services.supervises(user):
+    if not permissions.can_record_supervision(user):
         raise Http404
     form = ActionResultForm(request.POST)
     if form.is_valid():
