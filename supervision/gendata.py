@@ -44,6 +44,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.choices import Role
 from accounts.models import User
 from campaigns.models import Campaign, LiaisonGroup
@@ -682,7 +683,8 @@ class Generator:
         works = [w for i, g in enumerate(groups) if (w := self.group(i, g, g == demo_group)) is not None]
         self.ladder(works, office)
         self.letters(works)
-        self.counts["proposals"] = services.action_proposals_refresh(campaign=self.campaign, today=self.today)
+        self.counts["proposals"] = services.action_proposals_refresh(
+            user=SystemActor("gendata"), campaign=self.campaign, today=self.today)
         if self.generated:
             User.objects.filter(pk__in=self.generated).update(is_active=False)
         return self.counts

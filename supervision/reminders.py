@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from campaigns.models import LiaisonMembership
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
@@ -121,7 +122,7 @@ def remind(*, today: dt.date) -> dict[str, int]:
     sent["follow_up"] = notify_many(_follow_ups(campaign.pk, today))
     sent["visit_tomorrow"] = notify_many(_tomorrow(campaign.pk, today))
     sent["visit_unrecorded"] = notify_many(_unrecorded(campaign.pk, today))
-    sent["proposals"] = services.action_proposals_refresh(campaign=campaign, today=today)
+    sent["proposals"] = services.action_proposals_refresh(user=SystemActor("remind"), campaign=campaign, today=today)
     return sent
 
 

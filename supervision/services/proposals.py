@@ -3,9 +3,11 @@
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign
 from core import audit
@@ -25,6 +27,7 @@ from supervision.choices import (
     level_title,
 )
 from supervision.models import Action, Finding
+from supervision.permissions import can_decide_action
 from supervision.services._common import _notify_office
 from supervision.services.ladder import ladder_position, next_level
 
@@ -78,11 +81,14 @@ def _proposal_reason(basis: dict[str, Any], level: str) -> str:
 
 
 @transaction.atomic
-def action_proposals_refresh(*, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
+def action_proposals_refresh(*, user: Actor, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
     """Propose the next rung for every unit assigned to a liaison group whose findings repeat or whose problems
     stay overdue (OVERDUE_PROBLEMS or more, OVERDUE_DAYS past due, and no decision on the unit in that time).
     Idempotent: a unit keeps at most one open proposal, refreshed when its basis changes (a person's proposal is
-    left alone); the office decides. Returns the number of new proposals."""
+    left alone); the office decides. Returns the number of new proposals. Run by the daily job (a system actor), or
+    by whoever decides proposals."""
+    if not can_decide_action(user):
+        raise PermissionDenied("处置建议由市委教育办决定")
     campaign = campaign or current_campaign()
     if campaign is None:
         return 0

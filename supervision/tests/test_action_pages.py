@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from accounts.actors import SETUP
+from accounts.actors import SETUP, SystemActor
 from supervision.choices import ActionStatus, Level
 from supervision.models import Action
 from supervision.services import action_propose, action_record
+
+REMIND = SystemActor("remind")  # the daily job, which refreshes the ladder's proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -314,7 +316,7 @@ def test_system_proposal_shows_its_basis(client: Any, people: dict[str, Any], tr
 
     make_finding(visit=make_visit(on=dt.date(2023, 10, 8)))
     make_finding(visit=make_visit(on=dt.date(2023, 10, 9)))
-    assert action_proposals_refresh() == 1
+    assert action_proposals_refresh(user=REMIND) == 1
     proposal = Action.objects.get(status=ActionStatus.PROPOSED)
     html = _html(_get(client, people["office"], reverse("supervision:action", args=[proposal.pk])))
     assert "系统提示" in html and "理论学习方面的问题在多次指导中重复发现，尚未处置的2条" in html

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from accounts.actors import SETUP
+from accounts.actors import SETUP, SystemActor
 from accounts.models import User
 from campaigns.models import LiaisonMembership
 from problems.choices import ProblemAction, ProblemStatus, Source
@@ -21,6 +21,8 @@ from problems.tests.conftest import NOW, START, upload
 from supervision import gendata, services
 from supervision.choices import IN_FORCE, LADDER, ActionStatus, LetterStatus, Level, VisitStatus, rung
 from supervision.models import Action, FeedbackLetter, Finding, Observation, Visit, VisitMethod
+
+REMIND = SystemActor("remind")  # the daily job, which refreshes the ladder's proposals
 
 pytestmark = pytest.mark.django_db
 # Late in the fixture campaign (2023-09-01 to 2024-01-31): months of visits, follow-ups due, problems overdue.
@@ -243,7 +245,7 @@ def test_the_office_gets_proposals_and_letters_are_issued_and_drafted(city: Any,
     proposal = proposals.get(organization=tree.county_a)
     assert proposal.basis["overdue"] >= 3
     assert proposal.level == services.next_level(campaign=proposal.campaign, organization=tree.county_a)
-    assert services.action_proposals_refresh(today=TODAY) == 0  # the generator refreshed them already
+    assert services.action_proposals_refresh(user=REMIND, today=TODAY) == 0  # the generator refreshed them already
     letters = FeedbackLetter.objects.all()
     assert letters.count() == counts["letters"] == 3
     issued = letters.filter(status=LetterStatus.ISSUED)

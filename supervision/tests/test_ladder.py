@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.actors import SETUP
+from accounts.actors import SETUP, SystemActor
 from core.models import Notification
 from supervision import services
 from supervision.choices import LADDER
 from supervision.models import Action
+
+REMIND = SystemActor("remind")  # the daily job, which refreshes the ladder's proposals
 
 
 def _record(user, org, level, **kw):
@@ -146,15 +148,15 @@ def test_nobody_outside_acts_on_a_unit(people, tree):
 def test_repeated_findings_lead_to_a_proposal_of_the_next_rung(people, tree, make_visit, make_finding, campaign):
     first, second = make_visit(on=dt.date(2023, 9, 20)), make_visit(on=dt.date(2023, 10, 9))
     make_finding(visit=first, requirement="research", description="调研报告问题导向不突出")
-    assert services.action_proposals_refresh(campaign=campaign) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
     make_finding(visit=second, requirement="research", description="调研成果转化运用不够")
-    assert services.action_proposals_refresh(campaign=campaign) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 1
     proposal = Action.objects.get(status="proposed")
     assert proposal.organization == tree.county_a and proposal.level == "point_out"
     assert proposal.findings.count() == 2 and proposal.basis["repeated"] == {"research": 2}
     assert "调查研究方面的问题" in proposal.reason and proposal.proposed_by is None
     # Idempotent: a second run changes nothing.
-    assert services.action_proposals_refresh(campaign=campaign) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
     assert Action.objects.filter(status="proposed").count() == 1
 
 
@@ -163,8 +165,8 @@ def test_overdue_problems_lead_to_a_proposal_after_the_rung_in_force(people, tre
     _record(people["liaison"], tree.county_a, "point_out")
     for _ in range(3):
         make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 10)) == 0
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 20)) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 10)) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 20)) == 1
     proposal = Action.objects.get(status="proposed")
     assert proposal.level == "correct" and proposal.basis["overdue"] == 3
     assert "3个问题逾期30天以上" in proposal.reason
@@ -174,4 +176,4 @@ def test_findings_an_action_already_rests_on_do_not_count_again(people, tree, ma
     a = make_finding(visit=make_visit(on=dt.date(2023, 9, 20)), requirement="study")
     b = make_finding(visit=make_visit(on=dt.date(2023, 10, 9)), requirement="study")
     _record(people["liaison"], tree.county_a, "point_out", findings=[a, b])
-    assert services.action_proposals_refresh(campaign=campaign) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0

@@ -104,3 +104,12 @@ def test_a_system_actor_acts_everywhere_and_reads_the_groups_work(people: dict[s
                                     skip_reason="问题严重")
     assert action.decided_by is None and action.proposed_by is None  # a system actor is nobody's author
     assert can_follow_up_action(system, action) and not can_follow_up_action(people["liaison"], action)
+
+
+def test_the_systems_proposals_are_refreshed_by_the_daily_job_or_who_decides_them(people: dict[str, Any],
+                                                                                   campaign: Any) -> None:
+    assert services.action_proposals_refresh(user=SystemActor("remind"), campaign=campaign) == 0
+    assert services.action_proposals_refresh(user=people["office"], campaign=campaign) == 0
+    for role in ("liaison", "county_office", "unit"):
+        with pytest.raises(PermissionDenied):
+            services.action_proposals_refresh(user=people[role], campaign=campaign)

@@ -6,10 +6,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actors import SystemActor
 from campaigns.models import LiaisonMembership
 from core.models import Notification
 from supervision import selectors, services
 from supervision.models import Action
+
+REMIND = SystemActor("remind")  # the daily job, which refreshes the ladder's proposals
 
 
 def test_a_liaison_in_no_group_reads_but_does_not_act(people, tree):
@@ -53,12 +56,12 @@ def test_someone_elses_proposal_is_not_replaced(people, tree):
 def test_a_proposal_stays_put_from_day_to_day(people, tree, make_visit, make_finding, campaign, frozen_clock):
     make_finding(visit=make_visit(on=dt.date(2023, 9, 20)), requirement="research")
     make_finding(visit=make_visit(on=dt.date(2023, 10, 9)), requirement="research")
-    assert services.action_proposals_refresh(campaign=campaign) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 1
     proposal = Action.objects.get(status="proposed")
     snapshot = (proposal.reason, sorted(proposal.findings.values_list("pk", flat=True)))
     for day in (11, 12, 13):
         frozen_clock.move_to(dt.datetime(2023, 10, day, 8, 0))
-        assert services.action_proposals_refresh(campaign=campaign) == 0
+        assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
         proposal.refresh_from_db()
         assert (proposal.reason, sorted(proposal.findings.values_list("pk", flat=True))) == snapshot
 
@@ -70,11 +73,11 @@ def test_a_dismissed_proposal_is_not_proposed_again_on_the_same_grounds(people, 
     for _ in range(3):
         make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
     frozen_clock.move_to(dt.datetime(2023, 11, 20, 9, 0))
-    assert services.action_proposals_refresh(campaign=campaign) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 1
     services.action_dismiss(user=people["office"], action=Action.objects.get(status="proposed"), note="已当面指出")
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 21)) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 21)) == 0
     # A month on, problems still overdue: proposed again.
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 12, 21)) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 12, 21)) == 1
 
 
 def test_proposals_reach_only_the_units_citys_office(people, tree, users):
@@ -172,7 +175,7 @@ def test_a_proposal_of_organizational_handling_reads_as_a_recommendation(people,
         services.action_record(user=people["office"], organization=tree.county_a, level=level, reason="屡次未改")
     for _ in range(3):
         make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 12, 31)) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 12, 31)) == 1
     proposal = Action.objects.get(status="proposed")
     assert proposal.level == "discipline"
     assert proposal.reason.endswith("，建议领导小组给予组织处理。") and "建议建议" not in proposal.reason
@@ -181,21 +184,21 @@ def test_a_proposal_of_organizational_handling_reads_as_a_recommendation(people,
 def test_a_system_proposal_is_withdrawn_once_its_step_is_taken(people, tree, make_visit, make_finding, campaign):
     a = make_finding(visit=make_visit(on=dt.date(2023, 9, 20)), requirement="research")
     b = make_finding(visit=make_visit(on=dt.date(2023, 10, 9)), requirement="research")
-    assert services.action_proposals_refresh(campaign=campaign) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 1
     services.action_record(user=people["liaison"], organization=tree.county_a, level="point_out", reason="已当面指出",
                            findings=[a, b])
     assert not Action.objects.filter(status="proposed").exists()
-    assert services.action_proposals_refresh(campaign=campaign) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
 
 
 def test_a_system_proposal_whose_grounds_are_gone_is_withdrawn(people, tree, make_problem, campaign):
     problems = [make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
                 for _ in range(3)]
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 20)) == 1
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 20)) == 1
     from problems.models import Problem
 
     Problem.objects.filter(pk=problems[0].pk).update(due_on=dt.date(2023, 12, 31))  # e.g. an approved extension
-    assert services.action_proposals_refresh(campaign=campaign, today=dt.date(2023, 11, 21)) == 0
+    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 21)) == 0
     assert not Action.objects.filter(status="proposed").exists()
 
 
