@@ -58,7 +58,7 @@ class KindSpec:
     update: Callable[..., Any] | None
     links: tuple[Link, ...]  # the section's buttons for those who record
     edit_url: str  # the URL name of one record's page (code, pk)
-    rows: Mapping[str, str] = field(default_factory=dict)  # which rows of `model` are of this kind (meetings by their kind)
+    rows: Mapping[str, str] = field(default_factory=dict)  # the rows of `model` of this kind (meetings: by kind)
     fetch: Fetch = field(default=lambda qs: qs)  # what the unit page reads with each record
     attachment: str = ""  # the name of its attachments in the download URL ("" : none)
 

@@ -2,6 +2,9 @@
 the demo generator all call these.
 
 Rules every record keeps:
+- it is written by an actor who records measures, for an organisation inside the actor's jurisdiction
+  (`measures.permissions.can_record_measures`); anyone else is refused with PermissionDenied (a 404 on pages and in
+  the API, as for anything out of reach) before any other rule is checked;
 - its organisation takes part in its campaign (campaigns.selectors.campaigns_of);
 - it is created in the current campaign only: a past campaign is history, read only. Only code that builds
   history on purpose (tests) passes `allow_past=True` to a create service;
