@@ -47,9 +47,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("accounts.management.commands.adduser", "orgs"):
         "looks the jurisdiction up by code — part 6, user administration moves above orgs",
     # orgs → campaigns
-    ("orgs.views", "campaigns"):
-        "the organisation page shows the current campaign's guidance profile — part 6, a registry of panels "
-        "that campaigns adds itself to",
     # The demo, gendata and remind orchestration living in apps.
     ("core.management.commands.demo", "accounts"):
         "demo orchestration — part 6, moves up into the project package with one registry",

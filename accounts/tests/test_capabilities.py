@@ -99,8 +99,8 @@ def test_a_role_added_in_settings_is_one_row_and_every_predicate_follows(inspect
     assert api.get("/orgs/").status_code == 200
     assert {o["code"] for o in api.get("/orgs/").json()["items"]} <= set(
         Organization.objects.filter(path__startswith=tree.county_a.path).values_list("code", flat=True))
-    assert api.post("/problems/", {"organization": "A1a", "description": "x" * 10}, content_type="application/json"
-                    ).status_code == 404
+    body = {"org": "A1a", "description": "村务公开不及时，群众反映强烈", "source": "masses", "category": "service"}
+    assert api.post("/problems/", body, content_type="application/json").status_code == 404
 
 
 def test_without_its_row_the_added_role_may_do_nothing(inspector, client):
