@@ -369,7 +369,8 @@ class Generator:
                     .filter(user__role=Role.LIAISON, user__is_active=True).order_by("-is_leader", "user_id")]
         has_leader = group.memberships.filter(is_leader=True).exists()
         for i, user in enumerate(self._accounts(f"group/{group.name}", GROUP_SIZE - len(existing), Role.LIAISON)):
-            liaison_member_add(group=group, user=user, is_leader=not has_leader and i == 0)
+            liaison_member_add(actor=SystemActor("gendata"), group=group, user=user,
+                               is_leader=not has_leader and i == 0)
             existing.append(user)
         demo = next((u for u in existing if u.username == str(Role.LIAISON)), None)
         return demo or existing[0], existing

@@ -12,10 +12,12 @@ _seq = itertools.count(1)
 
 
 def _organization(org: Any) -> Any:
+    from accounts.actors import SETUP
     from orgs.services import org_create
 
     n = next(_seq)
-    return org_create(parent=org, code=f"{org.code}-S{n}", name=f"测试支部{n}", kind="branch", sector=org.sector,
+    return org_create(actor=SETUP,
+                      parent=org, code=f"{org.code}-S{n}", name=f"测试支部{n}", kind="branch", sector=org.sector,
                       tier=org.tier)
 
 
@@ -26,11 +28,12 @@ def _member(org: Any) -> Any:
 
 
 def _cadre(org: Any) -> Any:
+    from accounts.actors import SETUP
     from core.cn import make_id_number
     from orgs.services import cadre_create
 
     n = next(_seq)
-    return cadre_create(organization=org, name=f"干部{n}", position="书记", rank=40,
+    return cadre_create(actor=SETUP, organization=org, name=f"干部{n}", position="书记", rank=40,
                         id_number=make_id_number("130102", dt.date(1965, 1, 1) + dt.timedelta(days=n), n, "M"))
 
 
