@@ -59,7 +59,7 @@ class SubmissionQuerySet(ScopedQuerySet):
             return self.none()
         if can_read_whole_log(user):
             return self
-        if not isinstance(user, User):  # a system actor reads the whole log
+        if not isinstance(user, User):  # only a signed-in user reads part of the log (a system actor reads it all)
             return self.none()
         submitted = _submitted_q(user)
         # What the office sent down (to a unit in the jurisdiction) — but not its reply to someone else's item: the
