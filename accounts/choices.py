@@ -11,13 +11,4 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "安全审计员"
 
 
-# Roles that work with campaign data inside their jurisdiction. The three separated administrators
-# (三员分立) see system settings, accounts or the audit log, and no domain data.
-DATA_ROLES = frozenset({Role.OFFICE, Role.LIAISON, Role.UNIT, Role.LEADER})
-# Roles that may change the registry (imports, edits) inside their jurisdiction.
-REGISTRY_EDITORS = frozenset({Role.OFFICE, Role.UNIT})
-# Roles that see full ID-card and phone numbers: those who keep the register and must re-import it.
-FULL_ID_ROLES = frozenset({Role.OFFICE, Role.UNIT})
-# Roles shown files' SHA-256: those who verify what a file proves (closures, visits, the log). Grassroots users see
-# the file's name, size and who uploaded it; a checksum means nothing to them.
-CHECKSUM_READERS = frozenset({Role.OFFICE, Role.LIAISON})
+# What each role may do is accounts.permissions' table of capabilities; no other module groups roles.

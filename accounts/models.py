@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.permissions import Capability, has
+from accounts.permissions import Capability, grants, has
 from core.models import AuditedModel
 from core.scoping import narrowed_paths
 
@@ -52,16 +52,10 @@ class User(AbstractUser, AuditedModel):
         return bool(paths) and self.organization.path in (paths or [])
 
     @property
-    def can_edit_registry(self) -> bool:
-        return has(self, Capability.EDIT_REGISTRY)
-
-    @property
-    def sees_full_ids(self) -> bool:
-        return has(self, Capability.SEE_FULL_IDS)
-
-    @property
-    def sees_checksums(self) -> bool:
-        return has(self, Capability.SEE_CHECKSUMS)
+    def role_label(self) -> str:
+        """The role's name, for the built-in roles and those a deployment adds (accounts.permissions)."""
+        grant = grants().get(self.role)
+        return grant.label if grant else self.role
 
     @property
     def is_locked(self) -> bool:

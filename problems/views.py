@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actors import Actor
 from accounts.guards import require_data_role
+from accounts.permissions import Capability, has
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
 from core.forms import service_errors
@@ -352,7 +353,7 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
         "editable": editable, "steps": step_rows, "evidence": evidence,
         "verifying": verifying,
         # Checksums are for those who verify (the liaison groups and the office), not the unit's contact.
-        "shows_hashes": user.sees_checksums,
+        "shows_hashes": has(user, Capability.SEE_CHECKSUMS),
         "timeline": [{"record": t, "extra": _timeline_extra(t)} for t in problem.timeline.all()],
         "closures": list(problem.closures.all()), "extensions": list(problem.extensions.all()),
         "pending_extension": pending, "actions": _actions(user, problem, act, act_form), "act": act,

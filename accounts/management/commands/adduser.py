@@ -31,4 +31,4 @@ class Command(BaseCommand):
                                    password=opts["password"], full_name=opts["name"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
-        self.stdout.write(f"已创建用户 {user.username}（{user.get_role_display()}，管辖范围：{org.name}）")
+        self.stdout.write(f"已创建用户 {user.username}（{user.role_label}，管辖范围：{org.name}）")
