@@ -7,12 +7,30 @@ order holds; '~' sorts after every character of the tree's path alphabet.
 """
 
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Any, Protocol, Self, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 
 PATH_END = "~"
+
+
+class ScopedActor(Protocol):
+    """What scoping reads of whoever acts: accounts.models.User and accounts.actors.SystemActor (core sits below
+    accounts, so it names the shape, not the classes; accounts.actors.Actor is the union the apps use)."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    def data_scope_paths(self) -> list[str] | None: ...
+
+
+# Who may be asked "what do you see": an actor, or a stranger (anonymous, or nobody) who sees nothing.
+Reader: TypeAlias = ScopedActor | AnonymousUser | None
 
 
 def subtree_q(field: str, path: str) -> Q:
@@ -28,12 +46,11 @@ def subtrees_q(field: str, paths: list[str]) -> Q:
     return q
 
 
-def user_scope_paths(user: Any) -> list[str] | None:
+def user_scope_paths(user: Reader) -> list[str] | None:
     """The roots of the subtrees `user` may see, or None when they may see no domain data."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
         return None
-    scope = getattr(user, "data_scope_paths", None)
-    return scope() if callable(scope) else None
+    return user.data_scope_paths()
 
 
 # Apps that narrow what a role sees inside its jurisdiction register here (campaigns: a liaison member sees the
@@ -74,7 +91,7 @@ class ScopedQuerySet(models.QuerySet):
         assert isinstance(field, str), f"{self.model.__name__} must name its path lookup in scope_path_field"
         return field
 
-    def visible_to(self, user: Any, action: str = "view") -> Self:
+    def visible_to(self, user: Reader, action: str = "view") -> Self:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; one of {sorted(ACTIONS)}")
         paths = user_scope_paths(user)
