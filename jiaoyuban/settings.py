@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "supervision",
     "office",
     "api",
+    "demo",  # the demo city and scale data on top of every app (manage.py demo, gendata)
 ]
 
 MIDDLEWARE = [

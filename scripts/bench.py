@@ -37,8 +37,8 @@ SCALE, SEED = "city", 1
 GOAL_MS = 50.0
 # scale → gendata --only (None: everything the scale has)
 ONLY: dict[str, str | None] = {"city": None, "province": "orgs,problems"}
-GENERATORS = ("orgs/gendata.py", "orgs/management/commands/gendata.py", "campaigns/gendata.py",
-              "problems/gendata.py")
+GENERATORS = ("demo/generators/orgs.py", "demo/management/commands/gendata.py", "demo/generators/campaigns.py",
+              "demo/generators/problems.py")
 LEDGER_GOAL_MS = 100.0  # list p95, province scale, PostgreSQL
 EXPORT_GOAL_S = 10.0  # 100,000 rows to .xlsx
 EXPORT_ROWS = 100_000
@@ -70,7 +70,7 @@ def cache_ok(scale: str = SCALE) -> bool:
     from django.db import DatabaseError, connection, transaction
 
     from core.models import AuditEntry
-    from orgs.gendata import marker
+    from demo.generators.orgs import marker
     from orgs.models import Organization
     from problems.models import Problem
 
@@ -256,8 +256,8 @@ def ledger(scale: str) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from campaigns.gendata import counties
     from core.paging import PAGE_SIZE, ListPaginator
+    from demo.generators.campaigns import counties
     from orgs.models import Organization
     from problems.choices import ProblemStatus
     from problems.exports import write_ledger

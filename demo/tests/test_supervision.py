@@ -1,6 +1,7 @@
 """The demo's supervision (`supervision.gendata`): deterministic, idempotent, and written through the services —
 findings put into the ledger as problems with source 督导发现 and linked, relapses reopening closed problems, every
 rung of the ladder in order and in time, letters and proposals, by real (generated, then deactivated) members."""
+# ruff: noqa: F811  (the fixtures imported from the apps' conftest modules are the tests' arguments)
 
 import datetime as dt
 import re
@@ -13,12 +14,13 @@ from django.db import transaction
 from accounts.actors import SETUP, SystemActor
 from accounts.models import User
 from campaigns.models import LiaisonMembership
+from demo.generators import supervision as gendata
+from demo.generators.problems import problems_generate
 from problems.choices import ProblemAction, ProblemStatus, Source
-from problems.gendata import problems_generate
 from problems.models import TransitionRecord
 from problems.services import problem_act
-from problems.tests.conftest import NOW, START, upload
-from supervision import gendata, services
+from problems.tests.conftest import NOW, START, campaign, frozen_clock, make_problem, people, upload  # noqa: F401
+from supervision import services
 from supervision.choices import IN_FORCE, LADDER, ActionStatus, LetterStatus, Level, VisitStatus, rung
 from supervision.models import Action, FeedbackLetter, Finding, Observation, Visit, VisitMethod
 

@@ -8,10 +8,10 @@ import pytest
 from accounts.actors import SETUP
 from accounts.services import user_create
 from campaigns import selectors
-from campaigns.gendata import campaigns_generate, counties
 from campaigns.models import Campaign, LiaisonAssignment, Participation, Team
-from core.management.commands.demo import demo_place
-from orgs import gendata
+from demo.generators import orgs as gendata
+from demo.generators.campaigns import campaigns_generate, counties
+from demo.management.commands.demo import demo_place
 from orgs.choices import Tier
 from orgs.models import Organization
 

@@ -6,7 +6,7 @@ unit in eight records nothing, and about one county-level cadre in five is behin
 unit pages and the coverage view show what is still open. Rows go in with bulk_create (a few thousand rows);
 one audit entry per campaign records the load, as orgs.gendata does for the registry.
 
-Call after `campaigns_generate`: `from measures.gendata import measures_generate; measures_generate(seed=1)`.
+Call after `campaigns_generate`: `from demo.generators.measures import measures_generate; measures_generate(seed=1)`.
 Does nothing when measures were generated already.
 """
 

@@ -1,15 +1,18 @@
 """The demo communication log: deterministic, idempotent, every state present, and the services' rules kept."""
+# ruff: noqa: F811  (the fixtures imported from the apps' conftest modules are the tests' arguments)
 
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from demo.generators.office import submissions_generate
 from office.choices import ASKING_KINDS, OPEN, Direction, Kind, Origin, SubmissionStatus
-from office.gendata import submissions_generate
 from office.models import Submission
 from office.permissions import allowed_actions, answer_side
 from office.selectors import SubmissionFilter, submission_list
+from office.tests.conftest import office_teams  # noqa: F401
+from problems.tests.conftest import campaign, frozen_clock, media_root, people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

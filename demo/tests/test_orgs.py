@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from core import cn
 from core.models import AuditEntry
-from orgs import gendata
+from demo.generators import orgs as gendata
 from orgs.choices import Rank, Sector, Tier
 from orgs.counters import rollup_differences
 from orgs.models import Cadre, Member, Organization, Rollup

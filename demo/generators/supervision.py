@@ -52,8 +52,8 @@ from campaigns.selectors import current_campaign
 from campaigns.services import liaison_member_add
 from core.audit import audit_context, record
 from core.models import AuditEntry
+from demo.generators.orgs import People
 from orgs.choices import Gender, OrgKind, Tier
-from orgs.gendata import People
 from orgs.models import Cadre, Organization
 from problems.choices import Category, ProblemStatus, Severity
 from problems.models import Problem

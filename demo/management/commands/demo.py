@@ -13,17 +13,17 @@ from accounts.actors import SETUP
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_create
-from campaigns.gendata import campaigns_generate
 from campaigns.models import Campaign
 from core.audit import audit_context
-from measures.gendata import measures_generate
-from office.gendata import submissions_generate
+from demo.generators.campaigns import campaigns_generate
+from demo.generators.measures import measures_generate
+from demo.generators.office import submissions_generate
+from demo.generators.problems import problems_generate
+from demo.generators.supervision import summary as supervision_summary
+from demo.generators.supervision import supervision_generate
 from orgs.choices import Tier
 from orgs.models import Organization
 from orgs.selectors import org_stats
-from problems.gendata import problems_generate
-from supervision.gendata import summary as supervision_summary
-from supervision.gendata import supervision_generate
 
 DEFAULT_PASSWORD = "Demo@2023"
 # Username = role; the tier each is bound to (None = the root).

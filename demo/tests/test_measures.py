@@ -1,12 +1,13 @@
 """Demo measures: deterministic, for the current and past campaigns, through the models' rules (dates inside the
 campaign), some units and leaders behind."""
+# ruff: noqa: F811  (the fixtures imported from the apps' conftest modules are the tests' arguments)
 
 import datetime as dt
 from typing import Any
 
-from measures.gendata import measures_generate
+from demo.generators.measures import measures_generate
 from measures.models import LifeMeeting, PartyLecture, PublicService, StudySession
-from measures.tests.conftest import END, START
+from measures.tests.conftest import END, START, cadres, campaign, past_campaign  # noqa: F401
 
 
 def _snapshot() -> list[tuple[Any, ...]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orgs.gendata import SCALES, GendataError, generate
+from demo.generators.orgs import SCALES, GendataError, generate
 from orgs.models import Organization
 
 PARTS = ("orgs", "members", "problems", "supervision")
@@ -67,9 +67,9 @@ class Command(BaseCommand):
             self._supervision(seed, verbose)
 
     def _problems(self, scale: str, seed: int, progress: Any, verbose: bool) -> None:
-        from campaigns.gendata import campaigns_generate
         from campaigns.selectors import current_campaign
-        from problems.gendata import problems_generate
+        from demo.generators.campaigns import campaigns_generate
+        from demo.generators.problems import problems_generate
 
         if not Organization.objects.exists():
             raise CommandError("党组织库为空，请先生成党组织（--only orgs,problems）")
@@ -87,9 +87,9 @@ class Command(BaseCommand):
                 self.stdout.write("当前主题教育已有问题清单，未再生成。")
 
     def _supervision(self, seed: int, verbose: bool) -> None:
-        from campaigns.gendata import campaigns_generate
         from campaigns.selectors import current_campaign
-        from supervision.gendata import summary, supervision_generate
+        from demo.generators.campaigns import campaigns_generate
+        from demo.generators.supervision import summary, supervision_generate
 
         if not Organization.objects.exists():
             raise CommandError("党组织库为空，请先生成党组织（--only orgs,supervision）")

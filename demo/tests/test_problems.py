@@ -1,5 +1,6 @@
 """The demo and scale problems (`problems.gendata`): deterministic, idempotent, and a history the services could
 have written — every status reached through the transition table, closures earned, counters exact."""
+# ruff: noqa: F811  (the fixtures imported from the apps' conftest modules are the tests' arguments)
 
 import datetime as dt
 import io
@@ -15,12 +16,12 @@ from django.utils import timezone
 
 from accounts.actors import SETUP
 from campaigns.models import Participation
+from demo.generators import problems as gendata
 from orgs.models import Organization
-from problems import gendata
 from problems.choices import TRANSITIONS, ExtensionStatus, ProblemAction, ProblemStatus
 from problems.models import Closure, Evidence, Extension, Problem, SpecialCampaign, TransitionRecord
 from problems.services import evidence_intact
-from problems.tests.conftest import NOW, START
+from problems.tests.conftest import NOW, START, campaign, frozen_clock, media_root, people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +200,7 @@ def test_large_loads_on_postgresql_rebuild_indexes_and_constraints(tree: Any, pe
 
 
 def test_gendata_command_adds_problems_at_the_tiny_scale(settings: Any, monkeypatch: Any) -> None:
-    from orgs.management.commands import gendata as command
+    from demo.management.commands import gendata as command
 
     monkeypatch.setitem(command.PROBLEMS, "tiny", 40)
     out = io.StringIO()

@@ -32,7 +32,7 @@ are about today, so a demo run on any day shows a realistic spread, not a ledger
 A second run does nothing (problems exist for the current campaign). One audit entry records the load, as
 orgs.gendata and measures.gendata do; the special campaigns are logged one entry each (`record_many`).
 
-    from problems.gendata import problems_generate
+    from demo.generators.problems import problems_generate
     problems_generate(seed=1)                  # the demo: about 10/3 problems per participating unit
     problems_generate(seed=1, count=1_000_000)  # province scale (manage.py gendata --scale province)
 """
@@ -61,8 +61,8 @@ from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign, participating_orgs
 from core.audit import audit_context, record, record_many
 from core.models import AuditEntry
+from demo.generators.orgs import People
 from orgs.choices import Gender, OrgKind, Sector, Tier
-from orgs.gendata import People
 from orgs.models import Cadre, Organization
 from problems.choices import (
     DEFAULT_DAYS,
