@@ -25,6 +25,7 @@ from campaigns.permissions import can_join_team, can_manage_campaigns, can_super
 from core import cn
 from core.scoping import subtree_q
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 
 PROFILE_FIELDS = (
     "focus", "applies_study", "applies_research", "applies_public_service", "applies_lecture",
@@ -39,7 +40,7 @@ def _require_manager(actor: Actor) -> None:
 
 
 def _require_visible(actor: Actor, organization: Organization) -> None:
-    if not Organization.objects.visible_to(actor).filter(pk=organization.pk).exists():
+    if not can_view_org(actor, organization):
         raise PermissionDenied(f"{organization.name}不在您的管辖范围内")
 
 

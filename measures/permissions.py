@@ -11,6 +11,7 @@ from __future__ import annotations
 from accounts.actors import MaybeActor
 from accounts.permissions import Capability, has
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 
 
 def can_read_measures(actor: MaybeActor) -> bool:
@@ -23,7 +24,7 @@ def can_record_measures(actor: MaybeActor, organization: Organization | None = N
     jurisdiction (a unit: its own organisations; the office: any organisation it sees)."""
     if not has(actor, Capability.RECORD_MEASURES):
         return False
-    return organization is None or Organization.objects.visible_to(actor).filter(pk=organization.pk).exists()
+    return organization is None or can_view_org(actor, organization)
 
 
 def can_choose_organization(actor: MaybeActor) -> bool:

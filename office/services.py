@@ -58,6 +58,7 @@ from office.permissions import (
     submitted_by,
 )
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 
 TITLE_MAX = 200
 BODY_MAX = 20000
@@ -152,7 +153,7 @@ def _check_may_log(user: Actor, *, organization: Organization | None,
         raise PermissionDenied("无权登记请示报告")
     organization = organization or getattr(user, "organization", None)
     assert organization is not None
-    if not Organization.objects.visible_to(user).filter(pk=organization.pk).exists():
+    if not can_view_org(user, organization):
         raise PermissionDenied("无权报送该单位的事项")
     if parent is not None and not Submission.objects.visible_to(user).filter(pk=parent.pk).exists():
         raise PermissionDenied("无权答复该事项")

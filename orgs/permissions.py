@@ -15,6 +15,11 @@ from core.scoping import user_scope_paths
 from orgs.models import Organization
 
 
+def can_view_org(actor: MaybeActor, organization: Organization) -> bool:
+    """Whether `organization` lies in what `actor` sees (the one test every app's writes start from)."""
+    return Organization.objects.visible_to(actor).filter(pk=organization.pk).exists()
+
+
 def can_see_full_ids(actor: MaybeActor) -> bool:
     """Full ID-card and phone numbers, and looking a person up by one: who keeps the register and re-imports it."""
     return has(actor, Capability.SEE_FULL_IDS)

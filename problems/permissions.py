@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.actors import MaybeActor
 from accounts.permissions import Capability, has, has_any
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 from problems.choices import LIAISON_SOURCES, ProblemStatus, Source, Transition
 from problems.models import Problem, SavedFilter
 
@@ -34,7 +35,7 @@ def can_raise_problem(actor: MaybeActor, organization: Organization | None = Non
     that they see it."""
     if not has_any(actor, Capability.SUPERVISE, Capability.RECTIFY_PROBLEMS):
         return False
-    return organization is None or Organization.objects.visible_to(actor).filter(pk=organization.pk).exists()
+    return organization is None or can_view_org(actor, organization)
 
 
 def raisable_sources(actor: MaybeActor) -> list[str]:

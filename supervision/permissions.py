@@ -19,6 +19,7 @@ from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.scoping import user_scope_paths
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 from supervision.choices import LIAISON_LEVELS, OFFICE_LEVELS
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def can_act_on_unit(actor: MaybeActor, organization: Organization | None = None,
     city's office, or a member of the group the unit is assigned to in `campaign` (the current one; without a unit,
     of any group of the campaign). A county's office account, or a liaison in no group, keeps a jurisdiction to
     read, not to act."""
-    if organization is not None and not Organization.objects.visible_to(actor).filter(pk=organization.pk).exists():
+    if organization is not None and not can_view_org(actor, organization):
         return False
     if has(actor, C.CITY_OFFICE):
         return True

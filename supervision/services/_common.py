@@ -11,14 +11,9 @@ from supervision.choices import level_phrase
 from supervision.models import Action
 
 if TYPE_CHECKING:
-    from accounts.actors import Actor
     from accounts.models import User
 
 TEXT_MAX = 2000
-
-
-def _visible_org(user: "Actor", organization: Organization) -> bool:
-    return Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
 
 
 def _in_subtree(path: str, root: str) -> bool:

@@ -14,13 +14,14 @@ from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from orgs.models import Cadre, Organization
+from orgs.permissions import can_view_org
 from problems import services as problem_services
 from problems.choices import ProblemStatus, Source
 from problems.models import Problem, SpecialCampaign, number_of
 from supervision.choices import Requirement, VisitStatus
 from supervision.models import Finding, Visit
 from supervision.permissions import can_change_finding, can_change_visit
-from supervision.services._common import TEXT_MAX, _in_subtree, _visible_org
+from supervision.services._common import TEXT_MAX, _in_subtree
 
 
 def _finding_errors(*, visit: Visit, organization: Organization, requirement: str, description: str,
@@ -46,7 +47,7 @@ def finding_add(*, user: Actor, visit: Visit, description: str, requirement: str
     if not can_change_visit(user, visit):
         raise PermissionDenied("无权处理该指导活动")
     organization = organization or visit.organization
-    if not _visible_org(user, organization):
+    if not can_view_org(user, organization):
         raise PermissionDenied("无权为该单位登记")
     _raise(_finding_errors(visit=visit, organization=organization, requirement=requirement,
                            description=description, cadre=cadre))

@@ -20,11 +20,12 @@ from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 from problems.models import number_of
 from supervision.choices import IN_FORCE, LetterStatus, Requirement, level_phrase
 from supervision.models import Action, FeedbackLetter, Finding
 from supervision.permissions import can_change_letter, can_guide_group
-from supervision.services._common import _in_subtree, _target, _unit_contacts, _visible_org
+from supervision.services._common import _in_subtree, _target, _unit_contacts
 
 LETTER_MAX = 20000
 
@@ -103,7 +104,7 @@ def letter_create(*, user: Actor, group: LiaisonGroup, organization: Organizatio
     """Draft a feedback letter; title, recipient and body default to `letter_compose` of the records."""
     if not can_guide_group(user, group):
         raise PermissionDenied("只有本联络组成员和市委教育办可以办理")
-    if not _visible_org(user, organization):
+    if not can_view_org(user, organization):
         raise PermissionDenied("无权向该单位反馈")
     # Read afresh: the draft names the problems findings became, which callers' objects may not know yet.
     findings = list(Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("visit__method")

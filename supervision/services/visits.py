@@ -20,10 +20,11 @@ from core.validation import put_error as _put
 from core.validation import raise_errors as _raise
 from core.validation import text_error as _text_error
 from orgs.models import Organization
+from orgs.permissions import can_view_org
 from supervision.choices import Judgement, Requirement, VisitStatus
 from supervision.models import Observation, Visit, VisitAttachment, VisitMethod
 from supervision.permissions import can_change_visit, can_guide_group
-from supervision.services._common import TEXT_MAX, _visible_org
+from supervision.services._common import TEXT_MAX
 
 SUMMARY_MAX = 5000
 
@@ -96,7 +97,7 @@ def visit_plan(*, user: Actor, group: LiaisonGroup, organization: Organization, 
                others: str = "") -> Visit:
     """Plan a visit of `group` to `organization` (one of its units, or a unit below one)."""
     _check_group(user, group)
-    if not _visible_org(user, organization):
+    if not can_view_org(user, organization):
         raise PermissionDenied("无权指导该单位")
     campaign = current_campaign()
     subject = visit_subject(subject, method, organization)
