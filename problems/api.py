@@ -26,7 +26,6 @@ from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from core.refusals import summarised
 from core.schemas import ErrorOut, ValidationErrorOut
-from measures.models import LifeMeetingItem
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org
 from problems import selectors, services
@@ -133,8 +132,9 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
     org = visible_org(actor=user, code=payload.org)
     item = None
     if payload.life_meeting_item is not None:
-        item = get_object_or_404(LifeMeetingItem.objects.visible_to(user).select_related("meeting"),
-                                 pk=payload.life_meeting_item)
+        item = selectors.meeting_item(user, payload.life_meeting_item)
+        if item is None:
+            raise Http404
     problem = services.problem_create(
         user=user, organization=org, description=payload.description, source=payload.source,
         category=payload.category, special_campaign=_special(payload.special_campaign),

@@ -7,15 +7,17 @@ subtree on `org_path` (a copy of the organisation's path on the problem row) so 
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.actors import MaybeActor, user_or_none
 from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign
-from core.scoping import subtree_q, subtrees_q
+from core.scoping import ScopedQuerySet, subtree_q, subtrees_q
 from orgs.models import Cadre, Organization
 from problems.choices import Category, ProblemStatus, Severity, Source
 from problems.models import (
@@ -145,8 +147,6 @@ def saved_filters(user: MaybeActor) -> QuerySet[SavedFilter]:
 def problem_counts(user: MaybeActor, campaign: Campaign | None = None, *,
                    today: dt.date | None = None) -> dict[str, int]:
     """Counts by status, plus overdue and relapsed, of the problems `user` sees (for headers and summaries)."""
-    from django.db.models import Count
-
     campaign = campaign or current_campaign()
     qs = Problem.objects.visible_to(user)
     if campaign is not None:
@@ -167,3 +167,89 @@ def public_answers(problem: Problem) -> list[Satisfaction]:
     name or a phone number, and nobody who wrote them was told they would be public); unanswered ratings are
     counted, not published."""
     return list(problem.satisfactions.filter(answered_at__isnull=False).order_by("-answered_at", "-id"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What apps above the ledger read of it (assessment: lead actions, 检视整改 on the coverage view and a unit's page)
+
+# A problem naming its responsible leader: (cadre id, problem id, organisation code, description, date).
+CadreProblem = tuple[int, int, str, str, dt.date | None]
+
+
+def _of_cadres(campaign: Campaign, cadre_ids: Any, paths: list[str]) -> QuerySet[Problem]:
+    """Problems of `campaign` whose responsible leader is one of `cadre_ids` (ids or a subquery), of the
+    organisations under `paths` (the reader's scope)."""
+    return Problem.objects.filter(subtrees_q("org_path", paths), campaign=campaign, responsible_cadre_id__in=cadre_ids)
+
+
+def problems_of_cadres(campaign: Campaign, cadre_ids: Any, paths: list[str], *,
+                       sources: Iterable[str]) -> list[CadreProblem]:
+    """The problems of `sources` the cadres are responsible for, by registration date (the date is the day
+    registered)."""
+    return list(_of_cadres(campaign, cadre_ids, paths).filter(source__in=list(sources))
+                .order_by("registered_on", "id")
+                .values_list("responsible_cadre_id", "id", "organization__code", "description", "registered_on"))
+
+
+def closed_problems_of_cadres(campaign: Campaign, cadre_ids: Any, paths: list[str]) -> list[CadreProblem]:
+    """The closed problems (verified by someone else: 对账销号) the cadres are responsible for, by closing time
+    (the date is the local day of closing)."""
+    rows = (_of_cadres(campaign, cadre_ids, paths).filter(status=ProblemStatus.CLOSED).order_by("closed_at", "id")
+            .values_list("responsible_cadre_id", "id", "organization__code", "description", "closed_at"))
+    return [(c, p, o, d, timezone.localtime(at).date() if at else None) for c, p, o, d, at in rows]
+
+
+def ledger_counts(campaign: Campaign, orgs: Any) -> dict[int, tuple[int, int]]:
+    """{organisation id: (problems on its own ledger in `campaign`, of them closed)} for `orgs` (ids or a
+    subquery): one grouped query, whatever the number of organisations."""
+    rows = (Problem.objects.filter(campaign=campaign, organization__in=orgs).order_by().values("organization")
+            .annotate(found=Count("id"), closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)))
+            .values_list("organization", "found", "closed"))
+    return {org_id: (found, closed) for org_id, found, closed in rows}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The life meeting's item a problem is raised from
+
+
+class MeetingOfItem(Protocol):
+    @property
+    def organization(self) -> Organization: ...
+
+    @property
+    def organization_id(self) -> int: ...
+
+
+class MeetingItem(Protocol):
+    """What the ledger reads of a life meeting's criticism item (批评和自我批评意见) a problem is raised from:
+    its text, the cadre it is about and the meeting's organisation (and, on the page, the meeting and the kind)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def cadre(self) -> Cadre | None: ...
+
+    @property
+    def meeting(self) -> MeetingOfItem: ...
+
+
+def meeting_item(user: MaybeActor, pk: int) -> MeetingItem | None:
+    """The life meeting's item `pk` when `user` sees it, else None.
+
+    The item is a record of measures, the ledger's sibling, which the ledger does not import: its model is the
+    one `Problem.life_meeting_item` points to, and it is scoped like every record (`visible_to`)."""
+    model = Problem._meta.get_field("life_meeting_item").related_model
+    assert isinstance(model, type) and issubclass(model, Model)
+    items = model._default_manager.all()
+    assert isinstance(items, ScopedQuerySet)
+    found = items.visible_to(user).select_related("meeting__organization", "cadre").filter(pk=pk).first()
+    return cast(MeetingItem | None, found)
+
+
+def raised_from(item: MeetingItem) -> QuerySet[Problem]:
+    """The problems already raised from a life meeting's item."""
+    return Problem.objects.filter(life_meeting_item_id=item.pk)

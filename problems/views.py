@@ -29,7 +29,6 @@ from core.cn import cn_date
 from core.forms import service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
-from measures.models import LifeMeetingItem
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from problems import permissions, selectors, services
@@ -180,16 +179,16 @@ def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 # Registration and the record
 
 
-def _item(request: AuthedRequest) -> LifeMeetingItem | None:
+def _item(request: AuthedRequest) -> selectors.MeetingItem | None:
     """The life meeting item a problem is raised from (`?item=`), if the user sees it (else 404)."""
     pk = request.POST.get("item") if request.method == "POST" else request.GET.get("item")
     if not pk:
         return None
     number = _int(pk)
-    if number is None:
+    item = selectors.meeting_item(request.user, number) if number is not None else None
+    if item is None:
         raise Http404
-    return get_object_or_404(LifeMeetingItem.objects.visible_to(request.user)
-                             .select_related("meeting__organization", "cadre"), pk=number)
+    return item
 
 
 @login_required
@@ -223,7 +222,7 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
         return render(request, "problems/_cadre_field.html", {"field": form["responsible_cadre"]})
     return render(request, "problems/problem_form.html", {
         "form": form, "creating": True, "item": item, "campaign": campaign, "title": "登记问题",
-        "raised_already": list(item.problems.all()[:3]) if item is not None else []})
+        "raised_already": list(selectors.raised_from(item)[:3]) if item is not None else []})
 
 
 @login_required

@@ -56,10 +56,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "a life meeting's items become problems (may_raise) — part 6, lead-action derivation moves up",
     ("measures.selectors", "problems"):
         "lead-action derivation reads the problem ledger — part 6, lead-action derivation moves up",
-    ("problems.api", "measures"):
-        "a problem raised from a LifeMeetingItem — part 6, measures and problems stop importing each other",
-    ("problems.views", "measures"):
-        "a problem raised from a LifeMeetingItem — part 6, measures and problems stop importing each other",
 }
 
 
