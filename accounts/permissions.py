@@ -77,7 +77,7 @@ TABLE: tuple[Grant, ...] = (
     Grant(Role.OFFICE, Role.OFFICE.label, frozenset({
         C.READ_DATA, C.READ_CAMPAIGNS, C.READ_COVERAGE, C.SEE_FULL_IDS, C.SEE_CHECKSUMS, C.EDIT_REGISTRY,
         C.RECORD_MEASURES, C.RECTIFY_PROBLEMS, C.VERIFY_PROBLEMS, C.SUPERVISE,
-    }), at_root=frozenset({C.CITY_OFFICE, C.READ_WHOLE_LOG}), home="measures:coverage"),
+    }), at_root=frozenset({C.CITY_OFFICE, C.READ_WHOLE_LOG}), home="assessment:coverage"),
     Grant(Role.LIAISON, Role.LIAISON.label, frozenset({
         C.READ_DATA, C.READ_COVERAGE, C.SEE_CHECKSUMS, C.VERIFY_PROBLEMS, C.SUPERVISE, C.JOIN_LIAISON_GROUP,
     }), home="supervision:workspace"),
@@ -86,7 +86,7 @@ TABLE: tuple[Grant, ...] = (
     }), home="measures:unit"),
     Grant(Role.LEADER, Role.LEADER.label, frozenset({
         C.READ_DATA, C.READ_CAMPAIGNS, C.READ_COVERAGE, C.READ_WHOLE_LOG,
-    }), home="measures:coverage"),
+    }), home="assessment:coverage"),
     Grant(Role.SYSADMIN, Role.SYSADMIN.label, frozenset({C.ADMINISTER_SYSTEM}), home="system_status"),
     Grant(Role.SECADMIN, Role.SECADMIN.label, frozenset({C.MANAGE_ACCOUNTS}), home="accounts:users"),
     Grant(Role.AUDITOR, Role.AUDITOR.label, frozenset({C.READ_AUDIT_LOG}), home="audit:list"),

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError, Valida
 from accounts.api import router as accounts_router
 from accounts.api_auth import audited, session_auth, token_auth
 from api import errors
+from assessment.api import router as assessment_router
 from campaigns.api import router as campaigns_router
 from core import refusals
 from measures.api import router as measures_router
@@ -85,6 +86,7 @@ api.add_router("/auth/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/campaigns/", campaigns_router)
 api.add_router("/measures/", measures_router)
+api.add_router("/measures/", assessment_router)  # a unit's lead actions, at the path they had in measures
 api.add_router("/problems/", problems_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/office/", office_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "problems",
     "supervision",
     "office",
+    "assessment",
     "api",
     "demo",  # the demo city and scale data on top of every app (manage.py demo, gendata)
 ]

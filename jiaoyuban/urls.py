@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("measures/", include("measures.urls")),
+    path("measures/", include("assessment.urls")),  # the coverage view, at the path it had in measures
     path("problems/", include("problems.urls")),
     path("supervision/", include("supervision.urls")),
     path("office/", include("office.urls")),

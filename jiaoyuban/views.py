@@ -26,6 +26,6 @@ def landing_url(user: User) -> str:
     home = home_of(user)
     if home == "measures:unit":
         return reverse(home, kwargs={"code": user.organization.code})
-    if home == "measures:coverage" and current_campaign() is None:
+    if home == "assessment:coverage" and current_campaign() is None:
         return reverse("campaigns:list")
     return reverse(home)

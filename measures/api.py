@@ -1,12 +1,13 @@
 """API of the measures: study sessions, lectures and life meetings (list and create — creation calls the same
-services as the forms), public-service commitments with computed progress, and a unit's lead actions.
+services as the forms), public-service commitments with computed progress. (A unit's lead actions, which read
+the problem ledger too, are assessment's: assessment/api.py, at the same path.)
 
 Data roles only; every query starts from `visible_to(user)`, anything outside answers 404. Writing needs a role
 that records (the unit role and the office); leaders and liaison groups read only (404 on writes, like the forms).
 New records always go into the current campaign: a `campaign` other than the current one is refused (422).
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -36,7 +37,6 @@ from measures.models import (
 )
 from measures.permissions import can_record_measures
 from measures.schemas import (
-    LeadRowOut,
     LectureIn,
     LectureOut,
     LifeMeetingIn,
@@ -190,26 +190,6 @@ def public_service_list(request: HttpRequest, org: OrgParam = None,
     qs = PublicService.objects.prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")))
     return selectors.public_services(_listed(qs, user, org, campaign)).order_by("deadline", "id")
-
-
-@router.get("/lead-actions", response={200: list[LeadRowOut], 404: ErrorOut}, summary="县处级以上领导干部带头情况")
-def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description="党组织编码")],
-                     campaign: CampaignParam = None) -> list[dict[str, Any]]:
-    """For the county-level+ cadres registered in the organisation: each lead action, derived from records, with
-    the records that prove it (检视问题 and 整改落实 also from the problem ledger)."""
-    user = require_data_role(request_user(request))
-    unit = visible_org(actor=user, code=org)
-    chosen = _campaign(campaign)
-    if chosen is None:
-        return []
-    rows = selectors.lead_actions(chosen, Organization.objects.filter(pk=unit.pk), user=user)
-    return [{
-        "cadre_id": row.cadre.pk, "name": row.cadre.name, "position": row.cadre.position,
-        "organization_code": row.cadre.organization.code,
-        "actions": [{"action": c.action, "label": c.label, "done": c.done,
-                     "proofs": [{"organization_code": p.org_code, "anchor": p.anchor, "title": p.title, "on": p.on,
-                                 "url": p.url} for p in c.proofs]} for c in row.cells],
-    } for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ class LifeMeetingItemKind(models.TextChoices):
 
 class LeadAction(models.TextChoices):
     """What a county-level+ leader (关键少数) must do himself (二.1: 带头…). Each is derived from records,
-    never ticked by hand (measures.selectors.lead_actions)."""
+    never ticked by hand (assessment.lead_actions)."""
 
     STUDIED = "studied", "学习研讨"
     RESEARCHED = "researched", "调研并形成报告"

@@ -51,11 +51,10 @@ from measures.models import (
     ResearchUse,
     StudySession,
 )
+from measures.panels import may_raise_from_item
 from measures.permissions import can_record_measures
 from orgs.models import Organization
 from orgs.selectors import visible_org
-from problems.models import Problem
-from problems.permissions import can_raise_problem
 
 M = TypeVar("M", bound=Model)
 M_co = TypeVar("M_co", bound=Model, covariant=True)
@@ -195,11 +194,6 @@ def lecture_edit(request: AuthedRequest, code: str, pk: int | None = None) -> Ht
 # Research: topics, reports (attachments), results-exchange meetings, uses of results
 
 
-def _org_problems(user: Actor, org: Organization, campaign: Any) -> Any:
-    """The organisation's problems of the campaign, for linking a research result to the problem it found."""
-    return Problem.objects.visible_to(user).filter(organization=org, campaign=campaign).order_by("-id")
-
-
 def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic, *,
                 topic_form: ResearchTopicForm | None = None, report_form: ResearchReportForm | None = None,
                 use_forms: dict[int, ResearchUseForm] | None = None) -> HttpResponse:
@@ -214,7 +208,7 @@ def _topic_page(request: AuthedRequest, org: Organization, topic: ResearchTopic,
                    .order_by("submitted_on", "id"))
     org_services = PublicService.objects.filter(organization=org, campaign=topic.campaign).order_by("deadline", "id")
     forms_by_report = use_forms or {}
-    org_problems = _org_problems(request.user, org, topic.campaign)
+    org_problems = selectors.linkable_problems(request.user, org, topic.campaign)
     rows = [(r, forms_by_report.get(r.pk) or ResearchUseForm(prefix=f"use{r.pk}", services=org_services,
                                                              problems=org_problems))
             for r in reports]
@@ -284,7 +278,7 @@ def use_new(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     report = _record(request, ResearchReport.objects, org, pk, topic__organization=org)
     org_services = PublicService.objects.filter(organization=org, campaign=report.topic.campaign)
     form = ResearchUseForm(request.POST, prefix=f"use{report.pk}", services=org_services,
-                           problems=_org_problems(request.user, org, report.topic.campaign))
+                           problems=selectors.linkable_problems(request.user, org, report.topic.campaign))
     saved = _save(form, lambda: services.research_use_create(
         actor=request.user, report=report, text=form.cleaned_data["text"],
         public_service=form.cleaned_data.get("public_service"),
@@ -458,8 +452,9 @@ def _meeting_page(request: AuthedRequest, org: Organization, record: LifeMeeting
     return render(request, "measures/meeting.html", {
         "org": org, "record": record, "meeting_form": meeting_form, "item_form": item_form, "items": items,
         "readonly": readonly, "refusals": _refusals(item_form),
-        # Criticism turns into work: an item can be put on the problem ledger (the current campaign only).
-        "may_raise": can_raise_problem(request.user) and not readonly})
+        # Criticism turns into work: an item can be put on the problem ledger (the current campaign only), by whoever
+        # raises problems (the ledger's rule, registered from above: measures.panels).
+        "may_raise": may_raise_from_item(request.user) and not readonly})
 
 
 def _meeting_args(form: LifeMeetingForm) -> dict[str, Any]:

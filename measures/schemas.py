@@ -160,29 +160,6 @@ class PublicServiceOut(_RecordOut):
                 for m in obj.milestones.all()]
 
 
-class ProofOut(Schema):
-    organization_code: str
-    anchor: str
-    title: str
-    on: dt.date | None
-    url: str = Field("", description="记录自己的页面（问题清单中的问题）；为空时见单位页面的 anchor")
-
-
-class LeadActionOut(Schema):
-    action: str
-    label: str
-    done: bool
-    proofs: list[ProofOut]
-
-
-class LeadRowOut(Schema):
-    cadre_id: int
-    name: str
-    position: str
-    organization_code: str
-    actions: list[LeadActionOut]
-
-
 class PublicServiceIn(Schema):
     org: str = Field(description="党组织编码")
     title: str

@@ -526,7 +526,7 @@ def party_lecture_create(*, actor: Actor, organization: Organization, campaign: 
                          confirm_duplicate: bool = False) -> PartyLecture:
     """A thematic party lecture. Its speaker is exactly one cadre (one of `nameable_cadres`: of the lecture's
     organisation, or a leader above it at his contact point) or one member of the organisation: a cadre's lecture
-    is what makes "讲专题党课" true for him (selectors.lead_actions). The same lecture already saved (date and
+    is what makes "讲专题党课" true for him (assessment.lead_actions). The same lecture already saved (date and
     title) is refused unless `confirm_duplicate`."""
     _check_recorder(actor, organization)
     errors = _new_record_errors(campaign, allow_past)

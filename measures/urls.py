@@ -1,3 +1,6 @@
+"""The measures' pages under /measures/. The coverage view (/measures/coverage/) is assessment's: assessment/urls.py,
+mounted at the same prefix."""
+
 from django.urls import URLPattern, URLResolver, path
 
 from measures import entry_views, views
@@ -5,8 +8,6 @@ from measures import entry_views, views
 app_name = "measures"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("quick/", views.quick, name="quick"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("coverage/export/", views.coverage_export, name="coverage_export"),
     path("unit/<str:code>/", views.unit, name="unit"),
     # Entry pages (a unit for its own organisations, the office for any it sees).
     path("unit/<str:code>/study/new/", entry_views.study_edit, name="study_new"),

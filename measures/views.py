@@ -1,40 +1,33 @@
-"""Measures pages: the quick record (a branch on a phone), a unit's campaign page and the office's coverage view
-with its export. Thin: organisations come through `visible_to(request.user)` (outside → 404), rules are
-measures.services, queries measures.selectors."""
+"""Measures pages: the quick record (a branch on a phone) and a unit's campaign page (with the panels apps above
+add to it: measures.panels). Thin: organisations come through `visible_to(request.user)` (outside → 404), rules
+are measures.services, queries measures.selectors. The office's coverage view, which reads the problem ledger
+too, is assessment's."""
 
-import io
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, profile_for
-from core import audit
 from core.forms import service_errors
 from core.http import AuthedRequest
-from core.models import AuditEntry
-from core.paging import paginate
-from measures import exports, selectors, services
-from measures.choices import NO_RECORD, NOT_REQUIRED, RECTIFICATION_LABEL, LeadAction, QuickKind, RecordKind
-from measures.forms import CoverageFilterForm, QuickRecordForm
-from measures.kinds import KINDS, anchor_of
-from measures.permissions import can_choose_organization, can_quick_record, can_record_measures, can_view_coverage
+from measures import selectors, services
+from measures.choices import NOT_REQUIRED, QuickKind, RecordKind
+from measures.forms import QuickRecordForm
+from measures.kinds import anchor_of
+from measures.panels import Place, unit_panels
+from measures.permissions import can_choose_organization, can_quick_record, can_record_measures
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from orgs.widgets import OrgChoiceField, OrgPickerWidget
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The leaders tab: a city's key minority (a few hundred) on one page, so "who has not" reads at a glance; the
-# 尚无记录 filters shorten it.
-LEAD_PAGE_SIZE = 500
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Quick record
@@ -114,6 +107,12 @@ def quick(request: AuthedRequest) -> HttpResponse:
 # A unit's campaign page
 
 
+def _panels(request: AuthedRequest, place: Place, org: Organization, campaign: Campaign) -> list[str]:
+    """The panels apps above measures add to a unit's page at `place` (measures.panels), rendered."""
+    return [render_to_string(panel.template, panel.context, request=request)
+            for panel in unit_panels(place, org, campaign, request.user)]
+
+
 @login_required
 @require_GET
 def unit(request: AuthedRequest, code: str) -> HttpResponse:
@@ -130,89 +129,11 @@ def unit(request: AuthedRequest, code: str) -> HttpResponse:
             "sections": sections,
             "open_items": [s.open_text for s in sections if s.open_text],
             "services": by_kind.get(RecordKind.PUBLIC_SERVICE),
-            "lead_rows": selectors.lead_actions(campaign, Organization.objects.filter(pk=org.pk), user=request.user),
-            "rectification": selectors.rectification_counts(campaign, [org.pk]).get(org.pk, selectors.Rectification()),
-            "not_required": NOT_REQUIRED, "no_record": NO_RECORD,
-            "actions": LeadAction.choices,
+            "side_panels": _panels(request, "side", org, campaign),
+            "foot_panels": _panels(request, "foot", org, campaign),
+            "not_required": NOT_REQUIRED,
             "is_current": campaign.is_current,
             # New records and corrections: a recording role, inside its jurisdiction, in the current campaign.
             "can_edit": campaign.is_current and can_record_measures(request.user, org),
         })
     return render(request, "measures/unit.html", context)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The office's coverage view
-
-
-def _coverage_campaign(request: AuthedRequest) -> Any:
-    if not can_view_coverage(request.user):
-        raise Http404
-    campaign = current_campaign()
-    if campaign is None:
-        raise Http404
-    return campaign
-
-
-def _coverage_filter(request: AuthedRequest, campaign: Any) -> tuple[CoverageFilterForm, dict[str, Any]]:
-    """The filter form and the filters it validated: sector, tier and one of the campaign's liaison groups. A
-    value that is not one of the choices (an unknown code, '²', a number out of range) filters nothing."""
-    groups = [(str(g.pk), g.name) for g in selectors.liaison_groups(campaign)]
-    form = CoverageFilterForm(request.GET or None, groups=groups)
-    form.is_valid()
-    cleaned = getattr(form, "cleaned_data", {})
-    group = cleaned.get("group") or ""
-    return form, {"sector": cleaned.get("sector") or "", "tier": cleaned.get("tier") or "",
-                  "group_id": int(group) if group else None}
-
-
-def _filter_query(request: AuthedRequest, drop: tuple[str, ...] = ()) -> str:
-    params = request.GET.copy()
-    for name in ("page", *drop):
-        params.pop(name, None)
-    return params.urlencode()
-
-
-@login_required
-@require_GET
-def coverage(request: AuthedRequest) -> HttpResponse:
-    """Per unit × kind of record (counts as information), or per key-minority leader × lead action; filtered by
-    sector, tier and liaison group; paged; each row drills down to the unit's page."""
-    campaign = _coverage_campaign(request)
-    form, filters = _coverage_filter(request, campaign)
-    orgs = selectors.coverage_orgs(request.user, campaign, **filters)
-    tab = "leaders" if request.GET.get("tab") == "leaders" else "units"
-    context: dict[str, Any] = {"campaign": campaign, "form": form, "tab": tab, "filter_query": _filter_query(request),
-                               "kinds": [(spec.value, spec.label) for spec in KINDS],
-                               "actions": LeadAction.choices, "not_required": NOT_REQUIRED,
-                               "rectification_label": RECTIFICATION_LABEL}
-    if tab == "units":
-        page = paginate(request, orgs)
-        context.update({"page": page, "rows": selectors.coverage_rows(campaign, page.object_list)})
-    else:
-        table = selectors.lead_table(campaign, orgs, user=request.user, missing=request.GET.get("missing") or "")
-        page = paginate(request, table.cadres, per_page=LEAD_PAGE_SIZE)
-        context.update({"page": page, "lead": table, "no_record": NO_RECORD,
-                        "lead_rows": table.rows(page.object_list, campaign=campaign, user=request.user),
-                        "missing_query": _filter_query(request, drop=("missing",))})
-    return render(request, "measures/coverage.html", context)
-
-
-@login_required
-@require_GET
-def coverage_export(request: AuthedRequest) -> FileResponse:
-    """The same filtered rows as .xlsx: a sheet of units × records and a sheet of leaders × lead actions."""
-    campaign = _coverage_campaign(request)
-    _form, filters = _coverage_filter(request, campaign)
-    orgs = selectors.coverage_orgs(request.user, campaign, **filters)
-    data = io.BytesIO()
-    units, leaders = exports.export_coverage(campaign=campaign, orgs=orgs, user=request.user, out=data,
-                                             missing=request.GET.get("missing") or "")
-    audit.record(AuditEntry.Action.EXPORT, object_type="measures.coverage", object_id=str(campaign.pk),
-                 object_repr=f"措施覆盖情况-{campaign}"[:200],
-                 after={"units": units, "leaders": leaders, "filters": request.GET.dict()})
-    data.seek(0)
-    filename = f"措施覆盖情况-{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"coverage.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    return response

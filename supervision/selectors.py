@@ -226,7 +226,7 @@ def unit_rows(group: LiaisonGroup, *, user: Actor, today: dt.date | None = None)
     """The group's units that `user` sees, each with what a liaison member looks at first: overdue problems,
     lead actions still open for its key-minority leaders, days since the last visit, open actions. Counts come
     from what `user` sees (a unit sees no plans or proposals), a fixed number of queries for the whole group."""
-    from measures.selectors import lead_actions
+    from supervision.lead_actions import open_lead_actions
 
     today = today or timezone.localdate()
     campaign = group.campaign
@@ -257,13 +257,12 @@ def unit_rows(group: LiaisonGroup, *, user: Actor, today: dt.date | None = None)
         row.days_since_visit = (today - row.last_visit).days if row.last_visit else None
         row.open_actions, row.proposals = a.get("open", 0), a.get("proposed", 0)
         row.findings, row.unfiled_findings = f.get("all", 0), f.get("unfiled", 0)
-    leaders = lead_actions(campaign, Organization.objects.filter(subtrees_q("path", [u.path for u in units])),
-                           user=user)
-    for lead in leaders:
-        unit = next((u for u in units if lead.cadre.organization.path.startswith(u.path)), None)
+    leaders = open_lead_actions(campaign, Organization.objects.filter(subtrees_q("path", [u.path for u in units])),
+                                user)
+    for cadre, missing in leaders:
+        unit = next((u for u in units if cadre.organization.path.startswith(u.path)), None)
         if unit is None:
             continue
-        missing = sum(1 for cell in lead.cells if not cell.proofs)
         row = rows[unit.pk]
         row.leaders += 1
         row.leaders_behind += bool(missing)
@@ -359,6 +358,7 @@ def unit_requirements(user: Actor, organization: Organization, campaign: Campaig
     the visits held at the unit that `user` sees (a unit, only visits that took place), findings at the unit, and
     the unit's own records. A fixed number of queries."""
     from measures.selectors import recorded_by_measure
+    from problems.selectors import ledger_counts
     from supervision.choices import Requirement
     from supervision.models import Observation
 
@@ -371,7 +371,9 @@ def unit_requirements(user: Actor, organization: Organization, campaign: Campaig
         by_requirement[observation.requirement].append(observation)
     findings = dict(Finding.objects.visible_to(user).filter(visit__in=visits).order_by().values("requirement")
                     .annotate(n=Count("id")).values_list("requirement", "n"))
-    recorded = recorded_by_measure(organization, campaign, user=user)
+    seen = Organization.objects.visible_to(user).filter(pk=organization.pk)
+    ledger = ledger_counts(campaign, seen).get(organization.pk, (0, 0))
+    recorded = recorded_by_measure(organization, campaign, user=user, ledger=ledger)
     return [RequirementView(requirement=r.value, label=str(r.label), observations=by_requirement[r.value],
                             findings=findings.get(r.value, 0), recorded=recorded.get(r.value, []))
             for r in Requirement]

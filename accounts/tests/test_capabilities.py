@@ -67,7 +67,7 @@ def test_role_for_names_the_one_role_with_a_capability_or_refuses():
 
 
 INSPECTOR = {"inspector": {"label": "巡查员", "capabilities": ["read_data", "read_coverage"],
-                           "home": "measures:coverage"}}
+                           "home": "assessment:coverage"}}
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ def _landing(client: Client, user: Any) -> str:
 @pytest.mark.parametrize(("role", "landing"), [
     ("unit", ("measures:unit", ["A1a"])),
     ("liaison", ("supervision:workspace", [])),
-    ("office", ("measures:coverage", [])),
-    ("leader", ("measures:coverage", [])),
+    ("office", ("assessment:coverage", [])),
+    ("leader", ("assessment:coverage", [])),
     ("secadmin", ("accounts:users", [])),
     ("auditor", ("audit:list", [])),
     ("sysadmin", ("system_status", [])),

@@ -103,19 +103,6 @@ def test_public_services_with_computed_progress(api_as, tree, campaign):
     assert [m["title"] for m in item["milestones"]] == ["开工", "施工", "验收", "交付"]
 
 
-def test_lead_actions_for_an_org(api_as, tree, campaign, cadres):
-    services.party_lecture_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="党课", held_on=DAY,
-                                  audience_count=50, speaker_cadre=cadres["secretary"])
-    rows = api_as("liaison").get("/measures/lead-actions", org="A").json()
-    by_name = {r["name"]: {a["action"]: a for a in r["actions"]} for r in rows}
-    assert set(by_name) == {"吴刚", "李强"}
-    assert by_name["吴刚"]["lectured"]["done"] is True and by_name["吴刚"]["lectured"]["proofs"][0]["title"] == "党课"
-    assert by_name["李强"]["lectured"]["done"] is False
-    assert by_name["吴刚"]["rectified"] == {"action": "rectified", "label": "整改落实", "done": False,
-                                          "proofs": []}
-    assert api_as("unit").get("/measures/lead-actions", org="A").status_code == 404
-
-
 def test_records_are_created_in_the_current_campaign_only(api_as, tree, campaign, past_campaign):
     api = api_as("office")
     for campaign_id in (past_campaign.pk, 10**22, -1):

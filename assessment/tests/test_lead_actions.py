@@ -3,8 +3,9 @@
 from typing import Any
 
 from accounts.actors import SETUP
+from assessment.lead_actions import lead_actions
 from campaigns.models import Campaign, Participation
-from measures import selectors, services
+from measures import services
 from measures.tests.conftest import DAY
 from orgs.models import Organization
 from orgs.services import cadre_create
@@ -19,7 +20,7 @@ def _office() -> Any:
 
 def _actions(campaign: Any, orgs: Any = None, user: Any = None) -> dict[str, dict[str, bool | None]]:
     orgs = orgs if orgs is not None else Organization.objects.all()
-    rows = selectors.lead_actions(campaign, orgs, user=user or _office())
+    rows = lead_actions(campaign, orgs, user=user or _office())
     return {row.cadre.name: {c.action: c.done for c in row.cells} for row in rows}
 
 
@@ -66,7 +67,7 @@ def test_problems_he_found_and_rectified_come_from_the_ledger(tree, users, campa
     assert _actions(campaign)["吴刚"]["rectified"] is False  # claimed is not closed: someone else verifies first
     problem_act(user=users["office"], problem=found, action="close", note="核对了整改材料，整改到位")
     assert _actions(campaign)["吴刚"]["rectified"] is True
-    row = next(r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
+    row = next(r for r in lead_actions(campaign, Organization.objects.all(), user=users["office"])
                if r.cadre == wu)
     assert row.by_action["rectified"].proofs[0].url == f"/problems/{found.pk}/"
     assert _actions(campaign)["李强"]["rectified"] is False
@@ -117,7 +118,7 @@ def test_proofs_link_to_the_records(tree, users, campaign, cadres):
     lecture = services.party_lecture_create(actor=SETUP,
                                             organization=tree.county_a, campaign=campaign, title="全区专题党课",
                                             held_on=DAY, audience_count=30, speaker_cadre=cadres["secretary"])
-    rows = selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
+    rows = lead_actions(campaign, Organization.objects.all(), user=users["office"])
     row = next(r for r in rows if r.cadre.name == "吴刚")
     [proof] = row.by_action["lectured"].proofs
     assert (proof.org_code, proof.anchor, proof.title, proof.on) == ("A", f"lecture-{lecture.pk}", "全区专题党课",
@@ -144,7 +145,7 @@ def test_a_fixed_number_of_queries_whatever_the_cadre_count(tree, users, campaig
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
-            selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
+            lead_actions(campaign, Organization.objects.all(), user=users["office"])
         return len(ctx.captured_queries)
 
     few = count_queries()
@@ -168,7 +169,7 @@ def test_being_criticised_is_not_examining_ones_own_problems(tree, users, campai
                                       meeting=meeting, kind="self_criticism", text="调研不够深入", cadre=wu)
     actions = _actions(campaign)
     assert actions["吴刚"]["found_problems"] is True and actions["李强"]["found_problems"] is False
-    row = next(r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=users["office"])
+    row = next(r for r in lead_actions(campaign, Organization.objects.all(), user=users["office"])
                if r.cadre.name == "吴刚")
     assert [p.anchor for p in row.by_action["found_problems"].proofs] == [f"meeting-{meeting.pk}"]
 
@@ -202,7 +203,7 @@ def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, 
     leader_a = user_create(actor=SETUP, username="leader_a", role="leader", organization=tree.county_a,
                            password="Test@2023pass")
     assert set(_actions(campaign, user=leader_a)["吴刚"].values()) == {False}
-    [row] = [r for r in selectors.lead_actions(campaign, Organization.objects.all(), user=leader_a)
+    [row] = [r for r in lead_actions(campaign, Organization.objects.all(), user=leader_a)
              if r.cadre.name == "吴刚"]
     assert all(not cell.proofs for cell in row.cells)
     # The city's office sees county B: the same records count for it.

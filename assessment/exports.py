@@ -9,8 +9,9 @@ import xlsxwriter
 from django.db.models import QuerySet
 
 from accounts.actors import MaybeActor
+from assessment.coverage import coverage_rows
+from assessment.lead_actions import lead_table
 from campaigns.models import Campaign
-from measures import selectors
 from measures.choices import NO_RECORD, RECTIFICATION_LABEL, LeadAction
 from measures.kinds import KINDS
 from orgs.models import OrganizationQuerySet
@@ -47,7 +48,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: May
     units.freeze_panes(1, 2)
     row = 1
     for chunk in _chunks(orgs):
-        for cov in selectors.coverage_rows(campaign, chunk):
+        for cov in coverage_rows(campaign, chunk):
             org = cov.org
             units.write_string(row, 0, org.code)
             units.write_string(row, 1, org.name)
@@ -71,7 +72,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: May
         leaders.set_column(col, col, 24 if col in (1, 2) else 14)
     leaders.freeze_panes(1, 1)
     row = 1
-    table = selectors.lead_table(campaign, orgs, user=user, missing=missing)
+    table = lead_table(campaign, orgs, user=user, missing=missing)
     for chunk in _chunks(table.cadres):
         for lead in table.rows(chunk, campaign=campaign, user=user):
             cadre = lead.cadre
