@@ -386,3 +386,21 @@ def test_the_responsible_leader_may_be_a_cadre_above_the_callers_jurisdiction(ap
     assert Problem.objects.get(pk=problem.pk).responsible_cadre == secretary
     response = api_as("unit").post_json("/problems/", _body(responsible_cadre=secretary.pk))
     assert response.status_code == 201, response.content
+
+
+def test_a_problem_raised_from_a_life_meeting_item_is_linked_to_it_and_an_unseen_item_is_404(api_as, tree, campaign):
+    from measures.services import life_meeting_create
+
+    meeting = life_meeting_create(actor=SETUP, organization=tree.village_a, campaign=campaign, kind="organisational",
+                                  held_on=TODAY, attendance=12,
+                                  items=[{"kind": "criticism", "text": "联系群众不够，入户走访少", "cadre": None}])
+    item = meeting.items.get()
+    # County B's liaison member registers for a unit of theirs, but does not see village A1a's meeting.
+    assert api_as("liaison_b").post_json("/problems/", _body(org="B1a", source="visit", life_meeting_item=item.pk)
+                                         ).status_code == 404
+    assert not Problem.objects.exists()
+    assert api_as("liaison_b").post_json("/problems/", _body(org="B1a", source="visit")).status_code == 201
+    response = api_as("unit").post_json("/problems/", _body(source="collective", life_meeting_item=item.pk))
+    assert response.status_code == 201, response.content
+    assert Problem.objects.get(pk=response.json()["id"]).life_meeting_item == item
+    assert api_as("unit").post_json("/problems/", _body(life_meeting_item=item.pk + 1000)).status_code == 404
