@@ -37,8 +37,8 @@ SCALE, SEED = "city", 1
 GOAL_MS = 50.0
 # scale → gendata --only (None: everything the scale has)
 ONLY: dict[str, str | None] = {"city": None, "province": "orgs,problems"}
-GENERATORS = ("demo/generators/orgs.py", "demo/management/commands/gendata.py", "demo/generators/campaigns.py",
-              "demo/generators/problems.py")
+GENERATORS = ("demo/parts.py", "demo/management/commands/gendata.py", "demo/generators/orgs.py",
+              "demo/generators/campaigns.py", "demo/generators/problems.py")
 LEDGER_GOAL_MS = 100.0  # list p95, province scale, PostgreSQL
 EXPORT_GOAL_S = 10.0  # 100,000 rows to .xlsx
 EXPORT_ROWS = 100_000

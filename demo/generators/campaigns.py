@@ -1,19 +1,20 @@
-"""Demo campaigns (`campaigns_generate`), run by `manage.py demo` once the registry and the demo accounts exist.
+"""Demo campaigns (`campaigns_generate`), the `campaigns` part of demo.parts: after the registry and the demo
+accounts.
 
 Deterministic: the same registry gives the same campaigns, teams, groups and assignments (no randomness is
-needed; `seed` is accepted so every generator is called the same way). Written through the services, so the
-audit log names "system:gendata" for each row (a few dozen rows).
+needed; `seed` is accepted so every generator is called the same way). Written through the services as the
+command's system actor, so the audit log names it (system:demo, system:gendata) for each row (a few dozen rows).
 """
 
 import datetime as dt
 
-from accounts.actors import SystemActor
-from accounts.choices import Role
-from accounts.models import User
+from accounts.actors import Actor
+from accounts.permissions import Capability
 from campaigns import services
 from campaigns.choices import DEFAULT_TEAMS
 from campaigns.models import Campaign, LiaisonGroup
 from core.audit import audit_context
+from demo.accounts import demo_user
 from orgs.choices import Tier
 from orgs.models import Organization
 
@@ -39,22 +40,18 @@ def counties(root: Organization) -> list[Organization]:
     return found
 
 
-def _demo_user(username: str, role: str) -> User | None:
-    return User.objects.select_related("organization").filter(username=username, role=role, is_active=True).first()
-
-
-def campaigns_generate(*, seed: int) -> None:
+def campaigns_generate(*, actor: Actor, seed: int) -> bool:
     """A past campaign (第一批) and the current one (第二批), the root taking part in both; the office's four
     teams with the demo office user; one liaison group per county with its county assigned, the demo liaison user
-    a member of the group of their own county. Does nothing when a campaign exists already."""
+    a member of the group of their own county, written as `actor`. Returns whether it wrote anything: nothing when
+    a campaign exists already or the registry is empty."""
     if Campaign.objects.exists():
-        return
+        return False
     root = Organization.objects.get_first_root_node()
     if root is None:
-        return
-    office = _demo_user(str(Role.OFFICE), Role.OFFICE)
-    liaison = _demo_user(str(Role.LIAISON), Role.LIAISON)
-    actor = SystemActor("gendata")
+        return False
+    office = demo_user(Capability.CITY_OFFICE)
+    liaison = demo_user(Capability.JOIN_LIAISON_GROUP)
     with audit_context(user=actor):
         batch, starts_on, ends_on = PAST
         past = services.campaign_create(actor=actor, name=CAMPAIGN_NAME, batch=batch, starts_on=starts_on,
@@ -77,3 +74,4 @@ def campaigns_generate(*, seed: int) -> None:
             for county, group in groups:
                 if liaison.organization.path.startswith(county.path):
                     services.liaison_member_add(actor=actor, group=group, user=liaison, is_leader=True)
+    return True

@@ -4,9 +4,9 @@ Deterministic: every random choice comes from `random.Random` seeded with the se
 organisation's code — no dict/set ordering, no clock. Most participating units get plausible records; about one
 unit in eight records nothing, and about one county-level cadre in five is behind on each lead action, so the
 unit pages and the coverage view show what is still open. Rows go in with bulk_create (a few thousand rows);
-one audit entry per campaign records the load, as orgs.gendata does for the registry.
+one audit entry per campaign records the load, as demo.generators.orgs does for the registry.
 
-Call after `campaigns_generate`: `from demo.generators.measures import measures_generate; measures_generate(seed=1)`.
+The `measures` part of demo.parts, after the campaigns: `measures_generate(actor=SystemActor("demo"), seed=1)`.
 Does nothing when measures were generated already.
 """
 
@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Min
 
+from accounts.actors import Actor
 from campaigns.models import Campaign, GuidanceProfile
 from campaigns.selectors import participating_orgs, profile_for
 from core.audit import audit_context, record
@@ -198,12 +199,12 @@ def _generate_campaign(campaign: Campaign, seed: int) -> int:
     return rows
 
 
-def measures_generate(*, seed: int) -> bool:
-    """Plausible records for the current and past campaigns (see the module's docstring). Returns whether it
-    wrote anything (it does nothing when records exist already)."""
+def measures_generate(*, actor: Actor, seed: int) -> bool:
+    """Plausible records for the current and past campaigns (see the module's docstring), recorded in the audit log
+    as `actor`'s. Returns whether it wrote anything (it does nothing when records exist already)."""
     if StudySession.objects.exists():
         return False
-    with audit_context(name="gendata"):
+    with audit_context(user=actor):
         for campaign in Campaign.objects.order_by("starts_on", "id"):
             _generate_campaign(campaign, seed)
     return True

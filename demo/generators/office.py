@@ -1,15 +1,16 @@
-"""Demo communication log (`submissions_generate`), run by `manage.py demo` after the problems: for the current
-campaign, a few dozen items that read like an office's 收发文登记 — good experience and typical cases reported by
-units and liaison groups, units' requests for instructions and reports, the office's requests and reports to the
-provincial office and the provincial office's letters, replies and notices, letters from city departments, the
-office's notices down to units — at every state: logged, assigned to a team, answered (some by a formal reply
-linked to the request), closed; some overdue.
+"""Demo communication log (`submissions_generate`), the `office` part of demo.parts, after the problems: for the
+current campaign, a few dozen items that read like an office's 收发文登记 — good experience and typical cases
+reported by units and liaison groups, units' requests for instructions and reports, the office's requests and
+reports to the provincial office and the provincial office's letters, replies and notices, letters from city
+departments, the office's notices down to units — at every state: logged, assigned to a team, answered (some by a
+formal reply linked to the request), closed; some overdue.
 
-Like `problems.gendata`, it writes the rows itself rather than through `office.services`, because the services
-take "now" from the clock and the demo needs weeks of history; it keeps the services' rules: origins and kinds as
-the services allow them, `org_path` the organisation's path, the answerer never the submitter, an answered or
-closed item has who and when, replies dated after what they answer, everything in the past. Each row is written
-by its model's save (audited under "gendata"); one more entry records the load.
+Like the ledger's generator (demo.generators.problems), it writes the rows itself rather than through
+`office.services`, because the services take "now" from the clock and the demo needs weeks of history; it keeps the
+services' rules: origins and kinds as the services allow them, `org_path` the organisation's path, the answerer
+never the submitter, an answered or closed item has who and when, replies dated after what they answer, everything
+in the past. Each row is written by its model's save (audited as the command's system actor); one more entry
+records the load.
 
 Deterministic: every choice comes from `random.Random` seeded with the seed, over organisations in path order;
 dates are relative to today (the last WINDOW_DAYS days of the campaign), so "overdue" means something whenever
@@ -24,8 +25,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.actors import Actor
 from accounts.models import User
+from accounts.permissions import Capability, role_for
 from campaigns.models import Campaign, LiaisonAssignment, Team
 from campaigns.selectors import current_campaign, office_name, participation_roots
 from core.audit import audit_context, record
@@ -125,9 +127,9 @@ class _Generator:
         roots = participation_roots(campaign)
         self.root = roots[0] if roots else Organization.objects.order_by("path").first()
         self.units = self._units()
-        self.office = self._user(Role.OFFICE, root=True)
-        self.unit_user = self._user(Role.UNIT)
-        self.liaison = self._user(Role.LIAISON)
+        self.office = self._user(Capability.CITY_OFFICE, root=True)
+        self.unit_user = self._user(Capability.ANSWER_FOR_UNIT)
+        self.liaison = self._user(Capability.JOIN_LIAISON_GROUP)
         self.teams = list(Team.objects.filter(campaign=campaign).order_by("id"))
         self.items: list[_Item] = []
 
@@ -140,11 +142,13 @@ class _Generator:
         units = list(below.filter(tier__in=(Tier.TOWNSHIP, Tier.VILLAGE)).order_by("path")[:2000])
         return units or list(below.order_by("path")[:2000]) or [self.root]
 
-    def _user(self, role: str, *, root: bool = False) -> User | None:
+    def _user(self, capability: Capability, *, root: bool = False) -> User | None:
+        """The demo account of the role granted `capability` (demo.accounts), else its first active account."""
+        role = role_for(capability)
         qs = User.objects.select_related("organization").filter(role=role, is_active=True)
         if root:
             qs = qs.filter(organization__depth=1)
-        return qs.filter(username=str(role)).first() or qs.order_by("id").first()
+        return qs.filter(username=role).first() or qs.order_by("id").first()
 
     def _unit(self) -> Organization:
         return self.units[int(self.rng.random() * len(self.units))]
@@ -348,15 +352,16 @@ class _Generator:
         submission.save()
 
 
-def submissions_generate(*, seed: int = 1) -> int:
-    """The demo communication log for the current campaign (see the module's docstring). Returns how many items
-    it wrote: 0 when there is no current campaign, no organisation, or it has submissions already."""
+def submissions_generate(*, actor: Actor, seed: int = 1) -> int:
+    """The demo communication log for the current campaign (see the module's docstring), audited as `actor`'s.
+    Returns how many items it wrote: 0 when there is no current campaign, no organisation, or it has submissions
+    already."""
     campaign = current_campaign()
     if campaign is None or Submission.objects.filter(campaign=campaign).exists():
         return 0
     if not Organization.objects.exists():
         return 0
-    with audit_context(name="gendata"), transaction.atomic():
+    with audit_context(user=actor), transaction.atomic():
         gen = _Generator(campaign, seed, timezone.localdate())
         gen.plan()
         written = gen.write()

@@ -1,12 +1,13 @@
 """Deterministic demo and scale data: a realistic Chinese city (or a province of cities) with its party
-organisations, members and leading cadres (`manage.py gendata`).
+organisations, members and leading cadres (the `orgs` part of demo.parts: `manage.py gendata`, `manage.py demo`).
 
 Same scale and seed → the same organisations, paths, codes and people, whatever the database: every random
 choice comes from `random.Random` seeded with a string derived from the seed and the place in the tree (no
 dict/set ordering, no clock). The tree is written without treebeard's per-node `add_child`: materialized paths
 (steplen 4, base 36), depth and numchild are computed here and rows go in with bulk inserts, one county's
 subtree at a time, so even the province scale streams in bounded memory. Roll-up counters are rebuilt once at
-the end, and one audit entry records the load (no per-row entries for generated data).
+the end, and one audit entry records the load (no per-row entries for generated data), as the command's system
+actor.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from core import cn
 from core.audit import audit_context, record
 from core.models import AuditEntry
@@ -747,9 +749,10 @@ def marker(scale: str, seed: int, members: bool = True) -> str:
     return f"gendata {scale} seed {seed}" + ("" if members else " without members")
 
 
-def generate(scale: str, seed: int, *, progress: Callable[[str], None] | None = None,
+def generate(scale: str, seed: int, *, actor: Actor, progress: Callable[[str], None] | None = None,
              members: bool = True) -> dict[str, int]:
-    """Fill an empty registry with the generated city. Returns the counts written. `members=False`: only
+    """Fill an empty registry with the generated city, as `actor` (a named system actor: the audit entry's
+    author). Returns the counts written. `members=False`: only
     organisations and cadres (the province-scale benchmark of the problem ledger: 4,000,000 members take
     minutes to plan and nothing there reads them)."""
     if scale not in SCALES:
@@ -757,7 +760,7 @@ def generate(scale: str, seed: int, *, progress: Callable[[str], None] | None = 
     existing = Organization.objects.count()
     if existing:
         raise GendataError(f"党组织库中已有{existing}个党组织，gendata 只能在空库上运行；请换一个空数据库。")
-    with audit_context(name="manage.py gendata"), transaction.atomic():
+    with audit_context(user=actor), transaction.atomic():
         writer = Writer(progress)
         writer.write(plan_root(SCALES[scale], seed, members), _step(1))
         writer.flush()

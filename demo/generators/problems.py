@@ -29,12 +29,13 @@ so the same registry and seed give the same problems — except the feedback tok
 to today: the history fills the last WINDOW_DAYS days of the campaign up to yesterday (deadlines and "overdue"
 are about today, so a demo run on any day shows a realistic spread, not a ledger that is all overdue).
 
-A second run does nothing (problems exist for the current campaign). One audit entry records the load, as
-orgs.gendata and measures.gendata do; the special campaigns are logged one entry each (`record_many`).
+A second run does nothing (problems exist for the current campaign). One audit entry records the load, as the
+organisations' and the measures' generators do, by the command's system actor; the special campaigns are logged
+one entry each (`record_many`).
 
     from demo.generators.problems import problems_generate
-    problems_generate(seed=1)                  # the demo: about 10/3 problems per participating unit
-    problems_generate(seed=1, count=1_000_000)  # province scale (manage.py gendata --scale province)
+    problems_generate(actor=SystemActor("demo"), seed=1)  # the demo: about 10/3 problems per participating unit
+    problems_generate(actor=SystemActor("gendata"), seed=1, count=1_000_000)  # manage.py gendata --scale province
 """
 
 import datetime as dt
@@ -55,13 +56,16 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.actors import Actor
 from accounts.models import User
+from accounts.permissions import Capability, role_for
 from campaigns.models import Campaign, LiaisonAssignment
 from campaigns.selectors import current_campaign, participating_orgs
 from core.audit import audit_context, record, record_many
 from core.models import AuditEntry
+from demo.accounts import demo_user
 from demo.generators.orgs import People
+from measures.models import LifeMeetingItem
 from orgs.choices import Gender, OrgKind, Sector, Tier
 from orgs.models import Cadre, Organization
 from problems.choices import (
@@ -628,12 +632,12 @@ class Generator:
         groups = dict(LiaisonAssignment.objects.filter(campaign=self.campaign).values_list(
             "organization__path", "group__name"))
         root = Organization.objects.filter(depth=1).order_by("path").values_list("id", flat=True).first()
-        office_names = self._verifiers("office", 4, Role.OFFICE, root)
-        group_names = {path: self._verifiers(f"group/{name}", 3, Role.LIAISON, by_path.get(path, root))
+        office_names = self._verifiers("office", 4, role_for(Capability.CITY_OFFICE), root)
+        group_names = {path: self._verifiers(f"group/{name}", 3, role_for(Capability.JOIN_LIAISON_GROUP),
+                                             by_path.get(path, root))
                        for path, name in groups.items()}
-        users = self._demo_users()
+        owner, verifier = self._demo_users()
         meeting_items = self._meeting_items()
-        owner, verifier = users.get(Role.UNIT), users.get(Role.LIAISON)
         units: list[Unit] = []
         steplen = Organization.steplen
         for org_id, path, code, name, unit_name, sector, tier, kind in rows:
@@ -684,28 +688,22 @@ class Generator:
             existing = dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
         return [(existing[u], name) for u, name in zip(usernames, names, strict=True)]
 
-    def _demo_users(self) -> dict[str, User]:
-        """The demo accounts of the unit and the liaison (when they exist): the unit contact owns its unit's
-        problems, the liaison verifies those of its group's units, so both have something to do in the demo."""
-        users: dict[str, User] = {}
-        for role in (Role.UNIT, Role.LIAISON):
-            user = User.objects.select_related("organization").filter(username=str(role), role=role,
-                                                                      is_active=True).first()
-            if user is not None:
-                users[str(role)] = user
-        liaison = users.get(str(Role.LIAISON))
+    def _demo_users(self) -> tuple[User | None, User | None]:
+        """The demo accounts of the unit and the liaison (when they exist; the liaison only when in a group with
+        units): the unit contact owns its unit's problems, the liaison verifies those of its group's units, so both
+        have something to do in the demo."""
+        owner = demo_user(Capability.ANSWER_FOR_UNIT)
+        liaison = demo_user(Capability.JOIN_LIAISON_GROUP)
         if liaison is not None:
             self.liaison_paths = list(LiaisonAssignment.objects.filter(
                 campaign=self.campaign, group__memberships__user=liaison).values_list("organization__path",
                                                                                       flat=True))
             if not self.liaison_paths:
-                del users[str(Role.LIAISON)]
-        return users
+                liaison = None
+        return owner, liaison
 
     def _meeting_items(self) -> dict[int, list[tuple[int, str, dt.date]]]:
         """Criticism and self-criticism items of this campaign's life meetings: some become problems."""
-        from measures.models import LifeMeetingItem
-
         items: dict[int, list[tuple[int, str, dt.date]]] = {}
         for item_id, org_id, text, held_on in (LifeMeetingItem.objects.filter(
                 meeting__campaign=self.campaign, meeting__held_on__lt=self.until).order_by("id").values_list(
@@ -1084,16 +1082,17 @@ def _pg_suspend_indexes(tables: list[str]) -> list[str]:
     return indexes + foreign
 
 
-def problems_generate(*, seed: int, count: int | None = None,
+def problems_generate(*, actor: Actor, seed: int, count: int | None = None,
                       progress: Callable[[str], None] | None = None) -> int:
     """Problems with their history for the current campaign's participating units (see the module's
-    docstring). `count`: how many in all (default: about 10/3 per unit). Returns how many it wrote: 0 when
-    there is no current campaign or it has problems already (a second run does nothing)."""
+    docstring), the load recorded in the audit log as `actor`'s. `count`: how many in all (default: about 10/3 per
+    unit). Returns how many it wrote: 0 when there is no current campaign or it has problems already (a second
+    run does nothing)."""
     campaign = current_campaign()
     if campaign is None or Problem.objects.filter(campaign=campaign).exists():
         return 0
     write_evidence_files()
-    with audit_context(name="gendata"), transaction.atomic():
+    with audit_context(user=actor), transaction.atomic():
         gen = Generator(campaign, seed, timezone.localdate())
         written = gen.run(count, progress)
         if written:

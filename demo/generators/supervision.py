@@ -3,19 +3,19 @@ to their units by every method, what they saw against the four basic requirement
 ledger, a few reopening closed problems as relapses, some guidance only), a few actions at each rung of the
 escalation ladder, feedback letters, and the system's proposals for the office to decide.
 
-Run by `manage.py demo` after `campaigns_generate` and `problems_generate` (and by `manage.py gendata --only
-supervision`). Unlike the bulk generators, every row is written **through `supervision.services`** by real users
+The `supervision` part of demo.parts, after the campaigns and the ledger (`manage.py demo`, `manage.py gendata
+--only supervision`). Unlike the bulk generators, every row is written **through `supervision.services`** by real users
 — the group's members and the office — so each rule the services keep holds (who may do what, the ladder's order
 and the reason for a skip, a finding's problem registered by `problems.services` with source 督导发现, a relapse
 reopened visibly). The demo is a few dozen visits, so this takes seconds.
 
 Who acts. The demo liaison account (username "liaison") is a member of its county's group; every group is filled
 up to GROUP_SIZE members with generated accounts ("gd-liaison-<digest>-<n>", bound to the city root as the
-office's own liaison staff are), added through `campaigns.services.liaison_member_add`. The services act only for
-active users, so these accounts are active while the generator runs and deactivated at its end, in the same
-transaction (as problems.gendata's "gd-verifier-…" accounts: nobody logs in as them, their password is
-unusable). Office decisions are the demo office user's ("office"), or a generated office account's when there is
-none (`manage.py gendata --only supervision` on a registry without demo accounts).
+office's own liaison staff are), added through `campaigns.services.liaison_member_add` by the command's system
+actor. The services act only for active users, so these accounts are active while the generator runs and
+deactivated at its end, in the same transaction (as the ledger generator's "gd-verifier-…" accounts: nobody logs in
+as them, their password is unusable). Office decisions are the demo office user's ("office"), or a generated
+office account's when there is none (`manage.py gendata --only supervision` on a registry without demo accounts).
 
 The clock. The services take "now" from the clock and accept the past only where a person may record it: a visit's
 planned and visited dates may lie in the past (a group records a visit afterwards), so visits spread over the last
@@ -44,14 +44,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.actors import SystemActor
-from accounts.choices import Role
+from accounts.actors import Actor
 from accounts.models import User
+from accounts.permissions import Capability, role_for, roles_with
 from campaigns.models import Campaign, LiaisonGroup
 from campaigns.selectors import current_campaign
 from campaigns.services import liaison_member_add
 from core.audit import audit_context, record
 from core.models import AuditEntry
+from demo.accounts import demo_user
 from demo.generators.orgs import People
 from orgs.choices import Gender, OrgKind, Tier
 from orgs.models import Cadre, Organization
@@ -62,7 +63,7 @@ from supervision import permissions, selectors, services
 from supervision.choices import IN_FORCE, Judgement, Level, Requirement
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitMethod
 
-WINDOW_DAYS = 120  # visits done over the last 120 days of the campaign (problems.gendata fills the last 150)
+WINDOW_DAYS = 120  # visits done over the last 120 days of the campaign (the ledger's generator the last 150)
 GROUP_SIZE = 3  # members per liaison group, generated accounts making up the rest
 VISITS = (4, 10)  # visits per group, all states
 PLANNED_AHEAD = (3, 28)  # days ahead of today for the visits still planned
@@ -322,7 +323,8 @@ class Step:
 
 
 class Generator:
-    def __init__(self, campaign: Campaign, seed: int) -> None:
+    def __init__(self, campaign: Campaign, seed: int, actor: Actor) -> None:
+        self.system = actor  # who fills the groups up and refreshes the proposals (the command's system actor)
         self.campaign = campaign
         self.seed = seed
         self.today = timezone.localdate()
@@ -344,7 +346,7 @@ class Generator:
         people = People([])
         names = [people.name(rng, Gender.MALE if rng.random() < 0.6 else Gender.FEMALE) for _ in range(n)]
         digest = hashlib.sha1(f"{self.seed}/{key}".encode()).hexdigest()[:12]
-        prefix = "gd-office" if role == Role.OFFICE else "gd-liaison"
+        prefix = "gd-office" if role == role_for(Capability.CITY_OFFICE) else "gd-liaison"
         users: list[User] = []
         for i, name in enumerate(names):
             user, _ = User.objects.get_or_create(
@@ -358,21 +360,24 @@ class Generator:
         return users
 
     def office(self) -> User:
-        user = (User.objects.select_related("organization")
-                .filter(username=str(Role.OFFICE), role=Role.OFFICE, is_active=True, organization__depth=1).first())
-        return user or self._accounts("office", 1, Role.OFFICE)[0]
+        user = demo_user(Capability.CITY_OFFICE)
+        if user is not None and user.organization.depth == 1:
+            return user
+        return self._accounts("office", 1, role_for(Capability.CITY_OFFICE))[0]
 
     def members(self, group: LiaisonGroup) -> tuple[User, list[User]]:
         """The group's members (filled up to GROUP_SIZE) and the one who records: the demo liaison when a member,
         else the leader."""
         existing = [m.user for m in group.memberships.select_related("user", "user__organization")
-                    .filter(user__role=Role.LIAISON, user__is_active=True).order_by("-is_leader", "user_id")]
+                    .filter(user__role__in=roles_with(Capability.JOIN_LIAISON_GROUP), user__is_active=True)
+                    .order_by("-is_leader", "user_id")]
         has_leader = group.memberships.filter(is_leader=True).exists()
-        for i, user in enumerate(self._accounts(f"group/{group.name}", GROUP_SIZE - len(existing), Role.LIAISON)):
-            liaison_member_add(actor=SystemActor("gendata"), group=group, user=user,
+        for i, user in enumerate(self._accounts(f"group/{group.name}", GROUP_SIZE - len(existing),
+                                                role_for(Capability.JOIN_LIAISON_GROUP))):
+            liaison_member_add(actor=self.system, group=group, user=user,
                                is_leader=not has_leader and i == 0)
             existing.append(user)
-        demo = next((u for u in existing if u.username == str(Role.LIAISON)), None)
+        demo = next((u for u in existing if u.username == role_for(Capability.JOIN_LIAISON_GROUP)), None)
         return demo or existing[0], existing
 
     # -- visits ------------------------------------------------------------------------------------------
@@ -679,27 +684,28 @@ class Generator:
         if not groups:
             return {}
         office = self.office()
-        demo = User.objects.filter(username=str(Role.LIAISON), role=Role.LIAISON, is_active=True).first()
+        demo = demo_user(Capability.JOIN_LIAISON_GROUP)
         demo_group = next((g for g in groups if demo is not None and permissions.is_group_member(demo, g)), groups[0])
         works = [w for i, g in enumerate(groups) if (w := self.group(i, g, g == demo_group)) is not None]
         self.ladder(works, office)
         self.letters(works)
         self.counts["proposals"] = services.action_proposals_refresh(
-            user=SystemActor("gendata"), campaign=self.campaign, today=self.today)
+            user=self.system, campaign=self.campaign, today=self.today)
         if self.generated:
             User.objects.filter(pk__in=self.generated).update(is_active=False)
         return self.counts
 
 
-def supervision_generate(*, seed: int = 1) -> dict[str, int]:
+def supervision_generate(*, actor: Actor, seed: int = 1) -> dict[str, int]:
     """Visits, findings, actions, letters and proposals of the current campaign's liaison groups (see the
-    module's docstring). Returns what it wrote by kind ({} when there is no current campaign, no group with
-    units, or visits exist already: a second run does nothing)."""
+    module's docstring), under `actor` (the command's system actor) in the audit log. Returns what it wrote by kind
+    ({} when there is no current campaign, no group with units, or visits exist already: a second run does
+    nothing)."""
     campaign = current_campaign()
     if campaign is None or Visit.objects.filter(campaign=campaign).exists():
         return {}
-    with audit_context(name="gendata"), transaction.atomic():
-        counts = Generator(campaign, seed).run()
+    with audit_context(user=actor), transaction.atomic():
+        counts = Generator(campaign, seed, actor).run()
         if counts:
             record(AuditEntry.Action.IMPORT, object_type="supervision.gendata", object_id=str(campaign.pk),
                    object_repr=f"演示数据：{campaign}的督促指导记录"[:200], after={"seed": seed, **counts})

@@ -6,7 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from accounts.actors import SystemActor
 from accounts.models import User
+from core.models import AuditEntry
 from demo.generators import orgs as gendata
 from orgs.choices import Tier
 from orgs.models import Organization
@@ -70,8 +72,29 @@ def test_demo_refuses_outside_the_demo(tree, settings):
     settings.DEMO = False
     with pytest.raises(CommandError, match="JYB_DEMO=1"):
         call_command("demo", port=8000, stdout=io.StringIO())
-    from demo.management.commands.demo import ensure_demo_accounts
+    from demo.accounts import ensure_demo_accounts
 
     with pytest.raises(CommandError, match="生产环境不创建演示账号"):
-        ensure_demo_accounts("Demo@2023")
+        ensure_demo_accounts(actor=SystemActor("demo"), password="Demo@2023")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_writes_as_its_system_actor(demo_settings):
+    """Every generated row and account the audit log records is the demo's own (system:demo), nobody's name."""
+    run("demo", port=8000)
+    names = set(AuditEntry.objects.values_list("actor_name", flat=True))
+    assert names == {"system:demo"}
+    imports = set(AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).values_list("object_type", flat=True))
+    assert {"orgs.organization", "measures.gendata", "problems.gendata", "supervision.gendata",
+            "office.gendata"} <= imports
+
+
+@pytest.mark.django_db
+def test_a_role_added_to_the_table_gets_a_demo_account_too(demo_settings):
+    """The demo accounts are the table's rows (accounts.permissions.grants), one per role, nothing listed twice."""
+    demo_settings.JYB_EXTRA_ROLES = {"inspector": {"label": "巡查员", "capabilities": ["read_data"]}}
+    out = run("demo", port=8000)
+    inspector = User.objects.get(username="inspector")
+    assert inspector.role == "inspector" and inspector.organization == Organization.objects.get_first_root_node()
+    assert "inspector" in out and "巡查员" in out

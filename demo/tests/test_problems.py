@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from accounts.actors import SETUP
+from accounts.actors import SETUP, SystemActor
 from campaigns.models import Participation
 from demo.generators import problems as gendata
 from orgs.models import Organization
@@ -22,6 +22,8 @@ from problems.choices import TRANSITIONS, ExtensionStatus, ProblemAction, Proble
 from problems.models import Closure, Evidence, Extension, Problem, SpecialCampaign, TransitionRecord
 from problems.services import evidence_intact
 from problems.tests.conftest import NOW, START, campaign, frozen_clock, media_root, people  # noqa: F401
+
+GENDATA = SystemActor("gendata")  # the generators' author, as manage.py gendata runs them
 
 pytestmark = pytest.mark.django_db
 
@@ -58,34 +60,34 @@ def wipe() -> None:
 
 
 def test_same_seed_gives_the_same_ledger_and_another_seed_another(people: Any, cadres: Any) -> None:
-    assert gendata.problems_generate(seed=1, count=120) == 120
+    assert gendata.problems_generate(actor=GENDATA, seed=1, count=120) == 120
     first = fingerprint()
     wipe()
-    assert gendata.problems_generate(seed=1, count=120) == 120
+    assert gendata.problems_generate(actor=GENDATA, seed=1, count=120) == 120
     assert fingerprint() == first
     wipe()
-    gendata.problems_generate(seed=2, count=120)
+    gendata.problems_generate(actor=GENDATA, seed=2, count=120)
     assert fingerprint() != first
 
 
 def test_a_second_run_does_nothing(people: Any, cadres: Any) -> None:
-    written = gendata.problems_generate(seed=1)
+    written = gendata.problems_generate(actor=GENDATA, seed=1)
     assert written == Problem.objects.count() > 0
     rows = (TransitionRecord.objects.count(), Evidence.objects.count(), SpecialCampaign.objects.count())
-    assert gendata.problems_generate(seed=1) == 0
+    assert gendata.problems_generate(actor=GENDATA, seed=1) == 0
     assert Problem.objects.count() == written
     assert (TransitionRecord.objects.count(), Evidence.objects.count(), SpecialCampaign.objects.count()) == rows
 
 
 def test_nothing_without_a_current_campaign(tree: Any) -> None:
-    assert gendata.problems_generate(seed=1) == 0
+    assert gendata.problems_generate(actor=GENDATA, seed=1) == 0
     assert not Problem.objects.exists()
 
 
 def test_problems_only_inside_participating_organizations(tree: Any, people: Any, campaign: Any) -> None:
     Participation.objects.filter(campaign=campaign).delete()
     Participation.objects.create(campaign=campaign, organization=tree.county_a)
-    assert gendata.problems_generate(seed=1, count=60) == 60
+    assert gendata.problems_generate(actor=GENDATA, seed=1, count=60) == 60
     inside = set(Organization.objects.in_subtree(tree.county_a.path).values_list("id", flat=True))
     assert set(Problem.objects.values_list("organization_id", flat=True)) <= inside
     assert not Problem.objects.exclude(campaign=campaign).exists()
@@ -99,7 +101,7 @@ def _allowed(action: str, from_status: str, to_status: str, fix_now: bool) -> bo
 
 
 def test_generated_history_obeys_the_services_rules(tree: Any, people: Any, cadres: Any, campaign: Any) -> None:
-    written = gendata.problems_generate(seed=3, count=400)
+    written = gendata.problems_generate(actor=GENDATA, seed=3, count=400)
     assert written == Problem.objects.count() == 400
     problems = list(Problem.objects.select_related("organization", "responsible_cadre__organization",
                                                    "closed_by", "claimed_by", "created_by"))
@@ -189,7 +191,7 @@ def test_large_loads_on_postgresql_rebuild_indexes_and_constraints(tree: Any, pe
 
     before = schema()
     monkeypatch.setattr(gendata, "REBUILD_FROM", 1)
-    assert gendata.problems_generate(seed=1, count=50) == 50
+    assert gendata.problems_generate(actor=GENDATA, seed=1, count=50) == 50
     assert schema() == before
     # The sequences continue after the explicit ids.
     from problems.services import problem_create
@@ -200,9 +202,9 @@ def test_large_loads_on_postgresql_rebuild_indexes_and_constraints(tree: Any, pe
 
 
 def test_gendata_command_adds_problems_at_the_tiny_scale(settings: Any, monkeypatch: Any) -> None:
-    from demo.management.commands import gendata as command
+    from demo import parts
 
-    monkeypatch.setitem(command.PROBLEMS, "tiny", 40)
+    monkeypatch.setitem(parts.PROBLEMS, "tiny", 40)
     out = io.StringIO()
     call_command("gendata", scale="tiny", seed=1, only="orgs,problems", stdout=out)
     assert "已生成问题清单：问题40个" in out.getvalue()
@@ -224,7 +226,7 @@ def test_gendata_command_refuses_odd_parts() -> None:
 
 def test_dates_follow_the_campaign_window(people: Any, campaign: Any) -> None:
     """The history fills the campaign up to yesterday; nothing is dated today or later."""
-    gendata.problems_generate(seed=1, count=80)
+    gendata.problems_generate(actor=GENDATA, seed=1, count=80)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     assert Problem.objects.filter(registered_on__lte=yesterday).count() == 80
     assert not TransitionRecord.objects.filter(at__gt=NOW).exists()
@@ -236,7 +238,7 @@ def test_every_closure_names_its_verifier_on_the_problem_too(people: Any, cadres
     ledger's export shows 核验人 at every scale, not only for the demo liaison's units."""
     from problems.exports import write_ledger
 
-    gendata.problems_generate(seed=1, count=300)
+    gendata.problems_generate(actor=GENDATA, seed=1, count=300)
     everything = list(Problem.objects.filter(status=ProblemStatus.CLOSED).select_related("closed_by"))
     # Only the problems of the unit where the verifiers themselves sit (say, the root and the office) are closed
     # by a name alone: nobody of the owner's own unit may close.
