@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "assessment",
     "api",
     "demo",  # the demo city and scale data on top of every app (manage.py demo, gendata)
+    "jiaoyuban",  # the project itself: the daily job (jiaoyuban.daily) and manage.py remind
 ]
 
 MIDDLEWARE = [

@@ -12,3 +12,8 @@ class ProblemsConfig(AppConfig):
         from problems.services import problems_follow_move
 
         subtree_moved.connect(problems_follow_move, dispatch_uid="problems_follow_move")
+        # The ledger's daily job: the deadline reminders (run with the others by jiaoyuban.daily).
+        from core.daily import register_daily_job
+        from problems import reminders
+
+        register_daily_job("problems", reminders.daily, report=reminders.report)

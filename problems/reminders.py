@@ -1,11 +1,12 @@
-"""Deadline reminders (到期提醒) as in-app notifications, and the daily background job that sends them.
+"""Deadline reminders (到期提醒) as in-app notifications: the ledger's daily job (core.daily), which the project's
+daily job (jiaoyuban.daily) and `manage.py remind` run.
 
-For the open problems of the current campaign, the owner side — the unit contacts (role unit) bound to the
-problem's organisation, or, if it has none, to its nearest ancestor that has — is reminded
-SOON_DAYS before the due date, on the due date, and once overdue, then again every OVERDUE_REPEAT_DAYS while the
-problem stays open. Overdue problems are also surfaced, as one digest per user and day with the count and a link
-to the ledger filtered on overdue, to the members of the unit's liaison group and to the office users whose
-jurisdiction contains the problem.
+For the open problems of the current campaign, the owner side — the unit's contacts (who answer for the unit,
+Capability.ANSWER_FOR_UNIT) bound to the problem's organisation, or, if it has none, to its nearest ancestor that
+has — is reminded SOON_DAYS before the due date, on the due date, and once overdue, then again every
+OVERDUE_REPEAT_DAYS while the problem stays open. Overdue problems are also surfaced, as one digest per user and day
+with the count and a link to the ledger filtered on overdue, to the members of the unit's liaison group and to the
+office's staff whose jurisdiction contains the problem.
 
 Each notification has a key (`core.notify`), so running `remind` twice on a day, or on every day of a period,
 sends each reminder once; a day the job did not run is caught up the next day (the "soon" and "overdue" reminders
@@ -16,7 +17,6 @@ liaison assignments and memberships, everything grouped in Python, notifications
 """
 
 import datetime as dt
-import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,11 +24,10 @@ from typing import Any
 
 from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils import timezone
-from django_tasks import task
 
-from accounts.choices import Role
+from accounts.actors import Actor
 from accounts.models import User
+from accounts.permissions import Capability, roles_with, roles_with_at_root
 from campaigns.models import Campaign, LiaisonAssignment, LiaisonMembership
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
@@ -37,13 +36,9 @@ from orgs.models import Organization
 from problems.choices import ProblemStatus
 from problems.models import Problem, number_of
 
-logger = logging.getLogger(__name__)
-
 SOON_DAYS = 3
 OVERDUE_REPEAT_DAYS = 7
 EXCERPT = 30
-# The daily job runs at this local time (Asia/Shanghai).
-DAILY_AT = dt.time(7, 0)
 
 KINDS = ("due_soon", "due_today", "overdue", "liaison_digest", "office_digest")
 LABELS = {
@@ -75,9 +70,9 @@ def _ancestors(path: str) -> list[str]:
     return [path[:i] for i in range(len(path), 0, -step)]
 
 
-def _users_by_path(role: str) -> dict[str, list[int]]:
+def _users_by_path(roles: frozenset[str]) -> dict[str, list[int]]:
     by_path: dict[str, list[int]] = defaultdict(list)
-    for pk, path in User.objects.filter(role=role, is_active=True).values_list("pk", "organization__path"):
+    for pk, path in User.objects.filter(role__in=roles, is_active=True).values_list("pk", "organization__path"):
         by_path[path].append(pk)
     return by_path
 
@@ -86,7 +81,7 @@ class _Owners:
     """The unit contacts of a problem's organisation, or of its nearest ancestor that has some."""
 
     def __init__(self) -> None:
-        self.by_path = _users_by_path(Role.UNIT)
+        self.by_path = _users_by_path(roles_with(Capability.ANSWER_FOR_UNIT))
         self.cache: dict[str, list[int]] = {}
 
     def __call__(self, org_path: str) -> list[int]:
@@ -137,8 +132,9 @@ def _owner_messages(rows: Iterable[_Row], owners: _Owners, today: dt.date) -> di
 
 
 def _office_counts(paths: Counter[str]) -> Counter[int]:
-    """Overdue problems per office user whose jurisdiction contains them."""
-    offices = _users_by_path(Role.OFFICE)
+    """Overdue problems per member of the office's staff whose jurisdiction contains them: the role that is the
+    city's office at the root of the tree, at every level (a county's office account too)."""
+    offices = _users_by_path(roles_with_at_root(Capability.CITY_OFFICE))
     counts: Counter[int] = Counter()
     for path, n in paths.items():
         for ancestor in _ancestors(path):
@@ -160,7 +156,8 @@ def _liaison_counts(paths: Counter[str], campaign: Campaign) -> Counter[int]:
             by_group[group_id][path] += n
     counts: Counter[int] = Counter()
     members = (LiaisonMembership.objects.filter(group__campaign=campaign, group_id__in=list(by_group),
-                                                user__role=Role.LIAISON, user__is_active=True)
+                                                user__role__in=roles_with(Capability.JOIN_LIAISON_GROUP),
+                                                user__is_active=True)
                .values_list("group_id", "user_id", "user__organization__path"))
     for group_id, user_id, root in members:
         counts[user_id] += sum(n for path, n in by_group[group_id].items() if path.startswith(root))
@@ -206,62 +203,7 @@ def report(sent: dict[str, int]) -> str:
     return "；".join(f"{LABELS[k]}{sent.get(k, 0)}条" for k in KINDS)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# The daily job. django-tasks has no scheduler: the job runs the reminders, then queues itself again for the next
-# DAILY_AT (`run_after`). `manage.py remind --schedule` (run by scripts/serve at start) queues it now when none is
-# waiting, so a broken chain (a worker killed mid-run) is mended at the next start and a missed day is caught up.
-
-
-def next_run(now: dt.datetime) -> dt.datetime:
-    """The next DAILY_AT, local time, strictly after `now` (aware)."""
-    local = timezone.localtime(now)
-    at = local.replace(hour=DAILY_AT.hour, minute=DAILY_AT.minute, second=0, microsecond=0)
-    return at if at > local else at + dt.timedelta(days=1)
-
-
-def _waiting() -> bool:
-    """Whether a daily job is already queued (database backend only; other backends cannot tell)."""
-    backend = daily_reminders.get_backend()
-    if not backend.supports_defer:
-        return False
-    try:
-        from django_tasks.base import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another backend
-        return False
-    # A running job queues the next one itself: counting it too keeps a restart during a run from starting a
-    # second daily chain.
-    return DBTaskResult.objects.filter(task_path=daily_reminders.module_path,
-                                       status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
-
-
-def schedule(*, now: bool = False) -> dt.datetime | None:
-    """Queue the daily job — at once (`now`) or at the next DAILY_AT — unless one is waiting already. Returns
-    when it will run (None: nothing queued)."""
-    if _waiting():
-        return None
-    backend = daily_reminders.get_backend()
-    if now:
-        daily_reminders.enqueue()
-        return timezone.now()
-    if not backend.supports_defer:  # e.g. the immediate backend of the tests: it cannot wait for tomorrow
-        return None
-    at = next_run(timezone.now())
-    daily_reminders.using(run_after=at).enqueue()
-    return at
-
-
-@task()
-def daily_reminders() -> dict[str, int]:
-    """Send today's reminders (the ledger's, then supervision's), then queue tomorrow's run (even when this one
-    failed). Returns what the ledger's sent (supervision's are logged)."""
-    try:
-        today = timezone.localdate()
-        sent = remind(today=today)
-        logger.info("reminders: %s", report(sent))
-        from supervision import reminders as supervision  # here: supervision imports problems
-
-        logger.info("supervision reminders: %s", supervision.report(supervision.remind(today=today)))
-        return sent
-    finally:
-        schedule()
+def daily(*, actor: Actor, today: dt.date) -> dict[str, int]:
+    """The ledger's daily job (core.daily, registered by ProblemsConfig.ready): today's reminders. The job's
+    system actor `actor` signs nothing here: a reminder has no author."""
+    return remind(today=today)

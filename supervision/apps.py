@@ -12,3 +12,8 @@ class SupervisionConfig(AppConfig):
         from supervision.services import supervision_follow_move
 
         subtree_moved.connect(supervision_follow_move, dispatch_uid="supervision_follow_move")
+        # Supervision's daily job: follow-ups, visits, and the ladder's proposals (run by jiaoyuban.daily).
+        from core.daily import register_daily_job
+        from supervision import reminders
+
+        register_daily_job("supervision", reminders.remind, report=reminders.report, title="督促指导")

@@ -1,5 +1,6 @@
-"""Supervision's daily reminders (督促指导提醒), sent by the daily job of `problems.reminders` and by `manage.py
-remind`, as in-app notifications:
+"""Supervision's daily reminders (督促指导提醒): supervision's daily job (core.daily, registered by
+SupervisionConfig.ready), which the project's daily job (jiaoyuban.daily) and `manage.py remind` run, as in-app
+notifications:
 
 - an action in force whose follow-up date has come and whose result is not recorded (处置跟踪到期): to the members of
   its liaison group and to whoever decided it, on the follow-up date and then again every REPEAT_DAYS days while
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from accounts.actors import SystemActor
+from accounts.actors import Actor
 from campaigns.models import LiaisonMembership
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
@@ -112,9 +113,10 @@ def _unrecorded(campaign_id: int, today: dt.date) -> list[Message]:
     return messages
 
 
-def remind(*, today: dt.date) -> dict[str, int]:
-    """Send supervision's reminders due on `today` and refresh the ladder's proposals; return how many
-    notifications of each kind were sent (not sent before) and how many proposals are new."""
+def remind(*, actor: Actor, today: dt.date) -> dict[str, int]:
+    """Send supervision's reminders due on `today` and refresh the ladder's proposals as `actor` (the daily job's
+    system actor); return how many notifications of each kind were sent (not sent before) and how many proposals
+    are new."""
     sent = dict.fromkeys(KINDS, 0)
     campaign = current_campaign()
     if campaign is None:
@@ -122,7 +124,7 @@ def remind(*, today: dt.date) -> dict[str, int]:
     sent["follow_up"] = notify_many(_follow_ups(campaign.pk, today))
     sent["visit_tomorrow"] = notify_many(_tomorrow(campaign.pk, today))
     sent["visit_unrecorded"] = notify_many(_unrecorded(campaign.pk, today))
-    sent["proposals"] = services.action_proposals_refresh(user=SystemActor("remind"), campaign=campaign, today=today)
+    sent["proposals"] = services.action_proposals_refresh(user=actor, campaign=campaign, today=today)
     return sent
 
 

@@ -49,10 +49,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("accounts.management.commands.adduser", "orgs"):
         "looks the jurisdiction up by code — part 6, user administration moves above orgs",
     # orgs → campaigns
-    ("problems.management.commands.remind", "supervision"):
-        "supervision's reminders run from inside problems — part 6, the daily job moves into the project",
-    ("problems.reminders", "supervision"):
-        "supervision's reminders run from inside problems — part 6, the daily job moves into the project",
 }
 
 

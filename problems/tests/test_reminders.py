@@ -1,6 +1,6 @@
 """Deadline reminders at each point in time (the clock frozen on each day): the owner side 3 days before, on the
 day, on the first overdue day and every 7 days after; the liaison group and the office get one digest a day;
-closed problems get nothing; a second run sends nothing new. And the daily job that runs them."""
+closed problems get nothing; a second run sends nothing new. And `manage.py remind`, which prints them."""
 
 import datetime as dt
 from io import StringIO
@@ -198,36 +198,3 @@ def test_command_defaults_to_today(due_problem: Problem, frozen_clock: Any) -> N
     out = StringIO()
     call_command("remind", stdout=out)
     assert "2023年10月10日" in out.getvalue() and "到期前提醒2条" in out.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The daily job.
-
-
-def test_next_run_is_the_next_seven_oclock_beijing_time() -> None:
-    before = dt.datetime(2023, 10, 10, 6, 59, tzinfo=BEIJING)
-    at = dt.datetime(2023, 10, 10, 7, 0, tzinfo=BEIJING)
-    assert reminders.next_run(before) == at
-    assert reminders.next_run(at) == at + dt.timedelta(days=1)
-    assert reminders.next_run(dt.datetime(2023, 10, 10, 22, 30, tzinfo=dt.UTC)) == dt.datetime(
-        2023, 10, 11, 7, 0, tzinfo=BEIJING)
-
-
-def test_daily_job_sends_todays_reminders(due_problem: Problem) -> None:
-    """The tests' immediate backend runs the job at once; it cannot wait, so it queues no next run."""
-    result = reminders.daily_reminders.enqueue()
-    assert result.return_value == _sent(due_soon=2)
-
-
-def test_schedule_queues_one_daily_job_on_the_database_backend(settings: Any, frozen_clock: Any) -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    at = reminders.schedule()
-    assert at == dt.datetime(2023, 10, 11, 7, 0, tzinfo=BEIJING)
-    assert reminders.schedule() is None
-    out = StringIO()
-    call_command("remind", "--schedule", stdout=out)
-    assert "已在队列中" in out.getvalue()
-    job = DBTaskResult.objects.get()
-    assert job.task_path == "problems.reminders.daily_reminders" and job.run_after == at

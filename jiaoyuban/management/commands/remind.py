@@ -1,6 +1,7 @@
-"""manage.py remind [--date YYYY-MM-DD] [--schedule]: send the deadline reminders due on a day (today by default),
-and print what was sent; or (--schedule) queue the daily background job unless one is waiting already (what
-scripts/serve runs at start; the job re-queues itself for the next 07:00 Beijing time)."""
+"""manage.py remind [--date YYYY-MM-DD] [--schedule]: run every app's daily job (jiaoyuban.daily: the deadline
+reminders, supervision's reminders and proposals) for a day (today by default) and print what each sent; or
+(--schedule) queue the daily background job unless one is waiting already (what scripts/serve runs at start; the
+job re-queues itself for the next 07:00 Beijing time)."""
 
 import datetime as dt
 from typing import Any
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from core.cn import cn_date
-from problems import reminders
+from jiaoyuban import daily
 
 
 def _date(text: str) -> dt.date:
@@ -29,15 +30,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, date: dt.date | None, schedule: bool, **options: Any) -> None:
         if schedule:
-            at = reminders.schedule(now=True)
+            at = daily.schedule(now=True)
             if at is None:
                 self.stdout.write("每日提醒任务已在队列中，未重复加入")
             else:
-                self.stdout.write(f"每日提醒任务已加入队列，之后每天{reminders.DAILY_AT:%H:%M}运行")
+                self.stdout.write(f"每日提醒任务已加入队列，之后每天{daily.DAILY_AT:%H:%M}运行")
             return
         today = date or timezone.localdate()
-        sent = reminders.remind(today=today)
-        self.stdout.write(f"{cn_date(today)}：{reminders.report(sent)}")
-        from supervision import reminders as supervision
-
-        self.stdout.write(f"{cn_date(today)}督促指导：{supervision.report(supervision.remind(today=today))}")
+        for job, sent in daily.remind(today=today):
+            self.stdout.write(f"{cn_date(today)}{job.title}：{job.report(sent)}")
