@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from core.models import AuditEntry
 
@@ -97,3 +98,24 @@ class SheetUploadForm(forms.Form):
             raise forms.ValidationError(f"文件不能超过 {settings.JYB_IMPORT_MAX_MB} MB")
         return upload
 
+
+@contextlib.contextmanager
+def refusals(request: HttpRequest | None = None, *, prefix: str = "") -> Iterator[list[str]]:
+    """Call a service from a button (no form to put errors back on): the reasons of its ValidationError go into the
+    yielded list — and, given `request`, into an error message starting with `prefix` —, a PermissionDenied answers
+    404 like everything out of reach (`service_errors` does the same for a form).
+
+        with refusals(request, prefix="未能删除：") as refused:
+            services.finding_delete(user=user, finding=finding)
+        if refused:
+            return redirect(...)
+    """
+    refused: list[str] = []
+    try:
+        yield refused
+    except ValidationError as exc:
+        refused.extend(exc.messages)
+        if request is not None:
+            messages.error(request, prefix + "；".join(exc.messages))
+    except PermissionDenied as exc:
+        raise Http404 from exc

@@ -26,7 +26,7 @@ from accounts.guards import require_data_role
 from accounts.permissions import Capability, has
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
-from core.forms import service_errors
+from core.forms import refusals, service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Organization
@@ -110,18 +110,6 @@ def _error_list(form: forms.BaseForm | None) -> list[str]:
     return [str(e) for errors in form.errors.values() for e in errors]
 
 
-class _Refusal(forms.Form):
-    """What a service refused of a button with no form of its own (undo a step, remove evidence, save or delete a
-    saved filter): `core.forms.service_errors` puts the refusal here, the page shows it as a message."""
-
-    def __init__(self) -> None:
-        super().__init__({})
-
-    @property
-    def text(self) -> str:
-        return "；".join(_error_list(self))
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The list
 
@@ -154,12 +142,9 @@ def filter_save(request: AuthedRequest) -> HttpResponse:
     query = ""
     if form.is_valid():
         query = _query(QueryDict(form.cleaned_data.get("query", "").lstrip("?")))
-        refusal = _Refusal()
-        with service_errors(refusal):
+        with refusals(request, prefix="未能保存筛选：") as refused:
             saved = services.saved_filter_save(user=user, name=form.cleaned_data.get("name") or "", query=query)
-        if refusal.errors:
-            messages.error(request, "未能保存筛选：" + refusal.text)
-        else:
+        if not refused:
             messages.success(request, f"已保存筛选“{saved.name}”")
     return redirect(reverse("problems:ledger") + (f"?{query}" if query else ""))
 
@@ -169,7 +154,7 @@ def filter_save(request: AuthedRequest) -> HttpResponse:
 def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     saved = get_object_or_404(selectors.saved_filters(user), pk=pk)
-    with service_errors(_Refusal()):
+    with refusals():
         services.saved_filter_delete(user=user, saved=saved)
     messages.success(request, f"已删除筛选“{saved.name}”")
     return redirect("problems:ledger")
@@ -456,12 +441,9 @@ def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
     step = _step(request, pk, step_pk)
     version = _version(request.POST)
     if "undo" in request.POST:
-        refusal = _Refusal()
-        with service_errors(refusal):
+        with refusals(request) as refused:
             services.step_undone(user=request.user, step=step, version=version)
-        if refusal.errors:
-            messages.error(request, refusal.text)
-        else:
+        if not refused:
             messages.success(request, "已改为未完成")
         return redirect(_problem_url(step.problem, f"step-{step.pk}"))
     form = StepDoneForm(request.POST, prefix=f"done{step.pk}", problem=step.problem)
@@ -517,12 +499,9 @@ def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpRe
     require_data_role(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("problem"),
                                  pk=evidence_pk, problem_id=pk)
-    refusal = _Refusal()
-    with service_errors(refusal):
+    with refusals(request, prefix="未能删除：") as refused:
         services.evidence_remove(user=request.user, evidence=evidence, version=_version(request.POST))
-    if refusal.errors:
-        messages.error(request, "未能删除：" + refusal.text)
-    else:
+    if not refused:
         messages.success(request, f"已删除佐证材料“{evidence.filename}”")
     return redirect(_problem_url(evidence.problem, "evidence"))
 

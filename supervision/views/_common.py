@@ -1,12 +1,7 @@
-"""What the pages of supervision share: parsing small values, the visit a page writes to, and a service's refusal
-shown without a form."""
+"""What the pages of supervision share: parsing small values and the visit a page writes to."""
 
-import contextlib
-from collections.abc import Iterator
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 
 from accounts.guards import require_data_role
@@ -38,23 +33,3 @@ def guiding_visit(request: AuthedRequest, pk: int) -> Visit:
     return visit
 
 
-@contextlib.contextmanager
-def refusals(request: HttpRequest | None = None, *, prefix: str = "") -> Iterator[list[str]]:
-    """Call a service from a button (no form to put errors back on): the reasons of its ValidationError go into the
-    yielded list — and, given `request`, into an error message starting with `prefix` —, a PermissionDenied answers
-    404 like everything out of reach (core.forms.service_errors does the same for a form).
-
-        with refusals(request, prefix="未能删除：") as refused:
-            services.finding_delete(user=user, finding=finding)
-        if refused:
-            return redirect(...)
-    """
-    refused: list[str] = []
-    try:
-        yield refused
-    except ValidationError as exc:
-        refused.extend(exc.messages)
-        if request is not None:
-            messages.error(request, prefix + "；".join(exc.messages))
-    except PermissionDenied as exc:
-        raise Http404 from exc

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actors import Actor
 from accounts.guards import require_data_role
-from core.forms import service_errors
+from core.forms import refusals, service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from problems.models import Problem
@@ -27,7 +27,7 @@ from supervision import permissions, selectors, services
 from supervision.choices import Requirement, VisitStatus
 from supervision.forms import FindingFilterForm, FindingForm, RaiseProblemForm, RelapseForm
 from supervision.models import Finding
-from supervision.views._common import guiding_visit, refusals, visit_url
+from supervision.views._common import guiding_visit, visit_url
 
 RELAPSE_CHOICES = 100  # closed problems offered to reopen as a relapse
 

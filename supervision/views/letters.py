@@ -21,7 +21,7 @@ from accounts.guards import require_data_role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import office_name
 from core.docs import heading_level
-from core.forms import service_errors
+from core.forms import refusals, service_errors
 from core.http import AuthedRequest, attachment_disposition
 from core.paging import paginate
 from orgs.models import Organization
@@ -30,7 +30,6 @@ from supervision import letters, permissions, selectors, services
 from supervision.choices import IN_FORCE, LetterStatus
 from supervision.forms import LetterEditForm, LetterFilterForm, LetterNewForm
 from supervision.models import Action, FeedbackLetter
-from supervision.views._common import refusals
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

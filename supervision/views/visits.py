@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.guards import require_data_role
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
-from core.forms import service_errors
+from core.forms import refusals, service_errors
 from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.selectors import visible_org
@@ -38,7 +38,7 @@ from supervision.forms import (
     parse_month,
 )
 from supervision.models import Action, FeedbackLetter, Finding, Visit, VisitAttachment, VisitMethod
-from supervision.views._common import guiding_visit, int_or_none, refusals, visit_url
+from supervision.views._common import guiding_visit, int_or_none, visit_url
 
 RECENT = 10  # visits shown on the workspace, upcoming and latest
 UNIT_RECENT = 20  # each list of a unit's own view
