@@ -12,8 +12,11 @@ back-dating), and would take hours at province scale. So this generator writes t
 PostgreSQL, one transaction of executemany on SQLite, explicit ids, sequences reset afterwards), and keeps every
 rule the services keep, so the history looks exactly as if the services had written it:
 
-- statuses follow `problems.choices.TRANSITIONS` step by step, and the timeline records each step in order,
-  with timestamps strictly increasing from registration, all in the past;
+- statuses follow `problems.choices.TRANSITIONS` step by step: the generator walks that table — the way to each
+  status is found in it (ROUTES), each step takes its row's target status and is recorded as its row's side's (the
+  owner's, or a verifier's), and a step the table does not allow fails — so a state cannot be added to the
+  services alone (a status without its share in MIX, or on a way the generator cannot take, fails at import);
+  the timeline records each step in order, with timestamps strictly increasing from registration, all in the past;
 - a claimed or closed problem has all its steps done, each done step has evidence, and the claim has evidence;
 - a closure is by a verifier who is not the owner, nor of the owner's unit, nor the claimant; it records the
   evidence manifest (ids, names, SHA-256) and whether it was on time; closed evidence is frozen;
@@ -40,13 +43,14 @@ one entry each (`record_many`).
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import random
 import secrets
 import struct
 import zlib
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +74,7 @@ from orgs.choices import Gender, OrgKind, Sector, Tier
 from orgs.models import Cadre, Organization
 from problems.choices import (
     DEFAULT_DAYS,
+    TRANSITIONS,
     Category,
     ExtensionStatus,
     ProblemAction,
@@ -77,6 +82,7 @@ from problems.choices import (
     Rating,
     Severity,
     Source,
+    Transition,
 )
 from problems.models import (
     Closure,
@@ -92,7 +98,8 @@ from problems.services import due_date
 
 WINDOW_DAYS = 150  # about the length of a batch of the campaign (第二批: September to January)
 DEMO_UNIT_PROBLEMS = 6  # at least this many for the demo unit account's own unit, in these states:
-DEMO_STATES = ("registered", "in_progress", "claimed", "closed", "in_progress", "closed")
+DEMO_STATES = (ProblemStatus.REGISTERED, ProblemStatus.IN_PROGRESS, ProblemStatus.CLAIMED, ProblemStatus.CLOSED,
+               ProblemStatus.IN_PROGRESS, ProblemStatus.CLOSED)
 PER_ORG = 10 / 3  # problems per participating unit when no count is given (DESIGN §6: ~1,500 units, ~5,000)
 BATCH = 20_000  # problems per flush
 REBUILD_FROM = 200_000  # PostgreSQL: from this many problems, indexes and foreign keys are rebuilt after the load
@@ -328,11 +335,65 @@ PENDING, APPROVED, REJECTED = (str(ExtensionStatus.PENDING), str(ExtensionStatus
 ORDINARY, SERIOUS, GRAVE = str(Severity.ORDINARY), str(Severity.SERIOUS), str(Severity.GRAVE)
 STYLE, SERVICE = str(Category.STYLE), str(Category.SERVICE)
 MASSES, VISIT = str(Source.MASSES), str(Source.VISIT)
-STATES = ("registered", "in_progress", "claimed", "closed")
-# Cumulative per cent of STATES by how far a problem is from registration to its due date: just registered
-# (a 立查立改 problem is claimed sooner), on its way, past its due date.
-EARLY, EARLY_FIX_NOW = (55, 93, 100, 100), (42, 71, 100, 100)
-DUE_LATER, DUE_PASSED = (6, 56, 72, 100), (2, 18, 26, 100)
+
+# --------------------------------------------------------------------------------------------------------
+# The lifecycle, read from problems.choices.TRANSITIONS.
+
+# Where the generated problems stand, in per cent of each status of the lifecycle, by how far a problem is from
+# registration to its due date: just registered, the same for a 立查立改 problem (claimed sooner), on its way, past
+# its due date. Every status has its row: one added to problems.choices alone fails here.
+MIX: dict[str, tuple[int, int, int, int]] = {
+    ProblemStatus.REGISTERED: (55, 42, 6, 2),
+    ProblemStatus.IN_PROGRESS: (38, 29, 50, 16),
+    ProblemStatus.CLAIMED: (7, 29, 16, 8),
+    ProblemStatus.CLOSED: (0, 0, 28, 74),
+}
+# The steps `Generator.problem` takes on a way to a status: the first out of registration, then those it takes by
+# a last day (a claim, a closure).
+STARTS, ENDS = (START,), (CLAIM, CLOSE)
+
+
+def check_mix(mix: Mapping[str, tuple[int, ...]], statuses: Sequence[str]) -> None:
+    if set(mix) != set(statuses) or any(sum(col) != 100 for col in zip(*mix.values(), strict=True)):
+        raise LookupError(f"the ledger's generator has no share of {sorted(set(statuses) - set(mix))} (MIX: one row "
+                          "per status of the lifecycle, each column 100 per cent)")
+
+
+def routes(transitions: Sequence[Transition], statuses: Sequence[str], *, fix_now: bool) -> dict[str, tuple[str, ...]]:
+    """The shortest way from registration to each status through `transitions` (the actions taken in turn), rows
+    in the table's order; `fix_now`: with the rows of 立查立改 problems. Fails for a status no row leads to, or a
+    way `Generator.problem` cannot take."""
+    found: dict[str, tuple[str, ...]] = {REGISTERED: ()}
+    queue = [REGISTERED]
+    while queue:
+        status = queue.pop(0)
+        for row in transitions:
+            if (row.target is not None and status in row.sources and row.target not in found
+                    and (fix_now or not row.fix_now_only)):
+                found[str(row.target)] = (*found[status], str(row.action))
+                queue.append(str(row.target))
+    if set(found) != set(statuses):
+        raise LookupError(f"statuses no row of TRANSITIONS leads to: {sorted(set(statuses) - set(found))}")
+    for way in found.values():
+        if any(action not in ENDS for action in way[1 if way[:1] == STARTS else 0:]):
+            raise LookupError(f"the ledger's generator cannot take the way {way} to a status of problems.choices")
+    return found
+
+
+STATES: tuple[str, ...] = tuple(str(s) for s in ProblemStatus.values)
+check_mix(MIX, STATES)
+# The cumulative per cent of STATES, for bisect.
+EARLY, EARLY_FIX_NOW, DUE_LATER, DUE_PASSED = (
+    tuple(itertools.accumulate(MIX[s][col] for s in STATES)) for col in range(4))
+ROUTES = routes(TRANSITIONS, STATES, fix_now=False)
+FIX_NOW_ROUTES = routes(TRANSITIONS, STATES, fix_now=True)
+# (action, from status, fix_now) → (the status it leads to, None: it stays; taken by a verifier, not the owner).
+STEP: dict[tuple[str, str, bool], tuple[str | None, bool]] = {
+    (str(row.action), str(source), fix_now): (None if row.target is None else str(row.target), row.verifier)
+    for row in TRANSITIONS for source in row.sources for fix_now in (False, True) if fix_now or not row.fix_now_only
+}
+# Where a problem may stay with an extension asked for (the statuses REQUEST_EXTENSION leaves from).
+EXTENDABLE = frozenset(str(s) for row in TRANSITIONS if row.action == REQUEST_EXTENSION for s in row.sources)
 STEP_COUNTS = (15, 55, 85)  # cumulative per cent of 1, 2, 3 (else 4) rectification steps
 SPANS = (15, 30, 30, 45, 60, 60, 90)  # days to the deadline a unit sets itself
 EXTENSION_DAYS = (15, 30, 45)
@@ -779,15 +840,16 @@ class Generator:
             last_at = moment
             return moment
 
-        def act(action: str, to: str | None, moment: dt.datetime, by_owner: bool, note: str = "",
-                data: str = "{}") -> None:
+        def act(action: str, moment: dt.datetime, note: str = "", data: str = "{}") -> None:
+            """Take `action` as its row of TRANSITIONS says: to the row's status, by the row's side."""
             nonlocal status, version
             before = status
+            to, by_verifier = STEP[action, status, fix_now]
             if to is not None:
                 status = to
             version += 1
-            timeline.add((timeline.new_id(), pid, action, before, status, owner_id if by_owner else verifier_id,
-                          owner_name if by_owner else verifier_name, t(moment), note, data))
+            timeline.add((timeline.new_id(), pid, action, before, status, verifier_id if by_verifier else owner_id,
+                          verifier_name if by_verifier else owner_name, t(moment), note, data))
 
         # A liaison group registers what it found (督导发现); the unit registers everything else.
         registrant_id, registrant_name = ((verifier.pk if verifier else None, verifier_name) if source == VISIT
@@ -826,7 +888,7 @@ class Generator:
                 evidence.append([self.evidence.new_id(), moment, None, VISIT_FILE if source == MASSES else REPORT_FILE,
                                  False])
             claimed_at = moment
-            act(CLAIM, CLAIMED, moment, True)
+            act(CLAIM, moment)
             if pending:  # a pending extension request lapses when the problem is claimed (as the service does)
                 row = pending.pop()
                 row[2], row[9], row[11], row[12] = t(moment), REJECTED, t(moment), EXTENSION_WITHDRAWN
@@ -845,7 +907,7 @@ class Generator:
             on_time = "true" if closed_on_time else "false"
             self.closures.add((self.closures.new_id(), t(moment), t(moment), pid, verifier_id, verifier_name,
                                t(moment), note, "", f"[{manifest}]", closed_on_time))
-            act(CLOSE, CLOSED, moment, False, note, f'{{"evidence": [{hashes}], "on_time": {on_time}}}')
+            act(CLOSE, moment, note, f'{{"evidence": [{hashes}], "on_time": {on_time}}}')
 
         def extension(outcome: str) -> None:
             nonlocal due, deadline, extensions_count
@@ -858,7 +920,7 @@ class Generator:
             old_due = due
             reason = EXTENSION_REASONS[int(r() * len(EXTENSION_REASONS))]
             ext_id = self.extensions.new_id()
-            act(REQUEST_EXTENSION, None, moment, True, reason, f'{{"new_due_on": "{new_due.isoformat()}"}}')
+            act(REQUEST_EXTENSION, moment, reason, f'{{"new_due_on": "{new_due.isoformat()}"}}')
             decided = None
             note = ""
             if outcome != PENDING and moment.date() < until:
@@ -871,7 +933,7 @@ class Generator:
                             row[5] = new_due
                             moved += 1
                 steps_moved = f', "steps_moved": {moved}' if moved else ""
-                act(APPROVE_EXTENSION if outcome == APPROVED else REJECT_EXTENSION, None, decided, False, note,
+                act(APPROVE_EXTENSION if outcome == APPROVED else REJECT_EXTENSION, decided, note,
                     f'{{"extension": {ext_id}, "new_due_on": "{new_due.isoformat()}"{steps_moved}}}')
                 if outcome == APPROVED:
                     due = deadline = new_due
@@ -884,10 +946,15 @@ class Generator:
             if outcome == PENDING:
                 pending.append(row)
 
-        if state != "registered" and not (fix_now and state != "in_progress" and r() < 0.6):
-            act(START, IN_PROGRESS, at_on(_day(r, reg, min(until, reg + DAYS[3]))), True)
+        # The way to `state` through the lifecycle; most 立查立改 problems claim without starting, where they may.
+        route = ROUTES[state]
+        if fix_now and FIX_NOW_ROUTES[state] != route and r() < 0.6:
+            route = FIX_NOW_ROUTES[state]
+        if route[:1] == STARTS:  # work starts within three days of registration
+            act(START, at_on(_day(r, reg, min(until, reg + DAYS[3]))))
+            route = route[1:]
         roll = r()
-        if state in ("registered", "in_progress"):
+        if state in EXTENDABLE:
             if due < until and roll < 0.45:
                 extension(APPROVED)
             elif roll < 0.05:
@@ -896,7 +963,7 @@ class Generator:
                 extension(REJECTED)
         elif roll < 0.08:
             extension(APPROVED)
-        if state == "in_progress":
+        if state == IN_PROGRESS:
             if r() < 0.06 and (until - reg).days >= 6:  # closed, then found to have relapsed (反弹)
                 first_close = _day(r, reg + DAYS[2], until - DAYS[3])
                 claim(first_close)
@@ -907,7 +974,7 @@ class Generator:
                     new_due = min(new_due, ends_on)
                 old_due, due = due, max(due, new_due)
                 # Like the service: a due date that did not move is not recorded as changed.
-                act(REOPEN, IN_PROGRESS, reopen, False, REOPEN_NOTES[int(r() * len(REOPEN_NOTES))],
+                act(REOPEN, reopen, REOPEN_NOTES[int(r() * len(REOPEN_NOTES))],
                     f'{{"old_due_on": "{old_due.isoformat()}", "new_due_on": "{due.isoformat()}"}}'
                     if due != old_due else "{}")
                 relapses, claimed_at, closed_at, closed_on_time = 1, None, None, None
@@ -915,23 +982,24 @@ class Generator:
                 version += 1
             elif r() < 0.12 and (until - reg).days >= 4:  # claimed, and sent back
                 claim(_day(r, reg, until - DAYS[2]))
-                act(RETURN, IN_PROGRESS, at_on(_day(r, last_at.date(), until)), False,
-                    RETURN_NOTES[int(r() * len(RETURN_NOTES))])
+                act(RETURN, at_on(_day(r, last_at.date(), until)), RETURN_NOTES[int(r() * len(RETURN_NOTES))])
                 claimed_at = None
             else:
                 do_steps(until, int(r() * (len(step_rows) + 1)))
-        elif state in ("claimed", "closed"):
-            if state == "closed":
+        elif route:  # the rest of the way (a claim, a closure), its last step on the last day
+            if state == CLOSED:
                 last = _day(r, reg, until if r() < 0.2 else min(until, due))  # about one in five may be late
             else:
                 last = _day(r, reg, until)
             if r() < 0.08 and (last - reg).days >= 3:  # sent back once before
                 claim(_day(r, reg, last - DAYS[2]))
-                act(RETURN, IN_PROGRESS, at_on(_day(r, last_at.date(), last)), False,
-                    RETURN_NOTES[int(r() * len(RETURN_NOTES))])
-            claim(last if state == "claimed" else _day(r, last_at.date(), last))
-            if state == "closed":
-                close(last)
+                act(RETURN, at_on(_day(r, last_at.date(), last)), RETURN_NOTES[int(r() * len(RETURN_NOTES))])
+            take = {CLAIM: claim, CLOSE: close}
+            for action in route[:-1]:
+                take[action](_day(r, last_at.date(), last))
+            take[route[-1]](last)
+        if status != state:
+            raise AssertionError(f"generated problem {pid} ended {status}, not {state}")
         # What the masses said, for problems they raised that have been claimed.
         if source == MASSES and claimed_at is not None and r() < 0.5:
             self._feedback(rng, pid, claimed_at, closed_at, owner_id)

@@ -256,3 +256,40 @@ def test_every_closure_names_its_verifier_on_the_problem_too(people: Any, cadres
 
     rows = CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue())).get_sheet_by_index(0).to_python()
     assert f"核验人：{closed[0].closed_by}" in str(rows[2][9])
+
+
+def test_the_history_takes_every_row_of_the_lifecycle(people: Any, cadres: Any) -> None:
+    """The generator walks problems.choices.TRANSITIONS: each row is taken from each of its sources, on the row's
+    side (a verifier's row by the problem's verifier, never by whoever registered or claimed it)."""
+    gendata.problems_generate(actor=GENDATA, seed=3, count=400)
+    taken = set(TransitionRecord.objects.exclude(action=ProblemAction.REGISTER)
+                .values_list("action", "from_status", "problem__fix_now"))
+    for row in TRANSITIONS:
+        for source in row.sources:
+            assert (row.action, source, True) in taken or (row.action, source, False) in taken, (row.action, source)
+    verifier_rows = {row.action for row in TRANSITIONS if row.verifier}
+    sides: dict[bool, set[str]] = {True: set(), False: set()}
+    for record in TransitionRecord.objects.exclude(action=ProblemAction.REGISTER).select_related("actor"):
+        if record.actor is not None:
+            sides[record.action in verifier_rows].add(record.actor.username)
+    # The verifiers: the office's and liaison groups' generated accounts, and the demo liaison; the unit's side: its
+    # contact (a name only) or the demo unit account.
+    assert sides[False] == {"unit"}
+    assert "liaison" in sides[True] and all(u == "liaison" or u.startswith("gd-verifier-") for u in sides[True])
+
+
+def test_a_status_added_to_the_lifecycle_alone_stops_the_generator() -> None:
+    from accounts.permissions import Capability
+    from problems.choices import Transition
+
+    suspended = "suspended"
+    table = (*TRANSITIONS, Transition("suspend", frozenset({ProblemStatus.IN_PROGRESS}), suspended,
+                                      Capability.VERIFY_PROBLEMS, verifier=True))
+    statuses = (*ProblemStatus.values, suspended)
+    with pytest.raises(LookupError, match="no share of \\['suspended'\\]"):
+        gendata.check_mix(gendata.MIX, statuses)
+    with pytest.raises(LookupError, match="cannot take the way \\('start', 'suspend'\\)"):
+        gendata.routes(table, statuses, fix_now=False)
+    with pytest.raises(LookupError, match="no row of TRANSITIONS leads to: \\['suspended'\\]"):
+        gendata.routes(TRANSITIONS, statuses, fix_now=False)
+    assert gendata.routes(TRANSITIONS, ProblemStatus.values, fix_now=True)[ProblemStatus.CLOSED] == ("claim", "close")
