@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthedRequest
 from accounts.permissions import Capability, has
 from core import selectors
 from core.forms import AuditFilterForm
-from core.http import AuthedRequest
 from core.paging import paginate
 
 

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors, services
 from accounts.forms import LoginForm, PasswordResetForm, UserForm
+from accounts.http import AuthedRequest
 from accounts.models import User
 from accounts.permissions import Capability, has, role_choices
 from core.forms import service_errors
-from core.http import AuthedRequest
 from core.paging import paginate
 
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.actors import MaybeActor
+from accounts.http import AuthedRequest
 from assessment import exports
 from assessment.coverage import Rectification, coverage_rows, rectification_counts
 from assessment.lead_actions import lead_actions, lead_table
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign
 from core import audit
-from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.paging import paginate
 from measures import selectors

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.actors import MaybeActor
+from accounts.http import AuthedRequest
 from campaigns import selectors, services
 from campaigns.forms import CampaignForm, LiaisonGroupForm, OrgCodeForm, ProfileForm, TeamForm, UsernameForm
 from campaigns.models import (
@@ -27,7 +28,6 @@ from campaigns.models import (
 )
 from campaigns.permissions import can_manage_campaigns, can_view_campaigns
 from core.forms import service_errors
-from core.http import AuthedRequest
 from orgs.choices import Tier
 from orgs.models import Organization
 from orgs.panels import OrgPanel

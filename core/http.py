@@ -1,20 +1,8 @@
-"""Request types for views, and the one way downloads are named."""
+"""The one way downloads are named, and the public address of the masses' pages. (The request type of
+signed-in views, AuthedRequest, is accounts.http's: core does not know the User.)"""
 
 import ipaddress
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-
-from django.http import HttpRequest
-
-if TYPE_CHECKING:
-    from accounts.models import User
-
-
-class AuthedRequest(HttpRequest):
-    """The request of a view behind `@login_required` (or another guard that refuses anonymous users): its
-    `user` is a `User`, never `AnonymousUser`. Only an annotation — requests stay plain `HttpRequest`s."""
-
-    user: "User"
 
 
 def attachment_disposition(filename: str, fallback: str) -> str:

@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.http import AuthedRequest
 from accounts.models import User
 from accounts.permissions import home_of
 from campaigns.selectors import current_campaign
-from core.http import AuthedRequest
 
 
 @login_required

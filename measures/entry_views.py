@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.actors import Actor
+from accounts.http import AuthedRequest
 from campaigns.selectors import current_campaign
 from core.forms import service_errors
-from core.http import AuthedRequest
 from measures import selectors, services
 from measures.forms import (
     EntryForm,

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthedRequest
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, profile_for
 from core.forms import service_errors
-from core.http import AuthedRequest
 from measures import selectors, services
 from measures.choices import NOT_REQUIRED, QuickKind, RecordKind
 from measures.forms import QuickRecordForm

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from accounts.models import User
 from campaigns.selectors import current_campaign
 from core.forms import service_errors
-from core.http import AuthedRequest
 from core.paging import paginate
 from office import permissions, selectors, services
 from office.choices import DUE_KINDS, Kind, Origin, SubmissionStatus

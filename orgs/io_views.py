@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthedRequest
 from core import audit
 from core.forms import SheetUploadForm
-from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.sheets import ImportFileError, Layout, mapping_chosen, xlsx_attachment
 from orgs import exports, selectors, services, tasks

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from core.http import AuthedRequest
+from accounts.http import AuthedRequest
 from core.paging import paginate
 from orgs import selectors
 from orgs.forms import CadreFilterForm, MemberFilterForm, OrgSearchForm

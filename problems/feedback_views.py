@@ -20,8 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthedRequest
 from core.forms import service_errors
-from core.http import AuthedRequest
 from core.middleware import client_ip
 from problems import permissions, selectors, services
 from problems.choices import Rating

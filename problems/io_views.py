@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from core import audit
 from core.cn import cn_date
 from core.forms import SheetUploadForm
-from core.http import AuthedRequest
 from core.models import AuditEntry
 from core.sheets import ImportFileError, Layout, mapping_chosen, xlsx_attachment
 from orgs.models import ImportJob

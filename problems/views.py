@@ -23,11 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actors import Actor
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from accounts.permissions import Capability, has
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
 from core.forms import refusals, service_errors
-from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Organization
 from orgs.selectors import visible_org

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.guards import require_data_role
-from core.http import AuthedRequest
+from accounts.http import AuthedRequest
 from supervision import permissions, selectors
 from supervision.models import Visit
 

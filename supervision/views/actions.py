@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from campaigns.models import Campaign
 from campaigns.selectors import current_campaign, liaison_group_of
 from core.forms import service_errors
-from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.models import Cadre, Organization
 from orgs.selectors import visible_org

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actors import Actor
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from core.forms import refusals, service_errors
-from core.http import AuthedRequest
 from core.paging import paginate
 from problems.models import Problem
 from problems.selectors import leader_choices

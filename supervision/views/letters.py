@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.actors import Actor
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import office_name
 from core.docs import heading_level
 from core.forms import refusals, service_errors
-from core.http import AuthedRequest, attachment_disposition
+from core.http import attachment_disposition
 from core.paging import paginate
 from orgs.models import Organization
 from orgs.selectors import visible_org

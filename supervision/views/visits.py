@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.guards import require_data_role
+from accounts.http import AuthedRequest
 from campaigns.models import LiaisonGroup
 from campaigns.selectors import current_campaign
 from core.forms import refusals, service_errors
-from core.http import AuthedRequest
 from core.paging import paginate
 from orgs.selectors import visible_org
 from supervision import permissions, selectors, services
