@@ -7,9 +7,15 @@
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # the models are imported once Django is set up, inside the fixtures
+    from accounts.models import User
+    from orgs.models import Member, Organization
 
 os.environ.setdefault("JYB_TESTING", "1")
 
@@ -18,13 +24,13 @@ PASSWORD = "Test@2023pass"
 
 @dataclass
 class Tree:
-    city: object
-    county_a: object
-    township_a: object
-    village_a: object
-    county_b: object
-    township_b: object
-    village_b: object
+    city: "Organization"
+    county_a: "Organization"
+    township_a: "Organization"
+    village_a: "Organization"
+    county_b: "Organization"
+    township_b: "Organization"
+    village_b: "Organization"
 
 
 @pytest.fixture
@@ -49,7 +55,7 @@ def tree(db: object) -> Tree:
 
 
 @pytest.fixture
-def users(tree: Tree) -> dict[str, object]:
+def users(tree: Tree) -> "dict[str, User]":
     """One user per role: data roles at their natural places, administrators at the city root."""
     from accounts.actors import SETUP
     from accounts.services import user_create
@@ -65,8 +71,8 @@ def users(tree: Tree) -> dict[str, object]:
 _seq = iter(range(1, 10**6))
 
 
-def make_member(org: object, *, mobile: bool = False, frail: bool = False, gender: str = "M",
-                birth: dt.date = dt.date(1980, 5, 17), name: str = "张三") -> object:
+def make_member(org: "Organization", *, mobile: bool = False, frail: bool = False, gender: str = "M",
+                birth: dt.date = dt.date(1980, 5, 17), name: str = "张三") -> "Member":
     from accounts.actors import SETUP
     from core.cn import make_id_number
     from orgs.services import member_create
@@ -78,5 +84,5 @@ def make_member(org: object, *, mobile: bool = False, frail: bool = False, gende
 
 
 @pytest.fixture
-def member_factory(tree: Tree):
+def member_factory(tree: Tree) -> "Callable[..., Member]":
     return make_member
