@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from accounts.actors import SETUP
+from accounts.actors import SETUP, Actor
 from core.cn import make_id_number
 from core.models import AuditEntry
+from core.sheets import ImportReport
 from orgs.counters import rollup_differences
 from orgs.imports import HEADERS, ImportFileError, ImportKind, import_file
 from orgs.models import Cadre, Member, Organization
@@ -19,7 +21,7 @@ from orgs.selectors import org_totals
 BIRTH = dt.date(1980, 5, 17)
 
 
-def xlsx(rows: list[list[object]], *, date_format: bool = False) -> io.BytesIO:
+def xlsx(rows: Sequence[Sequence[object]], *, date_format: bool = False) -> io.BytesIO:
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out)
     ws = wb.add_worksheet()
@@ -35,7 +37,7 @@ def xlsx(rows: list[list[object]], *, date_format: bool = False) -> io.BytesIO:
     return out
 
 
-def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> io.BytesIO:
+def csv_bytes(rows: Sequence[Sequence[object]], encoding: str = "utf-8") -> io.BytesIO:
     text = "\r\n".join(",".join(str(v) for v in row) for row in rows) + "\r\n"
     return io.BytesIO(text.encode(encoding))
 
@@ -45,22 +47,23 @@ def idn(seq: int, gender: str = "M", birth: dt.date = BIRTH) -> str:
 
 
 def member_row(seq: int, org: str = "A1a", **over: object) -> list[object]:
-    row = {"姓名": f"党员{seq}", "性别": "男", "民族": "汉族", "出生日期": "1980-05-17", "公民身份号码": idn(seq),
-           "手机号码": "13800138000", "入党日期": "2005-07-01", "人员类别": "正式党员", "流动党员": "否",
-           "年老体弱": "否", "所在党组织编码": org}
+    row: dict[str, object] = {
+        "姓名": f"党员{seq}", "性别": "男", "民族": "汉族", "出生日期": "1980-05-17", "公民身份号码": idn(seq),
+        "手机号码": "13800138000", "入党日期": "2005-07-01", "人员类别": "正式党员", "流动党员": "否",
+        "年老体弱": "否", "所在党组织编码": org}
     row.update(over)
     return [row.get(h, "") for h in HEADERS["members"]]
 
 
-def run(kind: str, rows: list[list[object]], *, header: list[str] | None = None, user: object = None,
-        dry_run: bool = False, fmt: str = "xlsx") -> object:
-    data = [header or HEADERS[kind], *rows]
+def run(kind: str, rows: Sequence[Sequence[object]], *, header: list[str] | None = None, user: Actor | None = None,
+        dry_run: bool = False, fmt: str = "xlsx") -> ImportReport:
+    data: list[Sequence[object]] = [header or HEADERS[kind], *rows]
     fh = xlsx(data) if fmt == "xlsx" else csv_bytes(data)
     return import_file(kind=kind, file=fh, filename=f"t.{fmt}", actor=SETUP if user is None else user,
                        dry_run=dry_run)
 
 
-def errors_of(report: object) -> list[tuple[int, str, str]]:
+def errors_of(report: ImportReport) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.reason) for e in report.errors]
 
 
@@ -224,8 +227,8 @@ def test_roles_that_may_not_edit_the_registry_cannot_import(users, tree):
 
 
 def cadre_row(seq: int, org: str = "A", **over: object) -> list[object]:
-    row = {"姓名": f"干部{seq}", "公民身份号码": idn(seq), "职务": "副区长", "职级": "县处级副职",
-           "所在党组织编码": org}
+    row: dict[str, object] = {"姓名": f"干部{seq}", "公民身份号码": idn(seq), "职务": "副区长", "职级": "县处级副职",
+                              "所在党组织编码": org}
     row.update(over)
     return [row.get(h, "") for h in HEADERS["cadres"]]
 
@@ -255,8 +258,9 @@ def test_cadre_errors(tree):
 
 
 def org_row(code: str, parent: str, name: str | None = None, **over: object) -> list[object]:
-    row = {"组织编码": code, "组织名称": name or f"{code}党支部", "上级组织编码": parent, "组织类别": "党支部",
-           "单位类别": "村", "层级": "村(社区)", "单位名称": "", "统一社会信用代码": "", "行政区划代码": ""}
+    row: dict[str, object] = {
+        "组织编码": code, "组织名称": name or f"{code}党支部", "上级组织编码": parent, "组织类别": "党支部",
+        "单位类别": "村", "层级": "村(社区)", "单位名称": "", "统一社会信用代码": "", "行政区划代码": ""}
     row.update(over)
     return [row.get(h, "") for h in HEADERS["orgs"]]
 
@@ -361,12 +365,12 @@ def test_import_template_command_writes_an_importable_empty_file(tmp_path: Path,
 
 def test_id_number_stored_as_an_excel_number_is_refused_not_rounded(tree):
     real = idn(7)
-    report = run("members", [member_row(7, **{"公民身份号码": float(real), "性别": None, "出生日期": None})])
+    report = run("members", [member_row(7, 公民身份号码=float(real), 性别=None, 出生日期=None)])
     assert not report.applied
     assert [(e.row, e.column) for e in report.errors] == [(2, "公民身份号码")]
     assert "数字" in report.errors[0].reason and "文本" in report.errors[0].reason
     assert not Member.objects.exists()
-    cadre_report = run("cadres", [cadre_row(8, **{"公民身份号码": float(idn(8))})])
+    cadre_report = run("cadres", [cadre_row(8, 公民身份号码=float(idn(8)))])
     assert not cadre_report.applied and "数字" in cadre_report.errors[0].reason
 
 
