@@ -14,18 +14,19 @@ def test_create_records_who_and_after(tree):
                                   tier="county")
     entry = AuditEntry.objects.get(object_type="orgs.organization", object_id=str(org.pk), action="create")
     assert entry.actor_name == "tester" and entry.ip == "10.1.2.3"
-    assert entry.after["code"] == "X"
+    assert entry.after is not None and entry.after["code"] == "X"
 
 
 def test_delete_records_before(tree):
     services.org_delete(actor=SETUP, org=tree.village_b)
     entry = AuditEntry.objects.get(object_type="orgs.organization", object_id=str(tree.village_b.pk),
                                    action="delete")
-    assert entry.before["code"] == "B1a"
+    assert entry.before is not None and entry.before["code"] == "B1a"
 
 
 def test_entries_cannot_be_changed_or_deleted(tree):
     entry = AuditEntry.objects.first()
+    assert entry is not None
     entry.object_repr = "篡改"
     with pytest.raises(PermissionError):
         entry.save()
@@ -41,6 +42,7 @@ def test_login_failed_login_and_logout_are_recorded(client, users):
                    .values_list("action", flat=True))
     assert actions[-3:] == ["login_failed", "login", "logout"]
     login = AuditEntry.objects.filter(action="login").last()
+    assert login is not None
     assert login.actor_name == "office" and login.ip == "127.0.0.1"
 
 
@@ -60,6 +62,7 @@ def test_web_changes_are_attributed_to_the_user(client, users, tree):
 
     AuditContextMiddleware(view)(request)
     entry = AuditEntry.objects.filter(action="update", object_type="orgs.organization").last()
+    assert entry is not None
     assert entry.actor_id == users["office"].pk and entry.ip == "10.9.9.9"
     assert entry.before == {"name": "东关村党支部"} and entry.after == {"name": "东关村党总支"}
 
@@ -67,7 +70,8 @@ def test_web_changes_are_attributed_to_the_user(client, users, tree):
 def test_forged_x_real_ip_is_not_believed(client, users):
     client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD},
                 HTTP_X_REAL_IP="6.6.6.6")
-    assert AuditEntry.objects.filter(action="login").last().ip == "127.0.0.1"
+    login = AuditEntry.objects.filter(action="login").last()
+    assert login is not None and login.ip == "127.0.0.1"
 
 
 def test_x_real_ip_from_a_trusted_proxy_is_believed_and_checked(client, users, settings):
@@ -87,7 +91,8 @@ def test_attempts_on_a_locked_account_are_recorded(client, users, settings):
     before = AuditEntry.objects.filter(action="login_failed").count()
     client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
     locked = AuditEntry.objects.filter(action="login_failed").order_by("id")
-    assert locked.count() == before + 1 and locked.last().after == {"reason": "locked"}
+    last = locked.last()
+    assert locked.count() == before + 1 and last is not None and last.after == {"reason": "locked"}
     assert not AuditEntry.objects.filter(action="login").exists()
 
 
