@@ -58,7 +58,7 @@ def tree(db: object) -> Tree:
 def users(tree: Tree) -> "dict[str, User]":
     """One user per role: data roles at their natural places, administrators at the city root."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
 
     places = {
         "office": tree.city, "leader": tree.city, "liaison": tree.county_a, "unit": tree.village_a,

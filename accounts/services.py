@@ -1,91 +1,23 @@
-"""Account rules: creating users, logging in with lockout, API tokens."""
+"""Account rules: logging in with lockout, API tokens. Creating and changing accounts is user administration
+(administration.services), above the organisation tree."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.actors import Actor
 from accounts.models import ApiToken, User
-from accounts.permissions import Capability, grants, has
 from core import audit
 from core.middleware import client_ip
 from core.models import AuditEntry
-from orgs.models import Organization
 
 
 class LoginError(Exception):
     """A login refused, with the message shown to the person (never saying which part was wrong)."""
-
-
-def _check_manages_accounts(actor: Actor) -> None:
-    """Accounts are the security administrator's work (三员分立), or a command's (a system actor)."""
-    if not has(actor, Capability.MANAGE_ACCOUNTS):
-        raise PermissionDenied("只有安全管理员可以管理账号")
-
-
-@transaction.atomic
-def user_create(*, actor: Actor, username: str, role: str, organization: Organization, password: str | None = None,
-                full_name: str = "", check_password: bool = True) -> User:
-    _check_manages_accounts(actor)
-    if role not in grants():
-        raise ValidationError(f"未知角色：{role}（可选：{'、'.join(grants())}）")
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(f"账号 {username} 已存在")
-    user = User(username=username, role=role, organization=organization, first_name=full_name)
-    if password:
-        if check_password:
-            validate_password(password, user)
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
-    return user
-
-
-@transaction.atomic
-def user_update(*, actor: User, user: User, role: str, organization: Organization, full_name: str,
-                is_active: bool) -> User:
-    """Change a user's role, jurisdiction, name or status (the security administrator's work)."""
-    _check_manages_accounts(actor)
-    if role not in grants():
-        raise ValidationError({"role": f"未知角色：{role}"})
-    if user.pk == actor.pk and (role != user.role or not is_active):
-        # Otherwise the last security administrator could lock everyone out of account management.
-        raise ValidationError("不能更改自己的角色或停用自己的账号，请由另一名安全管理员操作")
-    user.role, user.organization, user.first_name, user.is_active = role, organization, full_name, is_active
-    user.save()
-    return user
-
-
-@transaction.atomic
-def user_unlock(*, actor: Actor, user: User) -> User:
-    _check_manages_accounts(actor)
-    user.failed_logins, user.locked_until = 0, None
-    user.save()
-    return user
-
-
-@transaction.atomic
-def user_set_password(*, actor: Actor, user: User, password: str) -> User:
-    _check_manages_accounts(actor)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    user.set_password(password)
-    user.failed_logins, user.locked_until = 0, None
-    user.save()
-    # Snapshots leave the password out, so say here that it changed (never what it is).
-    audit.record(AuditEntry.Action.UPDATE, object_type="accounts.user", object_id=str(user.pk),
-                 object_repr=user.get_username(), after={"password": "已重置"})
-    return user
 
 
 def user_login(*, request: HttpRequest | None, username: str, password: str) -> User:

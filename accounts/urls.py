@@ -1,14 +1,13 @@
-from django.urls import path
+"""Logging in and out. The project mounts these under /accounts/ in the `accounts` namespace together with the
+security administrator's account pages (administration.urls.account_urlpatterns), whose names stay
+accounts:users, accounts:user_new …"""
+
+from django.urls import URLPattern, path
 
 from accounts import views
 
 app_name = "accounts"
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("users/", views.user_list, name="users"),
-    path("users/new/", views.user_new, name="user_new"),
-    path("users/<int:user_id>/", views.user_edit, name="user_edit"),
-    path("users/<int:user_id>/unlock/", views.user_unlock, name="user_unlock"),
-    path("users/<int:user_id>/password/", views.user_password, name="user_password"),
 ]

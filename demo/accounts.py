@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from accounts.actors import Actor
 from accounts.models import User
 from accounts.permissions import Capability, Grant, grants, role_for
-from accounts.services import user_create
+from administration.services import user_create
 from core.audit import audit_context
 from orgs.choices import Tier
 from orgs.models import Organization

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "orgs",
+    "administration",  # the three administrators' pages (三员分立): accounts, system status, audit log
     "campaigns",
     "measures",
     "problems",

@@ -1,13 +1,16 @@
 from django.urls import include, path
 
-from accounts import admin_views
+from accounts import urls as accounts_urls
+from administration import urls as administration_urls
 from jiaoyuban import views
 from problems.urls import public_urlpatterns as feedback_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("system/", admin_views.system_status, name="system_status"),
-    path("accounts/", include("accounts.urls")),
+    *administration_urls.system_urlpatterns,
+    # Login and logout (accounts) and the security administrator's account pages (administration) share the
+    # /accounts/ paths and the `accounts` namespace they always had: accounts:login, accounts:users …
+    path("accounts/", include(([*accounts_urls.urlpatterns, *administration_urls.account_urlpatterns], "accounts"))),
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("measures/", include("measures.urls")),
@@ -16,7 +19,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("office/", include("office.urls")),
     path("f/", include((feedback_urls, "feedback"))),
-    path("audit/", include("accounts.audit_urls")),
+    path("audit/", include((administration_urls.audit_urlpatterns, "audit"))),
     path("notifications/", include("core.notification_urls")),
     path("api/v1/", include("api.urls")),
 ]

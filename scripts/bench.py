@@ -221,7 +221,7 @@ def bench_user() -> Any:
     """An office account at the root (it sees the whole ledger, as the office does), made once per cache."""
     from accounts.actors import SETUP
     from accounts.models import User
-    from accounts.services import user_create
+    from administration.services import user_create
     from orgs.models import Organization
 
     user = User.objects.filter(username="bench").first()

@@ -171,7 +171,7 @@ def _problem_office(org: Any) -> Any:
     """An office account bound to the root of `org`'s tree."""
     from accounts.actors import SETUP
     from accounts.models import User
-    from accounts.services import user_create
+    from administration.services import user_create
     from orgs.models import Organization
 
     root = Organization.objects.get(path=org.path[:org.steplen])
@@ -221,7 +221,7 @@ def _transition(org: Any) -> Any:
 
 def _closure(org: Any) -> Any:
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from problems.services import problem_act
 
     problem = _claimed_problem(org)

@@ -74,7 +74,7 @@ INSPECTOR = {"inspector": {"label": "巡查员", "capabilities": ["read_data", "
 def inspector(tree, client):
     """A county's inspector: a role that exists only in a deployment's settings."""
     with override_settings(JYB_EXTRA_ROLES=INSPECTOR):
-        from accounts.services import user_create
+        from administration.services import user_create
 
         user = user_create(actor=SETUP, username="inspector", role="inspector", organization=tree.county_a,
                            password=PASSWORD)

@@ -1,6 +1,3 @@
-import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
@@ -48,21 +45,6 @@ def test_logout_needs_post(client, users):
 def test_anonymous_is_sent_to_login(client, db):
     response = client.get("/")
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
-
-
-def test_adduser_binds_role_and_jurisdiction(tree):
-    call_command("adduser", "zhangsan", "--role", "liaison", "--org", "B", "--password", "Str0ng!pass")
-    user = User.objects.get(username="zhangsan")
-    assert user.role == "liaison" and user.organization.code == "B"
-    assert user.check_password("Str0ng!pass")
-
-
-def test_adduser_refuses_unknown_org_and_weak_password(tree):
-    with pytest.raises(CommandError, match="不存在"):
-        call_command("adduser", "li", "--role", "office", "--org", "NOPE")
-    with pytest.raises(CommandError):
-        call_command("adduser", "li", "--role", "office", "--org", "C", "--password", "123")
-    assert not User.objects.filter(username="li").exists()
 
 
 def test_administrators_see_no_registry_data(users, tree):

@@ -196,7 +196,7 @@ FOREIGN_TITLES = ("河西县学习", "河西县调研报告", "河西县机密�
 
 def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, users, campaign, cadres):
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from api.tests.helpers import ApiClient
 
     _foreign_records(tree, campaign, cadres["secretary"])
@@ -222,7 +222,7 @@ def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, 
 
 def test_a_liaison_member_sees_proofs_only_from_the_units_of_their_groups(client, tree, users, campaign, cadres):
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns import services as campaign_services
 
     group = campaign_services.liaison_group_create(actor=SETUP, campaign=campaign, name="第一联络组")

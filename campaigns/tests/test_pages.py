@@ -192,7 +192,7 @@ def test_nav_link_for_office_and_leader(client, users, tree):
 
 def test_an_office_account_bound_to_a_county_does_not_manage_campaigns(client, tree, campaign):
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
 
     county_office = user_create(actor=SETUP, username="county_office", role="office", organization=tree.county_a,
                                 password=None)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.actors import SETUP
-from accounts.services import user_create
+from administration.services import user_create
 from campaigns import permissions, services
 from campaigns.models import Campaign, LiaisonGroup, Participation, Team
 from orgs.services import org_create

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.actors import SETUP
-from accounts.services import user_create
+from administration.services import user_create
 from campaigns import selectors, services
 from campaigns.models import LiaisonMembership
 from conftest import PASSWORD, make_member

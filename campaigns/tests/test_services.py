@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.actors import SETUP
-from accounts.services import user_create
+from administration.services import user_create
 from campaigns import services
 from campaigns.models import Campaign, LiaisonAssignment, Participation, TeamMembership
 from core.models import AuditEntry
@@ -110,7 +110,7 @@ def test_members_are_active_data_role_users(campaign, tree, users):
 def test_liaison_member_outside_the_units_jurisdiction_is_refused_both_ways(tree, users):
     import datetime as dt
 
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns import services as cs
     from campaigns.models import LiaisonMembership
 

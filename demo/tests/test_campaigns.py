@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from accounts.actors import SETUP, SystemActor
-from accounts.services import user_create
+from administration.services import user_create
 from campaigns import selectors
 from campaigns.models import Campaign, LiaisonAssignment, Participation, Team
 from demo.accounts import demo_place

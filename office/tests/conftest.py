@@ -14,7 +14,7 @@ def office_teams(people: dict[str, Any], campaign: Any, tree: Any) -> dict[str, 
     """综合组 (office, leader of it) and 材料组 (office2, a second city-office account); returns the teams and
     office2."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Team, TeamMembership
     from conftest import PASSWORD
 
@@ -53,7 +53,7 @@ def about_county(people: dict[str, Any], tree: Any, office_teams: dict[str, Any]
     import datetime as dt
 
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from conftest import PASSWORD
     from office.services import submission_create
 

@@ -71,7 +71,7 @@ def test_each_role_gets_the_answer_its_role_gave(people: dict[str, Any], who: st
 
 def test_a_unit_answers_what_was_sent_down_to_it_only_below_the_city(people: dict[str, Any], tree: Any) -> None:
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from conftest import PASSWORD
     from office.services import submission_create
 

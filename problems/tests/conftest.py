@@ -38,7 +38,7 @@ def people(tree: Any, users: dict[str, Any], campaign: Any) -> dict[str, Any]:
     A1a): a second unit contact of the same village, a county-A office account (bound to the problem's county),
     and a liaison member of another group assigned to county B."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import LiaisonAssignment, LiaisonGroup, LiaisonMembership
     from conftest import PASSWORD
 

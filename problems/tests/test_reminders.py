@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.actors import SETUP
-from accounts.services import user_create
+from administration.services import user_create
 from conftest import PASSWORD
 from core.models import Notification
 from problems import reminders

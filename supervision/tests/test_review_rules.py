@@ -82,7 +82,7 @@ def test_a_dismissed_proposal_is_not_proposed_again_on_the_same_grounds(people, 
 
 def test_proposals_reach_only_the_units_citys_office(people, tree, users):
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from conftest import PASSWORD
     from orgs.services import org_create
 

@@ -28,7 +28,7 @@ PHONE = {"width": 375, "height": 812}
 def city(transactional_db: None) -> dict[str, Any]:
     """The small city of the root conftest, with members and cadres, and an office user."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from conftest import PASSWORD, make_member
     from orgs.services import cadre_create, org_create
 

@@ -22,7 +22,7 @@ def masses_problem(city: dict[str, Any], settings: Any) -> dict[str, Any]:
     """A current campaign, the unit contact of 东关村党支部, and a problem the masses raised there (written
     before the browser starts). No public address is set."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
     from orgs.models import Organization

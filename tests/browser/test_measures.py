@@ -21,7 +21,7 @@ def campaign_city(city: dict[str, Any]) -> dict[str, Any]:
     from django.apps import apps
 
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
     from orgs.models import Organization

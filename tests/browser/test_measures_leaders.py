@@ -25,7 +25,7 @@ def leaders_city(city: dict[str, Any]) -> dict[str, Any]:
     the village's own secretary (a cadre below county level), and the city's mayor. Above the village: 吴刚
     (城关区委, 县处级) and 郑洁 (城关镇党委, 乡科级 — not a contact-point leader, not offered)."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, Participation
     from conftest import PASSWORD
     from orgs.models import Organization

@@ -19,7 +19,7 @@ def office_city(city: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     office user), written before the browser starts."""
     from accounts.actors import SETUP
     from accounts.models import User
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, Participation, Team, TeamMembership
     from conftest import PASSWORD
     from orgs.models import Organization

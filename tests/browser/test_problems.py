@@ -18,7 +18,7 @@ def ledger_city(city: dict[str, Any]) -> dict[str, Any]:
     """The browser city in a current campaign (open-ended), a unit contact at 东关村党支部, and liaison group 1's
     member assigned to 城关区委 (written before the browser starts)."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup, LiaisonMembership, Participation
     from conftest import PASSWORD
     from orgs.models import Organization

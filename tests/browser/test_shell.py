@@ -30,7 +30,7 @@ def shell_city(city: dict[str, Any]) -> dict[str, Any]:
     from the masses (its feedback token in the result), the visit methods and a sysadmin."""
     from accounts.actors import SETUP
     from accounts.models import User
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup, LiaisonMembership, Participation
     from conftest import PASSWORD
     from orgs.models import Organization

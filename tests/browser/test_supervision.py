@@ -21,7 +21,7 @@ def supervision_city(city: dict[str, Any]) -> dict[str, Any]:
     """The browser city in a current campaign, 第一联络组 with its member assigned 城关区委, a unit contact at
     东关村党支部, and the visit methods (a transactional test may have flushed the migration's rows)."""
     from accounts.actors import SETUP
-    from accounts.services import user_create
+    from administration.services import user_create
     from campaigns.models import Campaign, LiaisonAssignment, LiaisonGroup, LiaisonMembership, Participation
     from conftest import PASSWORD
     from orgs.models import Organization

@@ -1,3 +1,5 @@
+"""Queries of the administrators' pages."""
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import User

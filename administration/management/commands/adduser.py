@@ -1,3 +1,6 @@
+"""manage.py adduser: an account bound to a jurisdiction, looked up by its organisation code (the security
+administrator's work, done by the command as the system actor adduser)."""
+
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -5,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.actors import SystemActor
 from accounts.permissions import grants
-from accounts.services import user_create
+from administration.services import user_create
 from core.audit import audit_context
 from orgs.models import Organization
 
