@@ -46,7 +46,6 @@ class Run:
 @dataclass(frozen=True)
 class Part:
     name: str  # what `gendata --only` names
-    label: str  # what it makes
     generate: Callable[[Run], str | None]  # the line to print, None when it wrote nothing
     unchanged: str = ""  # what gendata says when a part asked for wrote nothing
     requires: tuple[str, ...] = ()  # parts run first (each does nothing when its data exist)
@@ -110,16 +109,15 @@ def _office(run: Run) -> str | None:
 # Campaigns after the accounts: the demo office and liaison users join their teams and groups; the ledger after
 # the measures (a life meeting's items become problems), supervision after the ledger (findings go into it).
 PARTS: tuple[Part, ...] = (
-    Part("orgs", "党组织和领导干部（党员见 members）", _orgs),
-    Part("accounts", "演示账号", _accounts, gendata=False),
-    Part("campaigns", "主题教育、内设组和联络组", _campaigns, "已有主题教育，未再生成。"),
-    Part("measures", "四项重点措施记录", _measures, "已有四项重点措施记录，未再生成。", requires=("campaigns",)),
-    Part("problems", "问题清单", _problems, "当前主题教育已有问题清单，未再生成。", requires=("campaigns",)),
-    Part("supervision", "督促指导记录", _supervision,
-         "当前主题教育已有督促指导记录（或没有联系单位的联络组），未再生成。", requires=("campaigns",)),
-    Part("office", "请示报告", _office, "当前主题教育已有请示报告，未再生成。", requires=("campaigns",)),
+    Part("orgs", _orgs),  # organisations and cadres, with their party members unless asked otherwise
+    Part("accounts", _accounts, gendata=False),
+    Part("campaigns", _campaigns, "已有主题教育，未再生成。"),
+    Part("measures", _measures, "已有四项重点措施记录，未再生成。", requires=("campaigns",)),
+    Part("problems", _problems, "当前主题教育已有问题清单，未再生成。", requires=("campaigns",)),
+    Part("supervision", _supervision, "当前主题教育已有督促指导记录（或没有联系单位的联络组），未再生成。",
+         requires=("campaigns",)),
+    Part("office", _office, "当前主题教育已有请示报告，未再生成。", requires=("campaigns",)),
 )
-BY_NAME: dict[str, Part] = {part.name: part for part in PARTS}
 # What `gendata --only` accepts: the parts, and `members` (the organisations' party members, written with them).
 CHOICES: tuple[str, ...] = ("orgs", "members", *(p.name for p in PARTS if p.gendata and p.name != "orgs"))
 
