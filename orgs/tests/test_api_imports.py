@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from collections.abc import Sequence
 
 import pytest
 import xlsxwriter
@@ -34,11 +35,12 @@ def csv_file(kind: str, rows: list[list[str]], name: str = "upload.csv", encodin
     return fh
 
 
-def xlsx_file(kind: str, rows: list[list[object]]) -> io.BytesIO:
+def xlsx_file(kind: str, rows: Sequence[Sequence[object]]) -> io.BytesIO:
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out)
     ws = wb.add_worksheet()
-    for r, row in enumerate([HEADERS[kind], *rows]):
+    sheet: list[Sequence[object]] = [HEADERS[kind], *rows]
+    for r, row in enumerate(sheet):
         for c, value in enumerate(row):
             ws.write(r, c, value)
     wb.close()

@@ -2,6 +2,7 @@
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +14,7 @@ from orgs.models import Rollup
 from orgs.selectors import org_stats
 
 
-def run(*args: str, **kwargs: object) -> str:
+def run(*args: str, **kwargs: Any) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, **kwargs)
     return out.getvalue()

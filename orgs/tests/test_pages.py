@@ -39,7 +39,7 @@ def test_office_sees_the_root_page_with_the_sentence_and_chart_data(office, tree
 
 def test_home_sends_a_unit_to_its_own_campaign_work(client, users):
     response = login(client, "unit").get(reverse("home"))  # each role's landing: core/tests/test_landing.py
-    assert response.status_code == 302 and response.url == reverse("measures:unit", args=["A1a"])
+    assert response.status_code == 302 and response["Location"] == reverse("measures:unit", args=["A1a"])
 
 
 def test_unit_sees_its_village_and_nothing_outside(client, users, tree):
