@@ -110,7 +110,8 @@ def test_report_with_attachment_is_stored_and_downloaded_inside_the_jurisdiction
                                  "report-summary": "三条建议", "report-attachment": upload})
     assert response.status_code == 302
     report = ResearchReport.objects.get()
-    assert report.attachment.name.startswith("measures/") and (media / report.attachment.name).exists()
+    name = report.attachment.name
+    assert name is not None and name.startswith("measures/") and (media / name).exists()
     assert report.summary == "三条建议" and _audited(report, "create", users["unit"])
     page = _html(client.get(reverse("measures:topic", args=["A1a", topic.pk])))
     assert "关于村级集体经济的调研报告" in page and reverse("measures:report_download", args=[report.pk]) in page

@@ -43,7 +43,9 @@ def _flat(choices: Any) -> dict[str, list[str]]:
 
 def test_a_village_form_offers_its_team_and_the_leaders_above_under_their_own_headings(tree, campaign, people):
     form = forms.StudySessionForm(org=tree.village_a)
-    groups = _flat(form.fields["leaders"].choices)
+    leaders = form.fields["leaders"]
+    assert isinstance(leaders, forms.CadresField)
+    groups = _flat(leaders.choices)
     assert list(groups) == ["本单位班子成员", "联系点领导（城关区委）", "联系点领导（示范市委）"]
     assert groups["本单位班子成员"] == ["钱村支书（村党支部书记）"]  # the city's leaders are not its team
     assert groups["联系点领导（城关区委）"] == ["吴刚（区委书记）", "李强（区委副书记）"]

@@ -1,7 +1,7 @@
 """The rules every record keeps: Chinese errors, nothing written on bad input; progress computed from milestones."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +22,16 @@ from measures.models import (
     StudySession,
 )
 from measures.tests.conftest import DAY, END
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MilestoneCounts(TypedDict):
+    """What measures.selectors.public_services annotates."""
+
+    milestone_count: int
+    done_count: int
 
 
 def _errors(call: Any, **kwargs: Any) -> dict[str, list[str]]:
@@ -93,8 +103,9 @@ def test_attachment_type_is_checked_and_kept_under_media_measures(tree, campaign
     session = services.study_session_create(actor=SETUP,
                                             organization=tree.village_a, campaign=campaign, kind="self_study",
                                             topic="学习", held_on=DAY, participant_count=3, attachment=good)
-    assert session.attachment.name.startswith("measures/")
-    assert (tmp_path / session.attachment.name).exists()
+    name = session.attachment.name
+    assert name is not None and name.startswith("measures/")
+    assert (tmp_path / name).exists()
 
 
 def test_records_are_audited(tree, campaign, cadres):
@@ -134,7 +145,8 @@ def test_progress_is_computed_from_milestones(tree, campaign):
     services.milestone_set_done(actor=SETUP, milestone=steps[1], done_on=DAY)
     from measures.selectors import public_services
 
-    annotated = public_services(PublicService.objects.all()).get()
+    annotated = cast("WithAnnotations[PublicService, MilestoneCounts]",
+                     public_services(PublicService.objects.all()).get())
     assert (annotated.milestone_count, annotated.done_count, annotated.progress) == (4, 2, 50)
     services.milestone_set_done(actor=SETUP, milestone=steps[1], done_on=None)
     assert PublicService.objects.get(pk=ps.pk).progress == 25
