@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from core.schemas import refusal_body
-from core.views import CSRF_REFUSED
+from core.views.errors import CSRF_REFUSED
 
 # Labels of fields whose description does not give one (a list of choices, or none at all).
 FIELD_LABELS = {

@@ -20,7 +20,7 @@ urlpatterns = [
     path("office/", include("office.urls")),
     path("f/", include((feedback_urls, "feedback"))),
     path("audit/", include((administration_urls.audit_urlpatterns, "audit"))),
-    path("notifications/", include("core.notification_urls")),
+    path("notifications/", include("core.urls")),
     path("api/v1/", include("api.urls")),
 ]
 

@@ -1,3 +1,7 @@
+"""Error pages (jiaoyuban/urls.py's handler400/403/404/500, settings.CSRF_FAILURE_VIEW, and the 405 of
+core.middleware). In Chinese, readable on a phone, with a way back. Under /api/ the answer is the API's refusal body
+({"detail": …}) instead of a page."""
+
 from urllib.parse import urlsplit
 
 from django.http import (
@@ -11,10 +15,6 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
-
-# ---------------------------------------------------------------------------------------------------------
-# Error pages (jiaoyuban/urls.py's handler400/403/404/500, settings.CSRF_FAILURE_VIEW). In Chinese, readable on a
-# phone, with a way back. Under /api/ the answer is the API's refusal body ({"detail": …}) instead of a page.
 
 API_PREFIX = "/api/"
 API_ERRORS = {
