@@ -11,7 +11,7 @@ def _render(monkeypatch):
     def render(name, context, request=None):
         return engines["django"].from_string(f"<p class='panel'>{name} {{{{ org.code }}}}</p>").render(context, request)
 
-    monkeypatch.setattr("measures.views.render_to_string", render)
+    monkeypatch.setattr("measures.views.units.render_to_string", render)
 
 
 def test_a_unit_page_shows_the_panels_apps_register_at_their_place(client, users, tree, campaign, monkeypatch):
