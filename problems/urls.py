@@ -1,10 +1,10 @@
-"""Routes of the problem ledger. Each group of views lives in its own module:
-views (ledger list, a problem's page, registration, edits, steps, evidence, lifecycle actions),
-io_views (export and import of ledgers), feedback_views (the public no-login feedback page and its QR code)."""
+"""Routes of the problem ledger. The views live in the `problems.views` package, one module by entity: listing (the
+list and saved filters), problem (registration, edits, a problem's page, lifecycle actions), steps, evidence,
+special_campaigns, io (export and import of ledgers), feedback (the public no-login feedback page and its QR code)."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from problems import feedback_views, io_views, views
+from problems import views
 
 app_name = "problems"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -23,15 +23,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/evidence/new/", views.evidence_new, name="evidence_new"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
     path("<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
-    path("<int:pk>/feedback/<int:satisfaction_pk>/answer/", feedback_views.answer, name="feedback_answer"),
-    path("<int:pk>/feedback/qr/", feedback_views.qr, name="feedback_qr"),
-    path("export/", io_views.export, name="export"),
-    path("import/", io_views.import_upload, name="import"),
-    path("import/<int:pk>/", io_views.import_job, name="import_job"),
-    path("import/template/", io_views.import_template, name="import_template"),
+    path("<int:pk>/feedback/<int:satisfaction_pk>/answer/", views.answer, name="feedback_answer"),
+    path("<int:pk>/feedback/qr/", views.qr, name="feedback_qr"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/template/", views.import_template, name="import_template"),
 ]
 
 # The public feedback page has no login and its own prefix (jiaoyuban/urls.py mounts it at /f/).
 public_urlpatterns: list[URLPattern | URLResolver] = [
-    path("<str:token>/", feedback_views.public_feedback, name="public_feedback"),
+    path("<str:token>/", views.public_feedback, name="public_feedback"),
 ]

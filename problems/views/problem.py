@@ -1,5 +1,6 @@
-"""Pages of the problem ledger: the list (filters, counts, saved filters), registration and edits, a problem's
-page (record, steps, evidence, timeline, closures, extensions, lifecycle actions), special campaigns.
+"""Pages of a problem: registration (also from a life meeting's item) and edits of the record; the problem's
+page (record, steps, evidence, timeline, closures, extensions, and the lifecycle actions the user may take now) and
+the actions themselves.
 
 Thin: a problem comes through `selectors`/`visible_to(request.user)` (outside the jurisdiction, or a role with
 no data scope → 404); every write is one call to `problems.services`, whose Chinese errors go back on the form
@@ -8,16 +9,13 @@ and when come from the session and the clock, never from the request.
 """
 
 import datetime as dt
-import mimetypes
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,24 +25,14 @@ from accounts.http import AuthedRequest
 from accounts.permissions import Capability, has
 from campaigns.selectors import current_campaign
 from core.cn import cn_date
-from core.forms import refusals, service_errors
-from core.paging import paginate
+from core.forms import service_errors
 from orgs.models import Organization
 from orgs.selectors import visible_org
 from problems import permissions, selectors, services
 from problems.choices import ProblemAction, ProblemStatus, Rating, Source
-from problems.forms import (
-    ActionForm,
-    EvidenceForm,
-    ProblemForm,
-    SavedFilterForm,
-    SpecialCampaignForm,
-    StepDoneForm,
-    StepForm,
-    ledger_filter_from,
-)
-from problems.models import Evidence, Problem, RectificationStep, TransitionRecord
-from problems.selectors import LedgerFilter
+from problems.forms import ActionForm, EvidenceForm, ProblemForm, StepDoneForm, StepForm
+from problems.models import Evidence, Problem, TransitionRecord
+from problems.views._common import LOCKED, problem_of, problem_url
 
 # What each action's small form says and asks for (beyond the transition table's note and evidence rules).
 ACTION_HINTS: dict[str, str] = {
@@ -70,36 +58,9 @@ NOTE_LABELS: dict[str, str] = {
     ProblemAction.REJECT_EXTENSION: "不批准的理由",
     ProblemAction.CLAIM: "整改情况",
 }
-LOCKED = {ProblemStatus.CLAIMED, ProblemStatus.CLOSED}
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _problem(request: AuthedRequest, pk: int) -> Problem:
-    require_data_role(request.user)
-    return get_object_or_404(Problem.objects.visible_to(request.user).select_related("organization", "campaign"),
-                             pk=pk)
-
-
-def _problem_url(problem: Problem, anchor: str = "") -> str:
-    return reverse("problems:problem", args=[problem.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _query(data: QueryDict) -> str:
-    """The list's query string without its page number (what export and saved filters keep)."""
-    query = data.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _version(data: QueryDict) -> int | None:
-    text = (data.get("version") or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
-def _int(text: str | None) -> int | None:
+def _int_or_none(text: str | None) -> int | None:
     text = (text or "").strip()
     return int(text) if text.isdigit() and 0 < len(text) < 12 else None
 
@@ -111,56 +72,6 @@ def _error_list(form: forms.BaseForm | None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The list
-
-
-@login_required
-@require_GET
-def ledger(request: AuthedRequest) -> HttpResponse:
-    user = require_data_role(request.user)
-    form, filters = ledger_filter_from(request.GET, user)
-    counts = selectors.problem_counts(user)
-    unfiltered = filters == LedgerFilter()
-    page = paginate(request, selectors.ledger(user, filters), total=counts["total"] if unfiltered else None)
-    states = [{"value": value, "label": label, "count": counts.get(value, 0),
-               "active": filters.status == [value] and not filters.overdue} for value, label in ProblemStatus.choices]
-    return render(request, "problems/ledger.html", {
-        "form": form, "filters": filters, "page": page, "counts": counts, "states": states,
-        "unfiltered": unfiltered, "query": _query(request.GET), "saved": selectors.saved_filters(user),
-        "save_form": SavedFilterForm(initial={"query": _query(request.GET)}),
-        "can_raise": permissions.can_raise_problem(user), "can_import": permissions.can_import_problems(user),
-        "group_units_only": permissions.sees_group_units_only(user),
-        "manages": permissions.can_manage_special_campaign(user), "today": timezone.localdate(),
-        "campaign": current_campaign()})
-
-
-@login_required
-@require_POST
-def filter_save(request: AuthedRequest) -> HttpResponse:
-    user = require_data_role(request.user)
-    form = SavedFilterForm(request.POST)
-    query = ""
-    if form.is_valid():
-        query = _query(QueryDict(form.cleaned_data.get("query", "").lstrip("?")))
-        with refusals(request, prefix="未能保存筛选：") as refused:
-            saved = services.saved_filter_save(user=user, name=form.cleaned_data.get("name") or "", query=query)
-        if not refused:
-            messages.success(request, f"已保存筛选“{saved.name}”")
-    return redirect(reverse("problems:ledger") + (f"?{query}" if query else ""))
-
-
-@login_required
-@require_POST
-def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = require_data_role(request.user)
-    saved = get_object_or_404(selectors.saved_filters(user), pk=pk)
-    with refusals():
-        services.saved_filter_delete(user=user, saved=saved)
-    messages.success(request, f"已删除筛选“{saved.name}”")
-    return redirect("problems:ledger")
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Registration and the record
 
 
@@ -169,7 +80,7 @@ def _item(request: AuthedRequest) -> selectors.MeetingItem | None:
     pk = request.POST.get("item") if request.method == "POST" else request.GET.get("item")
     if not pk:
         return None
-    number = _int(pk)
+    number = _int_or_none(pk)
     item = selectors.meeting_item(request.user, number) if number is not None else None
     if item is None:
         raise Http404
@@ -213,7 +124,7 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    problem = _problem(request, pk)
+    problem = problem_of(request, pk)
     user = request.user
     if not permissions.can_edit_problem(user):
         raise Http404
@@ -299,9 +210,12 @@ def _cn_iso(text: str) -> str:
         return str(text)
 
 
-def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, act_form: ActionForm | None = None,
-                  step_form: StepForm | None = None, done: tuple[int, StepDoneForm] | None = None,
-                  evidence_form: EvidenceForm | None = None) -> HttpResponse:
+def render_problem_page(request: AuthedRequest, pk: int, *, act: str | None = None,
+                        act_form: ActionForm | None = None, step_form: StepForm | None = None,
+                        done: tuple[int, StepDoneForm] | None = None,
+                        evidence_form: EvidenceForm | None = None) -> HttpResponse:
+    """The problem's page; a form the user sent that was refused (an action's, a new step's, a step marked done,
+    a piece of evidence) is shown open with its errors and what was typed."""
     user = request.user
     problem = selectors.problem_detail(user, pk)
     if problem is None:
@@ -354,7 +268,7 @@ def _problem_page(request: AuthedRequest, pk: int, *, act: str | None = None, ac
 @require_GET
 def problem_page(request: AuthedRequest, pk: int) -> HttpResponse:
     require_data_role(request.user)
-    return _problem_page(request, pk)
+    return render_problem_page(request, pk)
 
 
 @login_required
@@ -364,7 +278,7 @@ def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
     from the request; who acts and when come from the session and the clock."""
     if action not in ProblemAction.values or action == ProblemAction.REGISTER:
         raise Http404
-    problem = _problem(request, pk)
+    problem = problem_of(request, pk)
     form = ActionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -375,186 +289,5 @@ def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
                                  files=request.FILES.getlist("files"))
         if not form.errors:
             messages.success(request, f"已{services.action_label(action)}")
-            return redirect(_problem_url(problem))
-    return _problem_page(request, pk, act=action, act_form=form)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Rectification steps
-
-
-def _step(request: AuthedRequest, pk: int, step_pk: int) -> RectificationStep:
-    require_data_role(request.user)
-    return get_object_or_404(RectificationStep.objects.visible_to(request.user).select_related("problem"),
-                             pk=step_pk, problem_id=pk)
-
-
-@login_required
-@require_POST
-def step_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    problem = _problem(request, pk)
-    form = StepForm(request.POST, prefix="step")
-    if form.is_valid():
-        data = form.cleaned_data
-        with service_errors(form):
-            step = services.step_add(user=request.user, problem=problem, measure=data.get("measure") or "",
-                                     owner=data.get("owner") or "", deadline=data.get("deadline"),
-                                     version=data.get("version"))
-        if not form.errors:
-            messages.success(request, "已添加整改措施")
-            return redirect(_problem_url(problem, f"step-{step.pk}"))
-    return _problem_page(request, pk, step_form=form)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def step_edit(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
-    """Correct a step, or delete it (`delete`) while it is not done."""
-    step = _step(request, pk, step_pk)
-    problem = step.problem
-    if not permissions.can_edit_problem(request.user):
-        raise Http404
-    form = StepForm(request.POST if request.method == "POST" else None, initial={
-        "measure": step.measure, "owner": step.owner, "deadline": step.deadline, "version": problem.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors(form):
-            if "delete" in request.POST:
-                services.step_delete(user=request.user, step=step, version=data.get("version"))
-                messages.success(request, "已删除整改措施")
-                return redirect(_problem_url(problem, "steps"))
-            services.step_update(user=request.user, step=step, measure=data.get("measure") or "",
-                                 owner=data.get("owner") or "", deadline=data.get("deadline"),
-                                 version=data.get("version"))
-        if not form.errors:
-            messages.success(request, "已保存整改措施")
-            return redirect(_problem_url(problem, f"step-{step.pk}"))
-    return render(request, "problems/step_edit.html", {
-        "form": form, "step": step, "problem": problem, "locked": problem.status in LOCKED})
-
-
-@login_required
-@require_POST
-def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
-    """Mark a step done with what was done and evidence (the date is today, from the server), or (`undo`) not
-    done after all."""
-    step = _step(request, pk, step_pk)
-    version = _version(request.POST)
-    if "undo" in request.POST:
-        with refusals(request) as refused:
-            services.step_undone(user=request.user, step=step, version=version)
-        if not refused:
-            messages.success(request, "已改为未完成")
-        return redirect(_problem_url(step.problem, f"step-{step.pk}"))
-    form = StepDoneForm(request.POST, prefix=f"done{step.pk}", problem=step.problem)
-    if form.is_valid():
-        with service_errors(form):
-            services.step_done(user=request.user, step=step, done_note=form.cleaned_data.get("done_note") or "",
-                               files=request.FILES.getlist(f"done{step.pk}-files"),
-                               cite=list(form.cleaned_data.get("cite") or []),
-                               version=form.cleaned_data.get("version"))
-        if not form.errors:
-            messages.success(request, "已标记完成")
-            return redirect(_problem_url(step.problem, f"step-{step.pk}"))
-    return _problem_page(request, pk, done=(step.pk, form))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Evidence
-
-
-@login_required
-@require_POST
-def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    problem = _problem(request, pk)
-    form = EvidenceForm(request.POST, request.FILES, prefix="ev", problem=problem)
-    if form.is_valid():
-        data = form.cleaned_data
-        with service_errors(form):
-            services.evidence_add(user=request.user, problem=problem, file=data.get("file"),  # type: ignore[arg-type]
-                                  note=data.get("note") or "", step=data.get("step"), version=data.get("version"))
-        if not form.errors:
-            messages.success(request, "已上传佐证材料")
-            return redirect(_problem_url(problem, "evidence"))
-    return _problem_page(request, pk, evidence_form=form)
-
-
-@login_required
-@require_GET
-def evidence_download(request: AuthedRequest, pk: int, evidence_pk: int) -> FileResponse:
-    """The file, for whoever sees the problem (outside the jurisdiction, or a missing file → 404)."""
-    require_data_role(request.user)
-    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk, problem_id=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(evidence.filename)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=evidence.filename, content_type=content_type)
-
-
-@login_required
-@require_POST
-def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    require_data_role(request.user)
-    evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("problem"),
-                                 pk=evidence_pk, problem_id=pk)
-    with refusals(request, prefix="未能删除：") as refused:
-        services.evidence_remove(user=request.user, evidence=evidence, version=_version(request.POST))
-    if not refused:
-        messages.success(request, f"已删除佐证材料“{evidence.filename}”")
-    return redirect(_problem_url(evidence.problem, "evidence"))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Special campaigns
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def special_list(request: AuthedRequest) -> HttpResponse:
-    """The current campaign's special campaigns, with how many of the user's problems each holds; the city's
-    office adds them here."""
-    user = require_data_role(request.user)
-    campaign = current_campaign()
-    manages = permissions.can_manage_special_campaign(user)
-    form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
-    if request.method == "POST":
-        if not manages:
-            raise Http404
-        if campaign is None:
-            form.add_error(None, "当前没有正在开展的主题教育")
-        elif form.is_valid():
-            with service_errors(form):
-                special = services.special_campaign_create(user=user, campaign=campaign,
-                                                           name=form.cleaned_data.get("name") or "",
-                                                           description=form.cleaned_data.get("description") or "")
-            if not form.errors:
-                messages.success(request, f"已新增专项整治“{special.name}”")
-                return redirect("problems:special_list")
-    counts = {row["special_campaign"]: row["n"] for row in selectors.ledger(user, LedgerFilter())
-              .exclude(special_campaign=None).order_by().values("special_campaign").annotate(n=Count("id"))}
-    specials = [(s, counts.get(s.pk, 0)) for s in selectors.special_campaigns(campaign)]
-    return render(request, "problems/special_list.html", {
-        "campaign": campaign, "specials": specials, "manages": manages, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def special_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = require_data_role(request.user)
-    if not permissions.can_manage_special_campaign(user):
-        raise Http404
-    special = get_object_or_404(selectors.special_campaigns(current_campaign()), pk=pk)
-    form = SpecialCampaignForm(request.POST if request.method == "POST" else None, initial={
-        "name": special.name, "description": special.description, "is_active": special.is_active})
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form):
-            services.special_campaign_update(user=user, special=special, name=form.cleaned_data.get("name") or "",
-                                             description=form.cleaned_data.get("description") or "",
-                                             is_active=bool(form.cleaned_data.get("is_active")))
-        if not form.errors:
-            messages.success(request, f"已保存专项整治“{special.name}”")
-            return redirect("problems:special_list")
-    return render(request, "problems/special_edit.html", {"form": form, "special": special})
-
+            return redirect(problem_url(problem))
+    return render_problem_page(request, pk, act=action, act_form=form)
