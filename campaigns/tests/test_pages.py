@@ -55,6 +55,8 @@ def test_only_the_office_changes_anything(client, users, tree, setup, role):
     c, team, group = setup["campaign"], setup["team"], setup["group"]
     membership = LiaisonMembership.objects.get()
     assignment = LiaisonAssignment.objects.get()
+    profile = GuidanceProfile.objects.first()
+    assert profile is not None
     posts = [
         (reverse("campaigns:new"), {"name": "x", "starts_on": "2024-01-01"}),
         (reverse("campaigns:edit", kwargs={"campaign_id": c.pk}), {"name": "x", "starts_on": "2024-01-01"}),
@@ -70,7 +72,7 @@ def test_only_the_office_changes_anything(client, users, tree, setup, role):
         (reverse("campaigns:liaison_member_remove", kwargs={"membership_id": membership.pk}), {}),
         (reverse("campaigns:liaison_assign", kwargs={"group_id": group.pk}), {f"unit-{group.pk}-code": "B"}),
         (reverse("campaigns:liaison_unassign", kwargs={"assignment_id": assignment.pk}), {}),
-        (reverse("campaigns:profile_edit", kwargs={"profile_id": GuidanceProfile.objects.first().pk}),
+        (reverse("campaigns:profile_edit", kwargs={"profile_id": profile.pk}),
          {"focus": "x"}),
     ]
     for url, data in posts:

@@ -77,7 +77,8 @@ def make_problem(tree: Any, people: dict[str, Any], campaign: Any) -> Any:
     from problems.services import problem_create
 
     def make(org: Any = None, by: Any = None, **fields: Any) -> Any:
-        values = {"description": "村务公开不及时，群众反映强烈", "source": "masses", "category": "service"}
+        values: dict[str, Any] = {"description": "村务公开不及时，群众反映强烈", "source": "masses",
+                                  "category": "service"}
         values.update(fields)
         return problem_create(user=by or people["unit"], organization=org or tree.village_a, **values)
 

@@ -207,7 +207,8 @@ def test_source_is_fixed_and_an_overdue_due_date_moves_only_by_extension(make_pr
     # While registered and not overdue, a corrected deadline is allowed — and shows on the timeline.
     problem = problem_update(user=people["unit"], problem=problem, version=problem.version,
                              deadline=TODAY + dt.timedelta(days=6))
-    assert "修改完成时限" in problem.timeline.last().note
+    last = problem.timeline.last()
+    assert last is not None and "修改完成时限" in last.note
     frozen_clock.shift(dt.timedelta(days=8))
     with pytest.raises(ValidationError) as exc:
         problem_update(user=people["unit"], problem=problem, version=problem.version,

@@ -104,7 +104,7 @@ def walk(state: str, make_problem: Any, people: dict[str, Any]) -> Problem:
 
 def arguments(action: str) -> dict[str, Any]:
     """Everything `action` needs, so that only the role and the state decide."""
-    return {
+    needs: dict[str, dict[str, Any]] = {
         "start": {},
         "claim": {"files": [upload()]},
         "close": {"note": "现场核实，已整改到位"},
@@ -113,7 +113,8 @@ def arguments(action: str) -> dict[str, Any]:
         "request_extension": {"note": "资金未到位", "new_due_on": NEW_DUE},
         "approve_extension": {"note": "同意"},
         "reject_extension": {"note": "理由不充分"},
-    }[action]
+    }
+    return needs[action]
 
 
 def snapshot(problem: Problem) -> tuple[Any, ...]:
@@ -344,7 +345,8 @@ def test_back_dating_is_impossible(client: Any, people: dict[str, Any], make_pro
     closure = Closure.objects.get(problem=claimed)
     assert (claimed.closed_at, claimed.closed_by, closure.closed_at, closure.closed_by) == (
         NOW, people["liaison"], NOW, people["liaison"])
-    assert TransitionRecord.objects.filter(problem=claimed).last().at == NOW
+    last = TransitionRecord.objects.filter(problem=claimed).last()
+    assert last is not None and last.at == NOW
     assert response.json()["closed_at"].startswith("2023-10-10T")
 
 
@@ -398,6 +400,7 @@ def test_evidence_hashes_are_checked(client: Any, people: dict[str, Any], make_p
     assert "校验值不符" in response.json()["errors"]["files"][0]
     assert snapshot(problem) == before and not Closure.objects.exists()
     # a file gone missing blocks closure too
+    assert evidence.file.name is not None
     evidence.file.storage.delete(evidence.file.name)
     response = Api(client, people["office"]).post(f"/problems/{problem.pk}/actions/close",
                                                   {"version": before[1], "note": "现场核实"})
