@@ -277,7 +277,9 @@ def _visit(org: Any) -> Any:
 
     _supervised_unit(org)
     campaign = _participation(org).campaign
-    return visit_log(user=_problem_office(org), group=liaison_group_of(org, campaign), organization=org,
+    group = liaison_group_of(org, campaign)
+    assert group is not None  # _supervised_unit gave the unit a liaison group
+    return visit_log(user=_problem_office(org), group=group, organization=org,
                      method=VisitMethod.objects.first(), subject=f"个别访谈{next(_seq)}",
                      visited_on=max(campaign.starts_on, dt.date(2023, 9, 1)), summary="总体情况良好",
                      observations={"study": {"judgement": "good", "note": "学习扎实"}})
@@ -312,8 +314,9 @@ def draft_letter(org: Any) -> Any:
     from supervision.services import letter_create
 
     finding = _finding(org)
-    return letter_create(user=_problem_office(org), group=liaison_group_of(org, finding.visit.campaign),
-                         organization=org, findings=[finding])
+    group = liaison_group_of(org, finding.visit.campaign)
+    assert group is not None  # _finding's visit was made by the unit's liaison group
+    return letter_create(user=_problem_office(org), group=group, organization=org, findings=[finding])
 
 
 def _letter(org: Any) -> Any:

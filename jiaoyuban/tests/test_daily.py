@@ -61,8 +61,10 @@ def test_next_run_is_the_next_seven_oclock_beijing_time() -> None:
 def test_daily_job_sends_todays_reminders(due_problem: Any, people: dict[str, Any]) -> None:
     """The tests' immediate backend runs the job at once; it cannot wait, so it queues no next run."""
     result = daily.daily_job.enqueue()
-    assert result.return_value["problems"] == {**dict.fromkeys(reminders.KINDS, 0), "due_soon": 2}
-    assert set(result.return_value) == {"problems", "supervision"}
+    counts = result.return_value
+    assert counts is not None
+    assert counts["problems"] == {**dict.fromkeys(reminders.KINDS, 0), "due_soon": 2}
+    assert set(counts) == {"problems", "supervision"}
     assert Notification.objects.filter(user=people["unit"], key__startswith="problem-due:").exists()
 
 

@@ -40,7 +40,7 @@ def make_finding(make_visit: Any, people: dict[str, Any]) -> Any:  # noqa: F811
     from supervision.services import finding_add
 
     def make(visit: Any = None, by: Any = None, **fields: Any) -> Any:
-        values = {"description": "专题研讨发言照本宣科，联系思想和工作实际不够", "requirement": "study"}
+        values: dict[str, Any] = {"description": "专题研讨发言照本宣科，联系思想和工作实际不够", "requirement": "study"}
         values.update(fields)
         return finding_add(user=by or people["liaison"], visit=visit or make_visit(), **values)
 

@@ -48,8 +48,8 @@ def test_every_count_on_the_workspace_is_the_length_of_the_list_it_links_to(
         assert len(links) >= 4, links
         for href, shown in links:
             assert _listed(client, href) == shown, (who, href, shown)
-        shown = {href.split("status=")[-1]: n for href, n in links if "status=" in href}
-        assert shown == {"planned": 3, "decided": 1, "proposed": 1}  # the passed planned visit included
+        by_status = {href.split("status=")[-1]: n for href, n in links if "status=" in href}
+        assert by_status == {"planned": 3, "decided": 1, "proposed": 1}  # the passed planned visit included
         planned = re.search(r'id="planned-total">(\d+)项</a>', html)
         assert planned is not None and int(planned.group(1)) == 3
         panel = html.split('id="planned"')[1].split("</section>")[0]
