@@ -40,7 +40,8 @@ def test_demo_campaigns_on_a_tiny_city():
     current = selectors.current_campaign()
     assert current is not None and current.batch == 2 and current.starts_on == dt.date(2023, 9, 1)
     past = Campaign.objects.get(batch=1)
-    assert not past.is_current and past.starts_on.month == 4 and past.ends_on.month == 8
+    assert not past.is_current and past.starts_on.month == 4
+    assert past.ends_on is not None and past.ends_on.month == 8
     for c in (past, current):
         assert list(c.participations.values_list("organization", flat=True)) == [root.pk]
     assert list(current.teams.order_by("id").values_list("name", flat=True)) == ["综合组", "材料组", "宣传组", "联络组"]
@@ -89,7 +90,8 @@ def test_demo_command_generates_campaigns_and_fills_an_existing_database(demo_se
     current = selectors.current_campaign()
     assert current is not None and Campaign.objects.count() == 2
     liaison = User.objects.get(username="liaison")
-    assert selectors.liaison_group_of(liaison.organization, current).memberships.filter(user=liaison).exists()
+    group = selectors.liaison_group_of(liaison.organization, current)
+    assert group is not None and group.memberships.filter(user=liaison).exists()
     # An existing demo database from before campaigns existed (so also before their measures' records and problems).
     from measures.models import LifeMeeting, PartyLecture, PublicService, ResearchTopic, ResultsExchange, StudySession
     from office.models import Submission

@@ -1,6 +1,7 @@
 """manage.py demo: migrate, generate the demo city once, create the demo accounts once, print where to go."""
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +18,7 @@ from orgs.selectors import org_stats
 DEMO_USERS = {"office", "liaison", "unit", "leader", "sysadmin", "secadmin", "auditor"}
 
 
-def run(*args: str, **kwargs: object) -> str:
+def run(*args: str, **kwargs: Any) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, **kwargs)
     return out.getvalue()

@@ -79,7 +79,7 @@ def test_every_identifier_is_valid():
         assert gendata.BIRTH_MIN <= m.birth_date <= gendata.BIRTH_MAX
         assert not m.phone or (len(m.phone) == 11 and m.phone[1] in "3456789")
         if m.category == "probationary":
-            assert m.joined_on >= gendata.PROBATION_START
+            assert m.joined_on is not None and m.joined_on >= gendata.PROBATION_START
     for c in Cadre.objects.all():
         assert cn.id_number_error(c.id_number) is None
     ids = list(Member.objects.values_list("id_number", flat=True)) + list(
@@ -120,7 +120,7 @@ def test_one_audit_entry_for_the_whole_load():
     assert entries.count() == 1
     entry = entries.get()
     assert entry.action == AuditEntry.Action.IMPORT and entry.actor_name == "system:gendata"
-    assert entry.after["orgs"] == Organization.objects.count()
+    assert entry.after is not None and entry.after["orgs"] == Organization.objects.count()
     assert not AuditEntry.objects.filter(object_type="orgs.member").exists()
 
 

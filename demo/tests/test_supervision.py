@@ -148,7 +148,7 @@ def test_visits_in_every_state_with_the_groups_members(city: Any) -> None:
         done = visits.filter(status=VisitStatus.DONE)
         assert done.count() >= 2
         for visit in done:
-            assert visit.summary and START <= visit.visited_on < TODAY
+            assert visit.summary and visit.visited_on is not None and START <= visit.visited_on < TODAY
             observed = Observation.objects.filter(visit=visit)
             assert 2 <= observed.count() <= 4 and not observed.filter(judgement="").exists()
             assert 1 <= visit.findings.count() <= 5
