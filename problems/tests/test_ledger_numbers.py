@@ -169,8 +169,12 @@ def test_the_problem_page_counts_what_it_lists(client: Any, people: dict[str, An
     assert "1/2项完成" in steps and len(re.findall(r'class="step-item"', steps)) == 2
     assert steps.count("badge text-bg-success") == 1
     evidence = html.split('id="evidence"')[1].split("</section>")[0]
-    shown = int(re.search(r"(\d+)份", evidence).group(1))  # type: ignore[union-attr]
+    count = re.search(r"(\d+)份", evidence)
+    assert count is not None
+    shown = int(count.group(1))
     assert shown == len(re.findall(r'class="evidence-item', evidence)) == 2
     feedback = html.split('id="feedback"')[1].split("</section>")[0]
-    shown = int(re.search(r"(\d+)条", feedback).group(1))  # type: ignore[union-attr]
+    count = re.search(r"(\d+)条", feedback)
+    assert count is not None
+    shown = int(count.group(1))
     assert shown == len(re.findall(r'id="satisfaction-\d+"', feedback)) == 2
