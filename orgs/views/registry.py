@@ -55,7 +55,6 @@ def _children_items(node: Organization) -> list[dict[str, Any]]:
     return [{"org": child, "totals": totals} for child, totals in selectors.org_stats(node).children]
 
 
-
 def _filter_query(request: HttpRequest) -> str:
     """The list's filters as a query string (without the page), for the export link."""
     params = request.GET.copy()

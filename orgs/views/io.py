@@ -38,9 +38,6 @@ def _own_job(request: AuthedRequest, job_id: int) -> ImportJob:
     return get_object_or_404(ImportJob, pk=job_id, user=request.user, kind__in=ImportKind.values)
 
 
-_attachment = xlsx_attachment  # the registry exports below
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: AuthedRequest) -> HttpResponse:
@@ -70,7 +67,7 @@ def import_template(request: AuthedRequest, kind: str) -> FileResponse:
         raise Http404
     data = io.BytesIO()
     exports.write_template(kind=kind, out=data)
-    return _attachment(data, f"{ImportKind(kind).label}导入模板.xlsx")
+    return xlsx_attachment(data, f"{ImportKind(kind).label}导入模板.xlsx")
 
 
 def _job_context(job: ImportJob) -> dict[str, object]:
@@ -155,7 +152,7 @@ def _export(request: AuthedRequest, code: str, model: type[Member] | type[Cadre]
     audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(model), object_id=org.code,
                  object_repr=f"{title}-{org.name}"[:200],
                  after={"rows": rows, "masked": masked, "filters": params})
-    return _attachment(data, f"{title}-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_attachment(data, f"{title}-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -169,7 +166,7 @@ def export_orgs(request: AuthedRequest, code: str) -> FileResponse:
                                out=data)
     audit.record(AuditEntry.Action.EXPORT, object_type=audit.type_label(Organization), object_id=org.code,
                  object_repr=f"党组织名册-{org.name}"[:200], after={"rows": rows})
-    return _attachment(data, f"党组织名册-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_attachment(data, f"党组织名册-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
