@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.actors import SETUP, SystemActor
+from accounts.actors import SETUP, MaybeActor, SystemActor
+from accounts.models import User
 from conftest import PASSWORD, make_member
 from core.models import AuditEntry
 from orgs import panels, permissions, services
@@ -67,13 +68,18 @@ def test_a_system_actor_is_recorded_by_name(tree):
 def test_organisation_page_shows_the_panels_apps_register(client, users, tree, monkeypatch):
     monkeypatch.setattr(panels, "_sources", [])
     panels.register_org_panel(lambda org, actor: None)
-    panels.register_org_panel(
-        lambda org, actor: panels.OrgPanel("orgs/_test_panel.html", {"who": actor.username, "org": org})
-        if org.code == "A" else None)
+
+    def panel_of_a(org: Organization, actor: MaybeActor) -> panels.OrgPanel | None:
+        if org.code != "A":
+            return None
+        assert isinstance(actor, User)  # the organisation page is for signed-in people
+        return panels.OrgPanel("orgs/_test_panel.html", {"who": actor.username, "org": org})
+
+    panels.register_org_panel(panel_of_a)
     from django.template import engines
 
     template = engines["django"].from_string("<p id='panel'>{{ who }} · {{ org.name }}</p>")
-    monkeypatch.setattr("orgs.views.render_to_string",
+    monkeypatch.setattr("orgs.views.registry.render_to_string",
                         lambda name, context, request=None: template.render(context, request))
     assert client.login(username="office", password=PASSWORD)
     assert "<p id='panel'>office · 城关区委</p>" in client.get(reverse("orgs:detail", args=["A"])).content.decode()
