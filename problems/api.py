@@ -136,7 +136,7 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status:
         if item is None:
             raise Http404
     problem = services.problem_create(
-        user=user, organization=org, description=payload.description, source=payload.source,
+        actor=user, organization=org, description=payload.description, source=payload.source,
         category=payload.category, special_campaign=_special(payload.special_campaign),
         event_ref=payload.event_ref, case_ref=payload.case_ref, petition_ref=payload.petition_ref,
         cause=payload.cause, responsible_cadre=_cadre(org, payload.responsible_cadre),
@@ -164,7 +164,7 @@ def problem_update(request: HttpRequest, problem_id: int, payload: ProblemUpdate
             fields[name] = ""
     if "fix_now" in fields and fields["fix_now"] is None:
         del fields["fix_now"]
-    services.problem_update(user=user, problem=problem, version=version, **fields)
+    services.problem_update(actor=user, problem=problem, version=version, **fields)
     return Status(200, _detail(user, problem_id))
 
 
@@ -181,7 +181,7 @@ def problem_action(request: HttpRequest, problem_id: int,
     if action not in ACTIONS:
         raise Http404
     problem = _problem(user, problem_id)
-    services.problem_act(user=user, problem=problem, action=action, note=data.note, version=data.version,
+    services.problem_act(actor=user, problem=problem, action=action, note=data.note, version=data.version,
                          new_due_on=data.new_due_on, feedback_override=data.feedback_override,
                          files=files or [])
     return Status(200, _detail(user, problem_id))
@@ -196,7 +196,7 @@ def problem_action(request: HttpRequest, problem_id: int,
 def step_create(request: HttpRequest, problem_id: int, payload: StepIn) -> Status:
     user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
-    step = services.step_add(user=user, problem=problem, measure=payload.measure, owner=payload.owner,
+    step = services.step_add(actor=user, problem=problem, measure=payload.measure, owner=payload.owner,
                              deadline=payload.deadline, version=payload.version)
     return Status(201, step)
 
@@ -209,7 +209,7 @@ def step_update(request: HttpRequest, problem_id: int, step_id: int, payload: St
     step = _step(user, problem_id, step_id)
     given = payload.model_fields_set
     step = services.step_update(
-        user=user, step=step, version=payload.version,
+        actor=user, step=step, version=payload.version,
         measure=payload.measure if "measure" in given and payload.measure is not None else step.measure,
         owner=(payload.owner or "") if "owner" in given else step.owner,
         deadline=payload.deadline if "deadline" in given else step.deadline)
@@ -229,7 +229,7 @@ def step_done(request: HttpRequest, problem_id: int, step_id: int, data: Form[St
     cite = list(Evidence.objects.visible_to(user).filter(pk__in=set(data.cite)))
     if len(cite) != len(set(data.cite)):
         raise Http404
-    step = services.step_done(user=user, step=step, done_note=data.done_note, files=files or [], cite=cite,
+    step = services.step_done(actor=user, step=step, done_note=data.done_note, files=files or [], cite=cite,
                               version=data.version)
     return Status(200, step)
 
@@ -242,7 +242,7 @@ def evidence_create(request: HttpRequest, problem_id: int, data: Form[EvidenceIn
     user = require_data_role(request_user(request))
     problem = _problem(user, problem_id)
     step = None if data.step is None else _step(user, problem_id, data.step)
-    evidence = services.evidence_add(user=user, problem=problem, file=file, note=data.note, step=step,
+    evidence = services.evidence_add(actor=user, problem=problem, file=file, note=data.note, step=step,
                                      version=data.version)
     return Status(201, evidence)
 
@@ -284,5 +284,5 @@ def feedback_answer(request: HttpRequest, problem_id: int, satisfaction_id: int,
     user = require_data_role(request_user(request))
     satisfaction = get_object_or_404(Satisfaction.objects.visible_to(user).select_related("problem"),
                                      pk=satisfaction_id, problem_id=problem_id)
-    satisfaction = services.satisfaction_answer(user=user, satisfaction=satisfaction, answer=payload.answer)
+    satisfaction = services.satisfaction_answer(actor=user, satisfaction=satisfaction, answer=payload.answer)
     return Status(200, satisfaction)

@@ -441,7 +441,7 @@ def _step_payload(step: StepLine) -> dict[str, Any]:
 def _create(row: _Row, user: Actor, errors: _Errors) -> list[str]:
     assert row.organization is not None
     services.problem_create(
-        user=user, organization=row.organization, description=row.description, source=row.source,
+        actor=user, organization=row.organization, description=row.description, source=row.source,
         category=row.category, responsible_cadre=row.cadre, responsible_unit=row.unit, deadline=row.deadline,
         fix_now=row.fix_now, steps=[_step_payload(s) for s in row.steps], note=row.deadline_note,
     )
@@ -508,7 +508,7 @@ def _update(row: _Row, user: Actor, errors: _Errors, present: frozenset[str]) ->
     if not fields and not changes and not adds and not deletes:
         return []
     if fields:
-        problem = services.problem_update(user=user, problem=problem, version=None, **fields)
+        problem = services.problem_update(actor=user, problem=problem, version=None, **fields)
     failed = False
 
     def step_error(exc: ValidationError, where: str) -> None:
@@ -521,19 +521,19 @@ def _update(row: _Row, user: Actor, errors: _Errors, present: frozenset[str]) ->
 
     for step, line in changes:
         try:
-            services.step_update(user=user, step=step, measure=line.measure, owner=line.owner,
+            services.step_update(actor=user, step=step, measure=line.measure, owner=line.owner,
                                  deadline=line.deadline)
         except ValidationError as exc:
             step_error(exc, f"第{line.index}项：")
     for line in adds:
         try:
-            services.step_add(user=user, problem=problem, measure=line.measure, owner=line.owner,
+            services.step_add(actor=user, problem=problem, measure=line.measure, owner=line.owner,
                               deadline=line.deadline)
         except ValidationError as exc:
             step_error(exc, f"第{line.index}项：")
     for step in deletes:
         try:
-            services.step_delete(user=user, step=step)
+            services.step_delete(actor=user, step=step)
         except ValidationError as exc:
             step_error(exc, f"原有措施“{_norm(step.measure)[:20]}”：")
     if failed:

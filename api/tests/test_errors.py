@@ -23,7 +23,7 @@ def campaign(tree: Any) -> Any:
 def problem(campaign: Any, users: dict[str, Any], tree: Any) -> Any:
     from problems.services import problem_create
 
-    return problem_create(user=users["unit"], organization=tree.village_a, description="村务公开栏长期未更新",
+    return problem_create(actor=users["unit"], organization=tree.village_a, description="村务公开栏长期未更新",
                           source="self", category="style")
 
 

@@ -156,12 +156,12 @@ def test_coverage_shows_rectification_from_the_problem_ledger(client, users, tre
     from problems.services import problem_act, problem_create
 
     settings.MEDIA_ROOT = tmp_path
-    made = [problem_create(user=users["unit"], organization=tree.village_a, description=f"问题{n}", source="self",
+    made = [problem_create(actor=users["unit"], organization=tree.village_a, description=f"问题{n}", source="self",
                            category="style") for n in range(3)]
-    problem_act(user=users["unit"], problem=made[0], action="start")
-    problem_act(user=users["unit"], problem=made[0], action="claim",
+    problem_act(actor=users["unit"], problem=made[0], action="start")
+    problem_act(actor=users["unit"], problem=made[0], action="claim",
                 files=[SimpleUploadedFile("整改.pdf", b"%PDF evidence")])
-    problem_act(user=users["office"], problem=made[0], action="close", note="核对了整改材料，整改到位")
+    problem_act(actor=users["office"], problem=made[0], action="close", note="核对了整改材料，整改到位")
     client.force_login(users["office"])
     page = client.get(reverse("assessment:coverage"), {"tier": "village"})
     assert "<th>检视整改</th>" in page.content.decode()

@@ -196,7 +196,7 @@ def test_large_loads_on_postgresql_rebuild_indexes_and_constraints(tree: Any, pe
     # The sequences continue after the explicit ids.
     from problems.services import problem_create
 
-    made = problem_create(user=people["unit"], organization=tree.village_a, description="新登记的问题",
+    made = problem_create(actor=people["unit"], organization=tree.village_a, description="新登记的问题",
                           source="self", category="style")
     assert made.pk > max(Problem.objects.exclude(pk=made.pk).values_list("id", flat=True))
 

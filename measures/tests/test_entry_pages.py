@@ -303,7 +303,7 @@ def test_life_meeting_with_items(client, users, tree, campaign, cadres):
     assert f'href="/problems/new/?item={item.pk}"' in _html(client.get(meeting_url))
     from problems.services import problem_create
 
-    problem = problem_create(user=users["office"], organization=meeting.organization, description=item.text,
+    problem = problem_create(actor=users["office"], organization=meeting.organization, description=item.text,
                              source="collective", category="ability", life_meeting_item=item)
     page = _html(client.get(meeting_url))
     assert f"已列入问题清单 {problem.number}" in page and "?item=" not in page

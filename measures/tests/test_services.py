@@ -251,9 +251,9 @@ def test_a_research_result_can_lead_to_a_problem_of_its_own_unit_only(tree, user
 
     topic = services.research_topic_create(actor=SETUP, organization=tree.county_a, campaign=campaign, title="基层减负")
     report = services.research_report_create(actor=SETUP, topic=topic, title="基层减负调研报告", submitted_on=DAY)
-    own = problem_create(user=users["office"], organization=tree.county_a, description="报表过多，基层负担重",
+    own = problem_create(actor=users["office"], organization=tree.county_a, description="报表过多，基层负担重",
                          source="self", category="style")
-    other = problem_create(user=users["office"], organization=tree.county_b, description="会议过多",
+    other = problem_create(actor=users["office"], organization=tree.county_b, description="会议过多",
                            source="self", category="style")
     errors = _errors(services.research_use_create, report=report, text="列入问题清单", problem=other)
     assert errors == {"problem": ["关联的问题应是本组织在同一次主题教育中的问题"]}

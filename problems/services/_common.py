@@ -42,12 +42,12 @@ def _future_date_error(value: Any, label: str, *, campaign: Campaign | None = No
     return None
 
 
-def _record(problem: Problem, action: str, user: Actor, *, from_status: str = "", to_status: str = "",
+def _record(problem: Problem, action: str, actor: Actor, *, from_status: str = "", to_status: str = "",
             note: str = "", data: dict[str, Any] | None = None) -> TransitionRecord:
     return TransitionRecord.objects.create(
         problem=problem, action=action, from_status=from_status, to_status=to_status,
-        actor=user_or_none(user),
-        actor_name=(str(user) if getattr(user, "is_authenticated", False) else audit.current_actor().name)[:150],
+        actor=user_or_none(actor),
+        actor_name=(str(actor) if getattr(actor, "is_authenticated", False) else audit.current_actor().name)[:150],
         at=timezone.now(), note=note, data=data or {},
     )
 
@@ -92,13 +92,13 @@ def _duplicate_error(problem: Problem, uploads: Sequence[UploadedFile]) -> str |
     return None
 
 
-def _evidence_store(problem: Problem, upload: UploadedFile, *, user: Actor, note: str = "",
+def _evidence_store(problem: Problem, upload: UploadedFile, *, actor: Actor, note: str = "",
                     step: RectificationStep | None = None) -> Evidence:
     sha = file_sha256(upload)
     name = Path(upload.name or "file").name[:200]
     return Evidence.objects.create(
         problem=problem, step=step, file=upload, filename=name, size=upload.size or 0, sha256=sha,
-        note=clean_text(note)[:200], uploaded_by=user_or_none(user),
+        note=clean_text(note)[:200], uploaded_by=user_or_none(actor),
     )
 
 
@@ -113,10 +113,10 @@ def _unanswered_unsatisfied(problem: Problem) -> int:
 class _Handler:
     """What an action checks and does beyond the table's rules."""
 
-    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, actor: Actor, errors: dict[str, str], **kw: Any) -> None:
         return None
 
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any] | None:
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any] | None:
         return None
 
 

@@ -28,10 +28,10 @@ def evidence_max_mb() -> int:
 
 
 @transaction.atomic
-def evidence_add(*, user: Actor, problem: Problem, file: UploadedFile, note: str = "",
+def evidence_add(*, actor: Actor, problem: Problem, file: UploadedFile, note: str = "",
                  step: RectificationStep | None = None, version: int | None = None) -> Evidence:
     problem = _locked(problem)
-    ensure_problem_editable(user, problem)
+    ensure_problem_editable(actor, problem)
     _check_version(problem, version)
     errors: dict[str, str] = {}
     _put(errors, "file", _evidence_file_error(file))
@@ -41,16 +41,16 @@ def evidence_add(*, user: Actor, problem: Problem, file: UploadedFile, note: str
     if "file" not in errors:
         _put(errors, "file", _duplicate_error(problem, [file]))
     _raise(errors)
-    evidence = _evidence_store(problem, file, user=user, note=note, step=step)
+    evidence = _evidence_store(problem, file, actor=actor, note=note, step=step)
     _bump(problem)
     problem.save()
     return evidence
 
 
 @transaction.atomic
-def evidence_remove(*, user: Actor, evidence: Evidence, version: int | None = None) -> None:
+def evidence_remove(*, actor: Actor, evidence: Evidence, version: int | None = None) -> None:
     problem = _locked(evidence.problem)
-    ensure_problem_editable(user, problem)
+    ensure_problem_editable(actor, problem)
     _check_version(problem, version)
     evidence = Evidence.objects.get(pk=evidence.pk, problem=problem)
     if evidence.frozen:

@@ -17,7 +17,7 @@ from problems.services._common import _future_date_error, _Handler, _pending_ext
 
 
 class _RequestExtension(_Handler):
-    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, actor: Actor, errors: dict[str, str], **kw: Any) -> None:
         new_due = kw.get("new_due_on")
         if _pending_extension(problem):
             errors.setdefault("action", "已有一份延期申请待审批")
@@ -26,8 +26,8 @@ class _RequestExtension(_Handler):
             reason = f"申请延至的日期应晚于现在的到期日（{cn_date(problem.due_on)}）"
         _put(errors, "new_due_on", reason)
 
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
-        Extension.objects.create(problem=problem, requested_by=user_or_none(user), requested_at=timezone.now(),
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any]:
+        Extension.objects.create(problem=problem, requested_by=user_or_none(actor), requested_at=timezone.now(),
                                  reason=kw["note"], old_due_on=problem.due_on, new_due_on=kw["new_due_on"])
         return {"new_due_on": kw["new_due_on"].isoformat()}
 
@@ -36,21 +36,21 @@ class _DecideExtension(_Handler):
     def __init__(self, approve: bool) -> None:
         self.approve = approve
 
-    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, actor: Actor, errors: dict[str, str], **kw: Any) -> None:
         pending = _pending_extension(problem)
         if pending is None:
             errors.setdefault("action", "没有待审批的延期申请")
-        elif pending.requested_by_id is not None and pending.requested_by_id == user.pk:
+        elif pending.requested_by_id is not None and pending.requested_by_id == actor.pk:
             errors.setdefault("action", "延期申请不能由申请人自己审批")
         elif self.approve and (pending.new_due_on < timezone.localdate() or pending.new_due_on <= problem.due_on):
             errors.setdefault("action", f"申请延至的{cn_date(pending.new_due_on)}已过或不晚于现在的到期日，"
                                         "不能批准；请不批准，由整改单位重新申请")
 
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any]:
         pending = _pending_extension(problem)
         assert pending is not None
         pending.status = ExtensionStatus.APPROVED if self.approve else ExtensionStatus.REJECTED
-        pending.decided_by, pending.decided_at = user_or_none(user), timezone.now()
+        pending.decided_by, pending.decided_at = user_or_none(actor), timezone.now()
         pending.decision_note = kw.get("note", "")
         pending.save()
         data: dict[str, Any] = {"extension": pending.pk, "new_due_on": pending.new_due_on.isoformat()}

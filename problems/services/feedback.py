@@ -97,16 +97,16 @@ def satisfaction_submit(*, token: str, rating: str, comment: str = "", ip: str |
 
 
 @transaction.atomic
-def satisfaction_answer(*, user: Actor, satisfaction: Satisfaction, answer: str) -> Satisfaction:
+def satisfaction_answer(*, actor: Actor, satisfaction: Satisfaction, answer: str) -> Satisfaction:
     """The unit or the office answers what the masses said (answering is not closing: the verifier still
     decides)."""
     problem = satisfaction.problem
-    if not can_answer_feedback(user, problem):
+    if not can_answer_feedback(actor, problem):
         raise PermissionDenied("无权答复该评价")
     _raise({"answer": r} if (r := _text_error(answer, "答复", NOTE_MAX)) else {})
     satisfaction = Satisfaction.objects.select_for_update().get(pk=satisfaction.pk)
     satisfaction.answer = clean_text(answer)
-    satisfaction.answered_by = user_or_none(user)
+    satisfaction.answered_by = user_or_none(actor)
     satisfaction.answered_at = timezone.now()
     satisfaction.save()
     return satisfaction

@@ -45,18 +45,18 @@ NOTE_REQUIRED: dict[str, str] = {
 }
 
 
-def allowed_actions(user: Actor, problem: Problem) -> list[str]:
-    """The actions `user` may take on `problem` now (for buttons; `problem_act` checks again)."""
+def allowed_actions(actor: Actor, problem: Problem) -> list[str]:
+    """The actions `actor` may take on `problem` now (for buttons; `problem_act` checks again)."""
     actions: list[str] = []
-    if not can_view_problem(user, problem):
+    if not can_view_problem(actor, problem):
         return actions
     for action in ProblemAction.values:
         if action == ProblemAction.REGISTER:
             continue
         rule = rule_for(problem, action)
-        if rule is None or not can_take_transition(user, rule):
+        if rule is None or not can_take_transition(actor, rule):
             continue
-        if rule.verifier and owner_refusal(user, problem):
+        if rule.verifier and owner_refusal(actor, problem):
             continue
         if (action in (ProblemAction.APPROVE_EXTENSION, ProblemAction.REJECT_EXTENSION)
                 and not _pending_extension(problem)):
@@ -80,15 +80,15 @@ def action_label(action: str) -> str:
 
 
 @transaction.atomic
-def problem_act(*, user: Actor, problem: Problem, action: str, note: str = "", version: int | None = None,
+def problem_act(*, actor: Actor, problem: Problem, action: str, note: str = "", version: int | None = None,
                 new_due_on: dt.date | None = None, feedback_override: str = "",
                 files: Iterable[UploadedFile] = ()) -> Problem:
-    """Take `action` on `problem` as `user`: the one function that changes a problem's status. Who and when
-    come from `user` and the clock, never from the caller. `files` are evidence uploaded with the action (a
+    """Take `action` on `problem` as `actor`: the one function that changes a problem's status. Who and when
+    come from `actor` and the clock, never from the caller. `files` are evidence uploaded with the action (a
     claim usually brings its evidence)."""
     if action not in ProblemAction.values or action == ProblemAction.REGISTER:
         raise ValidationError({"action": "未知的操作"})
-    if not can_view_problem(user, problem):
+    if not can_view_problem(actor, problem):
         raise PermissionDenied("无权处理该问题")
     problem = _locked(problem)
     _check_version(problem, version)
@@ -99,11 +99,11 @@ def problem_act(*, user: Actor, problem: Problem, action: str, note: str = "", v
         if action == ProblemAction.CLAIM and problem.status == ProblemStatus.REGISTERED:
             refusal += "：请先开始整改（立查立改的问题可直接申请销号）"
         raise ValidationError({"action": refusal})
-    if not can_take_transition(user, rule):
-        who = user.get_role_display() if isinstance(user, User) else str(user)
+    if not can_take_transition(actor, rule):
+        who = actor.get_role_display() if isinstance(actor, User) else str(actor)
         raise ValidationError({"action": f"{who}不能{label}"})
     if rule.verifier:
-        reason = owner_refusal(user, problem)
+        reason = owner_refusal(actor, problem)
         if reason:
             raise ValidationError({"action": reason})
     note = clean_text(note)
@@ -122,39 +122,39 @@ def problem_act(*, user: Actor, problem: Problem, action: str, note: str = "", v
         errors.setdefault("files", "请上传整改佐证材料")
     handler = _HANDLERS.get(action)
     if handler is not None:
-        handler.check(problem, user, errors, note=note, new_due_on=new_due_on, feedback_override=feedback_override)
+        handler.check(problem, actor, errors, note=note, new_due_on=new_due_on, feedback_override=feedback_override)
     _raise(errors)
 
     for upload in files:
-        _evidence_store(problem, upload, user=user)
+        _evidence_store(problem, upload, actor=actor)
     from_status = problem.status
     data: dict[str, Any] = {}
     if handler is not None:
-        data = handler.apply(problem, user, note=note, new_due_on=new_due_on,
+        data = handler.apply(problem, actor, note=note, new_due_on=new_due_on,
                              feedback_override=clean_text(feedback_override)) or {}
     if rule.target is not None:
         problem.status = rule.target
     _bump(problem)
     problem.save()
-    _record(problem, action, user, from_status=from_status, to_status=problem.status, note=note, data=data)
+    _record(problem, action, actor, from_status=from_status, to_status=problem.status, note=note, data=data)
     return problem
 
 
 class _Claim(_Handler):
-    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, actor: Actor, errors: dict[str, str], **kw: Any) -> None:
         open_steps = problem.step_count - problem.steps_done
         if open_steps > 0:
             errors.setdefault("action", f"尚有{open_steps}项整改措施未完成，不能申请销号")
 
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any]:
         problem.claimed_at = timezone.now()
-        problem.claimed_by = user_or_none(user)
+        problem.claimed_by = user_or_none(actor)
         _withdraw_extension(problem, "已申请销号，延期申请自动撤回")
         return {}
 
 
 class _Close(_Handler):
-    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, actor: Actor, errors: dict[str, str], **kw: Any) -> None:
         unanswered = _unanswered_unsatisfied(problem)
         override = clean_text(kw.get("feedback_override"))
         if unanswered and not override:
@@ -166,7 +166,7 @@ class _Close(_Handler):
                 errors.setdefault("files", f"佐证材料“{evidence.filename}”与上传时的校验值不符（文件已被改动或丢失），"
                                            "不能据此销号")
 
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any]:
         now = timezone.now()
         # On time is the unit's doing: it claimed by the due date (a slow verification does not make it late).
         claimed_on = timezone.localdate(problem.claimed_at) if problem.claimed_at else timezone.localdate()
@@ -174,18 +174,18 @@ class _Close(_Handler):
         manifest = [{"id": e.pk, "filename": e.filename, "sha256": e.sha256, "size": e.size}
                     for e in problem.evidence.order_by("id")]
         problem.evidence.update(frozen=True)
-        problem.closed_at, problem.closed_by, problem.closed_on_time = now, user_or_none(user), on_time
-        Closure.objects.create(problem=problem, closed_by=user_or_none(user), closed_by_name=str(user)[:150],
+        problem.closed_at, problem.closed_by, problem.closed_on_time = now, user_or_none(actor), on_time
+        Closure.objects.create(problem=problem, closed_by=user_or_none(actor), closed_by_name=str(actor)[:150],
                                closed_at=now, note=kw.get("note", ""),
                                feedback_override=kw.get("feedback_override", ""), evidence=manifest, on_time=on_time)
         return {"evidence": [e["sha256"] for e in manifest], "on_time": on_time}
 
 
 class _Reopen(_Handler):
-    def check(self, problem: Problem, user: Actor, errors: dict[str, str], **kw: Any) -> None:
+    def check(self, problem: Problem, actor: Actor, errors: dict[str, str], **kw: Any) -> None:
         _put(errors, "new_due_on", _future_date_error(kw.get("new_due_on"), "新的完成时限"))
 
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any]:
         _withdraw_extension(problem, "问题重新打开，原延期申请失效")
         problem.relapsed = True
         problem.relapse_count += 1
@@ -202,7 +202,7 @@ class _Reopen(_Handler):
 
 
 class _Return(_Handler):
-    def apply(self, problem: Problem, user: Actor, **kw: Any) -> dict[str, Any]:
+    def apply(self, problem: Problem, actor: Actor, **kw: Any) -> dict[str, Any]:
         problem.claimed_at = problem.claimed_by = None
         return {}
 

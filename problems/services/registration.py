@@ -113,7 +113,7 @@ RECORD_FIELDS = ("description", "source", "category", "special_campaign", "event
 
 
 @transaction.atomic
-def problem_create(*, user: Actor, organization: Organization, description: str, source: str, category: str,
+def problem_create(*, actor: Actor, organization: Organization, description: str, source: str, category: str,
                    campaign: Campaign | None = None, special_campaign: SpecialCampaign | None = None,
                    event_ref: str = "", case_ref: str = "", petition_ref: str = "", cause: str = "",
                    responsible_cadre: Cadre | None = None, responsible_unit: str = "",
@@ -125,7 +125,7 @@ def problem_create(*, user: Actor, organization: Organization, description: str,
 
     `steps`: rectification steps to add at once, each {measure, owner, deadline}. `note`: said on the
     registration in the problem's history (e.g. how an import read its deadline)."""
-    if not can_raise_problem(user, organization):
+    if not can_raise_problem(actor, organization):
         raise PermissionDenied("无权为该组织登记问题")
     campaign = campaign or current_campaign()
     fields = {"description": description, "source": source, "category": category,
@@ -141,7 +141,7 @@ def problem_create(*, user: Actor, organization: Organization, description: str,
         errors["organization"] = f"“{organization.name}”不参加“{campaign}”，不能为它登记问题"
     errors.update({k: v for k, v in _field_errors(organization=organization, campaign=campaign,
                                                   fields=fields).items() if k not in errors})
-    if (refusal := source_refusal(user, source)) and "source" not in errors:
+    if (refusal := source_refusal(actor, source)) and "source" not in errors:
         errors["source"] = refusal
     if life_meeting_item is not None and life_meeting_item.meeting.organization_id != organization.pk:
         errors["life_meeting_item"] = "生活会意见不属于该组织"
@@ -161,7 +161,7 @@ def problem_create(*, user: Actor, organization: Organization, description: str,
         fix_now=bool(fix_now), deadline=deadline, registered_on=today,
         due_on=due_date(registered_on=today, deadline=deadline, severity=severity, fix_now=bool(fix_now),
                         campaign=campaign),
-        created_by=user_or_none(user),
+        created_by=user_or_none(actor),
     )
     problem.save()
     for step in steps:
@@ -170,18 +170,18 @@ def problem_create(*, user: Actor, organization: Organization, description: str,
     if steps:
         Problem.objects.filter(pk=problem.pk).update(step_count=len(steps))
         problem.step_count = len(steps)
-    _record(problem, ProblemAction.REGISTER, user, to_status=ProblemStatus.REGISTERED, note=clean_text(note))
+    _record(problem, ProblemAction.REGISTER, actor, to_status=ProblemStatus.REGISTERED, note=clean_text(note))
     return problem
 
 
 @transaction.atomic
-def problem_update(*, user: Actor, problem: Problem, version: int | None, **fields: Any) -> Problem:
+def problem_update(*, actor: Actor, problem: Problem, version: int | None, **fields: Any) -> Problem:
     """Change a problem's record (not its status: see `problem_act`). The deadline can be changed while the
     problem is only registered; after that, only an approved extension moves it."""
     unknown = set(fields) - set(RECORD_FIELDS)
     assert not unknown, f"unknown fields {unknown}"
     problem = _locked(problem)
-    ensure_problem_editable(user, problem)
+    ensure_problem_editable(actor, problem)
     _check_version(problem, version)
     errors = _field_errors(organization=problem.organization, campaign=problem.campaign, fields=fields,
                            partial=True)
@@ -214,7 +214,7 @@ def problem_update(*, user: Actor, problem: Problem, version: int | None, **fiel
     _bump(problem)
     problem.save()
     if problem.due_on != old_due:  # a moved due date is visible on the timeline, not only in the audit log
-        _record(problem, ProblemAction.REGISTER, user, from_status=problem.status, to_status=problem.status,
+        _record(problem, ProblemAction.REGISTER, actor, from_status=problem.status, to_status=problem.status,
                 note=f"修改完成时限：到期日由{cn_date(old_due)}改为{cn_date(problem.due_on)}",
                 data={"old_due_on": old_due.isoformat(), "new_due_on": problem.due_on.isoformat()})
     return problem

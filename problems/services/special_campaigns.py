@@ -13,14 +13,14 @@ from problems.models import SpecialCampaign
 from problems.permissions import can_manage_special_campaign
 
 
-def _manage_check(user: Actor) -> None:
-    if not can_manage_special_campaign(user):
+def _manage_check(actor: Actor) -> None:
+    if not can_manage_special_campaign(actor):
         raise PermissionDenied("只有市主题教育办公室可以设置专项整治")
 
 
 @transaction.atomic
-def special_campaign_create(*, user: Actor, campaign: Campaign, name: str, description: str = "") -> SpecialCampaign:
-    _manage_check(user)
+def special_campaign_create(*, actor: Actor, campaign: Campaign, name: str, description: str = "") -> SpecialCampaign:
+    _manage_check(actor)
     errors: dict[str, str] = {}
     _put(errors, "name", _text_error(name, "专项整治名称", 100))
     if not errors and SpecialCampaign.objects.filter(campaign=campaign, name=clean_text(name)).exists():
@@ -30,9 +30,9 @@ def special_campaign_create(*, user: Actor, campaign: Campaign, name: str, descr
 
 
 @transaction.atomic
-def special_campaign_update(*, user: Actor, special: SpecialCampaign, name: str, description: str = "",
+def special_campaign_update(*, actor: Actor, special: SpecialCampaign, name: str, description: str = "",
                             is_active: bool = True) -> SpecialCampaign:
-    _manage_check(user)
+    _manage_check(actor)
     errors: dict[str, str] = {}
     _put(errors, "name", _text_error(name, "专项整治名称", 100))
     if not errors and SpecialCampaign.objects.filter(campaign=special.campaign, name=clean_text(name)).exclude(

@@ -27,11 +27,11 @@ from problems.services._common import (
 )
 
 
-def _step_for_write(user: Actor, step: RectificationStep, version: int | None) -> tuple[Problem, RectificationStep]:
-    """The step's problem locked and checked for an edit by `user` at `version`, and the step read again under
+def _step_for_write(actor: Actor, step: RectificationStep, version: int | None) -> tuple[Problem, RectificationStep]:
+    """The step's problem locked and checked for an edit by `actor` at `version`, and the step read again under
     the lock."""
     problem = _locked(step.problem)
-    ensure_problem_editable(user, problem)
+    ensure_problem_editable(actor, problem)
     _check_version(problem, version)
     return problem, RectificationStep.objects.get(pk=step.pk, problem=problem)
 
@@ -45,10 +45,10 @@ def _steps_changed(problem: Problem) -> None:
 
 
 @transaction.atomic
-def step_add(*, user: Actor, problem: Problem, measure: str, owner: str = "", deadline: dt.date | None = None,
+def step_add(*, actor: Actor, problem: Problem, measure: str, owner: str = "", deadline: dt.date | None = None,
              version: int | None = None) -> RectificationStep:
     problem = _locked(problem)
-    ensure_problem_editable(user, problem)
+    ensure_problem_editable(actor, problem)
     _check_version(problem, version)
     reason = _step_errors({"measure": measure, "owner": owner, "deadline": deadline}, problem.campaign)
     if reason:
@@ -61,9 +61,9 @@ def step_add(*, user: Actor, problem: Problem, measure: str, owner: str = "", de
 
 
 @transaction.atomic
-def step_update(*, user: Actor, step: RectificationStep, measure: str, owner: str = "",
+def step_update(*, actor: Actor, step: RectificationStep, measure: str, owner: str = "",
                 deadline: dt.date | None = None, version: int | None = None) -> RectificationStep:
-    problem, step = _step_for_write(user, step, version)
+    problem, step = _step_for_write(actor, step, version)
     reason = _step_errors({"measure": measure, "owner": owner, "deadline": deadline}, problem.campaign)
     if reason and not (deadline == step.deadline and "早于今天" in reason):  # an old deadline may stay as it is
         field = "owner" if "责任人" in reason else "deadline" if "时限" in reason else "measure"
@@ -76,13 +76,13 @@ def step_update(*, user: Actor, step: RectificationStep, measure: str, owner: st
 
 
 @transaction.atomic
-def step_done(*, user: Actor, step: RectificationStep, done_note: str = "", files: Iterable[UploadedFile] = (),
+def step_done(*, actor: Actor, step: RectificationStep, done_note: str = "", files: Iterable[UploadedFile] = (),
               cite: Iterable[Evidence] = (), version: int | None = None) -> RectificationStep:
     """Mark a step done on evidence: files uploaded now, evidence already attached to the step, or evidence the
     problem already holds, cited (`cite`: one piece may prove several steps, and is stored once). What was done
     (`done_note`) may be written; the evidence is what is required. The date is today (from the server), never
     typed."""
-    problem, step = _step_for_write(user, step, version)
+    problem, step = _step_for_write(actor, step, version)
     files, cite = list(files), list(cite)
     errors: dict[str, str] = {}
     if step.done_on is not None:
@@ -98,7 +98,7 @@ def step_done(*, user: Actor, step: RectificationStep, done_note: str = "", file
         _put(errors, "files", "请上传完成该项措施的佐证材料，或引用已上传的材料")
     _raise(errors)
     for upload in files:
-        _evidence_store(problem, upload, user=user, step=step)
+        _evidence_store(problem, upload, actor=actor, step=step)
     if cite:
         step.cited_evidence.add(*cite)
     step.done_on = timezone.localdate()
@@ -109,8 +109,8 @@ def step_done(*, user: Actor, step: RectificationStep, done_note: str = "", file
 
 
 @transaction.atomic
-def step_undone(*, user: Actor, step: RectificationStep, version: int | None = None) -> RectificationStep:
-    problem, step = _step_for_write(user, step, version)
+def step_undone(*, actor: Actor, step: RectificationStep, version: int | None = None) -> RectificationStep:
+    problem, step = _step_for_write(actor, step, version)
     if step.done_on is None:
         return step
     step.done_on = None
@@ -120,8 +120,8 @@ def step_undone(*, user: Actor, step: RectificationStep, version: int | None = N
 
 
 @transaction.atomic
-def step_delete(*, user: Actor, step: RectificationStep, version: int | None = None) -> None:
-    problem, step = _step_for_write(user, step, version)
+def step_delete(*, actor: Actor, step: RectificationStep, version: int | None = None) -> None:
+    problem, step = _step_for_write(actor, step, version)
     if step.done_on is not None:
         raise ValidationError({"step": "已完成的整改措施不能删除"})
     step.delete()

@@ -80,7 +80,7 @@ def make_problem(tree: Any, people: dict[str, Any], campaign: Any) -> Any:
         values: dict[str, Any] = {"description": "村务公开不及时，群众反映强烈", "source": "masses",
                                   "category": "service"}
         values.update(fields)
-        return problem_create(user=by or people["unit"], organization=org or tree.village_a, **values)
+        return problem_create(actor=by or people["unit"], organization=org or tree.village_a, **values)
 
     return make
 

@@ -99,13 +99,13 @@ def test_who_may_not_register_gets_404(api_as, people, who):
 
 
 def test_ledger_filters(api_as, people, tree, campaign, make_problem, frozen_clock):
-    special = special_campaign_create(user=people["office"], campaign=campaign, name="群众身边不正之风")
+    special = special_campaign_create(actor=people["office"], campaign=campaign, name="群众身边不正之风")
     a = make_problem(description="村务公开不及时", deadline=dt.date(2023, 10, 12))
     b = make_problem(description="办事推诿", source="self", category="style", severity="grave", fix_now=True,
                      special_campaign=special)
     c = make_problem(org=tree.village_b, by=people["office"], description="河西社区服务窗口缺人",
                      category="ability")
-    problem_act(user=people["unit"], problem=b, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=b, action=ProblemAction.START)
     api = api_as("office")
 
     def ids(**params: Any) -> set[int]:
@@ -154,16 +154,16 @@ def test_ledger_is_scoped_and_paginated(api_as, people, tree, make_problem):
 
 def test_detail_carries_steps_evidence_timeline_closures_and_extensions(api_as, people, make_problem):
     problem = make_problem(severity="grave")
-    step = step_add(user=people["unit"], problem=problem, measure="建立公开栏")
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.REQUEST_EXTENSION, note="资金未到位",
+    step = step_add(actor=people["unit"], problem=problem, measure="建立公开栏")
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.REQUEST_EXTENSION, note="资金未到位",
                 new_due_on=dt.date(2023, 12, 1))
-    problem_act(user=people["liaison"], problem=problem, action=ProblemAction.APPROVE_EXTENSION)
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
+    problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.APPROVE_EXTENSION)
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
     from problems.services import step_done
 
-    step_done(user=people["unit"], step=step, done_note="已建成", files=[upload()])
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM)
-    problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
+    step_done(actor=people["unit"], step=step, done_note="已建成", files=[upload()])
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM)
+    problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     data = api_as("unit").get(f"/problems/{problem.pk}").json()
     assert data["status"] == "closed" and data["closed_by_name"] == "liaison" and data["closed_on_time"] is True
     assert data["steps"][0]["done_on"] == TODAY.isoformat() and data["progress"] == 100
@@ -239,7 +239,7 @@ def test_update_refusals(api_as, people, make_problem):
     assert response.json()["errors"]["deadline"] == ["完成时限不能早于今天（2023年10月10日）"]
     for who in ("leader", "liaison", "liaison_b"):
         assert api_as(who).patch(f"/problems/{problem.pk}", {"version": 1, "cause": "x"}).status_code == 404
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
     response = api_as("unit").patch(f"/problems/{problem.pk}", {"version": 2, "deadline": "2023-12-01"})
     assert response.status_code == 422 and "请申请延期" in response.json()["errors"]["deadline"][0]
     assert Problem.objects.get(pk=problem.pk).version == 2
@@ -326,7 +326,7 @@ def test_feedback_is_listed_and_answered_by_the_owner_side(api_as, people, make_
 
 
 def test_special_campaigns_of_the_current_campaign(api_as, people, campaign):
-    special_campaign_create(user=people["office"], campaign=campaign, name="群众身边不正之风", description="专项")
+    special_campaign_create(actor=people["office"], campaign=campaign, name="群众身边不正之风", description="专项")
     data = api_as("unit").get("/problems/special-campaigns").json()
     assert [(s["name"], s["campaign_id"], s["is_active"]) for s in data] == [("群众身边不正之风", campaign.pk, True)]
 
@@ -356,7 +356,7 @@ def test_ledger_queries_do_not_grow_with_rows(api_as, people, make_problem, camp
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    special = special_campaign_create(user=people["office"], campaign=campaign, name="专项")
+    special = special_campaign_create(actor=people["office"], campaign=campaign, name="专项")
     api = api_as("office")
 
     def queries() -> int:

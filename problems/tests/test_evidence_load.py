@@ -27,9 +27,9 @@ def _fresh(problem: Problem) -> Problem:
 @pytest.fixture
 def two_steps(make_problem: Any, people: dict[str, Any]) -> tuple[Problem, RectificationStep, RectificationStep]:
     problem = make_problem()
-    first = step_add(user=people["unit"], problem=problem, measure="更新村务公开栏")
-    second = step_add(user=people["unit"], problem=problem, measure="公开9月账目")
-    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.START)
+    first = step_add(actor=people["unit"], problem=problem, measure="更新村务公开栏")
+    second = step_add(actor=people["unit"], problem=problem, measure="公开9月账目")
+    problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.START)
     return _fresh(problem), first, second
 
 
@@ -39,30 +39,30 @@ def two_steps(make_problem: Any, people: dict[str, Any]) -> tuple[Problem, Recti
 
 def test_the_same_file_uploaded_twice_is_refused_and_counted_once(people: dict[str, Any], make_problem: Any) -> None:
     problem = make_problem()
-    evidence_add(user=people["unit"], problem=problem, file=upload("公开栏.jpg", PHOTO))
+    evidence_add(actor=people["unit"], problem=problem, file=upload("公开栏.jpg", PHOTO))
     with pytest.raises(ValidationError) as exc:
-        evidence_add(user=people["unit"], problem=_fresh(problem), file=upload("公开栏(1).jpg", PHOTO))
+        evidence_add(actor=people["unit"], problem=_fresh(problem), file=upload("公开栏(1).jpg", PHOTO))
     assert "与已上传的“公开栏.jpg”是同一个文件" in str(exc.value)
     assert Evidence.objects.filter(problem=problem).count() == 1
 
 
 def test_the_same_file_on_another_problem_is_its_own_evidence(people: dict[str, Any], make_problem: Any) -> None:
-    evidence_add(user=people["unit"], problem=make_problem(), file=upload("公开栏.jpg", PHOTO))
-    evidence_add(user=people["unit"], problem=make_problem(), file=upload("公开栏.jpg", PHOTO))
+    evidence_add(actor=people["unit"], problem=make_problem(), file=upload("公开栏.jpg", PHOTO))
+    evidence_add(actor=people["unit"], problem=make_problem(), file=upload("公开栏.jpg", PHOTO))
     assert Evidence.objects.count() == 2
 
 
 def test_a_claim_bringing_a_file_already_held_or_twice_is_refused(people: dict[str, Any],
                                                                   make_problem: Any) -> None:
     problem = make_problem()
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
-    evidence_add(user=people["unit"], problem=_fresh(problem), file=upload("公开栏.jpg", PHOTO))
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
+    evidence_add(actor=people["unit"], problem=_fresh(problem), file=upload("公开栏.jpg", PHOTO))
     with pytest.raises(ValidationError) as exc:
-        problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
+        problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
                     files=[upload("再传一次.jpg", PHOTO)])
     assert "同一个文件" in str(exc.value)
     with pytest.raises(ValidationError):
-        problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
+        problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
                     files=[upload("a.pdf", b"%PDF report"), upload("b.pdf", b"%PDF report")])
     assert _fresh(problem).status == ProblemStatus.IN_PROGRESS and Evidence.objects.count() == 1
 
@@ -70,7 +70,7 @@ def test_a_claim_bringing_a_file_already_held_or_twice_is_refused(people: dict[s
 def test_the_page_says_why_a_repeated_file_is_refused(client: Any, people: dict[str, Any],
                                                       make_problem: Any) -> None:
     problem = make_problem()
-    evidence_add(user=people["unit"], problem=problem, file=upload("公开栏.jpg", PHOTO))
+    evidence_add(actor=people["unit"], problem=problem, file=upload("公开栏.jpg", PHOTO))
     client.force_login(people["unit"])
     response = client.post(reverse("problems:evidence_new", args=[problem.pk]), {
         "ev-version": _fresh(problem).version, "ev-note": "再传一次", "ev-file": upload("公开栏副本.jpg", PHOTO)})
@@ -89,11 +89,11 @@ def test_one_file_proves_two_steps_and_the_closure(people: dict[str, Any],
                                                    ) -> None:
     """A two-step problem: one file, no note from the unit, one 核验意见 from the verifier."""
     problem, first, second = two_steps
-    step_done(user=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
+    step_done(actor=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
     photo = Evidence.objects.get()
-    step_done(user=people["unit"], step=second, cite=[photo])
-    problem = problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM)
-    problem = problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE,
+    step_done(actor=people["unit"], step=second, cite=[photo])
+    problem = problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM)
+    problem = problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.CLOSE,
                           note="现场查看，账目已公开")
     assert problem.status == ProblemStatus.CLOSED
     assert Evidence.objects.count() == 1 and list(second.cited_evidence.all()) == [photo]
@@ -105,12 +105,12 @@ def test_a_step_cannot_cite_another_problems_evidence(people: dict[str, Any], ma
                                                       two_steps: tuple[Problem, RectificationStep,
                                                                        RectificationStep]) -> None:
     _, first, _ = two_steps
-    other = evidence_add(user=people["unit"], problem=make_problem(), file=upload("别的.jpg", b"other"))
+    other = evidence_add(actor=people["unit"], problem=make_problem(), file=upload("别的.jpg", b"other"))
     with pytest.raises(ValidationError) as exc:
-        step_done(user=people["unit"], step=first, cite=[other])
+        step_done(actor=people["unit"], step=first, cite=[other])
     assert "不属于该问题" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        step_done(user=people["unit"], step=first)
+        step_done(actor=people["unit"], step=first)
     assert "请上传完成该项措施的佐证材料，或引用已上传的材料" in str(exc.value)
     assert RectificationStep.objects.get(pk=first.pk).done_on is None
 
@@ -119,7 +119,7 @@ def test_on_the_page_a_step_is_done_by_ticking_a_file_already_uploaded(
         client: Any, people: dict[str, Any],
         two_steps: tuple[Problem, RectificationStep, RectificationStep]) -> None:
     problem, first, second = two_steps
-    step_done(user=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
+    step_done(actor=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
     photo = Evidence.objects.get()
     client.force_login(people["unit"])
     page = client.get(reverse("problems:problem", args=[problem.pk])).content.decode()
@@ -137,7 +137,7 @@ def test_api_marks_a_step_done_citing_evidence(client: Any, people: dict[str, An
                                                two_steps: tuple[Problem, RectificationStep,
                                                                 RectificationStep]) -> None:
     problem, first, second = two_steps
-    step_done(user=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
+    step_done(actor=people["unit"], step=first, files=[upload("公开栏.jpg", PHOTO)])
     photo = Evidence.objects.get()
     api = ApiClient(client, people["unit"])
     response = api.post(f"/problems/{problem.pk}/steps/{second.pk}/done", {"cite": [photo.pk]})
@@ -153,15 +153,15 @@ def test_api_marks_a_step_done_citing_evidence(client: Any, people: dict[str, An
 @pytest.fixture
 def claimed(people: dict[str, Any], make_problem: Any) -> Problem:
     problem = make_problem()
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
-    return problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
+    return problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM,
                        files=[upload("公开栏.jpg", PHOTO)])
 
 
 def test_closing_without_a_verifiers_opinion_is_refused(people: dict[str, Any], claimed: Problem) -> None:
     for note in ("", "   "):
         with pytest.raises(ValidationError) as exc:
-            problem_act(user=people["liaison"], problem=_fresh(claimed), action=ProblemAction.CLOSE, note=note)
+            problem_act(actor=people["liaison"], problem=_fresh(claimed), action=ProblemAction.CLOSE, note=note)
         assert "请填写核验意见" in str(exc.value)
     assert _fresh(claimed).status == ProblemStatus.CLAIMED and not Closure.objects.exists()
 
@@ -185,7 +185,7 @@ def test_page_and_api_refuse_closing_without_an_opinion(client: Any, people: dic
 
 def test_checksums_are_for_verifiers_only(client: Any, people: dict[str, Any], claimed: Problem) -> None:
     sha = Evidence.objects.get().sha256[:12]
-    problem_act(user=people["liaison"], problem=_fresh(claimed), action=ProblemAction.CLOSE, note="现场核实")
+    problem_act(actor=people["liaison"], problem=_fresh(claimed), action=ProblemAction.CLOSE, note="现场核实")
     for who, sees in (("unit", False), ("liaison", True), ("office", True)):
         client.force_login(people[who])
         html = client.get(reverse("problems:problem", args=[claimed.pk])).content.decode()

@@ -166,8 +166,8 @@ def test_qr_code_needs_a_login_and_a_problem_raised_by_the_masses(client: Any, m
 
 
 def _claimed(problem: Problem, people: dict[str, Any]) -> Problem:
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
-    return problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
+    return problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
 
 
 def _unsatisfied(client: Any, problem: Problem) -> Satisfaction:
@@ -179,7 +179,7 @@ def test_answering_clears_the_closure_block(client: Any, masses: Problem, people
     unsatisfied = _unsatisfied(client, masses)
     problem = _claimed(masses, people)
     with pytest.raises(ValidationError) as exc:
-        problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
+        problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     assert "1条“不满意”评价尚未答复" in str(exc.value)
 
     client.force_login(people["unit"])
@@ -189,8 +189,8 @@ def test_answering_clears_the_closure_block(client: Any, masses: Problem, people
     unsatisfied.refresh_from_db()
     assert unsatisfied.answer == "已重新张贴本季度账目，欢迎监督" and unsatisfied.answered_by == people["unit"]
 
-    problem = problem_act(user=people["liaison"], problem=Problem.objects.get(pk=masses.pk), action=ProblemAction.CLOSE,
-                          note="现场核实")
+    problem = problem_act(actor=people["liaison"], problem=Problem.objects.get(pk=masses.pk),
+                          action=ProblemAction.CLOSE, note="现场核实")
     assert problem.status == ProblemStatus.CLOSED
     assert problem.closures.get().feedback_override == ""
 

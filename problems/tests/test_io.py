@@ -90,15 +90,15 @@ def ledger(make_problem: Any, people: dict[str, Any], tree: Any) -> dict[str, An
                               deadline=dt.date(2023, 12, 31), steps=[
                                   {"measure": "修订村务公开制度", "owner": "张三", "deadline": dt.date(2023, 11, 30)},
                                   {"measure": "每月15日公开", "owner": "", "deadline": None}])
-    with_steps = problem_act(user=people["unit"], problem=with_steps, action=ProblemAction.START)
+    with_steps = problem_act(actor=people["unit"], problem=with_steps, action=ProblemAction.START)
     first = with_steps.steps.order_by("id")[0]
-    step_done(user=people["unit"], step=first, done_note="已修订", files=[upload()])
+    step_done(actor=people["unit"], step=first, done_note="已修订", files=[upload()])
     closed = make_problem(description="道路破损未修", source="superior", category="development")
-    closed = problem_act(user=people["unit"], problem=closed, action=ProblemAction.START)
-    closed = problem_act(user=people["unit"], problem=closed, action=ProblemAction.CLAIM, files=[upload()])
-    closed = problem_act(user=people["liaison"], problem=closed, action=ProblemAction.CLOSE, note="现场核实")
+    closed = problem_act(actor=people["unit"], problem=closed, action=ProblemAction.START)
+    closed = problem_act(actor=people["unit"], problem=closed, action=ProblemAction.CLAIM, files=[upload()])
+    closed = problem_act(actor=people["liaison"], problem=closed, action=ProblemAction.CLOSE, note="现场核实")
     claimed = make_problem(description="党员活动室长期闲置", fix_now=True)
-    claimed = problem_act(user=people["unit"], problem=claimed, action=ProblemAction.CLAIM, files=[upload()])
+    claimed = problem_act(actor=people["unit"], problem=claimed, action=ProblemAction.CLAIM, files=[upload()])
     registered = make_problem(description="学习走过场", source="collective", category="spirit", severity="grave")
     elsewhere = make_problem(org=tree.village_b, by=people["office"], description="社区服务窗口态度差")
     return {"steps": with_steps, "closed": closed, "claimed": claimed, "registered": registered,
@@ -136,10 +136,10 @@ def test_export_has_the_offices_columns_and_content(ledger: dict[str, Any], peop
 
 def test_export_marks_relapse_extension_and_lateness(ledger: dict[str, Any], people: dict[str, Any],
                                                      frozen_clock: Any) -> None:
-    closed = problem_act(user=people["liaison"], problem=ledger["closed"], action=ProblemAction.REOPEN, note="又坏了")
-    problem_act(user=people["unit"], problem=ledger["registered"], action=ProblemAction.REQUEST_EXTENSION, note="汛期",
+    closed = problem_act(actor=people["liaison"], problem=ledger["closed"], action=ProblemAction.REOPEN, note="又坏了")
+    problem_act(actor=people["unit"], problem=ledger["registered"], action=ProblemAction.REQUEST_EXTENSION, note="汛期",
                 new_due_on=dt.date(2024, 1, 20))
-    problem_act(user=people["liaison"], problem=ledger["registered"], action=ProblemAction.APPROVE_EXTENSION)
+    problem_act(actor=people["liaison"], problem=ledger["registered"], action=ProblemAction.APPROVE_EXTENSION)
     frozen_clock.move_to(dt.datetime(2024, 1, 25, 9, 0))
     rows = {r[COL["问题编号"]]: r for r in read(export_bytes(people["office"]))[2:]}
     assert rows[closed.number][COL["销号情况"]] == "未销号；反弹1次"
@@ -198,7 +198,7 @@ def test_step_lines_read_back() -> None:
 
 
 def test_export_then_import_changes_nothing(ledger: dict[str, Any], people: dict[str, Any]) -> None:
-    problem_act(user=people["liaison"], problem=ledger["closed"], action=ProblemAction.REOPEN, note="又坏了")
+    problem_act(actor=people["liaison"], problem=ledger["closed"], action=ProblemAction.REOPEN, note="又坏了")
     versions = dict(Problem.objects.values_list("id", "version"))
     steps = list(RectificationStep.objects.order_by("id").values_list("id", "measure", "owner", "deadline",
                                                                        "done_on"))
@@ -563,7 +563,7 @@ def test_an_old_export_cannot_overwrite_a_change_made_since(people: dict[str, An
     problem = make_problem()
     out = io.BytesIO()
     exports.write_ledger(Problem.objects.filter(pk=problem.pk), out)
-    problem_update(user=people["unit2"], problem=problem, version=problem.version, cause="另一位联络员补充的原因")
+    problem_update(actor=people["unit2"], problem=problem, version=problem.version, cause="另一位联络员补充的原因")
     out.seek(0)
     report = imports.import_ledger(file=out, filename="ledger.xlsx", user=people["unit"])
     assert [(e.column, "导出后已被修改" in e.reason) for e in report.errors] == [("版本", True)]

@@ -35,17 +35,17 @@ def _html(client: Any, user: Any, url: str) -> str:
 def test_approving_an_extension_moves_the_open_steps_that_would_be_overdue(
         client: Any, people: dict[str, Any], make_problem: Any, frozen_clock: Any) -> None:
     problem = make_problem(deadline=dt.date(2023, 11, 30))
-    step_add(user=people["unit"], problem=problem, measure="公开账目", deadline=dt.date(2023, 11, 30))
-    step_add(user=people["unit"], problem=_fresh(problem), measure="制定制度", deadline=dt.date(2023, 10, 20))
-    step_add(user=people["unit"], problem=_fresh(problem), measure="召开会议", deadline=dt.date(2023, 10, 25))
-    done = step_add(user=people["unit"], problem=_fresh(problem), measure="更新公开栏",
+    step_add(actor=people["unit"], problem=problem, measure="公开账目", deadline=dt.date(2023, 11, 30))
+    step_add(actor=people["unit"], problem=_fresh(problem), measure="制定制度", deadline=dt.date(2023, 10, 20))
+    step_add(actor=people["unit"], problem=_fresh(problem), measure="召开会议", deadline=dt.date(2023, 10, 25))
+    done = step_add(actor=people["unit"], problem=_fresh(problem), measure="更新公开栏",
                     deadline=dt.date(2023, 10, 15))
-    step_done(user=people["unit"], step=done, files=[upload()])
-    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.START)
+    step_done(actor=people["unit"], step=done, files=[upload()])
+    problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.START)
     frozen_clock.move_to(dt.datetime(2023, 10, 22, 9, 0, tzinfo=NOW.tzinfo))  # 制定制度 is now overdue
-    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.REQUEST_EXTENSION,
+    problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.REQUEST_EXTENSION,
                 note="资金未到位", new_due_on=dt.date(2023, 12, 31))
-    problem = problem_act(user=people["liaison"], problem=_fresh(problem), action=ProblemAction.APPROVE_EXTENSION)
+    problem = problem_act(actor=people["liaison"], problem=_fresh(problem), action=ProblemAction.APPROVE_EXTENSION)
     deadlines = dict(RectificationStep.objects.filter(problem=problem).values_list("measure", "deadline"))
     assert problem.due_on == dt.date(2023, 12, 31)
     assert deadlines == {"公开账目": dt.date(2023, 12, 31),  # due at the old due date: follows
@@ -64,10 +64,10 @@ def test_approving_an_extension_moves_the_open_steps_that_would_be_overdue(
 def test_reopening_with_the_same_due_date_records_no_date_change(client: Any, people: dict[str, Any],
                                                                  make_problem: Any) -> None:
     problem = make_problem(deadline=dt.date(2024, 1, 20))
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
-    problem_act(user=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=_fresh(problem), action=ProblemAction.CLOSE, note="现场核实")
-    problem = problem_act(user=people["liaison"], problem=_fresh(problem), action=ProblemAction.REOPEN,
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=_fresh(problem), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(actor=people["liaison"], problem=_fresh(problem), action=ProblemAction.CLOSE, note="现场核实")
+    problem = problem_act(actor=people["liaison"], problem=_fresh(problem), action=ProblemAction.REOPEN,
                           note="公开栏又停更", new_due_on=dt.date(2024, 1, 20))
     reopen = TransitionRecord.objects.get(problem=problem, action=ProblemAction.REOPEN)
     assert "old_due_on" not in reopen.data
@@ -112,23 +112,23 @@ def _rows(html: str) -> int:
 def ledger_world(people: dict[str, Any], make_problem: Any, tree: Any, campaign: Any,
                  frozen_clock: Any) -> None:
     """Problems in every state, overdue and not, relapsed, in a special campaign, across two counties."""
-    special = special_campaign_create(user=people["office"], campaign=campaign, name="整治群众身边不正之风")
+    special = special_campaign_create(actor=people["office"], campaign=campaign, name="整治群众身边不正之风")
     make_problem()
     make_problem(deadline=dt.date(2023, 10, 12), special_campaign=special)
     started = make_problem(deadline=dt.date(2023, 10, 11))
-    problem_act(user=people["unit"], problem=started, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=started, action=ProblemAction.START)
     claimed = make_problem(special_campaign=special)
-    problem_act(user=people["unit"], problem=claimed, action=ProblemAction.START)
-    problem_act(user=people["unit"], problem=_fresh(claimed), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(actor=people["unit"], problem=claimed, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=_fresh(claimed), action=ProblemAction.CLAIM, files=[upload()])
     relapsed = make_problem(deadline=dt.date(2023, 10, 15))
-    problem_act(user=people["unit"], problem=relapsed, action=ProblemAction.START)
-    problem_act(user=people["unit"], problem=_fresh(relapsed), action=ProblemAction.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=_fresh(relapsed), action=ProblemAction.CLOSE, note="现场核实")
-    problem_act(user=people["liaison"], problem=_fresh(relapsed), action=ProblemAction.REOPEN, note="又反弹")
+    problem_act(actor=people["unit"], problem=relapsed, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=_fresh(relapsed), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(actor=people["liaison"], problem=_fresh(relapsed), action=ProblemAction.CLOSE, note="现场核实")
+    problem_act(actor=people["liaison"], problem=_fresh(relapsed), action=ProblemAction.REOPEN, note="又反弹")
     closed = make_problem()
-    problem_act(user=people["unit"], problem=closed, action=ProblemAction.START)
-    problem_act(user=people["unit"], problem=_fresh(closed), action=ProblemAction.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=_fresh(closed), action=ProblemAction.CLOSE, note="现场核实")
+    problem_act(actor=people["unit"], problem=closed, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=_fresh(closed), action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(actor=people["liaison"], problem=_fresh(closed), action=ProblemAction.CLOSE, note="现场核实")
     make_problem(org=tree.county_b, by=people["office"], deadline=dt.date(2023, 10, 11))
     frozen_clock.move_to(dt.datetime(2023, 10, 20, 9, 0, tzinfo=NOW.tzinfo))  # some are overdue now
 
@@ -158,10 +158,10 @@ def test_every_ledger_count_is_the_length_of_the_list_it_links_to(client: Any, p
 
 def test_the_problem_page_counts_what_it_lists(client: Any, people: dict[str, Any], make_problem: Any) -> None:
     problem = make_problem()
-    first = step_add(user=people["unit"], problem=problem, measure="更新公开栏")
-    step_add(user=people["unit"], problem=_fresh(problem), measure="公开账目")
-    step_done(user=people["unit"], step=first, files=[upload("照片.jpg", b"\xff\xd8 one")])
-    evidence_add(user=people["unit"], problem=_fresh(problem), file=upload("账目.pdf", b"%PDF two"))
+    first = step_add(actor=people["unit"], problem=problem, measure="更新公开栏")
+    step_add(actor=people["unit"], problem=_fresh(problem), measure="公开账目")
+    step_done(actor=people["unit"], step=first, files=[upload("照片.jpg", b"\xff\xd8 one")])
+    evidence_add(actor=people["unit"], problem=_fresh(problem), file=upload("账目.pdf", b"%PDF two"))
     for rating in (Rating.SATISFIED, Rating.BASIC):
         Satisfaction.objects.create(problem=problem, rating=rating, at=NOW, source_hash="x")
     html = _html(client, people["unit"], reverse("problems:problem", args=[problem.pk]))

@@ -44,13 +44,13 @@ def _problem(row: Transition, state: str, make_problem: Any, people: dict[str, A
     unit = people["unit"]
     problem = make_problem(fix_now=row.fix_now_only)
     if state != ProblemStatus.REGISTERED:
-        problem = problem_act(user=unit, problem=problem, action=ProblemAction.START)
+        problem = problem_act(actor=unit, problem=problem, action=ProblemAction.START)
     if state in (ProblemStatus.CLAIMED, ProblemStatus.CLOSED):
-        problem = problem_act(user=unit, problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+        problem = problem_act(actor=unit, problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     if state == ProblemStatus.CLOSED:
-        problem = problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
+        problem = problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     if row.action in (ProblemAction.APPROVE_EXTENSION, ProblemAction.REJECT_EXTENSION):
-        problem = problem_act(user=unit, problem=problem, action=ProblemAction.REQUEST_EXTENSION, note="资金未到位",
+        problem = problem_act(actor=unit, problem=problem, action=ProblemAction.REQUEST_EXTENSION, note="资金未到位",
                               new_due_on=dt.date(2024, 1, 20))
     assert problem.status == state
     return problem
@@ -132,8 +132,8 @@ def test_the_matrix_covers_every_row_and_the_roles_it_names() -> None:
 @pytest.mark.parametrize("who", ["unit", "unit2", "village_office"])
 def test_owner_cannot_close_own_problem_through_the_page(who: str, client: Any, people: dict[str, Any],
                                                          make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     client.force_login(people[who])
     url = reverse("problems:act", args=[problem.pk, ProblemAction.CLOSE])
     assert url not in client.get(reverse("problems:problem", args=[problem.pk])).content.decode()
@@ -146,8 +146,8 @@ def test_owner_cannot_close_own_problem_through_the_page(who: str, client: Any, 
 
 def test_the_office_that_claimed_cannot_close_it_either(client: Any, people: dict[str, Any],
                                                         make_problem: Any) -> None:
-    problem = problem_act(user=people["office"], problem=make_problem(), action=ProblemAction.START)
-    problem = problem_act(user=people["office"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["office"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(actor=people["office"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     client.force_login(people["office"])
     response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.CLOSE]),
                            {"version": problem.version})
@@ -157,8 +157,8 @@ def test_the_office_that_claimed_cannot_close_it_either(client: Any, people: dic
 
 def test_posted_data_cannot_set_the_closer_or_the_time(client: Any, people: dict[str, Any],
                                                        make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     client.force_login(people["liaison"])
     response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.CLOSE]), {
         "version": problem.version, "note": "核实", "closed_by": people["office"].pk,
@@ -178,7 +178,7 @@ def test_posted_data_cannot_set_the_closer_or_the_time(client: Any, people: dict
 def test_a_stale_version_is_refused_through_the_page(client: Any, people: dict[str, Any], make_problem: Any) -> None:
     problem = make_problem()
     seen = problem.version
-    problem_act(user=people["unit2"], problem=problem, action=ProblemAction.START)
+    problem_act(actor=people["unit2"], problem=problem, action=ProblemAction.START)
     client.force_login(people["unit"])
     response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.REQUEST_EXTENSION]), {
         "version": seen, "note": "资金未到位", "new_due_on": NEW_DUE.isoformat()})

@@ -71,7 +71,7 @@ def test_ledger_filters_by_subtree_state_source_and_text(client: Any, people: di
     assert "东关村村务公开不及时" not in html and "西河社区办事难" in html
     html = _ledger(client, office, f"org={tree.village_b.name}")  # by exact name too
     assert "西河社区办事难" in html and "东关村村务公开不及时" not in html
-    problem_act(user=people["unit"], problem=two_counties["a"], action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=two_counties["a"], action=ProblemAction.START)
     html = _ledger(client, office, "status=in_progress")
     assert "东关村村务公开不及时" in html and "西河社区办事难" not in html
     html = _ledger(client, office, "status=registered&status=in_progress")
@@ -278,7 +278,7 @@ def test_edit_with_a_stale_version_shows_the_message_and_keeps_what_was_typed(cl
     html = _html(client.get(reverse("problems:edit", args=[problem.pk])))
     assert f'name="version" value="{problem.version}"' in html
     seen = problem.version
-    problem_update(user=people["unit2"], problem=problem, version=seen, cause="另一人先改了")
+    problem_update(actor=people["unit2"], problem=problem, version=seen, cause="另一人先改了")
     response = client.post(reverse("problems:edit", args=[problem.pk]), {
         "version": seen, "description": "我改写的问题表现", "source": "masses", "category": "service",
         "severity": "ordinary", "cause": "我的分析"})
@@ -298,7 +298,7 @@ def test_edit_with_a_stale_version_shows_the_message_and_keeps_what_was_typed(cl
 def test_edit_after_start_keeps_the_old_deadline_and_refuses_roles_that_do_not_edit(
         client: Any, people: dict[str, Any], make_problem: Any, frozen_clock: Any) -> None:
     problem = make_problem(deadline=TODAY + dt.timedelta(days=3))
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.START)
     frozen_clock.move_to(dt.datetime(2023, 10, 20, 9, 0))  # the deadline has passed: it must not block edits
     client.force_login(people["unit"])
     response = client.post(reverse("problems:edit", args=[problem.pk]), {
@@ -314,9 +314,9 @@ def test_edit_after_start_keeps_the_old_deadline_and_refuses_roles_that_do_not_e
 
 def test_a_closed_problem_is_shown_locked_with_how_to_reopen(client: Any, people: dict[str, Any],
                                                              make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
-    problem = problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
+    problem = problem_act(actor=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     client.force_login(people["unit"])
     html = _html(client.get(reverse("problems:problem", args=[problem.pk])))
     assert "已销号，记录已锁定" in html and "重新打开（反弹）" in html
@@ -342,7 +342,7 @@ def test_a_closed_problem_is_shown_locked_with_how_to_reopen(client: Any, people
 def test_problem_page_shows_record_steps_evidence_and_timeline(client: Any, people: dict[str, Any],
                                                                make_problem: Any) -> None:
     problem = make_problem()
-    step_add(user=people["unit"], problem=problem, measure="建立公开栏", owner="张三")
+    step_add(actor=people["unit"], problem=problem, measure="建立公开栏", owner="张三")
     client.force_login(people["unit"])
     response = client.post(reverse("problems:evidence_new", args=[problem.pk]), {
         "ev-version": Problem.objects.get(pk=problem.pk).version, "ev-note": "公开栏照片",
@@ -433,7 +433,7 @@ def test_evidence_upload_errors_are_chinese(client: Any, people: dict[str, Any],
 
 
 def test_action_errors_rerender_with_the_typed_note(client: Any, people: dict[str, Any], make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=make_problem(), action=ProblemAction.START)
     client.force_login(people["unit"])
     response = client.post(reverse("problems:act", args=[problem.pk, ProblemAction.CLAIM]), {
         "version": problem.version, "note": "已全部整改到位"})
@@ -450,7 +450,7 @@ def test_unknown_action_and_outside_problems_are_404(client: Any, people: dict[s
     assert client.post(reverse("problems:act", args=[problem.pk, "register"])).status_code == 404
     assert client.get(reverse("problems:act", args=[problem.pk, "start"])).status_code == 405
     client.force_login(people["liaison_b"])
-    step = step_add(user=people["unit"], problem=problem, measure="措施")
+    step = step_add(actor=people["unit"], problem=problem, measure="措施")
     for url in (reverse("problems:problem", args=[problem.pk]), reverse("problems:edit", args=[problem.pk]),
                 reverse("problems:step_edit", args=[problem.pk, step.pk])):
         assert client.get(url).status_code == 404, url
@@ -488,7 +488,7 @@ def test_the_city_office_sets_special_campaigns_others_read_them(client: Any, pe
 
 
 def test_registration_offers_active_special_campaigns(client: Any, people: dict[str, Any], campaign: Any) -> None:
-    special = special_campaign_create(user=people["office"], campaign=campaign, name="整治形式主义")
+    special = special_campaign_create(actor=people["office"], campaign=campaign, name="整治形式主义")
     client.force_login(people["unit"])
     assert "整治形式主义" in _html(client.get(reverse("problems:new")))
     response = client.post(reverse("problems:new"), {

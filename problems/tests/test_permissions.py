@@ -53,8 +53,8 @@ def test_a_liaison_member_is_told_to_register_what_supervision_found(people: dic
 
 
 def test_the_owner_side_never_verifies(people: dict[str, Any], make_problem: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=make_problem(), action=ProblemAction.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["unit"], problem=make_problem(), action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     assert permissions.can_verify_problem(people["liaison"], problem)
     assert permissions.can_verify_problem(people["office"], problem)
     for who in ("unit", "unit2", "village_office", "leader", "liaison_b"):

@@ -92,8 +92,8 @@ def test_a_second_run_sends_nothing_new(due_problem: Problem, frozen_clock: Any)
 
 def test_a_claimed_problem_waits_for_its_verifier_not_for_its_owner(due_problem: Problem, people: dict[str, Any],
                                                                     frozen_clock: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=due_problem, action=ProblemAction.START)
-    problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem = problem_act(actor=people["unit"], problem=due_problem, action=ProblemAction.START)
+    problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
     sent = _on(frozen_clock, DUE + dt.timedelta(days=1))
     assert sent["overdue"] == 0 and sent["due_today"] == 0  # nothing to nag the unit about
     assert sent["liaison_digest"] == 1  # an overdue claim nobody verified is the liaison group's to see
@@ -101,9 +101,9 @@ def test_a_claimed_problem_waits_for_its_verifier_not_for_its_owner(due_problem:
 
 
 def test_closed_problems_get_nothing(due_problem: Problem, people: dict[str, Any], frozen_clock: Any) -> None:
-    problem = problem_act(user=people["unit"], problem=due_problem, action=ProblemAction.START)
-    problem = problem_act(user=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
-    problem_act(user=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
+    problem = problem_act(actor=people["unit"], problem=due_problem, action=ProblemAction.START)
+    problem = problem_act(actor=people["unit"], problem=problem, action=ProblemAction.CLAIM, files=[upload()])
+    problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.CLOSE, note="现场核实")
     for day in (DUE - dt.timedelta(days=3), DUE, DUE + dt.timedelta(days=1), DUE + dt.timedelta(days=8)):
         assert _on(frozen_clock, day) == _sent()
     assert not Notification.objects.exists()
@@ -113,9 +113,9 @@ def test_an_approved_extension_starts_the_reminders_afresh(due_problem: Problem,
                                                            frozen_clock: Any) -> None:
     _on(frozen_clock, DUE - dt.timedelta(days=3))
     new_due = DUE + dt.timedelta(days=10)
-    problem = problem_act(user=people["unit"], problem=due_problem, action=ProblemAction.REQUEST_EXTENSION,
+    problem = problem_act(actor=people["unit"], problem=due_problem, action=ProblemAction.REQUEST_EXTENSION,
                           note="雨季施工困难", new_due_on=new_due)
-    problem_act(user=people["liaison"], problem=problem, action=ProblemAction.APPROVE_EXTENSION)
+    problem_act(actor=people["liaison"], problem=problem, action=ProblemAction.APPROVE_EXTENSION)
     assert _on(frozen_clock, DUE) == _sent()  # no longer due today
     assert _on(frozen_clock, new_due - dt.timedelta(days=3)) == _sent(due_soon=2)
 

@@ -90,14 +90,14 @@ def walk(state: str, make_problem: Any, people: dict[str, Any]) -> Problem:
         return make_problem(fix_now=True)
     problem = make_problem()
     if state in ("in_progress", "in_progress_pending_extension", "claimed", "closed"):
-        problem = problem_act(user=unit, problem=problem, action="start")
+        problem = problem_act(actor=unit, problem=problem, action="start")
     if state.endswith("_pending_extension"):
-        problem = problem_act(user=unit, problem=problem, action="request_extension", note="需协调资金",
+        problem = problem_act(actor=unit, problem=problem, action="request_extension", note="需协调资金",
                               new_due_on=REQUESTED_DUE)
     if state in ("claimed", "closed"):
-        problem = problem_act(user=unit, problem=problem, action="claim", files=[upload()])
+        problem = problem_act(actor=unit, problem=problem, action="claim", files=[upload()])
     if state == "closed":
-        problem = problem_act(user=people["liaison"], problem=problem, action="close", note="现场核实")
+        problem = problem_act(actor=people["liaison"], problem=problem, action="close", note="现场核实")
     assert problem.status == FROM_STATUS[state]
     return problem
 
@@ -181,7 +181,7 @@ def test_matrix_through_the_service(role: str, state: str, people: dict[str, Any
             problem, spent = walk(state, make_problem, people), False
         before = snapshot(problem)
         try:
-            problem_act(user=user, problem=problem, action=action, version=before[1], **arguments(action))
+            problem_act(actor=user, problem=problem, action=action, version=before[1], **arguments(action))
         except (ValidationError, PermissionDenied) as exc:
             if action in expected:
                 wrong.append(f"{action}: refused ({exc})")
@@ -278,11 +278,11 @@ def test_owner_cannot_close_own_problem_by_any_path(client: Any, people: dict[st
     problem: not through the service, not through the API (whatever the body says of who closes), not by
     editing the status."""
     registered_by_office = make_problem(by=people["county_office"])
-    problem_act(user=people["county_office"], problem=registered_by_office, action="start")
-    problem_act(user=people["unit"], problem=registered_by_office, action="claim", files=[upload()])
+    problem_act(actor=people["county_office"], problem=registered_by_office, action="start")
+    problem_act(actor=people["unit"], problem=registered_by_office, action="claim", files=[upload()])
     claimed_by_office = make_problem()
-    problem_act(user=people["unit"], problem=claimed_by_office, action="start")
-    problem_act(user=people["county_office"], problem=claimed_by_office, action="claim", files=[upload()])
+    problem_act(actor=people["unit"], problem=claimed_by_office, action="start")
+    problem_act(actor=people["county_office"], problem=claimed_by_office, action="claim", files=[upload()])
     claimed = walk("claimed", make_problem, people)
     attempts = [(claimed, who) for who in ("unit", "unit2", "village_office")]
     attempts += [(registered_by_office, "county_office"), (claimed_by_office, "county_office")]
@@ -290,7 +290,7 @@ def test_owner_cannot_close_own_problem_by_any_path(client: Any, people: dict[st
         user = people[who]
         version = Problem.objects.get(pk=problem.pk).version
         with pytest.raises(ValidationError) as exc:
-            problem_act(user=user, problem=problem, action="close", note="现场核实", version=version)
+            problem_act(actor=user, problem=problem, action="close", note="现场核实", version=version)
         assert "不能核验" in str(exc.value)
         api = Api(client, user)
         response = api.post(f"/problems/{problem.pk}/actions/close", {
@@ -324,7 +324,7 @@ def test_back_dating_is_impossible(client: Any, people: dict[str, Any], make_pro
                          content_type="application/json")
     assert response.status_code == 422
     with pytest.raises(ValidationError):
-        problem_act(user=people["unit"], problem=problem, action="request_extension", note="n", new_due_on=yesterday)
+        problem_act(actor=people["unit"], problem=problem, action="request_extension", note="n", new_due_on=yesterday)
     response = unit.post(f"/problems/{problem.pk}/actions/request_extension", {
         "version": problem.version, "note": "资金未到位", "new_due_on": yesterday.isoformat()})
     assert response.status_code == 422 and "不能早于今天" in response.json()["errors"]["new_due_on"][0]
@@ -352,13 +352,13 @@ def test_back_dating_is_impossible(client: Any, people: dict[str, Any], make_pro
 
 def test_closed_records_cannot_be_edited_via_the_api(client: Any, people: dict[str, Any], make_problem: Any) -> None:
     problem = make_problem()
-    problem_act(user=people["unit"], problem=problem, action="start")
+    problem_act(actor=people["unit"], problem=problem, action="start")
     from problems.services import step_add, step_done
 
-    step = step_add(user=people["unit"], problem=problem, measure="公开栏")
-    step_done(user=people["unit"], step=step, done_note="已建", files=[upload()])
-    problem_act(user=people["unit"], problem=problem, action="claim")
-    problem_act(user=people["liaison"], problem=problem, action="close", note="现场核实")
+    step = step_add(actor=people["unit"], problem=problem, measure="公开栏")
+    step_done(actor=people["unit"], step=step, done_note="已建", files=[upload()])
+    problem_act(actor=people["unit"], problem=problem, action="claim")
+    problem_act(actor=people["liaison"], problem=problem, action="close", note="现场核实")
     before = snapshot(problem)
     version = before[1]
     description = Problem.objects.get(pk=problem.pk).description

@@ -29,7 +29,7 @@ def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
-            services.evidence_add(user=request.user, problem=problem, file=data.get("file"),  # type: ignore[arg-type]
+            services.evidence_add(actor=request.user, problem=problem, file=data.get("file"),  # type: ignore[arg-type]
                                   note=data.get("note") or "", step=data.get("step"), version=data.get("version"))
         if not form.errors:
             messages.success(request, "已上传佐证材料")
@@ -58,7 +58,7 @@ def evidence_remove(request: AuthedRequest, pk: int, evidence_pk: int) -> HttpRe
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("problem"),
                                  pk=evidence_pk, problem_id=pk)
     with refusals(request, prefix="未能删除：") as refused:
-        services.evidence_remove(user=request.user, evidence=evidence, version=version_of(request.POST))
+        services.evidence_remove(actor=request.user, evidence=evidence, version=version_of(request.POST))
     if not refused:
         messages.success(request, f"已删除佐证材料“{evidence.filename}”")
     return redirect(problem_url(evidence.problem, "evidence"))

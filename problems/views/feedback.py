@@ -112,7 +112,7 @@ def answer(request: AuthedRequest, pk: int, satisfaction_pk: int) -> HttpRespons
     form = AnswerForm(request.POST or None, initial={"answer": satisfaction.answer})
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            services.satisfaction_answer(user=request.user, satisfaction=satisfaction,
+            services.satisfaction_answer(actor=request.user, satisfaction=satisfaction,
                                          answer=form.cleaned_data["answer"])
         if not form.errors:
             messages.success(request, "答复已保存")

@@ -58,7 +58,7 @@ def filter_save(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         query = _query(QueryDict(form.cleaned_data.get("query", "").lstrip("?")))
         with refusals(request, prefix="未能保存筛选：") as refused:
-            saved = services.saved_filter_save(user=user, name=form.cleaned_data.get("name") or "", query=query)
+            saved = services.saved_filter_save(actor=user, name=form.cleaned_data.get("name") or "", query=query)
         if not refused:
             messages.success(request, f"已保存筛选“{saved.name}”")
     return redirect(reverse("problems:ledger") + (f"?{query}" if query else ""))
@@ -70,6 +70,6 @@ def filter_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     saved = get_object_or_404(selectors.saved_filters(user), pk=pk)
     with refusals():
-        services.saved_filter_delete(user=user, saved=saved)
+        services.saved_filter_delete(actor=user, saved=saved)
     messages.success(request, f"已删除筛选“{saved.name}”")
     return redirect("problems:ledger")

@@ -109,7 +109,7 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
                        creating=True, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            problem = services.problem_create(user=user, organization=form.cleaned_data["organization"],
+            problem = services.problem_create(actor=user, organization=form.cleaned_data["organization"],
                                               steps=form.steps(), life_meeting_item=item, **form.record_fields())
         if not form.errors:
             messages.success(request, f"已登记问题{problem.number}。请添加整改措施，开始整改。")
@@ -147,7 +147,7 @@ def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             if (value.strip() if isinstance(value, str) else value) != old:
                 changes[name] = value
         with service_errors(form):
-            services.problem_update(user=user, problem=problem, version=form.cleaned_data.get("version"), **changes)
+            services.problem_update(actor=user, problem=problem, version=form.cleaned_data.get("version"), **changes)
         if not form.errors:
             messages.success(request, "已保存" if changes else "没有修改")
             return redirect("problems:problem", problem.pk)
@@ -283,7 +283,7 @@ def problem_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
-            services.problem_act(user=request.user, problem=problem, action=action, note=data.get("note") or "",
+            services.problem_act(actor=request.user, problem=problem, action=action, note=data.get("note") or "",
                                  version=data.get("version"), new_due_on=data.get("new_due_on"),
                                  feedback_override=data.get("feedback_override") or "",
                                  files=request.FILES.getlist("files"))

@@ -33,7 +33,7 @@ def special_list(request: AuthedRequest) -> HttpResponse:
             form.add_error(None, "当前没有正在开展的主题教育")
         elif form.is_valid():
             with service_errors(form):
-                special = services.special_campaign_create(user=user, campaign=campaign,
+                special = services.special_campaign_create(actor=user, campaign=campaign,
                                                            name=form.cleaned_data.get("name") or "",
                                                            description=form.cleaned_data.get("description") or "")
             if not form.errors:
@@ -57,7 +57,7 @@ def special_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "name": special.name, "description": special.description, "is_active": special.is_active})
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            services.special_campaign_update(user=user, special=special, name=form.cleaned_data.get("name") or "",
+            services.special_campaign_update(actor=user, special=special, name=form.cleaned_data.get("name") or "",
                                              description=form.cleaned_data.get("description") or "",
                                              is_active=bool(form.cleaned_data.get("is_active")))
         if not form.errors:

@@ -33,7 +33,7 @@ def step_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
-            step = services.step_add(user=request.user, problem=problem, measure=data.get("measure") or "",
+            step = services.step_add(actor=request.user, problem=problem, measure=data.get("measure") or "",
                                      owner=data.get("owner") or "", deadline=data.get("deadline"),
                                      version=data.get("version"))
         if not form.errors:
@@ -56,10 +56,10 @@ def step_edit(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
         data = form.cleaned_data
         with service_errors(form):
             if "delete" in request.POST:
-                services.step_delete(user=request.user, step=step, version=data.get("version"))
+                services.step_delete(actor=request.user, step=step, version=data.get("version"))
                 messages.success(request, "已删除整改措施")
                 return redirect(problem_url(problem, "steps"))
-            services.step_update(user=request.user, step=step, measure=data.get("measure") or "",
+            services.step_update(actor=request.user, step=step, measure=data.get("measure") or "",
                                  owner=data.get("owner") or "", deadline=data.get("deadline"),
                                  version=data.get("version"))
         if not form.errors:
@@ -78,14 +78,14 @@ def step_done(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
     version = version_of(request.POST)
     if "undo" in request.POST:
         with refusals(request) as refused:
-            services.step_undone(user=request.user, step=step, version=version)
+            services.step_undone(actor=request.user, step=step, version=version)
         if not refused:
             messages.success(request, "已改为未完成")
         return redirect(problem_url(step.problem, f"step-{step.pk}"))
     form = StepDoneForm(request.POST, prefix=f"done{step.pk}", problem=step.problem)
     if form.is_valid():
         with service_errors(form):
-            services.step_done(user=request.user, step=step, done_note=form.cleaned_data.get("done_note") or "",
+            services.step_done(actor=request.user, step=step, done_note=form.cleaned_data.get("done_note") or "",
                                files=request.FILES.getlist(f"done{step.pk}-files"),
                                cite=list(form.cleaned_data.get("cite") or []),
                                version=form.cleaned_data.get("version"))

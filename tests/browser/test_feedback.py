@@ -35,7 +35,7 @@ def masses_problem(city: dict[str, Any], settings: Any) -> dict[str, Any]:
     village = Organization.objects.get(code="A1a")
     unit = user_create(actor=SETUP, username="unit", role="unit", organization=village, password=PASSWORD,
                        full_name="东关村联络员")
-    problem = problem_create(user=unit, organization=village, description="村务公开栏长期未更新，群众看不到账目",
+    problem = problem_create(actor=unit, organization=village, description="村务公开栏长期未更新，群众看不到账目",
                              source="masses", category="service")
     return {**city, "pk": problem.pk, "token": problem.feedback_token}
 

@@ -52,7 +52,7 @@ def shell_city(city: dict[str, Any]) -> dict[str, Any]:
         LiaisonMembership.objects.create(group=group, user=member, is_leader=leader)
     user_create(actor=SETUP, username="sysadmin", role="sysadmin", organization=Organization.objects.get(code="C"),
                 password=PASSWORD)
-    problem = problem_create(user=unit, organization=Organization.objects.get(code="A1a"),
+    problem = problem_create(actor=unit, organization=Organization.objects.get(code="A1a"),
                              description="村务公开栏长期未更新", source="masses", category="style")
     assert User.objects.filter(role="liaison").count() == 2
     return {**city, "token": problem.feedback_token, "problem_id": problem.pk}
