@@ -36,7 +36,7 @@ def lead_action_list(request: HttpRequest, org: Annotated[str, Query(description
     chosen = current_campaign() if campaign is None else get_object_or_404(Campaign, pk=campaign)
     if chosen is None:
         return []
-    rows = lead_actions(chosen, Organization.objects.filter(pk=unit.pk), user=user)
+    rows = lead_actions(chosen, Organization.objects.filter(pk=unit.pk), actor=user)
     return [{
         "cadre_id": row.cadre.pk, "name": row.cadre.name, "position": row.cadre.position,
         "organization_code": row.cadre.organization.code,

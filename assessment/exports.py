@@ -72,7 +72,7 @@ def export_coverage(*, campaign: Campaign, orgs: OrganizationQuerySet, user: May
         leaders.set_column(col, col, 24 if col in (1, 2) else 14)
     leaders.freeze_panes(1, 1)
     row = 1
-    table = lead_table(campaign, orgs, user=user, missing=missing)
+    table = lead_table(campaign, orgs, actor=user, missing=missing)
     for chunk in _chunks(table.cadres):
         for lead in table.rows(chunk, campaign=campaign, user=user):
             cadre = lead.cadre

@@ -111,14 +111,14 @@ def _sorted(proofs: list[Proof]) -> list[Proof]:
     return sorted(proofs, key=lambda p: (p.on is None, p.on or dt.date.min))
 
 
-def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: MaybeActor, cadre_ids: Any = None,
+def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, actor: MaybeActor, cadre_ids: Any = None,
               found: Found | None = None) -> list[LeadRow]:
-    """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign` that `user`
-    sees (records of units outside the user's scope neither show nor count). `cadre_ids`: the same cadres as a
+    """The lead actions of `cadres` (a page of them, or all), derived from the records of `campaign` that `actor`
+    sees (records of units outside the actor's scope neither show nor count). `cadre_ids`: the same cadres as a
     subquery, for long lists (else their ids); `found`: their proofs, already derived (`LeadTable`)."""
     cadres = list(cadres)
     if found is None:
-        found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres], user)
+        found = _proofs(campaign, cadre_ids if cadre_ids is not None else [c.pk for c in cadres], actor)
     rows = []
     for cadre in cadres:
         cells = []
@@ -129,19 +129,19 @@ def lead_rows(campaign: Campaign, cadres: Iterable[Cadre], *, user: MaybeActor, 
     return rows
 
 
-def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet, *, user: MaybeActor) -> list[LeadRow]:
+def lead_actions(campaign: Campaign, orgs_qs: OrganizationQuerySet, *, actor: MaybeActor) -> list[LeadRow]:
     """For every county-level+ cadre of the participating organisations in `orgs_qs`: each lead action, derived
-    from the records `user` sees (with the records that prove it). A fixed number of queries, whatever the cadre
+    from the records `actor` sees (with the records that prove it). A fixed number of queries, whatever the cadre
     count."""
     cadres = measures.county_level_cadres(campaign, orgs_qs)
-    return lead_rows(campaign, cadres, user=user, cadre_ids=cadres.values("pk"))
+    return lead_rows(campaign, cadres, actor=actor, cadre_ids=cadres.values("pk"))
 
 
 def open_lead_actions(campaign: Campaign, orgs: OrganizationQuerySet, user: MaybeActor) -> list[tuple[Cadre, int]]:
     """(cadre, how many of his lead actions have no record yet) for the county-level+ cadres of `orgs`: what a
     liaison group's workspace counts (registered in supervision.lead_actions)."""
     return [(row.cadre, sum(1 for cell in row.cells if not cell.proofs))
-            for row in lead_actions(campaign, orgs, user=user)]
+            for row in lead_actions(campaign, orgs, actor=user)]
 
 
 @dataclass
@@ -166,15 +166,15 @@ class LeadTable:
     found: Found
 
     def rows(self, cadres: Iterable[Cadre], *, campaign: Campaign, user: MaybeActor) -> list[LeadRow]:
-        return lead_rows(campaign, cadres, user=user, found=self.found)
+        return lead_rows(campaign, cadres, actor=user, found=self.found)
 
 
-def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, user: MaybeActor, missing: str = "") -> LeadTable:
-    """The county-level+ leaders of `orgs` with their lead actions (derived from the records `user` sees), the
+def lead_table(campaign: Campaign, orgs: OrganizationQuerySet, *, actor: MaybeActor, missing: str = "") -> LeadTable:
+    """The county-level+ leaders of `orgs` with their lead actions (derived from the records `actor` sees), the
     number who have no record of each action, and, for `missing` (a LeadAction), only those without it."""
     cadres = measures.county_level_cadres(campaign, orgs)
     total = cadres.count()
-    found = _proofs(campaign, cadres.values("pk"), user)
+    found = _proofs(campaign, cadres.values("pk"), actor)
     counts = [Missing(action=a.value, label=str(a.label), count=total - len(found[a.value])) for a in LeadAction]
     chosen = missing if missing in LeadAction.values else ""
     if chosen:

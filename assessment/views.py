@@ -52,7 +52,7 @@ def rectification_panel(org: Organization, campaign: Campaign, actor: MaybeActor
 def lead_panel(org: Organization, campaign: Campaign, actor: MaybeActor) -> UnitPanel:
     """The lead actions of the unit's county-level+ leaders, derived from the records `actor` sees."""
     return UnitPanel("assessment/_lead_panel.html", {
-        "lead_rows": lead_actions(campaign, Organization.objects.filter(pk=org.pk), user=actor),
+        "lead_rows": lead_actions(campaign, Organization.objects.filter(pk=org.pk), actor=actor),
         "actions": LeadAction.choices, "no_record": NO_RECORD})
 
 
@@ -105,7 +105,7 @@ def coverage(request: AuthedRequest) -> HttpResponse:
         page = paginate(request, orgs)
         context.update({"page": page, "rows": coverage_rows(campaign, page.object_list)})
     else:
-        table = lead_table(campaign, orgs, user=request.user, missing=request.GET.get("missing") or "")
+        table = lead_table(campaign, orgs, actor=request.user, missing=request.GET.get("missing") or "")
         page = paginate(request, table.cadres, per_page=LEAD_PAGE_SIZE)
         context.update({"page": page, "lead": table, "no_record": NO_RECORD,
                         "lead_rows": table.rows(page.object_list, campaign=campaign, user=request.user),

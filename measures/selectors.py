@@ -311,9 +311,9 @@ MEASURES: tuple[tuple[str, str], ...] = (("study", "理论学习"), ("research",
                                          (RECTIFICATION, RECTIFICATION_LABEL))
 
 
-def recorded_by_measure(org: Organization, campaign: Campaign, *, user: MaybeActor,
+def recorded_by_measure(org: Organization, campaign: Campaign, *, actor: MaybeActor,
                         ledger: tuple[int, int]) -> dict[str, list[Recorded]]:
-    """What `org` itself recorded in `campaign`, under each of the four key measures, as `user` sees it: study
+    """What `org` itself recorded in `campaign`, under each of the four key measures, as `actor` sees it: study
     sessions and lectures (理论学习); research topics, reports and uses of their results (调查研究); public-service
     commitments and their milestones (推动发展); its problem ledger — `ledger`: (problems found, of them closed),
     which the ledger counts (problems.selectors.ledger_counts) — and its life meetings (检视整改). A fixed number
@@ -327,15 +327,15 @@ def recorded_by_measure(org: Organization, campaign: Campaign, *, user: MaybeAct
                         url=f"{unit}#{anchor}" if anchor else unit)
 
     own = {"organization": org, "campaign": campaign}
-    reports = ResearchReport.objects.visible_to(user).filter(topic__organization=org, topic__campaign=campaign)
-    services = PublicService.objects.visible_to(user).filter(**own)
+    reports = ResearchReport.objects.visible_to(actor).filter(topic__organization=org, topic__campaign=campaign)
+    services = PublicService.objects.visible_to(actor).filter(**own)
     milestones = Milestone.objects.filter(public_service__in=services).aggregate(
         n=Count("id"), done=Count("id", filter=Q(done_on__isnull=False)))
     ledger_found, ledger_closed = ledger
     return {
-        "study": [of(StudySession.objects.visible_to(user).filter(**own), "held_on", "学习研讨", "section-study"),
-                  of(PartyLecture.objects.visible_to(user).filter(**own), "held_on", "专题党课", "section-lecture")],
-        "research": [of(ResearchTopic.objects.visible_to(user).filter(**own), "", "调研课题", "section-research"),
+        "study": [of(StudySession.objects.visible_to(actor).filter(**own), "held_on", "学习研讨", "section-study"),
+                  of(PartyLecture.objects.visible_to(actor).filter(**own), "held_on", "专题党课", "section-lecture")],
+        "research": [of(ResearchTopic.objects.visible_to(actor).filter(**own), "", "调研课题", "section-research"),
                      of(reports, "submitted_on", "调研报告", "section-research"),
                      Recorded(label="成果运用", count=ResearchUse.objects.filter(report__in=reports).count(),
                               url=f"{unit}#section-research")],
@@ -343,5 +343,5 @@ def recorded_by_measure(org: Organization, campaign: Campaign, *, user: MaybeAct
                            note=f"节点完成{milestones['done']}/{milestones['n']}" if milestones["n"] else "")],
         RECTIFICATION: [Recorded(label="问题清单中查摆的问题", count=ledger_found, note=f"已销号{ledger_closed}个",
                                  url=f"{unit}#section-rectification", unit="个"),
-                        of(LifeMeeting.objects.visible_to(user).filter(**own), "held_on", "专题生活会", "")],
+                        of(LifeMeeting.objects.visible_to(actor).filter(**own), "held_on", "专题生活会", "")],
     }

@@ -20,7 +20,7 @@ def _office() -> Any:
 
 def _actions(campaign: Any, orgs: Any = None, user: Any = None) -> dict[str, dict[str, bool | None]]:
     orgs = orgs if orgs is not None else Organization.objects.all()
-    rows = lead_actions(campaign, orgs, user=user or _office())
+    rows = lead_actions(campaign, orgs, actor=user or _office())
     return {row.cadre.name: {c.action: c.done for c in row.cells} for row in rows}
 
 
@@ -45,7 +45,7 @@ def test_nothing_recorded_nothing_derived(tree, users, campaign, cadres):
 def _problem(users: Any, tree: Any, cadre: Any, source: str) -> Any:
     from problems.services import problem_create
 
-    return problem_create(user=users["unit"], organization=tree.village_a, description="联系群众不够紧密",
+    return problem_create(actor=users["unit"], organization=tree.village_a, description="联系群众不够紧密",
                           source=source, category="style", responsible_cadre=cadre)
 
 
@@ -61,13 +61,13 @@ def test_problems_he_found_and_rectified_come_from_the_ledger(tree, users, campa
     found = _problem(users, tree, wu, "self")
     assert _actions(campaign)["吴刚"] == {"studied": False, "researched": False, "lectured": False,
                                         "found_problems": True, "rectified": False}
-    found = problem_act(user=users["unit"], problem=found, action="start")
-    found = problem_act(user=users["unit"], problem=found, action="claim",
+    found = problem_act(actor=users["unit"], problem=found, action="start")
+    found = problem_act(actor=users["unit"], problem=found, action="claim",
                         files=[SimpleUploadedFile("整改.pdf", b"%PDF evidence")])
     assert _actions(campaign)["吴刚"]["rectified"] is False  # claimed is not closed: someone else verifies first
-    problem_act(user=users["office"], problem=found, action="close", note="核对了整改材料，整改到位")
+    problem_act(actor=users["office"], problem=found, action="close", note="核对了整改材料，整改到位")
     assert _actions(campaign)["吴刚"]["rectified"] is True
-    row = next(r for r in lead_actions(campaign, Organization.objects.all(), user=users["office"])
+    row = next(r for r in lead_actions(campaign, Organization.objects.all(), actor=users["office"])
                if r.cadre == wu)
     assert row.by_action["rectified"].proofs[0].url == f"/problems/{found.pk}/"
     assert _actions(campaign)["李强"]["rectified"] is False
@@ -118,7 +118,7 @@ def test_proofs_link_to_the_records(tree, users, campaign, cadres):
     lecture = services.party_lecture_create(actor=SETUP,
                                             organization=tree.county_a, campaign=campaign, title="全区专题党课",
                                             held_on=DAY, audience_count=30, speaker_cadre=cadres["secretary"])
-    rows = lead_actions(campaign, Organization.objects.all(), user=users["office"])
+    rows = lead_actions(campaign, Organization.objects.all(), actor=users["office"])
     row = next(r for r in rows if r.cadre.name == "吴刚")
     [proof] = row.by_action["lectured"].proofs
     assert (proof.org_code, proof.anchor, proof.title, proof.on) == ("A", f"lecture-{lecture.pk}", "全区专题党课",
@@ -145,7 +145,7 @@ def test_a_fixed_number_of_queries_whatever_the_cadre_count(tree, users, campaig
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
-            lead_actions(campaign, Organization.objects.all(), user=users["office"])
+            lead_actions(campaign, Organization.objects.all(), actor=users["office"])
         return len(ctx.captured_queries)
 
     few = count_queries()
@@ -169,7 +169,7 @@ def test_being_criticised_is_not_examining_ones_own_problems(tree, users, campai
                                       meeting=meeting, kind="self_criticism", text="调研不够深入", cadre=wu)
     actions = _actions(campaign)
     assert actions["吴刚"]["found_problems"] is True and actions["李强"]["found_problems"] is False
-    row = next(r for r in lead_actions(campaign, Organization.objects.all(), user=users["office"])
+    row = next(r for r in lead_actions(campaign, Organization.objects.all(), actor=users["office"])
                if r.cadre.name == "吴刚")
     assert [p.anchor for p in row.by_action["found_problems"].proofs] == [f"meeting-{meeting.pk}"]
 
@@ -203,7 +203,7 @@ def test_records_outside_the_viewers_scope_neither_show_nor_count(client, tree, 
     leader_a = user_create(actor=SETUP, username="leader_a", role="leader", organization=tree.county_a,
                            password="Test@2023pass")
     assert set(_actions(campaign, user=leader_a)["吴刚"].values()) == {False}
-    [row] = [r for r in lead_actions(campaign, Organization.objects.all(), user=leader_a)
+    [row] = [r for r in lead_actions(campaign, Organization.objects.all(), actor=leader_a)
              if r.cadre.name == "吴刚"]
     assert all(not cell.proofs for cell in row.cells)
     # The city's office sees county B: the same records count for it.
