@@ -148,7 +148,7 @@ def group_units(request: HttpRequest, group_id: int) -> list[selectors.UnitRow]:
     """Each unit the caller sees: overdue and open problems, lead actions still open for its county-level
     leaders, days since the last visit, planned visits, open actions and proposals, findings not yet filed."""
     user = require_data_role(request_user(request))
-    return selectors.unit_rows(selectors.group_for(user, group_id), user=user)
+    return selectors.unit_rows(selectors.group_for(user, group_id), actor=user)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -187,12 +187,12 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
     participants = _participants(group, payload.participants)
     if payload.visited_on is not None:
         visit = services.visit_log(
-            user=user, group=group, organization=org, method=method, subject=payload.subject,
+            actor=user, group=group, organization=org, method=method, subject=payload.subject,
             visited_on=payload.visited_on, summary=payload.summary,
             observations=_observations(payload.observations), participants=participants,
             others=payload.others)
     else:
-        visit = services.visit_plan(user=user, group=group, organization=org, method=method,
+        visit = services.visit_plan(actor=user, group=group, organization=org, method=method,
                                     subject=payload.subject, planned_on=payload.planned_on,
                                     participants=participants, others=payload.others)
     return Status(201, selectors.visit_detail(user, visit.pk))
@@ -206,7 +206,7 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
     user = require_data_role(request_user(request))
     visit = get_object_or_404(Visit.objects.visible_to(user).with_related(), pk=visit_id)
     participants = None if payload.participants is None else _participants(visit.group, payload.participants)
-    services.visit_record(user=user, visit=visit, visited_on=payload.visited_on, summary=payload.summary,
+    services.visit_record(actor=user, visit=visit, visited_on=payload.visited_on, summary=payload.summary,
                           observations=_observations(payload.observations), participants=participants,
                           others=payload.others)
     return Status(200, selectors.visit_detail(user, visit_id))
@@ -216,7 +216,7 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
 def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) -> Status:
     user = require_data_role(request_user(request))
     visit = get_object_or_404(Visit.objects.visible_to(user).with_related(), pk=visit_id)
-    services.visit_cancel(user=user, visit=visit, reason=payload.reason)
+    services.visit_cancel(actor=user, visit=visit, reason=payload.reason)
     return Status(200, selectors.visit_detail(user, visit_id))
 
 
@@ -249,7 +249,7 @@ def finding_create(request: HttpRequest, visit_id: int, payload: FindingIn) -> S
     user = require_data_role(request_user(request))
     visit = get_object_or_404(Visit.objects.visible_to(user).with_related(), pk=visit_id)
     org = visible_org(actor=user, code=payload.org) if payload.org else None
-    finding = services.finding_add(user=user, visit=visit, description=payload.description,
+    finding = services.finding_add(actor=user, visit=visit, description=payload.description,
                                    requirement=payload.requirement, organization=org,
                                    cadre=_cadre(user, payload.cadre), needs_fix=payload.needs_fix)
     return Status(201, selectors.finding_detail(user, finding.pk))
@@ -274,7 +274,7 @@ def finding_problem(request: HttpRequest, finding_id: int, payload: FindingProbl
              else get_object_or_404(problem_selectors.leader_choices(finding.organization),
                                     pk=payload.responsible_cadre))
     problem = services.finding_raise_problem(
-        user=user, finding=finding, category=payload.category, severity=payload.severity,
+        actor=user, finding=finding, category=payload.category, severity=payload.severity,
         fix_now=payload.fix_now, deadline=payload.deadline, cause=payload.cause, responsible_cadre=cadre,
         responsible_unit=payload.responsible_unit, special_campaign=special, description=payload.description,
         steps=[{"measure": s.measure, "owner": s.owner, "deadline": s.deadline} for s in payload.steps])
@@ -289,7 +289,7 @@ def finding_relapse(request: HttpRequest, finding_id: int, payload: FindingRelap
     user = require_data_role(request_user(request))
     finding = get_object_or_404(Finding.objects.visible_to(user).with_related(), pk=finding_id)
     problem = get_object_or_404(Problem.objects.visible_to(user), pk=payload.problem)
-    problem = services.finding_reopen_problem(user=user, finding=finding, problem=problem, note=payload.note)
+    problem = services.finding_reopen_problem(actor=user, finding=finding, problem=problem, note=payload.note)
     return Status(200, _filed(finding.pk, problem, True))
 
 
@@ -317,7 +317,7 @@ def action_propose(request: HttpRequest, payload: ProposalIn) -> Status:
     the same unit or leader."""
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
-    action = services.action_propose(user=user, organization=org, level=payload.level, reason=payload.reason,
+    action = services.action_propose(actor=user, organization=org, level=payload.level, reason=payload.reason,
                                      findings=_findings(user, payload.findings),
                                      cadre=_cadre(user, payload.cadre))
     return Status(201, selectors.action_detail(user, action.pk))
@@ -336,7 +336,7 @@ def action_create(request: HttpRequest, payload: ActionIn) -> Status:
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
     action = services.action_record(
-        user=user, organization=org, level=payload.level, reason=payload.reason,
+        actor=user, organization=org, level=payload.level, reason=payload.reason,
         findings=_findings(user, payload.findings), cadre=_cadre(user, payload.cadre),
         skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on)
     return Status(201, selectors.action_detail(user, action.pk))
@@ -347,7 +347,7 @@ def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> St
     """The office takes up a proposal (it may change the level or the reason); the action is then in force."""
     user = require_data_role(request_user(request))
     action = get_object_or_404(Action.objects.visible_to(user).with_related(), pk=action_id)
-    services.action_decide(user=user, action=action, level=payload.level, reason=payload.reason,
+    services.action_decide(actor=user, action=action, level=payload.level, reason=payload.reason,
                            skip_reason=payload.skip_reason, follow_up_on=payload.follow_up_on,
                            note=payload.note)
     return Status(200, selectors.action_detail(user, action_id))
@@ -357,7 +357,7 @@ def action_decide(request: HttpRequest, action_id: int, payload: DecideIn) -> St
 def action_dismiss(request: HttpRequest, action_id: int, payload: DismissIn) -> Status:
     user = require_data_role(request_user(request))
     action = get_object_or_404(Action.objects.visible_to(user).with_related(), pk=action_id)
-    services.action_dismiss(user=user, action=action, note=payload.note)
+    services.action_dismiss(actor=user, action=action, note=payload.note)
     return Status(200, selectors.action_detail(user, action_id))
 
 
@@ -366,7 +366,7 @@ def action_result(request: HttpRequest, action_id: int, payload: ResultIn) -> St
     """What came of a decided action: it is done (办结)."""
     user = require_data_role(request_user(request))
     action = get_object_or_404(Action.objects.visible_to(user).with_related(), pk=action_id)
-    services.action_follow_up(user=user, action=action, result=payload.result)
+    services.action_follow_up(actor=user, action=action, result=payload.result)
     return Status(200, selectors.action_detail(user, action_id))
 
 
@@ -400,7 +400,7 @@ def letter_create(request: HttpRequest, payload: LetterIn) -> Status:
     user = require_data_role(request_user(request))
     org = visible_org(actor=user, code=payload.org)
     letter = services.letter_create(
-        user=user, group=_group(user, payload.group, org), organization=org,
+        actor=user, group=_group(user, payload.group, org), organization=org,
         findings=_findings(user, payload.findings), actions=_actions(user, payload.actions),
         reply_due_on=payload.reply_due_on, title=payload.title, recipient=payload.recipient,
         body=payload.body)
@@ -412,7 +412,7 @@ def letter_issue(request: HttpRequest, letter_id: int) -> Status:
     """The draft takes the next document number of the year and is locked; the unit is told."""
     user = require_data_role(request_user(request))
     letter = get_object_or_404(FeedbackLetter.objects.visible_to(user).with_related(), pk=letter_id)
-    services.letter_issue(user=user, letter=letter)
+    services.letter_issue(actor=user, letter=letter)
     return Status(200, selectors.letter_detail(user, letter_id))
 
 

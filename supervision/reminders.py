@@ -124,7 +124,7 @@ def remind(*, actor: Actor, today: dt.date) -> dict[str, int]:
     sent["follow_up"] = notify_many(_follow_ups(campaign.pk, today))
     sent["visit_tomorrow"] = notify_many(_tomorrow(campaign.pk, today))
     sent["visit_unrecorded"] = notify_many(_unrecorded(campaign.pk, today))
-    sent["proposals"] = services.action_proposals_refresh(user=actor, campaign=campaign, today=today)
+    sent["proposals"] = services.action_proposals_refresh(actor=actor, campaign=campaign, today=today)
     return sent
 
 

@@ -222,31 +222,31 @@ def _grouped(qs: QuerySet[Any], field: str, units: list[Organization], **aggrega
     return {row["unit"]: row for row in rows}
 
 
-def unit_rows(group: LiaisonGroup, *, user: Actor, today: dt.date | None = None) -> list[UnitRow]:
-    """The group's units that `user` sees, each with what a liaison member looks at first: overdue problems,
+def unit_rows(group: LiaisonGroup, *, actor: Actor, today: dt.date | None = None) -> list[UnitRow]:
+    """The group's units that `actor` sees, each with what a liaison member looks at first: overdue problems,
     lead actions still open for its key-minority leaders, days since the last visit, open actions. Counts come
-    from what `user` sees (a unit sees no plans or proposals), a fixed number of queries for the whole group."""
+    from what `actor` sees (a unit sees no plans or proposals), a fixed number of queries for the whole group."""
     from supervision.lead_actions import open_lead_actions
 
     today = today or timezone.localdate()
     campaign = group.campaign
     assigned = list(group.assignments.select_related("organization").order_by("organization__path"))
-    seen = set(Organization.objects.visible_to(user).filter(pk__in=[a.organization_id for a in assigned])
+    seen = set(Organization.objects.visible_to(actor).filter(pk__in=[a.organization_id for a in assigned])
                .values_list("pk", flat=True))
     units = [a.organization for a in assigned if a.organization_id in seen]
     if not units:
         return []
-    problems = _grouped(Problem.objects.visible_to(user).filter(campaign=campaign).open(), "org_path", units,
+    problems = _grouped(Problem.objects.visible_to(actor).filter(campaign=campaign).open(), "org_path", units,
                         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     # Each count is of exactly the rows its link lists (the group's, in this campaign): a planned visit whose
     # day has passed is still planned, and listed, until it is recorded.
-    visits = _grouped(Visit.objects.visible_to(user).filter(campaign=campaign, group=group), "org_path", units,
+    visits = _grouped(Visit.objects.visible_to(actor).filter(campaign=campaign, group=group), "org_path", units,
                       last=Max("visited_on", filter=Q(status=VisitStatus.DONE)),
                       planned=Count("pk", filter=Q(status=VisitStatus.PLANNED)))
-    actions = _grouped(Action.objects.visible_to(user).filter(campaign=campaign, group=group), "org_path", units,
+    actions = _grouped(Action.objects.visible_to(actor).filter(campaign=campaign, group=group), "org_path", units,
                        open=Count("pk", filter=Q(status=ActionStatus.DECIDED)),
                        proposed=Count("pk", filter=Q(status=ActionStatus.PROPOSED)))
-    findings = _grouped(Finding.objects.visible_to(user).filter(visit__campaign=campaign, visit__group=group),
+    findings = _grouped(Finding.objects.visible_to(actor).filter(visit__campaign=campaign, visit__group=group),
                         "org_path", units,
                         all=Count("pk"), unfiled=Count("pk", filter=Q(needs_fix=True, problem__isnull=True)))
     rows = {u.pk: UnitRow(organization=u) for u in units}
@@ -258,7 +258,7 @@ def unit_rows(group: LiaisonGroup, *, user: Actor, today: dt.date | None = None)
         row.open_actions, row.proposals = a.get("open", 0), a.get("proposed", 0)
         row.findings, row.unfiled_findings = f.get("all", 0), f.get("unfiled", 0)
     leaders = open_lead_actions(campaign, Organization.objects.filter(subtrees_q("path", [u.path for u in units])),
-                                user)
+                                actor)
     for cadre, missing in leaders:
         unit = next((u for u in units if cadre.organization.path.startswith(u.path)), None)
         if unit is None:
@@ -373,7 +373,7 @@ def unit_requirements(user: Actor, organization: Organization, campaign: Campaig
                     .annotate(n=Count("id")).values_list("requirement", "n"))
     seen = Organization.objects.visible_to(user).filter(pk=organization.pk)
     ledger = ledger_counts(campaign, seen).get(organization.pk, (0, 0))
-    recorded = recorded_by_measure(organization, campaign, user=user, ledger=ledger)
+    recorded = recorded_by_measure(organization, campaign, actor=user, ledger=ledger)
     return [RequirementView(requirement=r.value, label=str(r.label), observations=by_requirement[r.value],
                             findings=findings.get(r.value, 0), recorded=recorded.get(r.value, []))
             for r in Requirement]

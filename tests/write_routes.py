@@ -175,7 +175,7 @@ def _step_done(world: dict[str, Any], org: Any) -> Target:
 
     step = FACTORIES["problems.RectificationStep"](org)
     problem = step.problem
-    evidence_add(user=_author(world, org), problem=problem, file=_file(), step=step)
+    evidence_add(actor=_author(world, org), problem=problem, file=_file(), step=step)
     problem.refresh_from_db()
     return Target(params={"problem_id": problem.pk, "step_id": step.pk},
                   body={"done_note": "已完成", "version": problem.version}, objects=[problem, step])
@@ -205,7 +205,7 @@ def _planned_visit(world: dict[str, Any], org: Any) -> Any:
 
     group = liaison_group_of(org, world["campaign"])
     assert group is not None
-    return visit_plan(user=_author(world, org), group=group, organization=org,
+    return visit_plan(actor=_author(world, org), group=group, organization=org,
                       method=world["method"], subject=f"个别访谈{n()}", planned_on=dt.date(2023, 10, 20))
 
 
@@ -256,7 +256,7 @@ def _action_propose(world: dict[str, Any], org: Any) -> Target:
 def _proposal(world: dict[str, Any], org: Any) -> Any:
     from supervision.services import action_propose
 
-    return action_propose(user=_author(world, org), organization=_fresh_unit(org), level="criticise",
+    return action_propose(actor=_author(world, org), organization=_fresh_unit(org), level="criticise",
                           reason="问题反复出现")
 
 

@@ -422,12 +422,12 @@ class Generator:
             org = units[0] if k == 0 else rng.choices(units, weights=weights)[0]
             method = methods[k % len(methods)]
             visit = services.visit_plan(
-                user=actor, group=group, organization=org, method=method,
+                actor=actor, group=group, organization=org, method=method,
                 subject=_fill(rng.choice(SUBJECTS.get(method.name, ("督促指导{unit}主题教育工作",))), rng, org.name),
                 planned_on=day, participants=members, others=rng.choice(OTHERS))
             self.counts["visits"] += 1
             if state == "cancelled":
-                services.visit_cancel(user=actor, visit=visit, reason=rng.choice(CANCEL_REASONS))
+                services.visit_cancel(actor=actor, visit=visit, reason=rng.choice(CANCEL_REASONS))
             elif state == "done":
                 item = self.record(rng, work, visit, last=k == done - 1, relapse=not relapsed)
                 relapsed = relapsed or any(f.is_relapse for f in item.findings)
@@ -447,7 +447,7 @@ class Generator:
                         for req, j in judged.items()}
         method = visit.method.name
         visit = services.visit_record(
-            user=actor, visit=visit, visited_on=visit.planned_on, observations=observations,
+            actor=actor, visit=visit, visited_on=visit.planned_on, observations=observations,
             summary=_fill(rng.choice(SUMMARIES.get(method, ("按计划开展督促指导。",))), rng, visit.organization.name))
         cadres = list(Cadre.objects.filter(organization=visit.organization).order_by("-rank", "id")[:3])
         item = Done(visit, [])
@@ -464,7 +464,7 @@ class Generator:
                 continue
             used.add(text)
             cadre = cadres[0] if cadres and needs_fix and rng.random() < 0.2 else None
-            finding = services.finding_add(user=actor, visit=visit, description=_fill(text, rng), requirement=req,
+            finding = services.finding_add(actor=actor, visit=visit, description=_fill(text, rng), requirement=req,
                                            cadre=cadre, needs_fix=needs_fix)
             self.counts["findings"] += 1
             if not needs_fix:
@@ -472,7 +472,7 @@ class Generator:
             item.findings.append(finding)
             if not last and rng.random() < 0.6:
                 severity = Severity.SERIOUS if rng.random() < 0.2 else Severity.ORDINARY
-                services.finding_raise_problem(user=actor, finding=finding, category=category, severity=severity)
+                services.finding_raise_problem(actor=actor, finding=finding, category=category, severity=severity)
                 self.counts["problems"] += 1
         if relapse and judged.get(Requirement.RECTIFICATION) != Judgement.GOOD and rng.random() < 0.7:
             relapsed = self.relapse(rng, work, visit)
@@ -494,10 +494,10 @@ class Generator:
             if user is None:
                 continue
             excerpt = problem.description[:40] + ("……" if len(problem.description) > 40 else "")
-            finding = services.finding_add(user=user, visit=visit, organization=problem.organization,
+            finding = services.finding_add(actor=user, visit=visit, organization=problem.organization,
                                            requirement=Requirement.RECTIFICATION,
                                            description=RELAPSE.format(excerpt=f"“{excerpt}”"))
-            services.finding_reopen_problem(user=user, finding=finding, problem=problem)
+            services.finding_reopen_problem(actor=user, finding=finding, problem=problem)
             self.counts["findings"] += 1
             self.counts["relapses"] += 1
             finding.refresh_from_db()
@@ -512,18 +512,18 @@ class Generator:
         campaign time (`_backdate`). Returns the action and its follow-up date."""
         decided_on = min(step.decided_on, self.today)
         if step.proposer is not None:
-            action = services.action_propose(user=step.proposer, organization=step.org, level=step.level,
+            action = services.action_propose(actor=step.proposer, organization=step.org, level=step.level,
                                              reason=step.reason, findings=step.findings, cadre=step.cadre)
-            action = services.action_decide(user=step.user, action=action, note=DECISION_NOTE,
+            action = services.action_decide(actor=step.user, action=action, note=DECISION_NOTE,
                                             skip_reason=step.skip_reason)
         else:
-            action = services.action_record(user=step.user, organization=step.org, level=step.level,
+            action = services.action_record(actor=step.user, organization=step.org, level=step.level,
                                             reason=step.reason, findings=step.findings, cadre=step.cadre,
                                             skip_reason=step.skip_reason)
         follow_up = decided_on + dt.timedelta(days=step.follow_up_days)
         result_on = None
         if step.result and follow_up + dt.timedelta(days=step.result_days) <= self.today:
-            action = services.action_follow_up(user=step.user, action=action, result=step.result)
+            action = services.action_follow_up(actor=step.user, action=action, result=step.result)
             result_on = follow_up + dt.timedelta(days=step.result_days)
         values: dict[str, Any] = {"decided_on": decided_on, "follow_up_on": follow_up, "result_on": result_on}
         if step.proposer is not None or action.proposed_by_id is not None:
@@ -611,10 +611,10 @@ class Generator:
             return
         work, item, cadre = target
         finding = services.finding_add(
-            user=work.actor, visit=item.visit, requirement=Requirement.RECTIFICATION, cadre=cadre,
+            actor=work.actor, visit=item.visit, requirement=Requirement.RECTIFICATION, cadre=cadre,
             description=CADRE_FINDING.format(position=cadre.position, name=cadre.name))
         self.counts["findings"] += 1
-        services.finding_raise_problem(user=work.actor, finding=finding, category=Category.STYLE,
+        services.finding_raise_problem(actor=work.actor, finding=finding, category=Category.STYLE,
                                        severity=Severity.SERIOUS)
         self.counts["problems"] += 1
         item.findings.append(finding)
@@ -656,7 +656,7 @@ class Generator:
             order = sorted(units, key=lambda pk: (-len(units[pk]), units[pk][0].visit.day, pk))
             if issued < 2:
                 letter = self.letter(rng, work, units[order[0]])
-                services.letter_issue(user=work.actor, letter=letter)
+                services.letter_issue(actor=work.actor, letter=letter)
                 issued += 1
                 if len(order) > 1:
                     drafts.append((work, order[1]))
@@ -672,7 +672,7 @@ class Generator:
         actions = list(Action.objects.filter(campaign=self.campaign, status__in=IN_FORCE)
                        .in_subtree(org.path).order_by("decided_on", "pk"))
         self.counts["letters"] += 1
-        return services.letter_create(user=work.actor, group=work.group, organization=org, findings=findings,
+        return services.letter_create(actor=work.actor, group=work.group, organization=org, findings=findings,
                                       actions=actions,
                                       reply_due_on=self.today + dt.timedelta(days=rng.randint(20, 30)))
 
@@ -690,7 +690,7 @@ class Generator:
         self.ladder(works, office)
         self.letters(works)
         self.counts["proposals"] = services.action_proposals_refresh(
-            user=self.system, campaign=self.campaign, today=self.today)
+            actor=self.system, campaign=self.campaign, today=self.today)
         if self.generated:
             User.objects.filter(pk__in=self.generated).update(is_active=False)
         return self.counts

@@ -50,8 +50,8 @@ def city(tree: Any, people: dict[str, Any], frozen_clock: Any, make_problem: Any
                  organization=tree.county_b, name="李强", id_number="440524188001010014", position="县长", rank=50)
     frozen_clock.move_to(dt.datetime.combine(START + dt.timedelta(days=1), dt.time(9, 0), tzinfo=NOW.tzinfo))
     problem = make_problem(fix_now=True, description="村内路灯损坏，夜间出行不便")
-    problem = problem_act(user=people["unit"], problem=problem, action="claim", files=[upload()])
-    problem_act(user=people["office"], problem=problem, action="close", note="现场核查，整改到位")
+    problem = problem_act(actor=people["unit"], problem=problem, action="claim", files=[upload()])
+    problem_act(actor=people["office"], problem=problem, action="close", note="现场核查，整改到位")
     frozen_clock.move_to(LATER)
     problems_generate(actor=GENDATA, seed=1, count=60)
     return people
@@ -249,7 +249,7 @@ def test_the_office_gets_proposals_and_letters_are_issued_and_drafted(city: Any,
     proposal = proposals.get(organization=tree.county_a)
     assert proposal.basis["overdue"] >= 3
     assert proposal.level == services.next_level(campaign=proposal.campaign, organization=tree.county_a)
-    assert services.action_proposals_refresh(user=REMIND, today=TODAY) == 0  # the generator refreshed them already
+    assert services.action_proposals_refresh(actor=REMIND, today=TODAY) == 0  # the generator refreshed them already
     letters = FeedbackLetter.objects.all()
     assert letters.count() == counts["letters"] == 3
     issued = letters.filter(status=LetterStatus.ISSUED)

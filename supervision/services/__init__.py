@@ -6,7 +6,7 @@ propose; they never write a unit's own records. A finding the unit must fix goes
 
 One module per entity: `visit_methods`, `visits`, `findings`, `ladder`, `actions`, `proposals` (the system's),
 `letters`, `org_moves`; `_common` holds what they share. Every public name is imported here: callers use
-`supervision.services.<name>`. Each write takes the acting user first (`user`, an `accounts.actors.Actor`) and
+`supervision.services.<name>`. Each write takes the acting person first (`actor`, an `accounts.actors.Actor`) and
 enforces its own permission with the predicates of `supervision.permissions`.
 """
 

@@ -27,7 +27,7 @@ from supervision.services._common import TEXT_MAX, _in_subtree, _notify_office, 
 from supervision.services.ladder import ladder_position, skips
 
 
-def _action_errors(*, user: Actor, campaign: Campaign | None, organization: Organization, cadre: Cadre | None,
+def _action_errors(*, actor: Actor, campaign: Campaign | None, organization: Organization, cadre: Cadre | None,
                    level: str, reason: str, skip_reason: str, findings: Sequence[Finding],
                    follow_up_on: dt.date | None, deciding: bool, exclude: Action | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -35,7 +35,7 @@ def _action_errors(*, user: Actor, campaign: Campaign | None, organization: Orga
         errors["campaign"] = "当前没有正在开展的主题教育"
     if level not in Level.values:
         errors["level"] = "请选择处置方式"
-    elif deciding and level not in levels_for(user):
+    elif deciding and level not in levels_for(actor):
         errors["level"] = f"{Level(level).label}由市委教育办决定，联络组可以提出建议"
     _put(errors, "reason", _text_error(reason, "事实和理由", TEXT_MAX))
     if cadre is not None and cadre.organization.path[:len(organization.path)] != organization.path:
@@ -85,16 +85,16 @@ def _notify_decided(action: Action) -> None:
 
 
 @transaction.atomic
-def action_record(*, user: Actor, organization: Organization, level: str, reason: str,
+def action_record(*, actor: Actor, organization: Organization, level: str, reason: str,
                   findings: Sequence[Finding] = (), cadre: Cadre | None = None, skip_reason: str = "",
                   follow_up_on: dt.date | None = None) -> Action:
     """Take a step on the ladder now (the unit's group: 指出促改, 纠正; the city's office: any). Skipping a rung
     needs a reason; every step has a follow-up date."""
     campaign = current_campaign()
-    if not can_act_on_unit(user, organization, campaign):
+    if not can_act_on_unit(actor, organization, campaign):
         raise PermissionDenied("无权处置该单位")
     findings = list(findings)
-    _raise(_action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
+    _raise(_action_errors(actor=actor, campaign=campaign, organization=organization, cadre=cadre, level=level,
                           reason=reason, skip_reason=skip_reason, findings=findings, follow_up_on=follow_up_on,
                           deciding=True))
     assert campaign is not None
@@ -103,7 +103,7 @@ def action_record(*, user: Actor, organization: Organization, level: str, reason
         campaign=campaign, organization=organization, org_path=organization.path, cadre=cadre,
         group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.DECIDED,
         reason=clean_text(reason), skip_reason=clean_text(skip_reason), proposed_at=timezone.now(),
-        proposed_by=user_or_none(user), decided_by=user_or_none(user), decided_on=today,
+        proposed_by=user_or_none(actor), decided_by=user_or_none(actor), decided_on=today,
         follow_up_on=follow_up_on or default_follow_up(campaign, today),
     )
     audit.set_links(action, "findings", [f.pk for f in findings])
@@ -113,21 +113,21 @@ def action_record(*, user: Actor, organization: Organization, level: str, reason
 
 
 @transaction.atomic
-def action_propose(*, user: Actor, organization: Organization, level: str, reason: str,
+def action_propose(*, actor: Actor, organization: Organization, level: str, reason: str,
                    findings: Sequence[Finding] = (), cadre: Cadre | None = None) -> Action:
     """The unit's group (or the city's office) proposes a step for the office to decide — typically 严肃批评 or
     组织处理, which a group does not take itself. It replaces the system's open proposal for the same target, or
     the proposer's own; someone else's stands until the office decides it."""
     campaign = current_campaign()
-    if not can_act_on_unit(user, organization, campaign):
+    if not can_act_on_unit(actor, organization, campaign):
         raise PermissionDenied("无权处置该单位")
     findings = list(findings)
-    errors = _action_errors(user=user, campaign=campaign, organization=organization, cadre=cadre, level=level,
+    errors = _action_errors(actor=actor, campaign=campaign, organization=organization, cadre=cadre, level=level,
                             reason=reason, skip_reason="", findings=findings, follow_up_on=None, deciding=False)
     assert campaign is not None or errors
     existing = (Action.objects.select_for_update().filter(campaign=campaign, organization=organization, cadre=cadre,
                                                           status=ActionStatus.PROPOSED).first() if campaign else None)
-    if existing is not None and existing.proposed_by_id not in (None, user.pk):
+    if existing is not None and existing.proposed_by_id not in (None, actor.pk):
         errors.setdefault("organization", f"{existing.proposed_by}已提出处置建议，待教育办决定后再提")
     _raise(errors)
     assert campaign is not None
@@ -138,7 +138,7 @@ def action_propose(*, user: Actor, organization: Organization, level: str, reaso
             action = Action.objects.create(
                 campaign=campaign, organization=organization, org_path=organization.path, cadre=cadre,
                 group=liaison_group_of(organization, campaign), level=level, status=ActionStatus.PROPOSED,
-                reason=clean_text(reason), proposed_at=timezone.now(), proposed_by=user_or_none(user),
+                reason=clean_text(reason), proposed_at=timezone.now(), proposed_by=user_or_none(actor),
             )
     except IntegrityError:  # another proposal for the same target was made meanwhile
         raise ValidationError({"organization": "该单位刚有新的处置建议，请刷新后再看"}) from None
@@ -152,10 +152,10 @@ def _locked(action: Action) -> Action:
 
 
 @transaction.atomic
-def action_decide(*, user: Actor, action: Action, level: str | None = None, reason: str | None = None,
+def action_decide(*, actor: Actor, action: Action, level: str | None = None, reason: str | None = None,
                   skip_reason: str = "", follow_up_on: dt.date | None = None, note: str = "") -> Action:
     """The office takes up a proposal (it may change the level or the reason): the action is in force."""
-    if not can_decide_action(user, action):
+    if not can_decide_action(actor, action):
         raise PermissionDenied("处置建议由市委教育办决定")
     action = _locked(action)
     if action.status != ActionStatus.PROPOSED:
@@ -163,14 +163,14 @@ def action_decide(*, user: Actor, action: Action, level: str | None = None, reas
     level = level or action.level
     reason = reason if reason is not None else action.reason
     findings = list(action.findings.all())
-    errors = _action_errors(user=user, campaign=action.campaign, organization=action.organization,
+    errors = _action_errors(actor=actor, campaign=action.campaign, organization=action.organization,
                             cadre=action.cadre, level=level, reason=reason, skip_reason=skip_reason,
                             findings=findings, follow_up_on=follow_up_on, deciding=True, exclude=action)
     _put(errors, "decision_note", _text_error(note, "决定意见", TEXT_MAX, required=False))
     _raise(errors)
     action.level, action.reason, action.skip_reason = level, clean_text(reason), clean_text(skip_reason)
     action.status, action.decided_on = ActionStatus.DECIDED, timezone.localdate()
-    action.decided_by = user_or_none(user)
+    action.decided_by = user_or_none(actor)
     action.follow_up_on = follow_up_on or default_follow_up(action.campaign)
     action.decision_note = clean_text(note)
     action.save()
@@ -180,9 +180,9 @@ def action_decide(*, user: Actor, action: Action, level: str | None = None, reas
 
 
 @transaction.atomic
-def action_dismiss(*, user: Actor, action: Action, note: str) -> Action:
+def action_dismiss(*, actor: Actor, action: Action, note: str) -> Action:
     """The office does not take a proposal up, and says why."""
-    if not can_decide_action(user, action):
+    if not can_decide_action(actor, action):
         raise PermissionDenied("处置建议由市委教育办决定")
     action = _locked(action)
     errors: dict[str, str] = {}
@@ -191,16 +191,16 @@ def action_dismiss(*, user: Actor, action: Action, note: str) -> Action:
     _put(errors, "decision_note", _text_error(note, "不予采纳的理由", TEXT_MAX))
     _raise(errors)
     action.status, action.decided_on = ActionStatus.DISMISSED, timezone.localdate()
-    action.decided_by = user_or_none(user)
+    action.decided_by = user_or_none(actor)
     action.decision_note = clean_text(note)
     action.save()
     return action
 
 
 @transaction.atomic
-def action_follow_up(*, user: Actor, action: Action, result: str) -> Action:
+def action_follow_up(*, actor: Actor, action: Action, result: str) -> Action:
     """Record what came of an action (整改了没有, 领导小组怎么决定的): it is done."""
-    if not can_follow_up_action(user, action):
+    if not can_follow_up_action(actor, action):
         raise PermissionDenied("只有本联络组成员和市委教育办可以登记处置结果")
     action = _locked(action)
     errors: dict[str, str] = {}
@@ -209,6 +209,6 @@ def action_follow_up(*, user: Actor, action: Action, result: str) -> Action:
     _put(errors, "result", _text_error(result, "处置结果", TEXT_MAX))
     _raise(errors)
     action.status, action.result, action.result_on = ActionStatus.DONE, clean_text(result), timezone.localdate()
-    action.result_by = user_or_none(user)
+    action.result_by = user_or_none(actor)
     action.save()
     return action

@@ -40,32 +40,32 @@ def _finding_errors(*, visit: Visit, organization: Organization, requirement: st
 
 
 @transaction.atomic
-def finding_add(*, user: Actor, visit: Visit, description: str, requirement: str,
+def finding_add(*, actor: Actor, visit: Visit, description: str, requirement: str,
                 organization: Organization | None = None, cadre: Cadre | None = None,
                 needs_fix: bool = True) -> Finding:
     """Record something the visit found, at the visited unit or a unit below it."""
-    if not can_change_visit(user, visit):
+    if not can_change_visit(actor, visit):
         raise PermissionDenied("无权处理该指导活动")
     organization = organization or visit.organization
-    if not can_view_org(user, organization):
+    if not can_view_org(actor, organization):
         raise PermissionDenied("无权为该单位登记")
     _raise(_finding_errors(visit=visit, organization=organization, requirement=requirement,
                            description=description, cadre=cadre))
     return Finding.objects.create(visit=visit, organization=organization, org_path=organization.path,
                                   requirement=requirement, description=clean_text(description), cadre=cadre,
-                                  needs_fix=bool(needs_fix), created_by=user_or_none(user))
+                                  needs_fix=bool(needs_fix), created_by=user_or_none(actor))
 
 
-def _check_finding(user: Actor, finding: Finding) -> None:
-    if not can_change_finding(user, finding):
+def _check_finding(actor: Actor, finding: Finding) -> None:
+    if not can_change_finding(actor, finding):
         raise PermissionDenied("无权处理该问题")
 
 
 @transaction.atomic
-def finding_update(*, user: Actor, finding: Finding, description: str, requirement: str,
+def finding_update(*, actor: Actor, finding: Finding, description: str, requirement: str,
                    cadre: Cadre | None = None, needs_fix: bool = True) -> Finding:
     """Correct a finding not yet in the ledger (once a problem carries it, the problem is the record)."""
-    _check_finding(user, finding)
+    _check_finding(actor, finding)
     finding = Finding.objects.select_for_update().select_related("visit").get(pk=finding.pk)
     if finding.problem_id:
         raise ValidationError({"finding": "该发现已列入问题清单，请在问题清单中办理"})
@@ -78,8 +78,8 @@ def finding_update(*, user: Actor, finding: Finding, description: str, requireme
 
 
 @transaction.atomic
-def finding_delete(*, user: Actor, finding: Finding) -> None:
-    _check_finding(user, finding)
+def finding_delete(*, actor: Actor, finding: Finding) -> None:
+    _check_finding(actor, finding)
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.problem_id:
         raise ValidationError({"finding": "该发现已列入问题清单，不能删除"})
@@ -89,7 +89,7 @@ def finding_delete(*, user: Actor, finding: Finding) -> None:
 
 
 @transaction.atomic
-def finding_raise_problem(*, user: Actor, finding: Finding, category: str, severity: str = "ordinary",
+def finding_raise_problem(*, actor: Actor, finding: Finding, category: str, severity: str = "ordinary",
                           fix_now: bool = False, deadline: dt.date | None = None, cause: str = "",
                           responsible_cadre: Cadre | None = None, responsible_unit: str = "",
                           special_campaign: SpecialCampaign | None = None, description: str = "",
@@ -97,14 +97,14 @@ def finding_raise_problem(*, user: Actor, finding: Finding, category: str, sever
     """Put a finding the unit must fix into its ledger: a problem with source 督导发现, registered through the
     problems service (which keeps every rule), linked to the finding. The unit then rectifies it; the group
     verifies the closure."""
-    _check_finding(user, finding)
+    _check_finding(actor, finding)
     finding = Finding.objects.select_for_update().select_related("organization", "visit").get(pk=finding.pk)
     if finding.problem_id:
         raise ValidationError({"finding": f"该发现已列入问题清单（{number_of(finding.problem_id)}）"})
     if not finding.needs_fix:
         raise ValidationError({"finding": "该发现是指导意见，不需要整改；如需整改请先改为“需要整改”"})
     problem = problem_services.problem_create(
-        user=user, organization=finding.organization, description=description or finding.description,
+        actor=actor, organization=finding.organization, description=description or finding.description,
         source=Source.VISIT, category=category, special_campaign=special_campaign, cause=cause,
         responsible_cadre=responsible_cadre if responsible_cadre is not None else finding.cadre,
         responsible_unit=responsible_unit, severity=severity, fix_now=fix_now, deadline=deadline, steps=steps,
@@ -115,10 +115,10 @@ def finding_raise_problem(*, user: Actor, finding: Finding, category: str, sever
 
 
 @transaction.atomic
-def finding_reopen_problem(*, user: Actor, finding: Finding, problem: Problem, note: str = "") -> Problem:
+def finding_reopen_problem(*, actor: Actor, finding: Finding, problem: Problem, note: str = "") -> Problem:
     """A closed problem found again on a visit: reopen it as a relapse (反弹) through the problems service, and
     link the finding to it."""
-    _check_finding(user, finding)
+    _check_finding(actor, finding)
     finding = Finding.objects.select_for_update().select_related("visit").get(pk=finding.pk)
     errors: dict[str, str] = {}
     if finding.problem_id:
@@ -133,7 +133,7 @@ def finding_reopen_problem(*, user: Actor, finding: Finding, problem: Problem, n
         errors["problem"] = f"问题{problem.number}尚未销号，正在整改中，不必重新打开"
     _raise(errors)
     reason = clean_text(note) or f"督导发现问题反弹：{finding.description}"
-    problem = problem_services.problem_act(user=user, problem=problem, action="reopen",
+    problem = problem_services.problem_act(actor=actor, problem=problem, action="reopen",
                                            note=f"{cn_date(finding.visit.day)}{finding.visit.group.name}"
                                                 f"督导发现：{reason}"[:1000])
     finding.problem, finding.is_relapse = problem, True

@@ -97,14 +97,14 @@ def _letter_errors(*, group: LiaisonGroup, organization: Organization, title: st
 
 
 @transaction.atomic
-def letter_create(*, user: Actor, group: LiaisonGroup, organization: Organization,
+def letter_create(*, actor: Actor, group: LiaisonGroup, organization: Organization,
                   findings: Sequence[Finding] = (), actions: Sequence[Action] = (),
                   reply_due_on: dt.date | None = None, title: str = "", recipient: str = "",
                   body: str = "") -> FeedbackLetter:
     """Draft a feedback letter; title, recipient and body default to `letter_compose` of the records."""
-    if not can_guide_group(user, group):
+    if not can_guide_group(actor, group):
         raise PermissionDenied("只有本联络组成员和市委教育办可以办理")
-    if not can_view_org(user, organization):
+    if not can_view_org(actor, organization):
         raise PermissionDenied("无权向该单位反馈")
     # Read afresh: the draft names the problems findings became, which callers' objects may not know yet.
     findings = list(Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("visit__method")
@@ -119,24 +119,24 @@ def letter_create(*, user: Actor, group: LiaisonGroup, organization: Organizatio
     letter = FeedbackLetter.objects.create(
         campaign=group.campaign, group=group, organization=organization, org_path=organization.path,
         title=clean_text(title), recipient=clean_text(recipient), body=body.strip(), reply_due_on=reply_due_on,
-        created_by=user_or_none(user),
+        created_by=user_or_none(actor),
     )
     audit.set_links(letter, "findings", [f.pk for f in findings])
     audit.set_links(letter, "actions", [a.pk for a in actions])
     return letter
 
 
-def _check_letter(user: Actor, letter: FeedbackLetter) -> FeedbackLetter:
-    if not can_change_letter(user, letter):
+def _check_letter(actor: Actor, letter: FeedbackLetter) -> FeedbackLetter:
+    if not can_change_letter(actor, letter):
         raise PermissionDenied("无权处理该反馈意见")
     return FeedbackLetter.objects.select_for_update().select_related("group", "organization").get(pk=letter.pk)
 
 
 @transaction.atomic
-def letter_update(*, user: Actor, letter: FeedbackLetter, title: str, recipient: str, body: str,
+def letter_update(*, actor: Actor, letter: FeedbackLetter, title: str, recipient: str, body: str,
                   reply_due_on: dt.date | None = None, findings: Sequence[Finding] | None = None,
                   actions: Sequence[Action] | None = None) -> FeedbackLetter:
-    letter = _check_letter(user, letter)
+    letter = _check_letter(actor, letter)
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError({"status": "已印发的反馈意见不能修改"})
     findings = list(letter.findings.all()) if findings is None else list(findings)
@@ -157,14 +157,14 @@ def letter_abbreviation() -> str:
 
 
 @transaction.atomic
-def letter_issue(*, user: Actor, letter: FeedbackLetter) -> FeedbackLetter:
+def letter_issue(*, actor: Actor, letter: FeedbackLetter) -> FeedbackLetter:
     """Issue a draft: it takes the next document number of the year (发文字号 “代字〔年份〕序号号”), is locked,
     and the unit is told."""
-    letter = _check_letter(user, letter)
+    letter = _check_letter(actor, letter)
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError({"status": "该反馈意见已印发"})
     today = timezone.localdate()
-    letter.status, letter.issued_on, letter.issued_by = LetterStatus.ISSUED, today, user_or_none(user)
+    letter.status, letter.issued_on, letter.issued_by = LetterStatus.ISSUED, today, user_or_none(actor)
     # The next number of the year. Two letters issued at once may both take it: the unique (year, serial)
     # constraint refuses the second, which then takes the one after (a savepoint keeps the transaction usable).
     for _attempt in range(5):

@@ -81,13 +81,13 @@ def _proposal_reason(basis: dict[str, Any], level: str) -> str:
 
 
 @transaction.atomic
-def action_proposals_refresh(*, user: Actor, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
+def action_proposals_refresh(*, actor: Actor, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
     """Propose the next rung for every unit assigned to a liaison group whose findings repeat or whose problems
     stay overdue (OVERDUE_PROBLEMS or more, OVERDUE_DAYS past due, and no decision on the unit in that time).
     Idempotent: a unit keeps at most one open proposal, refreshed when its basis changes (a person's proposal is
     left alone); the office decides. Returns the number of new proposals. Run by the daily job (a system actor), or
     by whoever decides proposals."""
-    if not can_decide_action(user):
+    if not can_decide_action(actor):
         raise PermissionDenied("处置建议由市委教育办决定")
     campaign = campaign or current_campaign()
     if campaign is None:

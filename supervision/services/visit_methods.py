@@ -13,14 +13,14 @@ from supervision.models import VisitMethod
 from supervision.permissions import can_manage_visit_methods
 
 
-def _check_office(user: Actor) -> None:
-    if not can_manage_visit_methods(user):
+def _check_office(actor: Actor) -> None:
+    if not can_manage_visit_methods(actor):
         raise PermissionDenied("只有市委教育办可以维护")
 
 
 @transaction.atomic
-def visit_method_create(*, user: Actor, name: str) -> VisitMethod:
-    _check_office(user)
+def visit_method_create(*, actor: Actor, name: str) -> VisitMethod:
+    _check_office(actor)
     name = clean_text(name)
     errors: dict[str, str] = {}
     _put(errors, "name", _text_error(name, "指导方式", 50))
@@ -32,8 +32,8 @@ def visit_method_create(*, user: Actor, name: str) -> VisitMethod:
 
 
 @transaction.atomic
-def visit_method_set_active(*, user: Actor, method: VisitMethod, is_active: bool) -> VisitMethod:
-    _check_office(user)
+def visit_method_set_active(*, actor: Actor, method: VisitMethod, is_active: bool) -> VisitMethod:
+    _check_office(actor)
     method.is_active = bool(is_active)
     method.save()
     return method

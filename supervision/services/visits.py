@@ -29,17 +29,17 @@ from supervision.services._common import TEXT_MAX
 SUMMARY_MAX = 5000
 
 
-def _check_group(user: Actor, group: LiaisonGroup) -> None:
-    if not can_guide_group(user, group):
+def _check_group(actor: Actor, group: LiaisonGroup) -> None:
+    if not can_guide_group(actor, group):
         raise PermissionDenied("只有本联络组成员和市委教育办可以办理")
 
 
-def _check_visit(user: Actor, visit: Visit) -> None:
-    if not can_change_visit(user, visit):
+def _check_visit(actor: Actor, visit: Visit) -> None:
+    if not can_change_visit(actor, visit):
         raise PermissionDenied("无权处理该指导活动")
 
 
-def _visit_errors(*, user: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
+def _visit_errors(*, actor: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
                   subject: str, campaign: Campaign | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if campaign is None or not campaign.is_current:
@@ -92,16 +92,16 @@ def visit_subject(subject: str, method: VisitMethod | None, organization: Organi
 
 
 @transaction.atomic
-def visit_plan(*, user: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
+def visit_plan(*, actor: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
                subject: str, planned_on: dt.date | None, participants: Sequence[User] = (),
                others: str = "") -> Visit:
     """Plan a visit of `group` to `organization` (one of its units, or a unit below one)."""
-    _check_group(user, group)
-    if not can_view_org(user, organization):
+    _check_group(actor, group)
+    if not can_view_org(actor, organization):
         raise PermissionDenied("无权指导该单位")
     campaign = current_campaign()
     subject = visit_subject(subject, method, organization)
-    errors = _visit_errors(user=user, group=group, organization=organization, method=method, subject=subject,
+    errors = _visit_errors(actor=actor, group=group, organization=organization, method=method, subject=subject,
                            campaign=campaign)
     _put(errors, "planned_on", _day_error(planned_on, campaign, "计划日期"))
     _put(errors, "participants", _participants_error(group, participants))
@@ -111,17 +111,17 @@ def visit_plan(*, user: Actor, group: LiaisonGroup, organization: Organization, 
     visit = Visit.objects.create(
         campaign=campaign, group=group, organization=organization, org_path=organization.path, method=method,
         subject=clean_text(subject), planned_on=planned_on, others=clean_text(others),
-        created_by=user_or_none(user),
+        created_by=user_or_none(actor),
     )
     audit.set_links(visit, "participants", [p.pk for p in participants])
     return visit
 
 
 @transaction.atomic
-def visit_update(*, user: Actor, visit: Visit, method: VisitMethod | None, subject: str,
+def visit_update(*, actor: Actor, visit: Visit, method: VisitMethod | None, subject: str,
                  planned_on: dt.date | None, participants: Sequence[User] = (), others: str = "") -> Visit:
     """Change a planned visit (a visit already done keeps its plan; its record is changed by `visit_record`)."""
-    _check_visit(user, visit)
+    _check_visit(actor, visit)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     errors: dict[str, str] = {}
     if visit.status != VisitStatus.PLANNED:
@@ -159,12 +159,12 @@ def _observation_errors(observations: Mapping[str, Mapping[str, str]]) -> dict[s
 
 
 @transaction.atomic
-def visit_record(*, user: Actor, visit: Visit, visited_on: dt.date | None, summary: str,
+def visit_record(*, actor: Actor, visit: Visit, visited_on: dt.date | None, summary: str,
                  observations: Mapping[str, Mapping[str, str]] | None = None,
                  participants: Sequence[User] | None = None, others: str | None = None) -> Visit:
     """Mark a planned visit done (或 correct the record of a done one): when, what the group saw overall and
     against each basic requirement. `observations`: {requirement: {"judgement": ..., "note": ...}}."""
-    _check_visit(user, visit)
+    _check_visit(actor, visit)
     visit = Visit.objects.select_for_update().select_related("campaign", "group").get(pk=visit.pk)
     errors: dict[str, str] = {}
     if visit.status == VisitStatus.CANCELLED:
@@ -196,7 +196,7 @@ def visit_record(*, user: Actor, visit: Visit, visited_on: dt.date | None, summa
 
 
 @transaction.atomic
-def visit_log(*, user: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
+def visit_log(*, actor: Actor, group: LiaisonGroup, organization: Organization, method: VisitMethod | None,
               subject: str, visited_on: dt.date | None, summary: str,
               observations: Mapping[str, Mapping[str, str]] | None = None, participants: Sequence[User] = (),
               others: str = "") -> Visit:
@@ -207,19 +207,19 @@ def visit_log(*, user: Actor, group: LiaisonGroup, organization: Organization, m
     _put(errors, "summary", _text_error(summary, "总体情况", SUMMARY_MAX))
     errors.update({k: v for k, v in _observation_errors(observations or {}).items() if k not in errors})
     try:
-        visit = visit_plan(user=user, group=group, organization=organization, method=method, subject=subject,
+        visit = visit_plan(actor=actor, group=group, organization=organization, method=method, subject=subject,
                            planned_on=visited_on, participants=participants, others=others)
     except ValidationError as exc:
         plan_errors = {k: v[0] for k, v in exc.message_dict.items() if k != "planned_on"}
         _raise({**plan_errors, **errors})
         raise
     _raise(errors)
-    return visit_record(user=user, visit=visit, visited_on=visited_on, summary=summary, observations=observations)
+    return visit_record(actor=actor, visit=visit, visited_on=visited_on, summary=summary, observations=observations)
 
 
 @transaction.atomic
-def visit_cancel(*, user: Actor, visit: Visit, reason: str) -> Visit:
-    _check_visit(user, visit)
+def visit_cancel(*, actor: Actor, visit: Visit, reason: str) -> Visit:
+    _check_visit(actor, visit)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     errors: dict[str, str] = {}
     if visit.status != VisitStatus.PLANNED:
@@ -232,18 +232,18 @@ def visit_cancel(*, user: Actor, visit: Visit, reason: str) -> Visit:
 
 
 @transaction.atomic
-def attachment_add(*, user: Actor, visit: Visit, file: UploadedFile) -> VisitAttachment:
-    _check_visit(user, visit)
+def attachment_add(*, actor: Actor, visit: Visit, file: UploadedFile) -> VisitAttachment:
+    _check_visit(actor, visit)
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError({"file": "该活动已取消，不能再上传附件"})
     _raise({"file": reason} if (reason := upload_error(file)) else {})
-    return VisitAttachment.objects.create(visit=visit, **stored_file_fields(file, user_or_none(user)))
+    return VisitAttachment.objects.create(visit=visit, **stored_file_fields(file, user_or_none(actor)))
 
 
 @transaction.atomic
-def attachment_remove(*, user: Actor, attachment: VisitAttachment) -> None:
-    _check_visit(user, attachment.visit)
-    if attachment.visit.findings.filter(problem__isnull=False).exists() and attachment.uploaded_by_id != user.pk:
+def attachment_remove(*, actor: Actor, attachment: VisitAttachment) -> None:
+    _check_visit(actor, attachment.visit)
+    if attachment.visit.findings.filter(problem__isnull=False).exists() and attachment.uploaded_by_id != actor.pk:
         raise ValidationError({"file": "只有上传人可以删除已形成问题的活动附件"})
     stored = attachment.file
     attachment.delete()

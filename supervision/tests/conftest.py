@@ -24,10 +24,10 @@ def make_visit(tree: Any, people: dict[str, Any], method: Any) -> Any:  # noqa: 
 
     def make(org: Any = None, by: Any = None, done: bool = True, on: dt.date = dt.date(2023, 10, 9)) -> Any:
         by = by or people["liaison"]
-        visit = visit_plan(user=by, group=people["group_a"], organization=org or tree.county_a, method=method,
+        visit = visit_plan(actor=by, group=people["group_a"], organization=org or tree.county_a, method=method,
                            subject="列席区委理论学习中心组专题研讨", planned_on=on, participants=[people["liaison"]])
         if done:
-            visit = visit_record(user=by, visit=visit, visited_on=on, summary="研讨准备充分，发言联系实际不够",
+            visit = visit_record(actor=by, visit=visit, visited_on=on, summary="研讨准备充分，发言联系实际不够",
                                  observations={"study": {"judgement": "fair", "note": "个别发言照本宣科"}})
         return visit
 
@@ -42,6 +42,6 @@ def make_finding(make_visit: Any, people: dict[str, Any]) -> Any:  # noqa: F811
     def make(visit: Any = None, by: Any = None, **fields: Any) -> Any:
         values: dict[str, Any] = {"description": "专题研讨发言照本宣科，联系思想和工作实际不够", "requirement": "study"}
         values.update(fields)
-        return finding_add(user=by or people["liaison"], visit=visit or make_visit(), **values)
+        return finding_add(actor=by or people["liaison"], visit=visit or make_visit(), **values)
 
     return make

@@ -48,13 +48,13 @@ def _cadre(org: Any, name: str = "李建国", rank: int = 50, seq: int = 7) -> A
 @pytest.fixture
 def point_out(people: dict[str, Any], tree: Any) -> Action:
     """指出促改 on county A, taken by the liaison of group A."""
-    return action_record(user=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
+    return action_record(actor=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
                          reason="落实市委要求不到位，学习研讨流于形式", follow_up_on=dt.date(2023, 10, 20))
 
 
 @pytest.fixture
 def on_b(people: dict[str, Any], tree: Any) -> Action:
-    return action_record(user=people["liaison_b"], organization=tree.county_b, level=Level.POINT_OUT,
+    return action_record(actor=people["liaison_b"], organization=tree.county_b, level=Level.POINT_OUT,
                          reason="河西县调研报告质量不高")
 
 
@@ -89,7 +89,7 @@ def test_action_list_shows_each_units_rung_on_the_ladder(client: Any, people: di
 
 def test_action_list_filters_by_status_level_and_unit(client: Any, people: dict[str, Any], tree: Any,
                                                       point_out: Action, on_b: Action) -> None:
-    action_record(user=people["office"], organization=tree.county_a, level=Level.CORRECT, reason="问题较多整改不力")
+    action_record(actor=people["office"], organization=tree.county_a, level=Level.CORRECT, reason="问题较多整改不力")
     office = people["office"]
     html = _html(_get(client, office, reverse("supervision:actions") + "?level=correct"))
     assert "问题较多整改不力" in html and "学习研讨流于形式" not in html
@@ -103,7 +103,7 @@ def test_action_list_filters_by_status_level_and_unit(client: Any, people: dict[
 
 def test_office_sees_proposals_to_decide_and_follow_ups_due(client: Any, people: dict[str, Any], tree: Any,
                                                             point_out: Action, frozen_clock: Any) -> None:
-    proposal = action_propose(user=people["liaison"], organization=tree.county_a, level=Level.CRITICISE,
+    proposal = action_propose(actor=people["liaison"], organization=tree.county_a, level=Level.CRITICISE,
                               reason="敷衍应付，调研报告抄袭")
     html = _html(_get(client, people["office"], reverse("supervision:actions")))
     assert "待决定的处置建议" in html and f'id="proposal-{proposal.pk}"' in html
@@ -114,9 +114,9 @@ def test_office_sees_proposals_to_decide_and_follow_ups_due(client: Any, people:
 
 
 def test_unit_sees_decided_actions_on_itself_only(client: Any, people: dict[str, Any], tree: Any) -> None:
-    decided = action_record(user=people["office"], organization=tree.village_a, level=Level.POINT_OUT,
+    decided = action_record(actor=people["office"], organization=tree.village_a, level=Level.POINT_OUT,
                             reason="村务公开不及时")
-    proposal = action_propose(user=people["office"], organization=tree.county_a, level=Level.CORRECT,
+    proposal = action_propose(actor=people["office"], organization=tree.county_a, level=Level.CORRECT,
                               reason="城关区问题较多")
     unit = people["unit"]
     html = _html(_get(client, unit, reverse("supervision:actions")))
@@ -204,7 +204,7 @@ def test_skipping_a_rung_without_a_reason_is_refused_and_keeps_what_was_typed(cl
 
 def test_liaison_cannot_take_serious_criticism_itself_but_can_propose_it(client: Any, people: dict[str, Any],
                                                                          tree: Any, point_out: Action) -> None:
-    action_record(user=people["liaison"], organization=tree.county_a, level=Level.CORRECT, reason="纠正在先")
+    action_record(actor=people["liaison"], organization=tree.county_a, level=Level.CORRECT, reason="纠正在先")
     client.force_login(people["liaison"])
     data = {"organization": "A", "level": "criticise", "reason": "搞形式主义，调研报告照搬照抄"}
     response = client.post(reverse("supervision:action_new"), {**data, "record": "1"})
@@ -238,7 +238,7 @@ def test_new_action_errors_are_chinese_next_to_the_fields(client: Any, people: d
 
 def test_office_decides_a_proposal_and_may_change_the_level(client: Any, people: dict[str, Any], tree: Any,
                                                             point_out: Action) -> None:
-    proposal = action_propose(user=people["liaison"], organization=tree.county_a, level=Level.CRITICISE,
+    proposal = action_propose(actor=people["liaison"], organization=tree.county_a, level=Level.CRITICISE,
                               reason="敷衍应付")
     html = _html(_get(client, people["office"], reverse("supervision:action", args=[proposal.pk])))
     assert "决定采纳" in html and "不予采纳" in html and "待决定" in html
@@ -260,7 +260,7 @@ def test_office_decides_a_proposal_and_may_change_the_level(client: Any, people:
 
 
 def test_office_dismisses_a_proposal_with_a_reason(client: Any, people: dict[str, Any], tree: Any) -> None:
-    proposal = action_propose(user=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
+    proposal = action_propose(actor=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
                               reason="学习不深入")
     client.force_login(people["office"])
     response = client.post(reverse("supervision:action_dismiss", args=[proposal.pk]), {"decision_note": ""})
@@ -274,7 +274,7 @@ def test_office_dismisses_a_proposal_with_a_reason(client: Any, people: dict[str
 
 
 def test_liaison_cannot_decide_or_dismiss(client: Any, people: dict[str, Any], tree: Any) -> None:
-    proposal = action_propose(user=people["liaison"], organization=tree.county_a, level=Level.CRITICISE,
+    proposal = action_propose(actor=people["liaison"], organization=tree.county_a, level=Level.CRITICISE,
                               reason="敷衍应付")
     html = _html(_get(client, people["liaison"], reverse("supervision:action", args=[proposal.pk])))
     assert "决定采纳" not in html
@@ -304,7 +304,7 @@ def test_group_records_the_result_and_the_action_is_done(client: Any, people: di
 
 def test_discipline_reads_as_a_recommendation_to_the_leading_group(client: Any, people: dict[str, Any],
                                                                    tree: Any) -> None:
-    action = action_record(user=people["office"], organization=tree.county_a, level=Level.DISCIPLINE,
+    action = action_record(actor=people["office"], organization=tree.county_a, level=Level.DISCIPLINE,
                            reason="走形变样、问题严重", skip_reason="问题严重，造成恶劣影响")
     html = _html(_get(client, people["office"], reverse("supervision:action", args=[action.pk])))
     assert "建议领导小组给予组织处理" in html and "问题严重，造成恶劣影响" in html
@@ -316,7 +316,7 @@ def test_system_proposal_shows_its_basis(client: Any, people: dict[str, Any], tr
 
     make_finding(visit=make_visit(on=dt.date(2023, 10, 8)))
     make_finding(visit=make_visit(on=dt.date(2023, 10, 9)))
-    assert action_proposals_refresh(user=REMIND) == 1
+    assert action_proposals_refresh(actor=REMIND) == 1
     proposal = Action.objects.get(status=ActionStatus.PROPOSED)
     html = _html(_get(client, people["office"], reverse("supervision:action", args=[proposal.pk])))
     assert "系统提示" in html and "理论学习方面的问题在多次指导中重复发现，尚未处置的2条" in html

@@ -19,9 +19,9 @@ from supervision.models import Action, FeedbackLetter, Finding, Visit
 def test_liaison_cannot_edit_a_units_problem_or_its_steps(make_problem, people):
     problem = make_problem(by=people["unit"])
     with pytest.raises(PermissionDenied):
-        problem_update(user=people["liaison"], problem=problem, version=problem.version, description="联络组改写")
+        problem_update(actor=people["liaison"], problem=problem, version=problem.version, description="联络组改写")
     with pytest.raises(PermissionDenied):
-        step_add(user=people["liaison"], problem=problem, measure="联络组代拟措施")
+        step_add(actor=people["liaison"], problem=problem, measure="联络组代拟措施")
     problem.refresh_from_db()
     assert problem.description != "联络组改写" and problem.step_count == 0
 
@@ -47,9 +47,9 @@ def test_liaison_edit_pages_of_unit_records_are_refused(client, make_problem, pe
 
 def test_liaison_verifies_a_units_rectification(make_problem, people):
     problem = make_problem(by=people["unit"])
-    problem = problem_act(user=people["unit"], problem=problem, action="start")
-    problem = problem_act(user=people["unit"], problem=problem, action="claim", files=[upload()])
-    problem = problem_act(user=people["liaison"], problem=problem, action="close", note="现场核验属实")
+    problem = problem_act(actor=people["unit"], problem=problem, action="start")
+    problem = problem_act(actor=people["unit"], problem=problem, action="claim", files=[upload()])
+    problem = problem_act(actor=people["liaison"], problem=problem, action="close", note="现场核验属实")
     assert problem.status == "closed" and problem.closed_by == people["liaison"]
 
 
@@ -57,9 +57,9 @@ def test_a_liaison_user_sees_exactly_the_units_of_their_group(make_visit, make_f
     from supervision.services import action_record, visit_plan
 
     mine = make_finding()
-    theirs_visit = visit_plan(user=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
+    theirs_visit = visit_plan(actor=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
                               method=method, subject="个别访谈", planned_on=dt.date(2023, 10, 12))
-    action_record(user=people["liaison_b"], organization=tree.county_b, level="point_out", reason="学习不深入")
+    action_record(actor=people["liaison_b"], organization=tree.county_b, level="point_out", reason="学习不深入")
     assert list(Visit.objects.visible_to(people["liaison"])) == [mine.visit]
     assert list(Finding.objects.visible_to(people["liaison"])) == [mine]
     assert not Action.objects.visible_to(people["liaison"]).exists()
@@ -67,7 +67,7 @@ def test_a_liaison_user_sees_exactly_the_units_of_their_group(make_visit, make_f
     assert not Finding.objects.visible_to(people["liaison_b"]).exists()
     assert Action.objects.visible_to(people["liaison_b"]).count() == 1
     assert [g.name for g in selectors.groups_for(people["liaison"])] == ["第一联络组"]
-    assert {r.organization for r in selectors.unit_rows(people["group_a"], user=people["liaison"])} == {tree.county_a}
+    assert {r.organization for r in selectors.unit_rows(people["group_a"], actor=people["liaison"])} == {tree.county_a}
 
 
 def test_a_unit_sees_what_was_done_and_decided_about_it_not_the_groups_plans(make_visit, make_finding, people, tree):
@@ -76,9 +76,10 @@ def test_a_unit_sees_what_was_done_and_decided_about_it_not_the_groups_plans(mak
     planned = make_visit(done=False, org=tree.village_a, on=dt.date(2023, 10, 20))
     finding = make_finding(organization=tree.village_a)
     done = finding.visit
-    decided = action_record(user=people["liaison"], organization=tree.village_a, level="point_out", reason="公开不及时")
-    proposal = action_propose(user=people["liaison"], organization=tree.county_a, level="point_out", reason="x")
-    draft = letter_create(user=people["liaison"], group=people["group_a"], organization=tree.county_a,
+    decided = action_record(actor=people["liaison"], organization=tree.village_a, level="point_out",
+                            reason="公开不及时")
+    proposal = action_propose(actor=people["liaison"], organization=tree.county_a, level="point_out", reason="x")
+    draft = letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.county_a,
                           findings=[finding])
     unit = people["unit"]
     visits = set(Visit.objects.visible_to(unit))

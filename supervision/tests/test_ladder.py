@@ -17,7 +17,7 @@ REMIND = SystemActor("remind")  # the daily job, which refreshes the ladder's pr
 
 
 def _record(user, org, level, **kw):
-    return services.action_record(user=user, organization=org, level=level, reason=kw.pop("reason", "落实要求不到位"),
+    return services.action_record(actor=user, organization=org, level=level, reason=kw.pop("reason", "落实要求不到位"),
                                   **kw)
 
 
@@ -70,7 +70,7 @@ def test_liaison_cannot_take_serious_criticism_itself_but_can_propose_it(people,
     with pytest.raises(ValidationError) as err:
         _record(people["liaison"], tree.county_a, "criticise")
     assert "由市委教育办决定" in err.value.message_dict["level"][0]
-    proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="criticise",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.county_a, level="criticise",
                                        reason="调研报告敷衍应付，多次指出仍未改进")
     assert proposal.status == "proposed" and proposal.decided_by is None
     assert Notification.objects.filter(user=people["office"], key=f"supervision-proposal-{proposal.pk}").exists()
@@ -79,24 +79,24 @@ def test_liaison_cannot_take_serious_criticism_itself_but_can_propose_it(people,
 def test_the_office_decides_a_proposal(people, tree):
     _record(people["liaison"], tree.county_a, "point_out")
     _record(people["liaison"], tree.county_a, "correct")
-    proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="criticise",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.county_a, level="criticise",
                                        reason="敷衍应付")
     with pytest.raises(PermissionDenied):
-        services.action_decide(user=people["liaison"], action=proposal)
-    action = services.action_decide(user=people["office"], action=proposal, follow_up_on=dt.date(2023, 10, 31),
+        services.action_decide(actor=people["liaison"], action=proposal)
+    action = services.action_decide(actor=people["office"], action=proposal, follow_up_on=dt.date(2023, 10, 31),
                                     note="同意")
     action.refresh_from_db()
     assert (action.status, action.decided_by, action.proposed_by) == ("decided", people["office"], people["liaison"])
     with pytest.raises(ValidationError):
-        services.action_decide(user=people["office"], action=action)
+        services.action_decide(actor=people["office"], action=action)
 
 
 def test_the_office_may_dismiss_a_proposal_with_a_reason(people, tree):
-    proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="point_out",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.county_a, level="point_out",
                                        reason="学习不深入")
     with pytest.raises(ValidationError):
-        services.action_dismiss(user=people["office"], action=proposal, note="")
-    services.action_dismiss(user=people["office"], action=proposal, note="已当面指出，单位已整改")
+        services.action_dismiss(actor=people["office"], action=proposal, note="")
+    services.action_dismiss(actor=people["office"], action=proposal, note="已当面指出，单位已整改")
     proposal.refresh_from_db()
     assert proposal.status == "dismissed" and proposal.decision_note == "已当面指出，单位已整改"
     # A dismissed proposal is not a rung taken.
@@ -106,12 +106,12 @@ def test_the_office_may_dismiss_a_proposal_with_a_reason(people, tree):
 def test_a_decided_action_is_followed_up_with_its_result(people, tree):
     action = _record(people["liaison"], tree.county_a, "point_out", follow_up_on=dt.date(2023, 10, 20))
     with pytest.raises(PermissionDenied):
-        services.action_follow_up(user=people["liaison_b"], action=action, result="已整改")
-    services.action_follow_up(user=people["liaison"], action=action, result="已召开专题会议研究整改，问题已纠正")
+        services.action_follow_up(actor=people["liaison_b"], action=action, result="已整改")
+    services.action_follow_up(actor=people["liaison"], action=action, result="已召开专题会议研究整改，问题已纠正")
     action.refresh_from_db()
     assert action.status == "done" and action.result_by == people["liaison"] and action.result_on
     with pytest.raises(ValidationError):
-        services.action_follow_up(user=people["liaison"], action=action, result="再登记一次")
+        services.action_follow_up(actor=people["liaison"], action=action, result="再登记一次")
 
 
 def test_the_unit_is_told_of_an_action_decided_on_it(people, tree):
@@ -148,15 +148,15 @@ def test_nobody_outside_acts_on_a_unit(people, tree):
 def test_repeated_findings_lead_to_a_proposal_of_the_next_rung(people, tree, make_visit, make_finding, campaign):
     first, second = make_visit(on=dt.date(2023, 9, 20)), make_visit(on=dt.date(2023, 10, 9))
     make_finding(visit=first, requirement="research", description="调研报告问题导向不突出")
-    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
+    assert services.action_proposals_refresh(actor=REMIND, campaign=campaign) == 0
     make_finding(visit=second, requirement="research", description="调研成果转化运用不够")
-    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 1
+    assert services.action_proposals_refresh(actor=REMIND, campaign=campaign) == 1
     proposal = Action.objects.get(status="proposed")
     assert proposal.organization == tree.county_a and proposal.level == "point_out"
     assert proposal.findings.count() == 2 and proposal.basis["repeated"] == {"research": 2}
     assert "调查研究方面的问题" in proposal.reason and proposal.proposed_by is None
     # Idempotent: a second run changes nothing.
-    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
+    assert services.action_proposals_refresh(actor=REMIND, campaign=campaign) == 0
     assert Action.objects.filter(status="proposed").count() == 1
 
 
@@ -165,8 +165,8 @@ def test_overdue_problems_lead_to_a_proposal_after_the_rung_in_force(people, tre
     _record(people["liaison"], tree.county_a, "point_out")
     for _ in range(3):
         make_problem(org=tree.village_a, by=people["unit"], deadline=dt.date(2023, 10, 20))
-    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 10)) == 0
-    assert services.action_proposals_refresh(user=REMIND, campaign=campaign, today=dt.date(2023, 11, 20)) == 1
+    assert services.action_proposals_refresh(actor=REMIND, campaign=campaign, today=dt.date(2023, 11, 10)) == 0
+    assert services.action_proposals_refresh(actor=REMIND, campaign=campaign, today=dt.date(2023, 11, 20)) == 1
     proposal = Action.objects.get(status="proposed")
     assert proposal.level == "correct" and proposal.basis["overdue"] == 3
     assert "3个问题逾期30天以上" in proposal.reason
@@ -176,4 +176,4 @@ def test_findings_an_action_already_rests_on_do_not_count_again(people, tree, ma
     a = make_finding(visit=make_visit(on=dt.date(2023, 9, 20)), requirement="study")
     b = make_finding(visit=make_visit(on=dt.date(2023, 10, 9)), requirement="study")
     _record(people["liaison"], tree.county_a, "point_out", findings=[a, b])
-    assert services.action_proposals_refresh(user=REMIND, campaign=campaign) == 0
+    assert services.action_proposals_refresh(actor=REMIND, campaign=campaign) == 0

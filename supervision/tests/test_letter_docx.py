@@ -27,7 +27,7 @@ def letter(people: dict[str, Any], tree: Any, make_finding: Any) -> Any:
     first = make_finding()
     second = make_finding(visit=first.visit, description="调研蹲点时间不足，调研报告问题分析不深",
                           requirement="research")
-    return services.letter_create(user=people["liaison"], group=people["group_a"], organization=tree.county_a,
+    return services.letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.county_a,
                                   findings=[first, second], reply_due_on=dt.date(2023, 10, 31))
 
 
@@ -38,7 +38,7 @@ def texts_of(data: bytes) -> list[str]:
 
 def test_an_issued_letter_renders_its_number_title_recipient_findings_and_signature_in_order(
         letter: Any, people: dict[str, Any]) -> None:
-    letter = services.letter_issue(user=people["liaison"], letter=letter)
+    letter = services.letter_issue(actor=people["liaison"], letter=letter)
     texts = texts_of(letter_docx(letter))
 
     def at(text: str) -> int:
@@ -70,7 +70,7 @@ def test_a_draft_letter_carries_no_number_and_is_dated_today(letter: Any) -> Non
 
 
 def test_the_letter_is_issued_by_the_office_over_the_groups_name(letter: Any, people: dict[str, Any]) -> None:
-    letter = services.letter_issue(user=people["liaison"], letter=letter)
+    letter = services.letter_issue(actor=people["liaison"], letter=letter)
     document = letter_document(letter)
     assert document.issuer == office_name(letter.organization) == OFFICE
     assert document.number == letter.number
@@ -86,7 +86,7 @@ def test_libreoffice_converts_the_letter_to_a_pdf_that_shows_its_title(letter: A
         if os.environ.get("JYB_REQUIRE_LIBREOFFICE") == "1":
             pytest.fail(f"JYB_REQUIRE_LIBREOFFICE=1 but {message}")
         pytest.skip(message)
-    letter = services.letter_issue(user=people["liaison"], letter=letter)
+    letter = services.letter_issue(actor=people["liaison"], letter=letter)
     pdf = convert_to_pdf(letter_docx(letter), timeout=120)
     assert pdf.startswith(b"%PDF")
     if not shutil.which("pdftotext"):

@@ -38,7 +38,7 @@ def _new_url(group: Any, org: Any) -> str:
 def draft(people: dict[str, Any], tree: Any, make_finding: Any) -> FeedbackLetter:
     """A draft of group A to 东关村 (village A1a, under county A) on one finding there."""
     finding = make_finding(organization=tree.village_a, description="村务公开栏长期未更新")
-    return letter_create(user=people["liaison"], group=people["group_a"], organization=tree.village_a,
+    return letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.village_a,
                          findings=[finding], reply_due_on=dt.date(2023, 11, 10))
 
 
@@ -47,12 +47,12 @@ def on_b(people: dict[str, Any], tree: Any) -> FeedbackLetter:
     from supervision.models import VisitMethod
     from supervision.services import finding_add, visit_log
 
-    visit = visit_log(user=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
+    visit = visit_log(actor=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
                       method=VisitMethod.objects.first(), subject="调阅调研报告", visited_on=dt.date(2023, 10, 9),
                       summary="调研报告质量一般")
-    finding = finding_add(user=people["liaison_b"], visit=visit, description="河西县调研报告泛泛而谈",
+    finding = finding_add(actor=people["liaison_b"], visit=visit, description="河西县调研报告泛泛而谈",
                           requirement="research")
-    return letter_create(user=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
+    return letter_create(actor=people["liaison_b"], group=people["group_b"], organization=tree.county_b,
                          findings=[finding])
 
 
@@ -81,7 +81,7 @@ def test_unit_sees_an_issued_letter_but_not_a_draft(client: Any, people: dict[st
     assert "关于对东关村党支部" not in _html(_get(client, unit, reverse("supervision:letters")))
     assert _get(client, unit, reverse("supervision:letter", args=[draft.pk])).status_code == 404
     assert _get(client, unit, reverse("supervision:letter_docx", args=[draft.pk])).status_code == 404
-    letter_issue(user=people["liaison"], letter=draft)
+    letter_issue(actor=people["liaison"], letter=draft)
     assert "关于对东关村党支部" in _html(_get(client, unit, reverse("supervision:letters")))
     html = _html(_get(client, unit, reverse("supervision:letter", args=[draft.pk])))
     assert "教育办督〔2023〕1号" in html and "下载Word（.docx）" in html
@@ -114,7 +114,7 @@ def test_new_letter_offers_the_units_findings_and_decided_actions(client: Any, p
                                                                   make_finding: Any) -> None:
     finding = make_finding()
     guidance = make_finding(description="建议把调研成果转化为制度", needs_fix=False)
-    decided = action_record(user=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
+    decided = action_record(actor=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
                             reason="学习研讨流于形式")
     html = _html(_get(client, people["liaison"], reverse("supervision:letter_new")))
     assert "城关区委" in html and "河西县委" not in html  # the pick list: the group's units
@@ -130,7 +130,7 @@ def test_new_letter_offers_the_units_findings_and_decided_actions(client: Any, p
 def test_draft_edit_issue_takes_the_years_next_number(client: Any, people: dict[str, Any], tree: Any,
                                                       make_finding: Any) -> None:
     finding = make_finding(description="专题研讨发言照本宣科")
-    decided = action_record(user=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
+    decided = action_record(actor=people["liaison"], organization=tree.county_a, level=Level.POINT_OUT,
                             reason="学习研讨流于形式")
     client.force_login(people["liaison"])
     response = client.post(reverse("supervision:letter_new"), {
@@ -184,7 +184,7 @@ def test_draft_edit_issue_takes_the_years_next_number(client: Any, people: dict[
 
 def test_second_letter_of_the_year_takes_number_two(client: Any, people: dict[str, Any], tree: Any,
                                                     draft: FeedbackLetter, on_b: FeedbackLetter) -> None:
-    letter_issue(user=people["liaison_b"], letter=on_b)
+    letter_issue(actor=people["liaison_b"], letter=on_b)
     client.force_login(people["office"])
     assert client.post(reverse("supervision:letter_issue", args=[draft.pk])).status_code == 302
     assert FeedbackLetter.objects.get(pk=draft.pk).number == "教育办督〔2023〕2号"
@@ -214,7 +214,7 @@ def test_letter_downloads_as_docx_named_by_number_and_title(client: Any, people:
     response = _get(client, people["liaison"], reverse("supervision:letter_docx", args=[draft.pk]))
     assert response.status_code == 200 and response["Content-Type"] == DOCX
     assert f"filename*=UTF-8''{quote('草稿' + draft.title + '.docx')}" in response["Content-Disposition"]
-    letter_issue(user=people["liaison"], letter=draft)
+    letter_issue(actor=people["liaison"], letter=draft)
     response = _get(client, people["unit"], reverse("supervision:letter_docx", args=[draft.pk]))
     assert response.status_code == 200 and response["Content-Type"] == DOCX
     disposition = response["Content-Disposition"]

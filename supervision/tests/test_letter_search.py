@@ -20,9 +20,9 @@ def letters(people: dict[str, Any], tree: Any, make_finding: Any) -> list[Feedba
     issued = []
     for i in range(12):
         finding = make_finding(organization=tree.village_a, description=f"第{i + 1}次发现的问题")
-        letter = letter_create(user=people["liaison"], group=people["group_a"], organization=tree.village_a,
+        letter = letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.village_a,
                                findings=[finding], reply_due_on=dt.date(2023, 11, 10), title=f"反馈意见{i + 1}")
-        issued.append(letter_issue(user=people["liaison"], letter=letter))
+        issued.append(letter_issue(actor=people["liaison"], letter=letter))
     return issued
 
 

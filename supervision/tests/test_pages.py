@@ -45,9 +45,9 @@ def _cadre(org: Any, name: str, seq: int, rank: int = 50) -> Any:
 def _closed_problem(make_problem: Any, people: dict[str, Any], tree: Any, description: str) -> Problem:
     problem = make_problem(org=tree.village_a, by=people["unit"], source="self", category="service",
                            description=description)
-    problem = problem_act(user=people["unit"], problem=problem, action="start")
-    problem = problem_act(user=people["unit"], problem=problem, action="claim", files=[upload()])
-    return problem_act(user=people["county_office"], problem=problem, action="close", note="核验属实")
+    problem = problem_act(actor=people["unit"], problem=problem, action="start")
+    problem = problem_act(actor=people["unit"], problem=problem, action="claim", files=[upload()])
+    return problem_act(actor=people["county_office"], problem=problem, action="close", note="核验属实")
 
 
 PAGES = ["workspace", "calendar", "visits", "findings", "methods"]
@@ -469,7 +469,7 @@ def test_finding_list_filters_filed_and_unfiled(client: Any, people: dict[str, A
     filed = make_finding(visit=visit, description="已列入的发现")
     from supervision.services import finding_raise_problem
 
-    finding_raise_problem(user=people["liaison"], finding=filed, category="style")
+    finding_raise_problem(actor=people["liaison"], finding=filed, category="style")
     make_finding(visit=visit, description="待列入的发现")
     make_finding(visit=visit, description="只是指导意见", needs_fix=False, requirement="research")
     url = reverse("supervision:findings")

@@ -68,16 +68,16 @@ def test_visible_to_is_the_whole_answer_for_the_units_view(people: dict[str, Any
     planned = make_visit(done=False, org=tree.village_a, on=dt.date(2023, 10, 20))
     held = make_visit(org=tree.village_a)
     finding = make_finding(visit=held, organization=tree.village_a)
-    proposal = services.action_propose(user=people["liaison"], organization=tree.village_a, level="criticise",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.village_a, level="criticise",
                                        reason="学习不深入")
-    draft = services.letter_create(user=people["liaison"], group=people["group_a"], organization=tree.village_a,
+    draft = services.letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.village_a,
                                    findings=[finding])
     unit, leader = people["unit"], people["leader"]
     assert list(Visit.objects.visible_to(unit)) == [held]
     assert not Action.objects.visible_to(unit).exists() and not FeedbackLetter.objects.visible_to(unit).exists()
     assert {planned, held} <= set(Visit.objects.visible_to(leader))
     assert proposal in Action.objects.visible_to(leader) and draft in FeedbackLetter.objects.visible_to(leader)
-    issued = services.letter_issue(user=people["liaison"], letter=draft)
+    issued = services.letter_issue(actor=people["liaison"], letter=draft)
     assert list(FeedbackLetter.objects.visible_to(unit)) == [issued]
 
 
@@ -91,7 +91,7 @@ def test_a_write_reaches_the_subtree_not_the_narrower_read(people: dict[str, Any
     assert in_reach(unit, planned.org_path) and not can_change_visit(unit, planned)
     assert not in_reach(people["liaison_b"], planned.org_path)
     with pytest.raises(PermissionDenied):
-        services.visit_cancel(user=unit, visit=planned, reason="不去了")
+        services.visit_cancel(actor=unit, visit=planned, reason="不去了")
 
 
 def test_a_system_actor_acts_everywhere_and_reads_the_groups_work(people: dict[str, Any], tree: Any,
@@ -100,7 +100,7 @@ def test_a_system_actor_acts_everywhere_and_reads_the_groups_work(people: dict[s
     planned = make_visit(done=False, on=dt.date(2023, 10, 20))
     assert not can_answer_for_unit(system) and planned in Visit.objects.visible_to(system)
     assert can_guide_group(system, people["group_b"]) and can_decide_action(system)
-    action = services.action_record(user=system, organization=tree.county_b, level="criticise", reason="敷衍应付",
+    action = services.action_record(actor=system, organization=tree.county_b, level="criticise", reason="敷衍应付",
                                     skip_reason="问题严重")
     assert action.decided_by is None and action.proposed_by is None  # a system actor is nobody's author
     assert can_follow_up_action(system, action) and not can_follow_up_action(people["liaison"], action)
@@ -108,8 +108,8 @@ def test_a_system_actor_acts_everywhere_and_reads_the_groups_work(people: dict[s
 
 def test_the_systems_proposals_are_refreshed_by_the_daily_job_or_who_decides_them(people: dict[str, Any],
                                                                                    campaign: Any) -> None:
-    assert services.action_proposals_refresh(user=SystemActor("remind"), campaign=campaign) == 0
-    assert services.action_proposals_refresh(user=people["office"], campaign=campaign) == 0
+    assert services.action_proposals_refresh(actor=SystemActor("remind"), campaign=campaign) == 0
+    assert services.action_proposals_refresh(actor=people["office"], campaign=campaign) == 0
     for role in ("liaison", "county_office", "unit"):
         with pytest.raises(PermissionDenied):
-            services.action_proposals_refresh(user=people[role], campaign=campaign)
+            services.action_proposals_refresh(actor=people[role], campaign=campaign)

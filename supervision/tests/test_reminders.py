@@ -33,7 +33,7 @@ def keys(user: Any, prefix: str) -> list[str]:
 @pytest.fixture
 def action(people: dict[str, Any], tree: Any, make_finding: Any) -> Action:
     """指出促改 of county A by the office, to be followed up in three days."""
-    return services.action_record(user=people["office"], organization=tree.county_a, level=Level.POINT_OUT,
+    return services.action_record(actor=people["office"], organization=tree.county_a, level=Level.POINT_OUT,
                                   reason="研讨发言照本宣科，明确指出，要求整改", findings=[make_finding()],
                                   follow_up_on=day(3))
 
@@ -54,7 +54,7 @@ def test_a_follow_up_due_reminds_the_group_and_the_decider_once_a_week(people: d
 
 
 def test_no_follow_up_reminder_once_the_result_is_recorded(people: dict[str, Any], action: Action) -> None:
-    services.action_follow_up(user=people["liaison"], action=action, result="已整改到位")
+    services.action_follow_up(actor=people["liaison"], action=action, result="已整改到位")
     assert reminders.remind(actor=REMIND, today=day(3))["follow_up"] == 0
     assert reminders.remind(actor=REMIND, today=day(30))["follow_up"] == 0
 
@@ -63,7 +63,7 @@ def test_a_visit_tomorrow_reminds_the_people_going(people: dict[str, Any], make_
     visit = make_visit(done=False, on=day(1))
     later = make_visit(done=False, on=day(2))
     cancelled = make_visit(done=False, on=day(1))
-    services.visit_cancel(user=people["liaison"], visit=cancelled, reason="改期")
+    services.visit_cancel(actor=people["liaison"], visit=cancelled, reason="改期")
     assert reminders.remind(actor=REMIND, today=TODAY)["visit_tomorrow"] == 1
     note = Notification.objects.get(user=people["liaison"], key__startswith="supervision-visit-tomorrow:")
     assert note.key.startswith(f"supervision-visit-tomorrow:{visit.pk}:")
@@ -83,7 +83,7 @@ def test_a_visit_past_its_day_and_not_recorded_reminds_the_group_weekly(people: 
     assert note.text.startswith("指导活动待记录：计划于2023年10月9日第一联络组到城关区委") and "取消" in note.text
     assert reminders.remind(actor=REMIND, today=day(6))["visit_unrecorded"] == 0  # within the week
     assert reminders.remind(actor=REMIND, today=day(7))["visit_unrecorded"] == 1  # eight days after the planned day
-    services.visit_record(user=people["liaison"], visit=visit, visited_on=day(-1), summary="已开展")
+    services.visit_record(actor=people["liaison"], visit=visit, visited_on=day(-1), summary="已开展")
     assert reminders.remind(actor=REMIND, today=day(30))["visit_unrecorded"] == 0
 
 

@@ -37,7 +37,7 @@ def test_a_subject_cleared_on_the_edit_page_falls_back_to_method_and_unit(client
 def test_a_subject_written_is_kept_as_written(people: dict[str, Any], method: Any, tree: Any) -> None:
     from supervision.services import visit_plan
 
-    visit = visit_plan(user=people["liaison"], group=people["group_a"], organization=tree.county_a, method=method,
+    visit = visit_plan(actor=people["liaison"], group=people["group_a"], organization=tree.county_a, method=method,
                        subject="列席区委常委会专题学习", planned_on=dt.date(2023, 10, 18))
     assert visit.subject == "列席区委常委会专题学习"
 

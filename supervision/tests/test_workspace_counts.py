@@ -36,8 +36,8 @@ def test_every_count_on_the_workspace_is_the_length_of_the_list_it_links_to(
     make_visit(done=False, on=dt.date(2023, 10, 9))  # its day has passed, not yet recorded: still planned
     make_visit(done=False, on=dt.date(2023, 10, 20))
     make_visit(done=False, org=tree.township_a, on=dt.date(2023, 10, 25))
-    action_record(user=people["liaison"], organization=tree.county_a, level="point_out", reason="研讨不深入")
-    action_propose(user=people["liaison"], organization=tree.county_a, level="correct", reason="问题整改进展缓慢")
+    action_record(actor=people["liaison"], organization=tree.county_a, level="point_out", reason="研讨不深入")
+    action_propose(actor=people["liaison"], organization=tree.county_a, level="correct", reason="问题整改进展缓慢")
     frozen_clock.move_to(dt.datetime(2023, 10, 19, 9, 0))
 
     for who in ("liaison", "office"):

@@ -167,10 +167,10 @@ def action_new(request: AuthedRequest) -> HttpResponse:
         proposing = "propose" in request.POST
         with service_errors(form):
             if proposing:
-                action = services.action_propose(user=user, organization=organization, level=level, reason=reason,
+                action = services.action_propose(actor=user, organization=organization, level=level, reason=reason,
                                                  findings=chosen, cadre=cadre)
             else:
-                action = services.action_record(user=user, organization=organization, level=level, reason=reason,
+                action = services.action_record(actor=user, organization=organization, level=level, reason=reason,
                                                 findings=chosen, cadre=cadre,
                                                 skip_reason=data.get("skip_reason") or "",
                                                 follow_up_on=data.get("follow_up_on"))
@@ -238,7 +238,7 @@ def action_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
-            action = services.action_decide(user=user, action=action, level=data.get("level") or None,
+            action = services.action_decide(actor=user, action=action, level=data.get("level") or None,
                                             reason=data.get("reason") or "", skip_reason=data.get("skip_reason") or "",
                                             follow_up_on=data.get("follow_up_on"),
                                             note=data.get("decision_note") or "")
@@ -258,7 +258,7 @@ def action_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ActionDismissForm(request.POST)
     if form.is_valid():
         with service_errors(form):
-            services.action_dismiss(user=user, action=action, note=form.cleaned_data.get("decision_note") or "")
+            services.action_dismiss(actor=user, action=action, note=form.cleaned_data.get("decision_note") or "")
         if not form.errors:
             messages.success(request, "已不予采纳该处置建议")
             return redirect("supervision:action", action.pk)
@@ -275,7 +275,7 @@ def action_result(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ActionResultForm(request.POST)
     if form.is_valid():
         with service_errors(form):
-            services.action_follow_up(user=user, action=action, result=form.cleaned_data.get("result") or "")
+            services.action_follow_up(actor=user, action=action, result=form.cleaned_data.get("result") or "")
         if not form.errors:
             messages.success(request, "已登记处置结果，该处置已办结")
             return redirect("supervision:action", action.pk)

@@ -57,7 +57,7 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
                            "requirement": requirement if requirement in Requirement.values else ""})
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            finding = services.finding_add(user=user, visit=visit, organization=form.cleaned_data["organization"],
+            finding = services.finding_add(actor=user, visit=visit, organization=form.cleaned_data["organization"],
                                            **form.values())
         if not form.errors:
             messages.success(request, "已登记发现的问题。" + (
@@ -126,7 +126,7 @@ def finding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                            "cadre": finding.cadre_id, "needs_fix": finding.needs_fix})
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            services.finding_update(user=request.user, finding=finding, **form.values())
+            services.finding_update(actor=request.user, finding=finding, **form.values())
         if not form.errors:
             messages.success(request, "已保存")
             return redirect("supervision:finding", finding.pk)
@@ -140,7 +140,7 @@ def finding_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     user = require_data_role(request.user)
     finding = selectors.finding_detail(user, pk)
     with refusals(request, prefix="未能删除：") as refused:
-        services.finding_delete(user=user, finding=finding)
+        services.finding_delete(actor=user, finding=finding)
     if refused:
         return redirect("supervision:finding", finding.pk)
     messages.success(request, "已删除发现的问题")
@@ -156,7 +156,7 @@ def finding_problem(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RaiseProblemForm(request.POST, leaders=leader_choices(finding.organization))
     if form.is_valid():
         with service_errors(form):
-            problem = services.finding_raise_problem(user=user, finding=finding, **form.values())
+            problem = services.finding_raise_problem(actor=user, finding=finding, **form.values())
         if not form.errors:
             messages.success(request, f"已列入问题清单，问题编号{problem.number}。由{problem.organization.name}"
                                       "整改，整改完成后由联络组核验销号。")
@@ -178,7 +178,7 @@ def finding_relapse(request: AuthedRequest, pk: int) -> HttpResponse:
             form.mark_invalid()
         else:
             with service_errors(form):
-                problem = services.finding_reopen_problem(user=user, finding=finding, problem=problem,
+                problem = services.finding_reopen_problem(actor=user, finding=finding, problem=problem,
                                                           note=form.cleaned_data.get("note") or "")
             if not form.errors:
                 messages.success(request, f"已重新打开问题{problem.number}（反弹），请督促整改。")

@@ -115,7 +115,7 @@ def letter_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
-            letter = services.letter_create(user=user, group=group, organization=organization,
+            letter = services.letter_create(actor=user, group=group, organization=organization,
                                             findings=list(data.get("findings") or []),
                                             actions=list(data.get("actions") or []),
                                             reply_due_on=data.get("reply_due_on"))
@@ -161,7 +161,7 @@ def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with service_errors(form):
-            services.letter_update(user=user, letter=letter, title=data.get("title") or "",
+            services.letter_update(actor=user, letter=letter, title=data.get("title") or "",
                                    recipient=data.get("recipient") or "", body=data.get("body") or "",
                                    reply_due_on=data.get("reply_due_on"),
                                    findings=list(data.get("findings") or []), actions=list(data.get("actions") or []))
@@ -182,7 +182,7 @@ def letter_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         with refusals() as errors:
-            letter = services.letter_issue(user=request.user, letter=letter)
+            letter = services.letter_issue(actor=request.user, letter=letter)
         if not errors:
             messages.success(request, f"已印发，文号{letter.number}，已通知{letter.organization.name}")
             return redirect("supervision:letter", letter.pk)

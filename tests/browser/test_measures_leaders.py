@@ -181,10 +181,10 @@ def judged_city(supervision_city: dict[str, Any]) -> dict[str, Any]:  # noqa: F8
     liaison = User.objects.get(username="liaison")
     county = Organization.objects.get(code="A")
     day = dt.date.today()
-    visit = visit_plan(user=liaison, group=LiaisonGroup.objects.get(name="第一联络组"), organization=county,
+    visit = visit_plan(actor=liaison, group=LiaisonGroup.objects.get(name="第一联络组"), organization=county,
                        method=VisitMethod.objects.get(name="列席领导班子学习研讨"), subject="列席区委中心组专题研讨",
                        planned_on=day, participants=[liaison])
-    visit_record(user=liaison, visit=visit, visited_on=day, summary="研讨准备充分",
+    visit_record(actor=liaison, visit=visit, visited_on=day, summary="研讨准备充分",
                  observations={"study": {"judgement": "fair", "note": "个别发言照本宣科，联系实际不够"},
                                "rectification": {"judgement": "ordinary", "note": "问题清单偏笼统"}})
     measures.study_session_create(actor=SETUP,
