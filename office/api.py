@@ -80,7 +80,7 @@ def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status:
     org = visible_org(actor=user, code=payload.org.strip()) if payload.org else None  # spaces only → 404
     parent = None if payload.parent is None else _submission(user, payload.parent)
     submission = services.submission_create(
-        user=user, organization=org, kind=payload.kind, title=payload.title, body=payload.body,
+        actor=user, organization=org, kind=payload.kind, title=payload.title, body=payload.body,
         origin=payload.origin, direction=payload.direction, counterpart=payload.counterpart,
         number=payload.number, sent_on=payload.sent_on, received_on=payload.received_on,
         due_on=payload.due_on, parent=parent)
@@ -97,7 +97,7 @@ def submission_assign(request: HttpRequest, submission_id: int, payload: AssignI
     # Only members of the campaign's teams can be named (no one else's name is given away in an error).
     members = User.objects.filter(team_memberships__team__campaign_id=submission.campaign_id).distinct()
     assignee = None if payload.assignee is None else get_object_or_404(members, pk=payload.assignee)
-    services.submission_assign(user=user, submission=submission, team=team, assignee=assignee)
+    services.submission_assign(actor=user, submission=submission, team=team, assignee=assignee)
     return Status(200, _detail(user, submission_id))
 
 
@@ -108,7 +108,7 @@ def submission_answer(request: HttpRequest, submission_id: int, payload: AnswerI
     Nobody answers what they submitted (422)."""
     user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
-    services.submission_answer(user=user, submission=submission, answer=payload.answer)
+    services.submission_answer(actor=user, submission=submission, answer=payload.answer)
     return Status(200, _detail(user, submission_id))
 
 
@@ -118,7 +118,7 @@ def submission_close(request: HttpRequest, submission_id: int, payload: CloseIn)
     """The city's office closes an answered item, or one that needs no answer (请示和来函须先答复)."""
     user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
-    services.submission_close(user=user, submission=submission, note=payload.note)
+    services.submission_close(actor=user, submission=submission, note=payload.note)
     return Status(200, _detail(user, submission_id))
 
 
@@ -130,7 +130,7 @@ def attachment_create(request: HttpRequest, submission_id: int,
     """Stores the file with its SHA-256."""
     user = require_data_role(request_user(request))
     submission = _submission(user, submission_id)
-    attachment = services.attachment_add(user=user, submission=submission, file=file)
+    attachment = services.attachment_add(actor=user, submission=submission, file=file)
     return Status(201, attachment)
 
 

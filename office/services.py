@@ -12,7 +12,7 @@ Who does what [二.4 加强沟通联系, 一.4 搞好服务协调]:
   is answered by the other side — its reply is logged as a 收文 of kind 批复（答复） linked to it;
 - nobody answers what they submitted themselves (the clerk who logged a letter from outside did not submit it).
 
-Each write takes the acting user first (`user`, a `User` or a named `SystemActor`) and enforces who may
+Each write takes the acting person first (`actor`, a `User` or a named `SystemActor`) and enforces who may
 (`office.permissions`): it raises `ValidationError({field: 中文})` or `PermissionDenied`, runs in one transaction
 and tells whoever must act (`core.notify`).
 """
@@ -81,10 +81,10 @@ def _files_error(files: Sequence[UploadedFile]) -> str | None:
     return None
 
 
-def _check_visible(user: Actor, submission: Submission) -> Submission:
-    """The submission, locked for the write, if `user` reads it (else PermissionDenied, which pages and the API
+def _check_visible(actor: Actor, submission: Submission) -> Submission:
+    """The submission, locked for the write, if `actor` reads it (else PermissionDenied, which pages and the API
     answer as 404)."""
-    if not Submission.objects.visible_to(user, "change").filter(pk=submission.pk).exists():
+    if not Submission.objects.visible_to(actor, "change").filter(pk=submission.pk).exists():
         raise PermissionDenied("无权处理该事项")
     return Submission.objects.select_for_update().select_related("organization", "campaign").get(pk=submission.pk)
 
@@ -139,36 +139,36 @@ def _notify_sent_down(submission: Submission) -> None:
 # (_describe), its dates (_dates), what it answers (_check_parent), the row (_write), who hears of it (_tell).
 
 
-def _attach(submission: Submission, files: Iterable[UploadedFile], user: Actor) -> None:
+def _attach(submission: Submission, files: Iterable[UploadedFile], actor: Actor) -> None:
     for upload in files:
-        SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(upload, user))
+        SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(upload, actor))
 
 
-def _check_may_log(user: Actor, *, organization: Organization | None,
+def _check_may_log(actor: Actor, *, organization: Organization | None,
                    parent: Submission | None) -> tuple[tuple[str, ...], Organization]:
-    """The origins `user` logs from and the organisation the item concerns (default: the user's own); refused
-    (PermissionDenied) for who logs nothing, an organisation `user` does not see, or a parent it does not read."""
-    origins = origins_for(user)
+    """The origins `actor` logs from and the organisation the item concerns (default: the actor's own); refused
+    (PermissionDenied) for who logs nothing, an organisation `actor` does not see, or a parent it does not read."""
+    origins = origins_for(actor)
     if not origins:
         raise PermissionDenied("无权登记请示报告")
-    organization = organization or getattr(user, "organization", None)
+    organization = organization or getattr(actor, "organization", None)
     assert organization is not None
-    if not can_view_org(user, organization):
+    if not can_view_org(actor, organization):
         raise PermissionDenied("无权报送该单位的事项")
-    if parent is not None and not Submission.objects.visible_to(user).filter(pk=parent.pk).exists():
+    if parent is not None and not Submission.objects.visible_to(actor).filter(pk=parent.pk).exists():
         raise PermissionDenied("无权答复该事项")
     return origins, organization
 
 
-def _classify(errors: dict[str, str], *, user: Actor, origins: tuple[str, ...], kind: str, origin: str,
+def _classify(errors: dict[str, str], *, actor: Actor, origins: tuple[str, ...], kind: str, origin: str,
               direction: str) -> tuple[str, str, str]:
-    """Kind, origin and direction, checked against what `user` logs: units and liaison groups report up in their
+    """Kind, origin and direction, checked against what `actor` logs: units and liaison groups report up in their
     one origin; the city's office sends (本办发文) or logs what it received (收文登记), any kind, any direction (by
     default the kind's own)."""
-    sends = can_send_submission(user)
+    sends = can_send_submission(actor)
     if kind not in Kind.values:
         errors["kind"] = "请选择类别"
-    elif kind not in kinds_for(user):
+    elif kind not in kinds_for(actor):
         errors["kind"] = f"“{Kind(kind).label}”由市委教育办登记；单位和联络组报送报告、请示、经验做法、典型案例"
     origin = origin or (origins[0] if len(origins) == 1 else Origin.OUTSIDE if kind == Kind.INCOMING
                         else Origin.OFFICE)
@@ -230,74 +230,74 @@ def _dates(*, errors: dict[str, str], origin: str, sent_on: dt.date | None, rece
     return sent_on, received_on
 
 
-def _check_parent(errors: dict[str, str], *, user: Actor, parent: Submission | None, origin: str, kind: str,
+def _check_parent(errors: dict[str, str], *, actor: Actor, parent: Submission | None, origin: str, kind: str,
                   campaign: Campaign | None) -> tuple[Submission | None, bool]:
     """The item the new one answers, locked for the write, and whether it answers it: a 批复（答复） to an open
     item, logged by someone who may answer it (never its submitter), in the current campaign."""
     if parent is None:
         return None, False
     parent = Submission.objects.select_for_update().select_related("organization").get(pk=parent.pk)
-    answers = kind == Kind.REPLY and can_reply_to_submission(user, parent, origin=origin)
+    answers = kind == Kind.REPLY and can_reply_to_submission(actor, parent, origin=origin)
     if kind == Kind.REPLY and parent.status in OPEN and not answers:
-        errors["parent"] = "不能答复本人报送的事项" if submitted_by(user, parent) else "无权答复该事项"
+        errors["parent"] = "不能答复本人报送的事项" if submitted_by(actor, parent) else "无权答复该事项"
     elif campaign is not None and parent.campaign_id != campaign.pk:
         errors["parent"] = "答复的事项不属于当前主题教育"
     return parent, answers
 
 
-def _write(*, user: Actor, campaign: Campaign, organization: Organization, files: Sequence[UploadedFile],
+def _write(*, actor: Actor, campaign: Campaign, organization: Organization, files: Sequence[UploadedFile],
            **fields: Any) -> Submission:
     """The row and its files; the office's own reply needs no answer: done when sent."""
     submission = Submission.objects.create(campaign=campaign, organization=organization, org_path=organization.path,
-                                           created_by=user_or_none(user), **fields)
-    _attach(submission, files, user)
+                                           created_by=user_or_none(actor), **fields)
+    _attach(submission, files, actor)
     if answer_side(submission) == "none":
         submission.status, submission.close_note = SubmissionStatus.CLOSED, "答复已发出"
-        submission.closed_by, submission.closed_at = user_or_none(user), timezone.now()
+        submission.closed_by, submission.closed_at = user_or_none(actor), timezone.now()
         submission.save()
     return submission
 
 
-def _tell(submission: Submission, *, user: Actor, parent: Submission | None, answers_parent: bool) -> None:
+def _tell(submission: Submission, *, actor: Actor, parent: Submission | None, answers_parent: bool) -> None:
     """A reply answers its parent (whose submitter is told); what is sent down to a unit is told to its
     contacts."""
     if parent is not None and answers_parent:
         head = (f"收到{submission.counterpart}" if submission.origin == Origin.OUTSIDE else "以") + (
             f"{submission.number}" if submission.number else "") + f"《{submission.title}》答复"
-        _answer(parent, user=user, answer=head + (f"：{submission.body}" if submission.body else ""))
+        _answer(parent, actor=actor, answer=head + (f"：{submission.body}" if submission.body else ""))
     elif answer_side(submission) in ("unit", "none") and submission.direction == Direction.DOWN:
         _notify_sent_down(submission)
 
 
 @transaction.atomic
-def submission_create(*, user: Actor, kind: str, title: str, body: str = "",
+def submission_create(*, actor: Actor, kind: str, title: str, body: str = "",
                       organization: Organization | None = None, origin: str = "", direction: str = "",
                       counterpart: str = "", number: str = "", sent_on: dt.date | None = None,
                       received_on: dt.date | None = None, due_on: dt.date | None = None,
                       parent: Submission | None = None, files: Sequence[UploadedFile] = ()) -> Submission:
     """Log an item (see the module's docstring for who logs what). `organization`: the unit it comes from or
-    concerns (default: the user's own); `direction` defaults by kind; a 批复（答复） with a `parent` still open
+    concerns (default: the actor's own); `direction` defaults by kind; a 批复（答复） with a `parent` still open
     answers it."""
-    origins, organization = _check_may_log(user, organization=organization, parent=parent)
+    origins, organization = _check_may_log(actor, organization=organization, parent=parent)
     campaign = current_campaign()
     errors: dict[str, str] = {}
     if campaign is None:
         errors["campaign"] = "当前没有正在开展的主题教育"
-    kind, origin, direction = _classify(errors, user=user, origins=origins, kind=kind or "", origin=origin,
+    kind, origin, direction = _classify(errors, actor=actor, origins=origins, kind=kind or "", origin=origin,
                                         direction=direction)
     counterpart = _describe(errors, origin=origin, organization=organization, counterpart=counterpart,
                             number=number, title=title, body=body, files=files)
     sent_on, received_on = _dates(errors=errors, origin=origin, sent_on=sent_on, received_on=received_on,
                                   due_on=due_on, today=timezone.localdate())
-    parent, answers_parent = _check_parent(errors, user=user, parent=parent, origin=origin, kind=kind,
+    parent, answers_parent = _check_parent(errors, actor=actor, parent=parent, origin=origin, kind=kind,
                                            campaign=campaign)
     _raise(errors)
     assert campaign is not None
-    submission = _write(user=user, campaign=campaign, organization=organization, files=files, kind=kind,
+    submission = _write(actor=actor, campaign=campaign, organization=organization, files=files, kind=kind,
                         origin=origin, direction=direction, counterpart=counterpart, number=clean_text(number),
                         title=clean_text(title), body=(body or "").strip(), sent_on=sent_on,
                         received_on=received_on, due_on=due_on, parent=parent)
-    _tell(submission, user=user, parent=parent, answers_parent=answers_parent)
+    _tell(submission, actor=actor, parent=parent, answers_parent=answers_parent)
     return submission
 
 
@@ -306,11 +306,11 @@ def submission_create(*, user: Actor, kind: str, title: str, body: str = "",
 
 
 @transaction.atomic
-def submission_assign(*, user: Actor, submission: Submission, team: Team | None,
+def submission_assign(*, actor: Actor, submission: Submission, team: Team | None,
                       assignee: User | None = None) -> Submission:
     """The city's office hands an item it must answer to a team (分办), and optionally to one of its members."""
-    submission = _check_visible(user, submission)
-    if not can_assign_submission(user):
+    submission = _check_visible(actor, submission)
+    if not can_assign_submission(actor):
         raise PermissionDenied("只有市委教育办可以分办")
     errors: dict[str, str] = {}
     if answer_side(submission) != "office":
@@ -331,74 +331,74 @@ def submission_assign(*, user: Actor, submission: Submission, team: Team | None,
     _raise(errors)
     assert team is not None
     submission.team, submission.assignee = team, assignee
-    submission.assigned_by, submission.assigned_at = user_or_none(user), timezone.now()
+    submission.assigned_by, submission.assigned_at = user_or_none(actor), timezone.now()
     submission.status = SubmissionStatus.ASSIGNED
     submission.save()
-    _notify_assigned(submission, team, assignee, user)
+    _notify_assigned(submission, team, assignee, actor)
     return submission
 
 
-def _answer(submission: Submission, *, user: Actor, answer: str) -> None:
+def _answer(submission: Submission, *, actor: Actor, answer: str) -> None:
     submission.answer = answer.strip()
-    submission.answered_by, submission.answered_at = user_or_none(user), timezone.now()
+    submission.answered_by, submission.answered_at = user_or_none(actor), timezone.now()
     submission.status = SubmissionStatus.ANSWERED
     submission.save()
-    _notify_answered(submission, user)
+    _notify_answered(submission, actor)
 
 
 @transaction.atomic
-def submission_answer(*, user: Actor, submission: Submission, answer: str,
+def submission_answer(*, actor: Actor, submission: Submission, answer: str,
                       files: Sequence[UploadedFile] = ()) -> Submission:
     """Answer an open item: the city's office what was reported to it or reached it, a unit what the office sent
     down to it. Nobody answers what they submitted; what the office sent out is answered by the other side."""
-    submission = _check_visible(user, submission)
+    submission = _check_visible(actor, submission)
     errors: dict[str, str] = {}
     if submission.status not in OPEN:
         errors["status"] = f"该事项{submission.get_status_display()}"
-    elif submitted_by(user, submission):
+    elif submitted_by(actor, submission):
         errors["answer"] = "不能答复本人报送的事项"
     elif answer_side(submission) == "outside":
         errors["answer"] = "本办发出的事项由对方答复：收到答复后请登记为收文“批复（答复）”，并关联本事项"
     elif answer_side(submission) == "none":
         errors["answer"] = "答复类文件不需要再答复"
-    elif not can_answer_submission(user, submission):
+    elif not can_answer_submission(actor, submission):
         raise PermissionDenied("无权答复该事项")
     _put(errors, "answer", _text_error(answer, "答复意见", ANSWER_MAX))
     _put(errors, "files", _files_error(files))
     _raise(errors)
-    _attach(submission, files, user)
-    _answer(submission, user=user, answer=clean_text(answer))
+    _attach(submission, files, actor)
+    _answer(submission, actor=actor, answer=clean_text(answer))
     return submission
 
 
 @transaction.atomic
-def submission_close(*, user: Actor, submission: Submission, note: str = "") -> Submission:
+def submission_close(*, actor: Actor, submission: Submission, note: str = "") -> Submission:
     """The city's office closes an item (办结): answered, or one that needs no answer (a report read, an
     experience taken in, an item sent out whose reply is not awaited)."""
-    submission = _check_visible(user, submission)
-    if not can_close_submission(user):
+    submission = _check_visible(actor, submission)
+    if not can_close_submission(actor):
         raise PermissionDenied("只有市委教育办可以办结")
     errors: dict[str, str] = {}
     _put(errors, "status", close_refusal(submission))
     _put(errors, "close_note", _text_error(note, "办结说明", NOTE_MAX, required=False))
     _raise(errors)
     submission.status, submission.close_note = SubmissionStatus.CLOSED, clean_text(note)
-    submission.closed_by, submission.closed_at = user_or_none(user), timezone.now()
+    submission.closed_by, submission.closed_at = user_or_none(actor), timezone.now()
     submission.save()
     return submission
 
 
 @transaction.atomic
-def attachment_add(*, user: Actor, submission: Submission, file: UploadedFile | None) -> SubmissionAttachment:
+def attachment_add(*, actor: Actor, submission: Submission, file: UploadedFile | None) -> SubmissionAttachment:
     """A file for an item not yet closed, by who logged it, the city's office or who may answer it."""
-    submission = _check_visible(user, submission)
+    submission = _check_visible(actor, submission)
     if submission.status == SubmissionStatus.CLOSED:
         raise ValidationError({"file": "已办结的事项不能再上传附件"})
-    if not can_add_attachment(user, submission):
+    if not can_add_attachment(actor, submission):
         raise PermissionDenied("无权上传附件")
     _raise({"file": reason} if (reason := upload_error(file)) else {})
     assert file is not None
-    return SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(file, user))
+    return SubmissionAttachment.objects.create(submission=submission, **stored_file_fields(file, actor))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def submission_new(request: AuthedRequest) -> HttpResponse:
                           initial=_initial(user, parent, request.GET.get("kind", "")))
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            submission = services.submission_create(user=user, organization=form.cleaned_data["organization"],
+            submission = services.submission_create(actor=user, organization=form.cleaned_data["organization"],
                                                     parent=parent, **form.values())
         if not form.errors:
             messages.success(request, f"已登记{submission.get_kind_display()}“{submission.title}”")
@@ -171,7 +171,7 @@ def submission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST, prefix="assign", campaign=submission.campaign)
     if form.is_valid():
         with service_errors(form):
-            services.submission_assign(user=user, submission=submission, team=form.cleaned_data.get("team"),
+            services.submission_assign(actor=user, submission=submission, team=form.cleaned_data.get("team"),
                                        assignee=form.assignee_user())
         if not form.errors:
             messages.success(request, "已分办")
@@ -187,7 +187,7 @@ def submission_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST, request.FILES, prefix="answer")
     if form.is_valid():
         with service_errors(form):
-            services.submission_answer(user=user, submission=submission, answer=form.cleaned_data.get("answer") or "",
+            services.submission_answer(actor=user, submission=submission, answer=form.cleaned_data.get("answer") or "",
                                        files=form.cleaned_data.get("uploads") or [])
         if not form.errors:
             messages.success(request, "已答复")
@@ -203,7 +203,7 @@ def submission_close(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid():
         with service_errors(form):
-            services.submission_close(user=user, submission=submission, note=form.cleaned_data.get("note") or "")
+            services.submission_close(actor=user, submission=submission, note=form.cleaned_data.get("note") or "")
         if not form.errors:
             messages.success(request, "已办结")
             return redirect(_url(submission))
@@ -218,7 +218,7 @@ def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES, prefix="file")
     if form.is_valid():
         with service_errors(form):
-            services.attachment_add(user=user, submission=submission, file=form.cleaned_data.get("file"))
+            services.attachment_add(actor=user, submission=submission, file=form.cleaned_data.get("file"))
         if not form.errors:
             messages.success(request, "已上传附件")
             return redirect(_url(submission, "attachments"))

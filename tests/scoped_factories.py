@@ -186,7 +186,7 @@ def _problem(org: Any) -> Any:
     from problems.services import problem_create
 
     _participation(org)
-    return problem_create(user=_problem_office(org), organization=org, description=f"问题{next(_seq)}",
+    return problem_create(actor=_problem_office(org), organization=org, description=f"问题{next(_seq)}",
                           source="self", category="style")
 
 
@@ -199,20 +199,20 @@ def _upload() -> Any:
 def _claimed_problem(org: Any) -> Any:
     from problems.services import problem_act
 
-    problem = problem_act(user=_problem_office(org), problem=_problem(org), action="start")
-    return problem_act(user=_problem_office(org), problem=problem, action="claim", files=[_upload()])
+    problem = problem_act(actor=_problem_office(org), problem=_problem(org), action="start")
+    return problem_act(actor=_problem_office(org), problem=problem, action="claim", files=[_upload()])
 
 
 def _step(org: Any) -> Any:
     from problems.services import step_add
 
-    return step_add(user=_problem_office(org), problem=_problem(org), measure="建立制度")
+    return step_add(actor=_problem_office(org), problem=_problem(org), measure="建立制度")
 
 
 def _evidence(org: Any) -> Any:
     from problems.services import evidence_add
 
-    return evidence_add(user=_problem_office(org), problem=_problem(org), file=_upload())
+    return evidence_add(actor=_problem_office(org), problem=_problem(org), file=_upload())
 
 
 def _transition(org: Any) -> Any:
@@ -227,14 +227,14 @@ def _closure(org: Any) -> Any:
     problem = _claimed_problem(org)
     verifier = user_create(actor=SETUP, username=f"verifier{next(_seq)}", role="office",
                            organization=_problem_office(org).organization, password="Scoped@2023x")
-    return problem_act(user=verifier, problem=problem, action="close", note="核验属实").closures.get()
+    return problem_act(actor=verifier, problem=problem, action="close", note="核验属实").closures.get()
 
 
 def _extension(org: Any) -> Any:
     from problems.services import problem_act
 
     problem = _problem(org)
-    return problem_act(user=_problem_office(org), problem=problem, action="request_extension", note="需要更多时间",
+    return problem_act(actor=_problem_office(org), problem=problem, action="request_extension", note="需要更多时间",
                        new_due_on=problem.due_on + dt.timedelta(days=10)).extensions.get()
 
 
@@ -279,7 +279,7 @@ def _visit(org: Any) -> Any:
     campaign = _participation(org).campaign
     group = liaison_group_of(org, campaign)
     assert group is not None  # _supervised_unit gave the unit a liaison group
-    return visit_log(user=_problem_office(org), group=group, organization=org,
+    return visit_log(actor=_problem_office(org), group=group, organization=org,
                      method=VisitMethod.objects.first(), subject=f"个别访谈{next(_seq)}",
                      visited_on=max(campaign.starts_on, dt.date(2023, 9, 1)), summary="总体情况良好",
                      observations={"study": {"judgement": "good", "note": "学习扎实"}})
@@ -292,13 +292,13 @@ def _observation(org: Any) -> Any:
 def _visit_attachment(org: Any) -> Any:
     from supervision.services import attachment_add
 
-    return attachment_add(user=_problem_office(org), visit=_visit(org), file=_upload())
+    return attachment_add(actor=_problem_office(org), visit=_visit(org), file=_upload())
 
 
 def _finding(org: Any) -> Any:
     from supervision.services import finding_add
 
-    return finding_add(user=_problem_office(org), visit=_visit(org), description=f"发现{next(_seq)}",
+    return finding_add(actor=_problem_office(org), visit=_visit(org), description=f"发现{next(_seq)}",
                        requirement="study")
 
 
@@ -306,7 +306,7 @@ def _action(org: Any) -> Any:
     from supervision.services import action_record
 
     _supervised_unit(org)
-    return action_record(user=_problem_office(org), organization=org, level="point_out", reason="落实要求不到位")
+    return action_record(actor=_problem_office(org), organization=org, level="point_out", reason="落实要求不到位")
 
 
 def draft_letter(org: Any) -> Any:
@@ -316,7 +316,7 @@ def draft_letter(org: Any) -> Any:
     finding = _finding(org)
     group = liaison_group_of(org, finding.visit.campaign)
     assert group is not None  # _finding's visit was made by the unit's liaison group
-    return letter_create(user=_problem_office(org), group=group, organization=org, findings=[finding])
+    return letter_create(actor=_problem_office(org), group=group, organization=org, findings=[finding])
 
 
 def _letter(org: Any) -> Any:
@@ -324,7 +324,7 @@ def _letter(org: Any) -> Any:
     from supervision.services import letter_issue
 
     letter = draft_letter(org)
-    return letter_issue(user=letter.created_by, letter=letter)
+    return letter_issue(actor=letter.created_by, letter=letter)
 
 
 FACTORIES.update({
@@ -345,7 +345,7 @@ def _submission(org: Any) -> Any:
     from office.services import submission_create
 
     _participation(org)
-    return submission_create(user=_problem_office(org), organization=org, kind="instruction", origin="office",
+    return submission_create(actor=_problem_office(org), organization=org, kind="instruction", origin="office",
                              direction="down", title=f"通知{next(_seq)}", body="请报送情况")
 
 
@@ -353,14 +353,14 @@ def office_letter(org: Any) -> Any:
     from office.services import submission_create
 
     _participation(org)
-    return submission_create(user=_problem_office(org), organization=org, kind="report", origin="outside",
+    return submission_create(actor=_problem_office(org), organization=org, kind="report", origin="outside",
                              counterpart="群众来信", title=f"来信{next(_seq)}", body="反映情况")
 
 
 def _submission_attachment(org: Any) -> Any:
     from office.services import attachment_add
 
-    return attachment_add(user=_problem_office(org), submission=_submission(org), file=_upload())
+    return attachment_add(actor=_problem_office(org), submission=_submission(org), file=_upload())
 
 
 FACTORIES.update({

@@ -38,7 +38,7 @@ def report(people: dict[str, Any], tree: Any) -> Any:  # noqa: F811
         values: dict[str, Any] = {"kind": "request", "title": "关于村级活动场所改造资金的请示",
                                   "body": "东关村活动场所年久失修，申请协调改造资金。", "due_on": dt.date(2023, 10, 20)}
         values.update(fields)
-        return submission_create(user=by or people["unit"], **values)
+        return submission_create(actor=by or people["unit"], **values)
 
     return make
 
@@ -59,22 +59,22 @@ def about_county(people: dict[str, Any], tree: Any, office_teams: dict[str, Any]
 
     office, county = people["office"], tree.county_a
     county_unit = user_create(actor=SETUP, username="county_unit", role="unit", organization=county, password=PASSWORD)
-    own = submission_create(user=county_unit, kind="request", title="关于调整专题民主生活会时间的请示",
+    own = submission_create(actor=county_unit, kind="request", title="关于调整专题民主生活会时间的请示",
                             body="拟推迟一周召开", due_on=dt.date(2023, 10, 20))
-    reply = submission_create(user=office, kind="reply", organization=county, parent=own,
+    reply = submission_create(actor=office, kind="reply", organization=county, parent=own,
                               title="关于同意调整专题民主生活会时间的批复", body="同意推迟。")
-    sent = submission_create(user=office, kind="instruction", organization=county,
+    sent = submission_create(actor=office, kind="instruction", organization=county,
                              title="关于报送专题党课开展情况的通知", body="请于10月20日前报送")
-    village = submission_create(user=people["unit"], kind="report", title="东关村学习研讨情况报告", body="已开展3次")
-    liaison_request = submission_create(user=people["liaison"], kind="request", organization=county,
+    village = submission_create(actor=people["unit"], kind="report", title="东关村学习研讨情况报告", body="已开展3次")
+    liaison_request = submission_create(actor=people["liaison"], kind="request", organization=county,
                                         title="关于对城关区委严肃批评的请示", body="该区委学习走过场，建议严肃批评。")
-    liaison_reply = submission_create(user=office, kind="reply", organization=county, parent=liaison_request,
+    liaison_reply = submission_create(actor=office, kind="reply", organization=county, parent=liaison_request,
                                       title="关于同意对城关区委严肃批评的批复", body="同意。")
-    letter = submission_create(user=office, kind="incoming", origin="outside", organization=county,
+    letter = submission_create(actor=office, kind="incoming", origin="outside", organization=county,
                                counterpart="群众来信", title="群众来信反映区委书记问题",
                                body="来信人：张某，反映区委书记作风问题。",
                                files=[upload("来信.pdf", b"%PDF-1.4 letter")])
-    office_up = submission_create(user=office, kind="request", origin="office", direction="up", organization=county,
+    office_up = submission_create(actor=office, kind="request", origin="office", direction="up", organization=county,
                                   counterpart="省委主题教育办", title="关于城关区委问题处理意见的请示", body="拟约谈。")
     return {"county_unit": county_unit, "own": own, "reply": reply, "sent": sent, "village": village,
             "liaison_request": liaison_request, "liaison_reply": liaison_reply, "letter": letter,

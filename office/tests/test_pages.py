@@ -278,7 +278,7 @@ def test_instruction_down_is_answered_by_the_unit_on_its_page(client, people, tr
 
 def test_page_renders_at_every_state(client, report, people, office_teams):
     submission = report()
-    submission_assign(user=people["office"], submission=submission, team=office_teams["general"],
+    submission_assign(actor=people["office"], submission=submission, team=office_teams["general"],
                       assignee=people["office"])
     html = _get(client, people["office"], reverse("office:submission", args=[submission.pk]))
     assert "改派" in html and "综合组 · office" in html
@@ -319,7 +319,7 @@ def test_an_item_sent_down_does_not_name_what_it_answers_when_the_unit_may_not_r
     from office.services import submission_create
 
     county_unit, letter = about_county["county_unit"], about_county["letter"]
-    check = submission_create(user=people["office"], kind="instruction", organization=letter.organization,
+    check = submission_create(actor=people["office"], kind="instruction", organization=letter.organization,
                               parent=letter, title="关于核查有关情况的通知", body="请核查并报告")
     client.force_login(county_unit)
     html = client.get(f"/office/submissions/{check.pk}/").content.decode()
@@ -336,7 +336,7 @@ def test_every_count_on_the_list_is_the_length_of_the_list_it_links_to(client, r
     report(title="逾期的请示", due_on=dt.date(2023, 10, 12))
     report(kind="experience", title="“板凳会”听民意", due_on=None)
     assigned = report(title="分办的请示", due_on=dt.date(2023, 11, 1))
-    submission_assign(user=people["office"], submission=assigned, team=office_teams["general"],
+    submission_assign(actor=people["office"], submission=assigned, team=office_teams["general"],
                       assignee=people["office"])
     frozen_clock.move_to(dt.datetime(2023, 10, 15, 9, 0))
     url = reverse("office:submissions")

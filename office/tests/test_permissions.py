@@ -77,7 +77,7 @@ def test_a_unit_answers_what_was_sent_down_to_it_only_below_the_city(people: dic
 
     root_unit = user_create(actor=SETUP, username="root_unit", role="unit", organization=tree.city,
                             password=PASSWORD)
-    notice = submission_create(user=people["office"], kind="instruction", organization=tree.village_a,
+    notice = submission_create(actor=people["office"], kind="instruction", organization=tree.village_a,
                                title="关于报送专题党课开展情况的通知", body="请于10月20日前报送")
     answers = {who: can_answer_submission(actor, notice) for who, actor in
                {**people, "root_unit": root_unit}.items() if not who.startswith("group")}

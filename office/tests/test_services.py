@@ -82,10 +82,10 @@ def test_leader_reads_but_does_not_log(report, people):
 
 def test_city_office_logs_a_letter_from_the_province_at_the_root(people, tree):
     with pytest.raises(ValidationError) as excinfo:
-        submission_create(user=people["office"], kind="incoming", title="关于报送典型案例的函",
+        submission_create(actor=people["office"], kind="incoming", title="关于报送典型案例的函",
                           body="请于10月15日前报送")
     assert _errors(excinfo)["counterpart"] == ["请填写来文单位"]
-    letter = submission_create(user=people["office"], kind="incoming", title="关于报送典型案例的函",
+    letter = submission_create(actor=people["office"], kind="incoming", title="关于报送典型案例的函",
                                body="请于10月15日前报送", counterpart="省委主题教育办", number="冀教办函〔2023〕12号",
                                sent_on=dt.date(2023, 10, 8), received_on=dt.date(2023, 10, 9),
                                due_on=dt.date(2023, 10, 15))
@@ -97,21 +97,21 @@ def test_city_office_logs_a_letter_from_the_province_at_the_root(people, tree):
 
 def test_dates_are_checked_in_chinese(people):
     with pytest.raises(ValidationError) as excinfo:
-        submission_create(user=people["office"], kind="incoming", title="来函", body="内容", counterpart="市委宣传部",
+        submission_create(actor=people["office"], kind="incoming", title="来函", body="内容", counterpart="市委宣传部",
                           received_on=TODAY + dt.timedelta(days=1), due_on=TODAY)
     errors = _errors(excinfo)
     assert errors["received_on"] == ["收文日期不能晚于今天"]
     with pytest.raises(ValidationError) as excinfo:
-        submission_create(user=people["unit"], kind="request", title="请示", body="内容",
+        submission_create(actor=people["unit"], kind="request", title="请示", body="内容",
                           due_on=TODAY - dt.timedelta(days=1))
     assert _errors(excinfo)["due_on"] == ["办理时限不能早于报送日期2023年10月10日"]
 
 
 def test_title_and_body_or_a_file_are_required(people):
     with pytest.raises(ValidationError) as excinfo:
-        submission_create(user=people["unit"], kind="report", title=" ", body="")
+        submission_create(actor=people["unit"], kind="report", title=" ", body="")
     assert _errors(excinfo) == {"title": ["请填写标题"], "body": ["请填写内容摘要，或上传文件"]}
-    submission = submission_create(user=people["unit"], kind="report", title="学习研讨情况报告", body="",
+    submission = submission_create(actor=people["unit"], kind="report", title="学习研讨情况报告", body="",
                                    files=[upload("情况报告.pdf", b"%PDF-1.4 report")])
     attachment = submission.attachments.get()
     assert attachment.filename == "情况报告.pdf"
@@ -120,7 +120,7 @@ def test_title_and_body_or_a_file_are_required(people):
 
 def test_a_bad_file_refuses_the_whole_submission(people):
     with pytest.raises(ValidationError) as excinfo:
-        submission_create(user=people["unit"], kind="report", title="报告", body="内容",
+        submission_create(actor=people["unit"], kind="report", title="报告", body="内容",
                           files=[upload("报告.pdf", b"%PDF ok"), upload("病毒.exe", b"MZ")])
     assert "附件只能是" in _errors(excinfo)["files"][0]
     assert not Submission.objects.exists() and not SubmissionAttachment.objects.exists()
@@ -132,26 +132,26 @@ def test_a_bad_file_refuses_the_whole_submission(people):
 def test_request_is_assigned_answered_and_closed(report, people, office_teams):
     submission = report()
     office2 = office_teams["office2"]
-    submission = submission_assign(user=office2, submission=submission, team=office_teams["general"],
+    submission = submission_assign(actor=office2, submission=submission, team=office_teams["general"],
                                    assignee=people["office"])
     assert (submission.status, submission.team, submission.assignee, submission.assigned_by) == (
         SubmissionStatus.ASSIGNED, office_teams["general"], people["office"], office2)
     assert _notes(people["office"]) == ["请办理请示：关于村级活动场所改造资金的请示（2023年10月20日前答复）"]
     assert allowed_actions(people["office"], submission) == ["assign", "answer", "attach"]  # not closed unanswered
-    submission = submission_answer(user=people["office"], submission=submission, answer="已协调县财政安排资金。")
+    submission = submission_answer(actor=people["office"], submission=submission, answer="已协调县财政安排资金。")
     submission.refresh_from_db()
     assert (submission.status, submission.answer, submission.answered_by) == (
         SubmissionStatus.ANSWERED, "已协调县财政安排资金。", people["office"])
     assert submission.answered_at is not None
     assert _notes(people["unit"]) == ["请示“关于村级活动场所改造资金的请示”已答复"]
-    submission = submission_close(user=office2, submission=submission, note="已落实")
+    submission = submission_close(actor=office2, submission=submission, note="已落实")
     submission.refresh_from_db()
     assert (submission.status, submission.closed_by, submission.close_note) == (
         SubmissionStatus.CLOSED, office2, "已落实")
 
 
 def test_assigning_to_a_team_without_assignee_tells_its_members(report, people, office_teams):
-    submission_assign(user=people["office"], submission=report(), team=office_teams["materials"])
+    submission_assign(actor=people["office"], submission=report(), team=office_teams["materials"])
     assert _notes(office_teams["office2"]) == ["请办理请示：关于村级活动场所改造资金的请示（2023年10月20日前答复）"]
     assert _notes(people["office"]) == []  # the one who assigned is not told
 
@@ -160,13 +160,13 @@ def test_only_the_city_office_assigns_and_to_members_of_the_team(report, people,
     submission = report()
     for who in ("county_office", "leader", "unit"):
         with pytest.raises(PermissionDenied):
-            submission_assign(user=people[who], submission=submission, team=office_teams["general"])
+            submission_assign(actor=people[who], submission=submission, team=office_teams["general"])
     with pytest.raises(ValidationError) as excinfo:
-        submission_assign(user=people["office"], submission=submission, team=office_teams["general"],
+        submission_assign(actor=people["office"], submission=submission, team=office_teams["general"],
                           assignee=office_teams["office2"])
     assert _errors(excinfo)["assignee"] == ["office2不是综合组的成员"]
     with pytest.raises(ValidationError) as excinfo:
-        submission_assign(user=people["office"], submission=submission, team=None)
+        submission_assign(actor=people["office"], submission=submission, team=None)
     assert _errors(excinfo)["team"] == ["请选择承办组"]
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.LOGGED and submission.team is None
@@ -175,28 +175,28 @@ def test_only_the_city_office_assigns_and_to_members_of_the_team(report, people,
 def test_the_submitter_cannot_answer_their_own_request(report, people):
     submission = report()
     with pytest.raises(ValidationError) as excinfo:
-        submission_answer(user=people["unit"], submission=submission, answer="自己答复")
+        submission_answer(actor=people["unit"], submission=submission, answer="自己答复")
     assert _errors(excinfo)["answer"] == ["不能答复本人报送的事项"]
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.LOGGED and submission.answer == ""
 
 
 def test_the_office_cannot_answer_its_own_request_to_the_province(people):
-    request = submission_create(user=people["office"], kind="request", title="关于延长主题教育时间的请示",
+    request = submission_create(actor=people["office"], kind="request", title="关于延长主题教育时间的请示",
                                 body="拟延长两周", counterpart="省委主题教育办", due_on=dt.date(2023, 10, 30))
     assert (request.origin, request.direction) == (Origin.OFFICE, Direction.UP)
     with pytest.raises(ValidationError) as excinfo:
-        submission_answer(user=people["office"], submission=request, answer="同意")
+        submission_answer(actor=people["office"], submission=request, answer="同意")
     assert _errors(excinfo)["answer"] == ["不能答复本人报送的事项"]
     with pytest.raises(ValidationError) as excinfo:
-        submission_answer(user=people["leader"], submission=request, answer="同意")
+        submission_answer(actor=people["leader"], submission=request, answer="同意")
     assert "由对方答复" in _errors(excinfo)["answer"][0]
 
 
 def test_the_provinces_reply_logged_as_incoming_answers_the_request(people, office_teams):
-    request = submission_create(user=people["office"], kind="request", title="关于延长主题教育时间的请示",
+    request = submission_create(actor=people["office"], kind="request", title="关于延长主题教育时间的请示",
                                 body="拟延长两周", counterpart="省委主题教育办")
-    reply = submission_create(user=people["office"], kind="reply", origin="outside", title="关于同意延长时间的批复",
+    reply = submission_create(actor=people["office"], kind="reply", origin="outside", title="关于同意延长时间的批复",
                               body="同意延长两周。", counterpart="省委主题教育办", number="冀教办〔2023〕20号",
                               parent=request)
     request.refresh_from_db()
@@ -208,7 +208,7 @@ def test_the_provinces_reply_logged_as_incoming_answers_the_request(people, offi
 
 def test_a_reply_from_the_office_answers_a_units_request(report, people):
     request = report()
-    reply = submission_create(user=people["office"], kind="reply", title="关于活动场所改造资金的答复",
+    reply = submission_create(actor=people["office"], kind="reply", title="关于活动场所改造资金的答复",
                               body="由县里统筹解决。", organization=request.organization, parent=request)
     request.refresh_from_db()
     assert (reply.origin, reply.direction) == (Origin.OFFICE, Direction.DOWN)
@@ -217,21 +217,21 @@ def test_a_reply_from_the_office_answers_a_units_request(report, people):
     assert _notes(people["unit"]) == ["请示“关于村级活动场所改造资金的请示”已答复"]  # once, not twice
     assert (reply.status, reply.closed_by) == (SubmissionStatus.CLOSED, people["office"])  # a reply awaits no answer
     with pytest.raises(ValidationError):
-        submission_answer(user=people["unit"], submission=reply, answer="收到")
+        submission_answer(actor=people["unit"], submission=reply, answer="收到")
 
 
 def test_an_instruction_down_is_answered_by_the_unit(people, tree, office_teams):
-    instruction = submission_create(user=people["office"], kind="instruction", title="关于报送专题党课开展情况的通知",
+    instruction = submission_create(actor=people["office"], kind="instruction", title="关于报送专题党课开展情况的通知",
                                     body="请于10月20日前反馈。", organization=tree.village_a,
                                     due_on=dt.date(2023, 10, 20))
     assert _notes(people["unit"]) == [
         "市委教育办指示（通知）：关于报送专题党课开展情况的通知（请于2023年10月20日前反馈）"]
     assert _notes(people["unit2"]) == _notes(people["unit"])
     with pytest.raises(PermissionDenied):
-        submission_answer(user=office_teams["office2"], submission=instruction, answer="代答")
+        submission_answer(actor=office_teams["office2"], submission=instruction, answer="代答")
     with pytest.raises(PermissionDenied):
-        submission_answer(user=people["liaison"], submission=instruction, answer="代答")
-    submission_answer(user=people["unit"], submission=instruction, answer="已于10月9日讲专题党课。")
+        submission_answer(actor=people["liaison"], submission=instruction, answer="代答")
+    submission_answer(actor=people["unit"], submission=instruction, answer="已于10月9日讲专题党课。")
     instruction.refresh_from_db()
     assert instruction.status == SubmissionStatus.ANSWERED and instruction.answered_by == people["unit"]
     assert _notes(people["office"]) == ["指示（通知）“关于报送专题党课开展情况的通知”已答复"]
@@ -240,52 +240,52 @@ def test_an_instruction_down_is_answered_by_the_unit(people, tree, office_teams)
 def test_requests_are_answered_before_they_are_closed_but_reports_are_closed_as_read(report, people):
     request = report()
     with pytest.raises(ValidationError) as excinfo:
-        submission_close(user=people["office"], submission=request)
+        submission_close(actor=people["office"], submission=request)
     assert _errors(excinfo)["status"] == ["请示须先答复，再办结"]
     experience = report(kind="experience", title="“板凳会”听民意", due_on=None)
-    submission_close(user=people["office"], submission=experience, note="已编入简报")
+    submission_close(actor=people["office"], submission=experience, note="已编入简报")
     experience.refresh_from_db()
     assert experience.status == SubmissionStatus.CLOSED
     with pytest.raises(PermissionDenied):
-        submission_close(user=people["county_office"], submission=request)
+        submission_close(actor=people["county_office"], submission=request)
 
 
 def test_a_closed_item_takes_no_answer_nor_attachment(report, people):
     experience = report(kind="experience", due_on=None)
-    submission_close(user=people["office"], submission=experience)
+    submission_close(actor=people["office"], submission=experience)
     with pytest.raises(ValidationError) as excinfo:
-        submission_answer(user=people["office"], submission=experience, answer="好")
+        submission_answer(actor=people["office"], submission=experience, answer="好")
     assert _errors(excinfo)["status"] == ["该事项已办结"]
     with pytest.raises(ValidationError):
-        attachment_add(user=people["unit"], submission=experience, file=upload("补充.pdf", b"%PDF x"))
+        attachment_add(actor=people["unit"], submission=experience, file=upload("补充.pdf", b"%PDF x"))
     with pytest.raises(ValidationError):
-        submission_close(user=people["office"], submission=experience)
+        submission_close(actor=people["office"], submission=experience)
 
 
 def test_attachments_by_the_submitter_or_the_office_not_by_bystanders(report, people):
     submission = report()
-    attachment_add(user=people["unit"], submission=submission, file=upload("附件.pdf", b"%PDF a"))
-    attachment_add(user=people["office"], submission=submission, file=upload("附件2.pdf", b"%PDF b"))
+    attachment_add(actor=people["unit"], submission=submission, file=upload("附件.pdf", b"%PDF a"))
+    attachment_add(actor=people["office"], submission=submission, file=upload("附件2.pdf", b"%PDF b"))
     with pytest.raises(PermissionDenied):
-        attachment_add(user=people["liaison"], submission=submission, file=upload("附件3.pdf", b"%PDF c"))
+        attachment_add(actor=people["liaison"], submission=submission, file=upload("附件3.pdf", b"%PDF c"))
     with pytest.raises(PermissionDenied):
-        attachment_add(user=people["liaison_b"], submission=submission, file=upload("附件3.pdf", b"%PDF c"))
+        attachment_add(actor=people["liaison_b"], submission=submission, file=upload("附件3.pdf", b"%PDF c"))
     with pytest.raises(ValidationError) as excinfo:
-        attachment_add(user=people["unit"], submission=submission, file=upload("a.exe", b"MZ"))
+        attachment_add(actor=people["unit"], submission=submission, file=upload("a.exe", b"MZ"))
     assert "附件只能是" in _errors(excinfo)["file"][0]
     assert submission.attachments.count() == 2
 
 
 def test_outside_the_jurisdiction_every_write_is_refused(report, people, office_teams):
     submission = report()
-    for call in (lambda: submission_answer(user=people["liaison_b"], submission=submission, answer="x"),
-                 lambda: submission_close(user=people["liaison_b"], submission=submission),
-                 lambda: submission_assign(user=people["liaison_b"], submission=submission,
+    for call in (lambda: submission_answer(actor=people["liaison_b"], submission=submission, answer="x"),
+                 lambda: submission_close(actor=people["liaison_b"], submission=submission),
+                 lambda: submission_assign(actor=people["liaison_b"], submission=submission,
                                            team=office_teams["general"])):
         with pytest.raises(PermissionDenied):
             call()
     with pytest.raises(PermissionDenied):
-        submission_create(user=people["liaison_b"], kind="reply", title="答复", body="x", parent=submission)
+        submission_create(actor=people["liaison_b"], kind="reply", title="答复", body="x", parent=submission)
 
 
 # ---- lists -----------------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def test_overdue_means_due_date_passed_and_not_answered(report, people, frozen_c
     late = report(title="逾期的请示", due_on=dt.date(2023, 10, 12))
     answered = report(title="已答复的请示", due_on=dt.date(2023, 10, 12))
     report(title="未到期的请示", due_on=dt.date(2023, 10, 30))
-    submission_answer(user=people["office"], submission=answered, answer="同意")
+    submission_answer(actor=people["office"], submission=answered, answer="同意")
     frozen_clock.move_to(dt.datetime(2023, 10, 15, 9, 0))
     overdue = submission_list(people["office"], SubmissionFilter(overdue=True))
     assert [s.title for s in overdue] == [late.title]
@@ -306,7 +306,7 @@ def test_overdue_means_due_date_passed_and_not_answered(report, people, frozen_c
 def test_filters_by_kind_direction_status_team_and_text(report, people, office_teams):
     request = report()
     experience = report(kind="experience", title="“板凳会”听民意", due_on=None)
-    submission_assign(user=people["office"], submission=request, team=office_teams["general"],
+    submission_assign(actor=people["office"], submission=request, team=office_teams["general"],
                       assignee=people["office"])
     office = people["office"]
     assert list(submission_list(office, SubmissionFilter(kind="experience"))) == [experience]
@@ -364,11 +364,11 @@ def test_a_unit_cannot_act_on_what_is_reported_about_it(people, about_county):
     county_unit, letter = about_county["county_unit"], about_county["letter"]
     for item in (letter, about_county["liaison_request"], about_county["office_up"]):
         with pytest.raises(PermissionDenied):
-            attachment_add(user=county_unit, submission=item, file=upload("补充.pdf", b"%PDF-1.4 x"))
+            attachment_add(actor=county_unit, submission=item, file=upload("补充.pdf", b"%PDF-1.4 x"))
         with pytest.raises(PermissionDenied):
-            submission_answer(user=people["county_office"], submission=item, answer="已知悉")
+            submission_answer(actor=people["county_office"], submission=item, answer="已知悉")
         with pytest.raises(PermissionDenied):
-            submission_create(user=county_unit, kind="report", title="关于来信的说明", body="说明", parent=item)
+            submission_create(actor=county_unit, kind="report", title="关于来信的说明", body="说明", parent=item)
     assert letter.attachments.count() == 1
     letter.refresh_from_db()
     assert letter.status == SubmissionStatus.LOGGED and letter.answer == ""
@@ -379,7 +379,7 @@ def test_the_office_letting_a_liaison_member_handle_a_letter_lets_it_read_it(peo
 
     letter = about_county["letter"]
     TeamMembership.objects.create(team=office_teams["general"], user=people["liaison"])
-    submission_assign(user=people["office"], submission=letter, team=office_teams["general"],
+    submission_assign(actor=people["office"], submission=letter, team=office_teams["general"],
                       assignee=people["liaison"])
     assert letter.pk in set(submission_list(people["liaison"]).values_list("pk", flat=True))
     assert letter.pk not in set(submission_list(about_county["county_unit"]).values_list("pk", flat=True))
@@ -392,7 +392,7 @@ def test_the_office_letting_a_liaison_member_handle_a_letter_lets_it_read_it(peo
 def test_a_long_reply_answers_its_item_whole(report, people):
     request = report()
     body = "答" * 20000
-    submission_create(user=people["office"], kind="reply", organization=request.organization, parent=request,
+    submission_create(actor=people["office"], kind="reply", organization=request.organization, parent=request,
                       title="关于活动场所改造资金的答复", body=body)
     request.refresh_from_db()
     assert request.status == SubmissionStatus.ANSWERED and request.answer.endswith("：" + body)
@@ -401,9 +401,9 @@ def test_a_long_reply_answers_its_item_whole(report, people):
 def test_an_answer_too_long_is_refused_in_chinese(report, people):
     request = report()
     with pytest.raises(ValidationError) as excinfo:
-        submission_answer(user=people["office"], submission=request, answer="答" * 20001)
+        submission_answer(actor=people["office"], submission=request, answer="答" * 20001)
     assert _errors(excinfo)["answer"] == ["答复意见不能超过20000个字"]
-    submission_answer(user=people["office"], submission=request, answer="答" * 20000)
+    submission_answer(actor=people["office"], submission=request, answer="答" * 20000)
     request.refresh_from_db()
     assert request.answer == "答" * 20000
 
@@ -416,9 +416,9 @@ def test_a_reply_to_something_a_unit_did_not_submit_is_not_announced_to_it(about
     """The masses' letter about 城关区委 was answered; a later 批复 to it is logged down to the county: its contact
     neither reads it nor hears of it (its title alone could say who complained)."""
     county_unit, letter = about_county["county_unit"], about_county["letter"]
-    submission_answer(user=people["office"], submission=letter, answer="已转纪检部门核查")
+    submission_answer(actor=people["office"], submission=letter, answer="已转纪检部门核查")
     before = set(Notification.objects.filter(user=county_unit).values_list("pk", flat=True))
-    late = submission_create(user=people["office"], kind="reply", organization=letter.organization, parent=letter,
+    late = submission_create(actor=people["office"], kind="reply", organization=letter.organization, parent=letter,
                              title="关于群众来信反映区委书记问题的答复", body="经核查，情况属实。")
     assert not Submission.objects.visible_to(county_unit).filter(pk=late.pk).exists()
     assert set(Notification.objects.filter(user=county_unit).values_list("pk", flat=True)) == before

@@ -35,10 +35,10 @@ def _visit(people: dict[str, Any], method: Any, org: Any, *, side: str = "a", do
            on: dt.date = dt.date(2023, 10, 9)) -> Visit:
     """A visit of group A (liaison) or group B (liaison_b), made through the services."""
     by = people["liaison" if side == "a" else "liaison_b"]
-    visit = services.visit_plan(user=by, group=people[f"group_{side}"], organization=org, method=method,
+    visit = services.visit_plan(actor=by, group=people[f"group_{side}"], organization=org, method=method,
                                 subject="个别访谈班子成员", planned_on=on, participants=[by])
     if done:
-        visit = services.visit_record(user=by, visit=visit, visited_on=on, summary="准备充分",
+        visit = services.visit_record(actor=by, visit=visit, visited_on=on, summary="准备充分",
                                       observations={"study": {"judgement": "good", "note": "学习扎实"}})
     return visit
 
@@ -52,14 +52,14 @@ def both_sides(people: dict[str, Any], tree: Any, method: Any) -> dict[str, dict
         by = people["liaison" if side == "a" else "liaison_b"]
         visit = _visit(people, method, org, side=side)
         planned = _visit(people, method, org, side=side, done=False, on=dt.date(2023, 10, 20))
-        finding = services.finding_add(user=by, visit=visit, description="学习研讨联系实际不够", requirement="study")
-        action = services.action_record(user=by, organization=org, level="point_out", reason="学习不深入",
+        finding = services.finding_add(actor=by, visit=visit, description="学习研讨联系实际不够", requirement="study")
+        action = services.action_record(actor=by, organization=org, level="point_out", reason="学习不深入",
                                         findings=[finding])
-        proposal = services.action_propose(user=by, organization=org, level="criticise", reason="敷衍应付",
+        proposal = services.action_propose(actor=by, organization=org, level="criticise", reason="敷衍应付",
                                            cadre=None)
-        issued = services.letter_issue(user=by, letter=services.letter_create(
-            user=by, group=people[f"group_{side}"], organization=org, findings=[finding], actions=[action]))
-        draft = services.letter_create(user=by, group=people[f"group_{side}"], organization=org)
+        issued = services.letter_issue(actor=by, letter=services.letter_create(
+            actor=by, group=people[f"group_{side}"], organization=org, findings=[finding], actions=[action]))
+        draft = services.letter_create(actor=by, group=people[f"group_{side}"], organization=org)
         rows[side] = {"visit": visit, "planned": planned, "finding": finding, "action": action,
                       "proposal": proposal, "letter": issued, "draft": draft}
     return rows
@@ -173,8 +173,8 @@ def test_visit_filters(api_as, people, method, tree):
     held = _visit(people, method, tree.county_a, on=dt.date(2023, 10, 9))
     village = _visit(people, method, tree.village_a, on=dt.date(2023, 9, 20))
     planned = _visit(people, method, tree.county_a, done=False, on=dt.date(2023, 10, 25))
-    other = services.visit_method_create(user=people["office"], name="调阅民主生活会材料")
-    reading = services.visit_log(user=people["liaison"], group=people["group_a"], organization=tree.county_a,
+    other = services.visit_method_create(actor=people["office"], name="调阅民主生活会材料")
+    reading = services.visit_log(actor=people["liaison"], group=people["group_a"], organization=tree.county_a,
                                  method=other, subject="调阅材料", visited_on=dt.date(2023, 10, 1), summary="齐全")
     api = api_as("liaison")
     assert _ids(api, "/supervision/visits") == {held.pk, village.pk, planned.pk, reading.pk}
@@ -195,7 +195,7 @@ def test_visit_filters(api_as, people, method, tree):
 
 def test_visit_detail_lists_attachments_by_their_information_only(api_as, people, method, tree):
     visit = _visit(people, method, tree.county_a)
-    attachment = services.attachment_add(user=people["liaison"], visit=visit, file=upload("访谈记录.pdf", b"%PDF x"))
+    attachment = services.attachment_add(actor=people["liaison"], visit=visit, file=upload("访谈记录.pdf", b"%PDF x"))
     data = api_as("leader").get(f"/supervision/visits/{visit.pk}").json()
     assert data["attachments"] == [{
         "id": attachment.pk, "filename": "访谈记录.pdf", "size": 6, "sha256": attachment.sha256,
@@ -204,8 +204,8 @@ def test_visit_detail_lists_attachments_by_their_information_only(api_as, people
 
 
 def test_methods_are_the_active_ones(api_as, people):
-    services.visit_method_set_active(user=people["office"], method=services.visit_method_create(
-        user=people["office"], name="停用的方式"), is_active=False)
+    services.visit_method_set_active(actor=people["office"], method=services.visit_method_create(
+        actor=people["office"], name="停用的方式"), is_active=False)
     names = [m["name"] for m in api_as("unit").get("/supervision/methods").json()]
     assert "列席领导班子学习研讨" in names and "停用的方式" not in names
 
@@ -265,13 +265,13 @@ def test_unit_sees_no_plans_drafts_or_proposals_and_writes_nothing(api_as, both_
     # records at the unit itself (village A1a), inside the unit's subtree
     visit = _visit(people, method, tree.village_a)
     planned = _visit(people, method, tree.village_a, done=False, on=dt.date(2023, 10, 20))
-    finding = services.finding_add(user=people["liaison"], visit=visit, description="三会一课记录不全",
+    finding = services.finding_add(actor=people["liaison"], visit=visit, description="三会一课记录不全",
                                    requirement="rectification")
-    action = services.action_record(user=people["liaison"], organization=tree.village_a, level="point_out",
+    action = services.action_record(actor=people["liaison"], organization=tree.village_a, level="point_out",
                                     reason="记录不全")
-    proposal = services.action_propose(user=people["liaison"], organization=tree.village_a, level="correct",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.village_a, level="correct",
                                        reason="屡教不改")
-    draft = services.letter_create(user=people["liaison"], group=people["group_a"], organization=tree.village_a)
+    draft = services.letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.village_a)
     api = api_as("unit")
     assert _ids(api, "/supervision/visits") == {visit.pk}
     assert _ids(api, "/supervision/findings") == {finding.pk}
@@ -291,7 +291,7 @@ def test_unit_sees_no_plans_drafts_or_proposals_and_writes_nothing(api_as, both_
                                                  "planned_on": "2023-10-12"}).status_code == 404
     assert Finding.objects.filter(organization=tree.village_a).count() == 1 and not Problem.objects.exists()
     assert Action.objects.get(pk=action.pk).status == "decided"
-    services.letter_issue(user=people["liaison"], letter=draft)
+    services.letter_issue(actor=people["liaison"], letter=draft)
     assert _ids(api, "/supervision/letters") == {draft.pk}
 
 
@@ -360,9 +360,9 @@ def test_a_finding_into_the_ledger_refused_keeps_nothing(api_as, make_finding):
 
 def test_a_closed_problem_found_again_is_reopened_as_a_relapse(api_as, people, make_problem, make_finding, tree):
     problem = make_problem(source="self")
-    problem_act(user=people["unit"], problem=problem, action="start")
-    problem_act(user=people["unit"], problem=problem, action="claim", files=[upload()])
-    problem_act(user=people["county_office"], problem=problem, action="close", note="核验属实")
+    problem_act(actor=people["unit"], problem=problem, action="start")
+    problem_act(actor=people["unit"], problem=problem, action="claim", files=[upload()])
+    problem_act(actor=people["county_office"], problem=problem, action="close", note="核验属实")
     finding = make_finding(organization=tree.village_a, description="公开栏又不更新了")
     response = api_as("liaison").post_json(f"/supervision/findings/{finding.pk}/relapse",
                                            {"problem": problem.pk, "note": "公开栏再次两月未更新"})
@@ -386,7 +386,7 @@ def test_finding_filters(api_as, people, make_visit, make_finding, tree):
     first = make_finding(requirement="study")
     second_visit = make_visit(on=dt.date(2023, 10, 8))
     filed = make_finding(visit=second_visit, organization=tree.village_a, requirement="rectification")
-    services.finding_raise_problem(user=people["liaison"], finding=filed, category="style")
+    services.finding_raise_problem(actor=people["liaison"], finding=filed, category="style")
     guidance = make_finding(visit=second_visit, requirement="research", needs_fix=False)
     api = api_as("office")
     assert _ids(api, "/supervision/findings") == {first.pk, filed.pk, guidance.pk}
@@ -438,7 +438,7 @@ def test_skipping_a_rung_without_a_reason_is_refused_naming_skip_reason(api_as, 
 
 
 def test_the_office_decides_or_dismisses_proposals_and_results_are_recorded(api_as, people, tree):
-    proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="point_out",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.county_a, level="point_out",
                                        reason="学习不深入")
     office = api_as("office")
     response = office.post_json(f"/supervision/actions/{proposal.pk}/decide",
@@ -457,7 +457,7 @@ def test_the_office_decides_or_dismisses_proposals_and_results_are_recorded(api_
     proposal.refresh_from_db()
     assert (proposal.status, proposal.result, proposal.result_on) == ("done", "已召开专题会整改", TODAY)
 
-    second = services.action_propose(user=people["liaison"], organization=tree.county_a, level="discipline",
+    second = services.action_propose(actor=people["liaison"], organization=tree.county_a, level="discipline",
                                      reason="走形变样")
     assert office.post_json(f"/supervision/actions/{second.pk}/dismiss", {"note": ""}).status_code == 422
     assert api_as("liaison").post_json(f"/supervision/actions/{second.pk}/dismiss",
@@ -469,7 +469,7 @@ def test_the_office_decides_or_dismisses_proposals_and_results_are_recorded(api_
 
 
 def test_the_office_decides_a_skip_only_with_its_reason(api_as, people, tree):
-    proposal = services.action_propose(user=people["liaison"], organization=tree.county_a, level="criticise",
+    proposal = services.action_propose(actor=people["liaison"], organization=tree.county_a, level="criticise",
                                        reason="敷衍应付")
     office = api_as("office")
     response = office.post_json(f"/supervision/actions/{proposal.pk}/decide", {})
@@ -495,7 +495,7 @@ def test_action_filters(api_as, both_sides):
 
 def test_a_letter_is_drafted_from_the_records_and_issued_with_a_number(api_as, people, make_finding):
     finding = make_finding()
-    action = services.action_record(user=people["liaison"], organization=finding.organization,
+    action = services.action_record(actor=people["liaison"], organization=finding.organization,
                                     level="point_out", reason="学习不深入", findings=[finding])
     api = api_as("liaison")
     response = api.post_json("/supervision/letters", {"org": "A", "findings": [finding.pk], "actions": [action.pk],
@@ -524,7 +524,7 @@ def test_the_letter_comes_as_a_docx_to_whoever_sees_it(api_as, people, make_find
     import docx
 
     finding = make_finding(organization=tree.village_a)
-    draft = services.letter_create(user=people["liaison"], group=people["group_a"], organization=tree.village_a,
+    draft = services.letter_create(actor=people["liaison"], group=people["group_a"], organization=tree.village_a,
                                    findings=[finding])
     response = api_as("liaison").get(f"/supervision/letters/{draft.pk}/docx")
     assert response.status_code == 200
@@ -535,7 +535,7 @@ def test_the_letter_comes_as_a_docx_to_whoever_sees_it(api_as, people, make_find
     assert draft.title in text and finding.description in text
     assert api_as("unit").get(f"/supervision/letters/{draft.pk}/docx").status_code == 404  # a draft
     assert api_as("liaison_b").get(f"/supervision/letters/{draft.pk}/docx").status_code == 404
-    services.letter_issue(user=people["liaison"], letter=draft)
+    services.letter_issue(actor=people["liaison"], letter=draft)
     draft.refresh_from_db()
     response = api_as("unit").get(f"/supervision/letters/{draft.pk}/docx")
     assert response.status_code == 200

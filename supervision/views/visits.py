@@ -107,7 +107,7 @@ def workspace(request: AuthedRequest) -> HttpResponse:
         planned = visits.filter(status=VisitStatus.PLANNED)
         planned_total = planned.count()
         context.update({
-            "rows": selectors.unit_rows(group, user=user, today=today),
+            "rows": selectors.unit_rows(group, actor=user, today=today),
             "planned": list(planned.order_by("planned_on", "id")[:RECENT]),
             "planned_total": planned_total,
             "planned_more": max(planned_total - RECENT, 0),
@@ -188,9 +188,9 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
         org = form.cleaned_data["organization"]
         with service_errors(form):
             if mode == "log":
-                visit = services.visit_log(user=user, group=group, organization=org, **form.values())
+                visit = services.visit_log(actor=user, group=group, organization=org, **form.values())
             else:
-                visit = services.visit_plan(user=user, group=group, organization=org, **form.values())
+                visit = services.visit_plan(actor=user, group=group, organization=org, **form.values())
         if not form.errors:
             if mode == "log":
                 messages.success(request, "已记录指导活动。发现问题的，请登记发现的问题。")
@@ -239,7 +239,7 @@ def visit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                          "participants": [p.pk for p in visit.participants.all()], "others": visit.others})
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            services.visit_update(user=request.user, visit=visit, **form.values())
+            services.visit_update(actor=request.user, visit=visit, **form.values())
         if not form.errors:
             messages.success(request, "已保存活动计划")
             return redirect(visit_url(visit))
@@ -266,7 +266,7 @@ def visit_record(request: AuthedRequest, pk: int) -> HttpResponse:
     form = VisitRecordForm(request.POST if request.method == "POST" else None, group=visit.group, initial=initial)
     if request.method == "POST" and form.is_valid():
         with service_errors(form):
-            services.visit_record(user=request.user, visit=visit, **form.values())
+            services.visit_record(actor=request.user, visit=visit, **form.values())
         if not form.errors:
             messages.success(request, "已记录开展情况。发现问题的，请登记发现的问题。"
                              if visit.status == VisitStatus.PLANNED else "已保存开展情况")
@@ -283,7 +283,7 @@ def visit_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         with service_errors(form):
-            services.visit_cancel(user=user, visit=visit, reason=form.cleaned_data.get("cancel_reason") or "")
+            services.visit_cancel(actor=user, visit=visit, reason=form.cleaned_data.get("cancel_reason") or "")
         if not form.errors:
             messages.success(request, "已取消该指导活动")
             return redirect(visit_url(visit))
@@ -298,7 +298,7 @@ def attachment_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         with service_errors(form):
-            attachment = services.attachment_add(user=user, visit=visit,
+            attachment = services.attachment_add(actor=user, visit=visit,
                                                  file=form.cleaned_data.get("file"))  # type: ignore[arg-type]
         if not form.errors:
             messages.success(request, f"已上传附件“{attachment.filename}”")
@@ -329,7 +329,7 @@ def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> Ht
     attachment = get_object_or_404(VisitAttachment.objects.visible_to(user).select_related("visit"),
                                    pk=attachment_pk, visit_id=visit.pk)
     with refusals(request, prefix="未能删除：") as refused:
-        services.attachment_remove(user=user, attachment=attachment)
+        services.attachment_remove(actor=user, attachment=attachment)
     if not refused:
         messages.success(request, f"已删除附件“{attachment.filename}”")
     return redirect(visit_url(visit, "attachments"))
@@ -353,13 +353,13 @@ def method_list(request: AuthedRequest) -> HttpResponse:
         if "toggle" in request.POST:
             method = get_object_or_404(_methods(), pk=int_or_none(request.POST.get("toggle")) or 0)
             with refusals(request) as refused:
-                services.visit_method_set_active(user=user, method=method, is_active=request.POST.get("active") == "1")
+                services.visit_method_set_active(actor=user, method=method, is_active=request.POST.get("active") == "1")
             if not refused:
                 messages.success(request, f"已{'启用' if method.is_active else '停用'}指导方式“{method.name}”")
                 return redirect("supervision:methods")
         elif form.is_valid():
             with service_errors(form):
-                method = services.visit_method_create(user=user, name=form.cleaned_data.get("name") or "")
+                method = services.visit_method_create(actor=user, name=form.cleaned_data.get("name") or "")
             if not form.errors:
                 messages.success(request, f"已新增指导方式“{method.name}”")
                 return redirect("supervision:methods")
