@@ -1,6 +1,7 @@
 """Who is calling the API: a bearer token (`Authorization: Bearer …`) or a logged-in browser session.
 
-Both refuse inactive and locked accounts (401). Every operation then runs inside `audit_context` for the
+Both refuse inactive and locked accounts (401); a token also once it has expired (`ApiToken.expires_at`) or been
+revoked (deleted). Every operation then runs inside `audit_context` for the
 authenticated user, so writes made through the API (imports) are attributed to them and their address.
 """
 
@@ -33,8 +34,9 @@ class TokenAuth(HttpBearer):
         if not token:
             return None
         api_token = ApiToken.objects.find(token)
-        if api_token is None or not _usable(api_token.user):
+        if api_token is None or api_token.is_expired or not _usable(api_token.user):
             return None
+        request.api_token_id = api_token.pk  # type: ignore[attr-defined]  # the token list marks the caller's own
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_GRANULARITY:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)

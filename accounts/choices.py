@@ -12,3 +12,13 @@ class Role(models.TextChoices):
 
 
 # What each role may do is accounts.permissions' table of capabilities; no other module groups roles.
+
+
+class TokenRevocation(models.TextChoices):
+    """Why a user's API tokens were revoked (accounts.services.api_tokens_revoke), as the audit log says it."""
+
+    LOGOUT = "logout", "退出登录"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    DEACTIVATION = "deactivation", "停用账号"
+    OWNER = "owner", "本人撤销"

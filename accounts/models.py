@@ -1,7 +1,9 @@
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any, ClassVar, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -66,18 +68,28 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_expiry() -> dt.datetime:
+    """When a token issued now expires: JYB_API_TOKEN_HOURS from now."""
+    return timezone.now() + dt.timedelta(hours=settings.JYB_API_TOKEN_HOURS)
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def find(self, raw: str) -> "ApiToken | None":
         return self.select_related("user", "user__organization").filter(key_hash=_hash_token(raw)).first()
 
+    def expired(self) -> "ApiTokenQuerySet":
+        return self.filter(expires_at__lte=timezone.now())
+
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the raw token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the raw token is shown once. It expires
+    (`expires_at`), and is deleted when revoked (accounts.services.api_tokens_revoke)."""
 
     user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("有效期至", default=token_expiry)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -87,6 +99,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的令牌"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @classmethod
     def issue(cls, user: User, **kwargs: Any) -> str:

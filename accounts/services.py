@@ -1,15 +1,18 @@
-"""Account rules: logging in with lockout, API tokens. Creating and changing accounts is user administration
-(administration.services), above the organisation tree."""
+"""Account rules: logging in with lockout, API tokens (issued, expiring, revoked). Creating and changing accounts
+is user administration (administration.services), above the organisation tree."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.actors import Actor
+from accounts.choices import TokenRevocation
 from accounts.models import ApiToken, User
 from core import audit
 from core.middleware import client_ip
@@ -57,8 +60,38 @@ def token_issue(*, request: HttpRequest | None, username: str, password: str) ->
     """An API login: checks like the login page, and is audited like one (Django's login() is not called,
     so no user_logged_in signal fires)."""
     user = user_login(request=request, username=username, password=password)
+    ApiToken.objects.filter(user=user).expired().delete()  # of no use any more: the list shows live ones
     raw = ApiToken.issue(user)
     with audit.audit_context(user=user, ip=client_ip(request) if request is not None else None):
         audit.record(AuditEntry.Action.LOGIN, object_type="accounts.user", object_id=str(user.pk),
                      object_repr=user.get_username(), after={"via": "api_token"})
     return raw
+
+
+def api_tokens_revoke(*, user: User, reason: TokenRevocation) -> int:
+    """Revoke every API token of `user` (deleted, so a stolen copy stops working at once), with one audit entry
+    naming the reason: logging out of the pages, a password change or reset, deactivation. Whoever acts is the
+    audit context's actor. Returns how many were revoked."""
+    tokens = ApiToken.objects.filter(user=user)
+    count = tokens.count()
+    if count:
+        tokens.delete()
+        _record_revocation(user, count=count, reason=reason)
+    return count
+
+
+def api_token_revoke(*, actor: Actor, token_id: int) -> None:
+    """A user revokes one of their own tokens; anyone else's, or an unknown one, is not found."""
+    token = ApiToken.objects.filter(pk=token_id, user_id=getattr(actor, "pk", None) or 0).first()
+    if token is None or not isinstance(actor, User):
+        raise PermissionDenied("令牌不存在")
+    token.delete()
+    _record_revocation(actor, count=1, reason=TokenRevocation.OWNER, token_id=token_id)
+
+
+def _record_revocation(user: User, *, count: int, reason: TokenRevocation, token_id: int | None = None) -> None:
+    after: dict[str, object] = {"revoked": count, "reason": TokenRevocation(reason).label}
+    if token_id is not None:
+        after["token"] = token_id
+    audit.record(AuditEntry.Action.DELETE, object_type="accounts.apitoken", object_id=str(user.pk),
+                 object_repr=f"{user.get_username()} 的接口令牌", after=after)

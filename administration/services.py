@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.actors import Actor
+from accounts.choices import TokenRevocation
 from accounts.models import User
 from accounts.permissions import grants
+from accounts.services import api_tokens_revoke
 from administration.permissions import can_manage_accounts
 from core import audit
 from core.models import AuditEntry
@@ -51,6 +53,8 @@ def user_update(*, actor: User, user: User, role: str, organization: Organizatio
         raise ValidationError("不能更改自己的角色或停用自己的账号，请由另一名安全管理员操作")
     user.role, user.organization, user.first_name, user.is_active = role, organization, full_name, is_active
     user.save()
+    if not is_active:
+        api_tokens_revoke(user=user, reason=TokenRevocation.DEACTIVATION)
     return user
 
 
@@ -75,4 +79,5 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> User:
     # Snapshots leave the password out, so say here that it changed (never what it is).
     audit.record(AuditEntry.Action.UPDATE, object_type="accounts.user", object_id=str(user.pk),
                  object_repr=user.get_username(), after={"password": "已重置"})
+    api_tokens_revoke(user=user, reason=TokenRevocation.PASSWORD_RESET)
     return user

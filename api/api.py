@@ -1,9 +1,14 @@
 """The REST API, assembled from each app's `api.py` (DESIGN §3): this module only creates the NinjaAPI,
 sets authentication and error handling, and mounts the apps' routers."""
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as RuleRefusal
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
@@ -20,8 +25,33 @@ from problems.api import router as problems_router
 from supervision.api import router as supervision_router
 
 NOT_FOUND = "未找到"
-UNAUTHENTICATED = "未登录或令牌无效：请先通过 /api/v1/auth/token 获取令牌，以 Authorization: Bearer <令牌> 调用"
+UNAUTHENTICATED = ("未登录或令牌无效（令牌已过期或已撤销）：请先通过 /api/v1/auth/token 获取令牌，"
+                   "以 Authorization: Bearer <令牌> 调用")
 
+
+
+def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API's documentation (the docs page and the OpenAPI document) only for a signed-in user (an active,
+    unlocked session, or a valid bearer token): the page sends a stranger to the login page, the document answers
+    the API's 401."""
+
+    def signed_in(request: HttpRequest) -> bool:
+        try:
+            return session_auth(request) is not None or token_auth(request) is not None
+        except HttpError:  # refused outright by the authentication (e.g. a password to change first)
+            return False
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if signed_in(request):
+            return view(request, *args, **kwargs)
+        if request.resolver_match is not None and request.resolver_match.url_name == "openapi-view":
+            return redirect_to_login(request.get_full_path())
+        response = JsonResponse({"detail": UNAUTHENTICATED}, status=401, json_dumps_params={"ensure_ascii": False})
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    return wrapper
 
 
 class ChineseNinjaAPI(NinjaAPI):
@@ -41,6 +71,7 @@ api = ChineseNinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=signed_in_only,
     auth=[token_auth, session_auth],
 )
 api.add_decorator(audited)

@@ -157,6 +157,9 @@ X_FRAME_OPTIONS = "DENY"
 # Failed logins before an account is locked, and for how long (minutes).
 JYB_LOGIN_MAX_FAILURES = int(os.environ.get("JYB_LOGIN_MAX_FAILURES", "5"))
 JYB_LOGIN_LOCK_MINUTES = int(os.environ.get("JYB_LOGIN_LOCK_MINUTES", "15"))
+# Hours an API token stays valid after it is issued (logout, a password change or reset and deactivation revoke
+# it earlier: accounts.services.api_tokens_revoke).
+JYB_API_TOKEN_HOURS = float(os.environ.get("JYB_API_TOKEN_HOURS", "8"))
 # Reverse proxies whose X-Real-IP header is believed (the nginx in front of gunicorn), comma-separated.
 JYB_TRUSTED_PROXIES = frozenset(p.strip() for p in os.environ.get("JYB_TRUSTED_PROXIES", "").split(",") if p.strip())
 # Largest upload accepted by imports, in MiB.

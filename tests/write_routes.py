@@ -393,4 +393,6 @@ ROUTES: dict[tuple[str, str], Row] = {
 # Write routes that act on no object in the tree, and where their permissions are tested instead.
 UNSCOPED: dict[tuple[str, str], str] = {
     ("POST", f"{V1}/auth/token"): "issues a token for a username and password: api/tests/test_auth.py",
+    ("DELETE", f"{V1}/auth/tokens/{{token_id}}"): "revokes one of the caller's own tokens, nobody else's: "
+                                                 "accounts/tests/test_api_tokens.py",
 }

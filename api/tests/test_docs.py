@@ -1,12 +1,17 @@
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import ApiToken, User
 from api.tests.helpers import API
 
 
-def test_openapi_schema_is_served_to_anyone(client, db):
+def test_openapi_schema_is_served_to_a_signed_in_user(client, users):
+    client.force_login(users["unit"])
     response = client.get(f"{API}/openapi.json")
     assert response.status_code == 200
     schema = response.json()
@@ -25,10 +30,44 @@ def test_openapi_schema_is_served_to_anyone(client, db):
     assert "multipart/form-data" in upload
 
 
-@pytest.mark.parametrize("logged_in", [False, True])
-def test_docs_page_uses_bundled_assets_not_a_cdn(client, users, logged_in):
-    if logged_in:
-        client.force_login(users["unit"])
+def test_openapi_schema_is_served_with_a_bearer_token(client, users):
+    token = ApiToken.issue(users["office"])
+    response = client.get(f"{API}/openapi.json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and "/api/v1/auth/tokens" in response.json()["paths"]
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Bearer expired"])
+def test_openapi_schema_is_refused_to_strangers_with_the_apis_401(client, users, authorization):
+    headers = {}
+    if authorization == "Bearer expired":
+        token = ApiToken.issue(users["office"])
+        ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+        authorization = f"Bearer {token}"
+    if authorization:
+        headers["HTTP_AUTHORIZATION"] = authorization
+    response = client.get(f"{API}/openapi.json", **headers)
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("未登录或令牌无效")
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert "paths" not in response.json()
+
+
+def test_docs_page_sends_a_stranger_to_the_login_page(client, db):
+    response = client.get(f"{API}/docs")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/api/v1/docs"
+    assert "swagger" not in response.content.decode().lower()
+
+
+def test_docs_page_is_refused_to_a_locked_or_inactive_session(client, users):
+    client.force_login(users["unit"])
+    User.objects.filter(pk=users["unit"].pk).update(locked_until=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(f"{API}/docs").status_code == 302
+    assert client.get(f"{API}/openapi.json").status_code == 401
+
+
+def test_docs_page_uses_bundled_assets_not_a_cdn(client, users):
+    client.force_login(users["unit"])
     response = client.get(f"{API}/docs")
     assert response.status_code == 200
     html = response.content.decode()

@@ -154,7 +154,8 @@ def test_a_past_campaigns_commitment_is_read_only(api_as, tree, campaign, past_c
     assert not Milestone.objects.exists()
 
 
-def test_openapi_says_attachments_go_through_the_page(client):
+def test_openapi_says_attachments_go_through_the_page(client, users):
+    client.force_login(users["unit"])  # the API's documentation is for signed-in users
     schema = client.get("/api/v1/openapi.json").json()
     summaries = [op.get("summary", "") for path in schema["paths"].values() for op in path.values()]
     assert any("附件只能在调研课题页面上传" in s for s in summaries)
