@@ -4,15 +4,30 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.scoping import ScopedQuerySet
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk updates and deletes are refused as the model's own are."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志只能追加，不能删除。")
 
 
 class AuditEntry(models.Model):
     """One append-only line of the audit log: who did what to which object, from where, before and after.
 
-    Rows are written by `core.audit` only. The model refuses updates and deletes so that no code path of the
-    application can rewrite history; a hash chain, when one is added, goes here as two columns.
+    Rows are written by `core.audit` only, each with its place in the chain (`seq`, gapless) and its chain value
+    (`chain` = HMAC-SM3(key, previous chain value ‖ this entry's fields), `core.audit.chain`), so that
+    `manage.py audit_verify` finds any entry edited, deleted or inserted out of order. The model and its queryset
+    refuse updates and deletes, so no code path of the application rewrites history; on PostgreSQL a trigger refuses
+    them to any SQL too (migration 0004), and only entries older than the retention and already archived
+    (`AuditChain.anchor_seq`) may be deleted, by `manage.py audit_archive`.
     """
 
     class Action(models.TextChoices):
@@ -24,11 +39,14 @@ class AuditEntry(models.Model):
         LOGOUT = "logout", "退出"
         IMPORT = "import", "导入"
         EXPORT = "export", "导出"
+        ARCHIVE = "archive", "归档"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set before the chain value is computed (not auto_now_add, which would reset it at insert).
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
+    # No constraint and nothing done on a user's deletion: the entry keeps the id and the account name.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+        on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
@@ -38,6 +56,10 @@ class AuditEntry(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
+    seq = models.BigIntegerField("链序号", unique=True)
+    chain = models.CharField("链值", max_length=64)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计日志"
@@ -55,6 +77,26 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditChain(models.Model):
+    """The one row (pk 1) holding the chain's head: the last entry's `seq` and chain value, and the anchor — the
+    last archived entry's, from which verification starts. Appends lock this row (`core.audit`), so two writers
+    never fork the chain; on PostgreSQL a trigger lets its numbers only grow."""
+
+    GENESIS = "0" * 64
+
+    seq = models.BigIntegerField("链尾序号", default=0)
+    head = models.CharField("链尾值", max_length=64, default=GENESIS)
+    anchor_seq = models.BigIntegerField("归档锚点序号", default=0)
+    anchor_chain = models.CharField("归档锚点链值", max_length=64, default=GENESIS)
+
+    class Meta:
+        verbose_name = "审计日志链"
+        verbose_name_plural = "审计日志链"
+
+    def __str__(self) -> str:
+        return f"审计日志链：第{self.seq}条"
 
 
 class AuditedModel(models.Model):

@@ -162,6 +162,9 @@ JYB_LOGIN_LOCK_MINUTES = int(os.environ.get("JYB_LOGIN_LOCK_MINUTES", "15"))
 JYB_API_TOKEN_HOURS = float(os.environ.get("JYB_API_TOKEN_HOURS", "8"))
 # Reverse proxies whose X-Real-IP header is believed (the nginx in front of gunicorn), comma-separated.
 JYB_TRUSTED_PROXIES = frozenset(p.strip() for p in os.environ.get("JYB_TRUSTED_PROXIES", "").split(",") if p.strip())
+# The audit chain's HMAC-SM3 key (core.keys): a file outside the database. Required in production; demo and tests
+# create var/audit.key (0600) on first use.
+JYB_AUDIT_KEY_FILE = os.environ.get("JYB_AUDIT_KEY_FILE", "")
 # Largest upload accepted by imports, in MiB.
 JYB_IMPORT_MAX_MB = int(os.environ.get("JYB_IMPORT_MAX_MB", "50"))
 # The address at which the masses reach the public feedback pages (/f/…), when it is not the intranet address

@@ -1,5 +1,13 @@
 """Writing the audit log. Who and where come from a context set by the middleware (web, API) or by
-`audit_context` (management commands, jobs), so services never pass them around."""
+`audit_context` (management commands, jobs), so services never pass them around.
+
+Every entry is appended to the HMAC-SM3 chain (`core.audit.chain`) by `_append`, the one place that inserts
+entries: it locks the chain head (`AuditChain`, one row; SELECT … FOR UPDATE on PostgreSQL, SQLite's write lock
+taken at BEGIN IMMEDIATE), numbers the entries after it, computes their chain values in Python and moves the head,
+all in the caller's transaction. Two writers therefore never fork the chain: the second waits for the first's
+commit. The price: transactions that write audit entries run one after another from their first entry to their
+commit (on PostgreSQL; SQLite runs every write transaction so already).
+"""
 
 import contextlib
 import datetime as dt
@@ -10,10 +18,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
-from core.models import AuditEntry
+from core.audit.chain import FIELDS, Mac, canonical_fresh
+from core.models import AuditChain, AuditEntry
+
+# Entries are kept at least this long: `manage.py audit_archive` refuses a later date, and the PostgreSQL
+# trigger (core migration 0005) refuses to delete a younger entry.
+RETENTION_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -73,15 +87,38 @@ def _entry(action: str, *, object_type: str = "", object_id: str = "", object_re
            before: dict | None = None, after: dict | None = None, actor: Actor | None = None) -> AuditEntry:
     actor = actor or current_actor()
     return AuditEntry(
-        actor_id=actor.user_id, actor_name=actor.name[:150], ip=actor.ip, action=action,
-        object_type=object_type, object_id=object_id[:64], object_repr=object_repr[:200],
+        at=timezone.now(), actor_id=actor.user_id, actor_name=actor.name[:150], ip=_IP_FIELD.get_prep_value(actor.ip),
+        action=action, object_type=object_type, object_id=object_id[:64], object_repr=object_repr[:200],
         before=before, after=after,
     )
 
 
+_IP_FIELD = AuditEntry._meta.get_field("ip")
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Number and chain `entries` after the head, insert them and move the head, under the head's lock."""
+    mac = Mac()
+    with transaction.atomic():
+        head = AuditChain.objects.select_for_update().filter(pk=1).first()
+        if head is None:  # a database flushed by tests: start the chain again
+            AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
+            head = AuditChain.objects.select_for_update().get(pk=1)
+        seq, value = head.seq, head.head
+        for entry in entries:
+            seq += 1
+            entry.seq = seq
+            value = entry.chain = mac.value(value, canonical_fresh(tuple(getattr(entry, f) for f in FIELDS)))
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        AuditChain.objects.filter(pk=1).update(seq=seq, head=value)
+
+
 def record(action: str, **kwargs: Any) -> AuditEntry:
     entry = _entry(action, **kwargs)
-    entry.save()
+    _append([entry])
     return entry
 
 
@@ -111,11 +148,11 @@ def record_many(action: str, model: type[models.Model],
         batch.append(_entry(action, object_type=label, object_id=str(object_id), object_repr=object_repr,
                             before=before, after=after, actor=actor))
         if len(batch) >= batch_size:
-            AuditEntry.objects.bulk_create(batch)
+            _append(batch)
             count += len(batch)
             batch = []
     if batch:
-        AuditEntry.objects.bulk_create(batch)
+        _append(batch)
         count += len(batch)
     return count
 
