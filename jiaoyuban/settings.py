@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
     "core.middleware.MethodNotAllowedPageMiddleware",  # a Chinese page, not a blank one, for a page's 405
@@ -153,6 +154,23 @@ SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", not (DEBUG or DEMO or 
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # a Chinese 403 page with a way back
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script, stylesheet, font and image from this server, no inline script
+# or style (behaviour lives in static/js, styles in static files; tests/browser/test_csp.py visits every page under
+# it). data: images are Bootstrap's own icons in its CSS. The self-contained 500 page adds its <style>'s hash.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Failed logins before an account is locked, and for how long (minutes).
 JYB_LOGIN_MAX_FAILURES = int(os.environ.get("JYB_LOGIN_MAX_FAILURES", "5"))

@@ -105,9 +105,19 @@
     });
   }
 
+  /* A form with data-confirm asks before it is sent (in place of an inline onsubmit, which the
+     Content-Security-Policy refuses): cancelling the browser's dialog keeps the form unsent. */
+  function initConfirm() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target.closest("form[data-confirm]");
+      if (form && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initCharts();
     initTree();
     initHistoryBack();
+    initConfirm();
   });
 })();

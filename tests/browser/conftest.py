@@ -4,6 +4,7 @@ Never `playwright install`: the browser is /usr/bin/chromium. The data is built 
 the root `tree` fixture) but under `transactional_db`, so the live server's thread sees it.
 """
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -62,21 +63,67 @@ def city(transactional_db: None) -> dict[str, Any]:
     return {"password": PASSWORD}
 
 
-@pytest.fixture
-def browser(city: dict[str, Any]) -> Iterator[Any]:
-    """A headless chromium, started after the data is written (Playwright's sync API runs an event loop in
-    this thread, during which Django refuses ORM calls)."""
+# Reports every Content-Security-Policy violation of a document to its console, where CSPWatch reads it.
+CSP_PROBE = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "CSP violation: " + e.effectiveDirective + " refused " + (e.blockedURI || "inline") + " at "
+  + (e.sourceFile || document.URL) + ":" + e.lineNumber + " " + (e.sample || "")));"""
+CSP_MESSAGE = re.compile(r"CSP violation|Content Security Policy", re.I)
+
+
+class CSPWatch:
+    """The launched browser, whose pages and contexts note every Content-Security-Policy violation (chromium's own
+    console message, and the securitypolicyviolation event through CSP_PROBE) in `violations`, with the page's
+    address. Every browser test runs under the policy: `browser` fails a test that caused one."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def watch(self, target: Any) -> Any:
+        """Listen on a Page or a BrowserContext (each has add_init_script and console events)."""
+        target.add_init_script(CSP_PROBE)
+        target.on("console", self._note)
+        return target
+
+    def _note(self, message: Any) -> None:
+        if CSP_MESSAGE.search(message.text):
+            page = message.page
+            self.violations.append(f"{page.url if page else '?'}: {message.text}")
+
+    def new_page(self, **kwargs: Any) -> Any:
+        return self.watch(self._browser.new_page(**kwargs))
+
+    def new_context(self, **kwargs: Any) -> Any:
+        return self.watch(self._browser.new_context(**kwargs))
+
+
+@contextlib.contextmanager
+def launch() -> Iterator[CSPWatch]:
+    """A headless chromium under CSPWatch; leaving the block fails on any violation seen."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = CSPWatch(p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
         try:
             yield browser
         finally:
             browser.close()
+    seen = "\n".join(dict.fromkeys(browser.violations))
+    assert not browser.violations, f"Content-Security-Policy violations:\n{seen}"
+
+
+@pytest.fixture
+def browser(city: dict[str, Any]) -> Iterator[CSPWatch]:
+    """A headless chromium, started after the data is written (Playwright's sync API runs an event loop in
+    this thread, during which Django refuses ORM calls)."""
+    with launch() as browser:
+        yield browser
 
 
 def db_call(query: Callable[[], T]) -> T:
