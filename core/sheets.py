@@ -32,6 +32,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from core.files import content_matches
 from core.http import attachment_disposition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -379,10 +380,12 @@ def _open_rows(fh: IO[bytes], filename: str, suffixes: tuple[str, ...]) -> tuple
     if size > limit * 1024 * 1024:
         raise ImportFileError(f"文件太大（{size / 1024 / 1024:.1f} MB），不能超过 {limit} MB，请分成几个文件导入")
     if ext == ".xlsx":
-        if not fh.read(4).startswith(b"PK"):
+        if not content_matches(fh, ext):  # a zip declaring a workbook, not a program or a document renamed
             raise ImportFileError(NOT_XLSX)
-        fh.seek(0)
         return _xlsx_rows(fh)
+    if not content_matches(fh, ext):
+        raise ImportFileError("文件内容不是文本，不是有效的 .csv 文件（可能是改了扩展名的其他文件），"
+                              "请用 Excel 另存为 .xlsx 或 .csv 后重试")
     return _csv_rows(fh)
 
 
@@ -862,9 +865,10 @@ def store_upload(upload: Any) -> Path:
     from django.utils import timezone
 
     folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with open(target, "wb") as out:
+    # Only this user reads it (0600), like every upload (FILE_UPLOAD_PERMISSIONS).
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return target

@@ -17,7 +17,19 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JYB_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def private_dir(path: Path) -> Path:
+    """`path`, created readable by this user only (0700): var/ holds the database, keys and uploads. One left
+    readable to others by an earlier, looser start is tightened when it is ours."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_mode & 0o077 and info.st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
+private_dir(VAR_DIR)
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -44,8 +56,13 @@ def _secret_key() -> str:
         raise ImproperlyConfigured("SECRET_KEY 未设置：生产环境必须通过环境变量提供 SECRET_KEY。")
     # Demo and tests only: a random key kept under var/ so sessions survive a restart.
     key_file = VAR_DIR / "demo-secret-key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+    try:  # created 0600: only this user reads it
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -150,7 +167,16 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", not (DEBUG or DEMO or TESTING))
+# JYB_HTTPS=1 in production: served over HTTPS only (TLS ends at the nginx in front, which must set
+# X-Forwarded-Proto): secure cookies, plain HTTP redirected, HSTS. `manage.py check --deploy` then has no warnings.
+HTTPS = env_flag("JYB_HTTPS")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("JYB_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = HTTPS or env_flag("SESSION_COOKIE_SECURE", not (DEBUG or DEMO or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # a Chinese 403 page with a way back
 X_FRAME_OPTIONS = "DENY"
@@ -207,7 +233,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing; files come from the finders
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = private_dir(VAR_DIR / "media")
+# Uploaded files and the folders Django makes for them: this user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {

@@ -32,6 +32,7 @@ from campaigns.models import Campaign
 from campaigns.selectors import campaigns_of
 from core import audit
 from core.cn import cn_date
+from core.files import content_error
 from core.models import AuditEntry
 from core.validation import choice_error as _choice_error
 from core.validation import put_error as _put
@@ -117,7 +118,7 @@ def _attachment_error(upload: UploadedFile | None) -> str | None:
         return "附件只能是PDF、Word（.doc、.docx）、Excel（.xls、.xlsx）或JPG、PNG图片"
     if (upload.size or 0) > attachment_max_mb() * 1024 * 1024:
         return f"附件不能超过{attachment_max_mb()}MB"
-    return None
+    return content_error(upload)
 
 
 def _current_errors(campaign: Campaign | None) -> dict[str, str]:

@@ -99,6 +99,11 @@ def test_attachment_type_is_checked_and_kept_under_media_measures(tree, campaign
     errors = _errors(services.study_session_create, organization=tree.village_a, campaign=campaign,
                      kind="self_study", topic="学习", held_on=DAY, participant_count=3, attachment=bad)
     assert "附件只能是" in errors["attachment"][0]
+    renamed = SimpleUploadedFile("学习记录.pdf", b"MZ\x90\x00 program")
+    errors = _errors(services.study_session_create, organization=tree.village_a, campaign=campaign,
+                     kind="self_study", topic="学习", held_on=DAY, participant_count=3, attachment=renamed)
+    assert errors["attachment"] == [
+        "附件“学习记录.pdf”的内容不是PDF文件，与扩展名不符（可能是改了扩展名的其他文件），不能上传"]
     good = SimpleUploadedFile("学习记录.pdf", b"%PDF-1.4")
     session = services.study_session_create(actor=SETUP,
                                             organization=tree.village_a, campaign=campaign, kind="self_study",

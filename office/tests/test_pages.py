@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from core.tests.test_files import docx_bytes  # a genuine .docx: uploads are checked by content
 from office.choices import SubmissionStatus
 from office.models import Submission
 from office.services import submission_assign
@@ -254,7 +255,7 @@ def test_attachment_upload_on_the_page(client, report, people):
                            {"file-file": upload("病毒.exe", b"MZ")})
     assert response.status_code == 200 and "附件只能是" in _html(response)
     response = client.post(reverse("office:attachment_new", args=[submission.pk]),
-                           {"file-file": upload("补充材料.docx", b"PK docx")})
+                           {"file-file": upload("补充材料.docx", docx_bytes())})
     assert response.status_code == 302
     assert submission.attachments.get().filename == "补充材料.docx"
 
@@ -355,7 +356,8 @@ def test_every_count_on_the_list_is_the_length_of_the_list_it_links_to(client, r
 def test_checksums_are_shown_to_the_office_not_to_the_unit(client, report, people):
     submission = report()
     client.force_login(people["unit"])
-    client.post(reverse("office:attachment_new", args=[submission.pk]), {"file-file": upload("补充材料.docx", b"PK x")})
+    client.post(reverse("office:attachment_new", args=[submission.pk]),
+                {"file-file": upload("补充材料.docx", docx_bytes())})
     digest = submission.attachments.get().sha256
     url = reverse("office:submission", args=[submission.pk])
     assert "补充材料.docx" in _get(client, people["unit"], url) and digest not in _get(client, people["unit"], url)

@@ -273,6 +273,9 @@ def test_attachments_by_the_submitter_or_the_office_not_by_bystanders(report, pe
     with pytest.raises(ValidationError) as excinfo:
         attachment_add(actor=people["unit"], submission=submission, file=upload("a.exe", b"MZ"))
     assert "附件只能是" in _errors(excinfo)["file"][0]
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(actor=people["unit"], submission=submission, file=upload("情况报告.docx", b"MZ\x90\x00 program"))
+    assert "“情况报告.docx”的内容不是Word文档" in _errors(excinfo)["file"][0]
     assert submission.attachments.count() == 2
 
 

@@ -115,6 +115,8 @@ def test_orgs_import(api_as, tree):
     ("notes.txt", b"hello", "不支持的文件类型"),
     ("empty.csv", b"", "文件是空的"),
     ("broken.xlsx", b"this is not a zip", "不是有效的 .xlsx"),
+    ("名册.xlsx", b"MZ\x90\x00 program", "不是有效的 .xlsx"),  # a program renamed
+    ("名册.csv", b"MZ\x90\x00 program", "文件内容不是文本"),
 ])
 def test_unreadable_files_answer_400_in_chinese(api_as, tree, name, content, message):
     fh = io.BytesIO(content)

@@ -305,6 +305,11 @@ def test_evidence_is_stored_with_its_hash_and_downloaded_inside_the_jurisdiction
     assert api_as("unit").get(f"/problems/{make_problem().pk}/evidence/{data['id']}").status_code == 404
     refused = api_as("unit").post(f"/problems/{problem.pk}/evidence", {"file": upload("病毒.exe", b"MZ")})
     assert refused.status_code == 422 and "佐证材料只能是" in refused.json()["errors"]["file"][0]
+    renamed = api_as("unit").post(f"/problems/{problem.pk}/evidence",
+                                  {"file": upload("整改报告.pdf", b"MZ\x90\x00 program")})
+    assert renamed.status_code == 422
+    assert renamed.json()["errors"]["file"] == [
+        "佐证材料“整改报告.pdf”的内容不是PDF文件，与扩展名不符（可能是改了扩展名的其他文件），不能上传"]
     assert Evidence.objects.count() == 1
 
 

@@ -105,7 +105,7 @@ def test_a_step_cannot_cite_another_problems_evidence(people: dict[str, Any], ma
                                                       two_steps: tuple[Problem, RectificationStep,
                                                                        RectificationStep]) -> None:
     _, first, _ = two_steps
-    other = evidence_add(actor=people["unit"], problem=make_problem(), file=upload("别的.jpg", b"other"))
+    other = evidence_add(actor=people["unit"], problem=make_problem(), file=upload("别的.jpg", b"\xff\xd8\xff other"))
     with pytest.raises(ValidationError) as exc:
         step_done(actor=people["unit"], step=first, cite=[other])
     assert "不属于该问题" in str(exc.value)

@@ -354,6 +354,8 @@ def test_whole_file_errors(people: dict[str, Any], campaign: Any) -> None:
         (xlsx([row()], headers=[h for h in HEADERS if h != "问题表现"]), "a.xlsx", "第1行表头缺少列：问题表现"),
         (io.BytesIO(b"%PDF-1.4"), "a.pdf", "不支持的文件类型“.pdf”"),
         (io.BytesIO(b"PK\x03\x04broken"), "a.xlsx", "已损坏"),
+        (io.BytesIO(b"MZ\x90\x00 program"), "问题清单.xlsx", "不是有效的 .xlsx 文件"),  # a program renamed
+        (io.BytesIO(b"MZ\x90\x00 program"), "问题清单.csv", "文件内容不是文本"),
         (io.BytesIO(b""), "a.xlsx", "文件是空的"),
         (xlsx([]), "a.xlsx", "文件中没有数据行"),
     ]

@@ -160,7 +160,7 @@ def test_the_problem_page_counts_what_it_lists(client: Any, people: dict[str, An
     problem = make_problem()
     first = step_add(actor=people["unit"], problem=problem, measure="更新公开栏")
     step_add(actor=people["unit"], problem=_fresh(problem), measure="公开账目")
-    step_done(actor=people["unit"], step=first, files=[upload("照片.jpg", b"\xff\xd8 one")])
+    step_done(actor=people["unit"], step=first, files=[upload("照片.jpg", b"\xff\xd8\xff one")])
     evidence_add(actor=people["unit"], problem=_fresh(problem), file=upload("账目.pdf", b"%PDF two"))
     for rating in (Rating.SATISFIED, Rating.BASIC):
         Satisfaction.objects.create(problem=problem, rating=rating, at=NOW, source_hash="x")

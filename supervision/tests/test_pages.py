@@ -324,6 +324,9 @@ def test_attachments_are_uploaded_downloaded_within_scope_and_removed(client: An
     html = _html(_post(client, liaison, reverse("supervision:attachment_new", args=[visit.pk]),
                        {"file": upload("脚本.exe", b"MZ")}))
     assert "附件只能是" in html and VisitAttachment.objects.count() == 0
+    html = _html(_post(client, liaison, reverse("supervision:attachment_new", args=[visit.pk]),
+                       {"file": upload("访谈照片.jpg", b"MZ\x90\x00 program")}))
+    assert "“访谈照片.jpg”的内容不是JPG图片" in html and VisitAttachment.objects.count() == 0
     response = _post(client, liaison, reverse("supervision:attachment_new", args=[visit.pk]),
                      {"file": upload("访谈记录.pdf", b"%PDF-1.4 notes")})
     assert response.status_code == 302
