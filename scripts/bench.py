@@ -5,6 +5,7 @@
     python scripts/bench.py generate [--scale S]   migrate and generate scale S (seed 1) into DATABASE_URL
     python scripts/bench.py run                    time the statistics queries (city), one JSON line each
     python scripts/bench.py ledger [--scale S]     time the ledger list and export, print the EXPLAIN plans
+    python scripts/bench.py audit                  the audit chain's write overhead (10,000 entries) and verify speed
     python scripts/bench.py migrate                apply new migrations to a cached database
     python scripts/bench.py pg-create [--drop]     create the PostgreSQL database of DATABASE_URL if missing
 
@@ -333,6 +334,68 @@ def ledger(scale: str) -> list[dict[str, Any]]:
     return lines
 
 
+AUDIT_ROWS, AUDIT_RUNS = 10_000, 5
+
+
+def audit_bench() -> list[dict[str, Any]]:
+    """The audit chain's cost: 10,000 entries through record_many (numbered and chained under the head's lock) against
+    the same entries inserted without chain values (the path before the chain), each run rolled back; then
+    `audit_verify`'s walk over the whole table, in rows per second."""
+    from django.db import transaction
+
+    from core import audit
+    from core.audit.chain import verify
+    from core.models import AuditEntry
+    from orgs.models import Member
+
+    class Rollback(Exception):
+        pass
+
+    rows = [(i, f"成员{i}", None, {"name": f"成员{i}", "organization_id": i % 1500, "phone": f"1380000{i:04d}",
+                                   "is_mobile": False, "joined_on": "2001-07-01"}) for i in range(AUDIT_ROWS)]
+
+    def plain() -> None:
+        entries = [audit._entry(AuditEntry.Action.CREATE, object_type="orgs.member", object_id=str(pk),
+                                object_repr=name, before=before, after=after) for pk, name, before, after in rows]
+        for n, entry in enumerate(entries, start=1):
+            entry.seq, entry.chain = -n, ""
+        for i in range(0, len(entries), 2000):
+            AuditEntry.objects.bulk_create(entries[i:i + 2000])
+
+    def chained() -> None:
+        audit.record_many(AuditEntry.Action.CREATE, Member, iter(rows))
+
+    def seconds(fn: Callable[[], None]) -> float:
+        started = 0.0
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                fn()
+                elapsed = time.perf_counter() - started
+                raise Rollback
+        except Rollback:
+            return elapsed
+
+    db = vendor()
+    timings: dict[str, list[float]] = {"plain": [], "chained": []}
+    seconds(plain), seconds(chained)  # warm-up
+    for _ in range(AUDIT_RUNS):  # interleaved, so that the disk's and the database's drift hits both alike
+        timings["plain"].append(seconds(plain))
+        timings["chained"].append(seconds(chained))
+    plain_s, chained_s = statistics.median(timings["plain"]), statistics.median(timings["chained"])
+    write = {"database": db, "bench": "audit_write", "rows": AUDIT_ROWS, "runs": AUDIT_RUNS,
+             "without_chain_s": round(plain_s, 3), "with_chain_s": round(chained_s, 3),
+             "overhead_pct": round(100 * (chained_s - plain_s) / plain_s, 1),
+             "per_entry_us": round(1e6 * (chained_s - plain_s) / AUDIT_ROWS, 1)}
+    print(json.dumps(write, ensure_ascii=False), flush=True)
+    result = verify()
+    check = {"database": db, "bench": "audit_verify", "rows": result.rows, "seconds": round(result.seconds, 2),
+             "rows_per_s": round(result.rows_per_second), "holds": result.problem is None,
+             "problem": result.problem.message if result.problem else None}
+    print(json.dumps(check, ensure_ascii=False), flush=True)
+    return [write, check]
+
+
 def scale_of(argv: list[str]) -> str:
     for n, arg in enumerate(argv):
         if arg.startswith("--scale="):
@@ -367,6 +430,8 @@ def main(argv: list[str]) -> int:
     if command == "ledger":
         ledger(scale)
         return 0
+    if command == "audit":
+        return 0 if audit_bench()[-1]["holds"] else 1
     if command == "migrate":  # a cached database follows new migrations (say, the ledger's indexes)
         from django.core.management import call_command
 

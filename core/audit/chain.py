@@ -40,23 +40,46 @@ def _at(value: dt.datetime) -> str:
 
 def canonical(values: tuple[Any, ...]) -> bytes:
     """`values` in the order of FIELDS, as they come from the database (JSON already decoded)."""
-    seq, at, actor_id, actor_name, ip, action, object_type, object_id, object_repr, before, after = values
-    return json.dumps(
-        [seq, _at(at), actor_id, actor_name, None if ip is None else str(ip), action, object_type, object_id,
-         object_repr, _plain(before), _plain(after)],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-    ).encode()
+    *head, before, after = values
+    return _encode((*head, _plain(before), _plain(after)))
 
 
 def canonical_fresh(values: tuple[Any, ...]) -> bytes:
     """The canonical form of an entry about to be written: before and after as the database will return them
-    (through JSON: tuples become lists, integer keys strings)."""
+    (through JSON: tuples become lists, keys strings)."""
     *head, before, after = values
-    return canonical((*head, _roundtrip(before), _roundtrip(after)))
+    return _encode((*head, _as_stored(before), _as_stored(after)))
 
 
-def _roundtrip(value: Any) -> Any:
-    return None if value is None else json.loads(json.dumps(value))
+def _encode(values: tuple[Any, ...]) -> bytes:
+    seq, at, actor_id, actor_name, ip, action, object_type, object_id, object_repr, before, after = values
+    return json.dumps(
+        [seq, _at(at), actor_id, actor_name, None if ip is None else str(ip), action, object_type, object_id,
+         object_repr, before, after],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+    ).encode()
+
+
+_KEY_TEXT = {True: "true", False: "false", None: "null"}
+
+
+def _as_stored(value: Any) -> Any:
+    """`value` as it comes back from a JSON column, without the cost of encoding and decoding it."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else _key(k): _as_stored(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_stored(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _key(key: Any) -> str:
+    if key is None or isinstance(key, bool):
+        return _KEY_TEXT[key]
+    if isinstance(key, float):
+        return json.dumps(key)
+    return str(key)
 
 
 class Mac:

@@ -7,6 +7,7 @@ import datetime as dt
 import importlib
 import itertools
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import audit
 from core.audit.archive import entries_archive, verify_file
@@ -168,6 +171,17 @@ def test_the_database_refuses_to_rewrite_the_log(db):
             _sql("UPDATE core_auditchain SET seq = 1, head = %s WHERE id = 1", [AuditChain.GENESIS])
         with pytest.raises(DatabaseError), transaction.atomic():
             _sql("DELETE FROM core_auditchain")
+        # The application's role (README: database roles) can add entries, not remove the triggers.
+        app_role = f"jyb_app_probe_{os.getpid()}"
+        _sql(f"CREATE ROLE {app_role} NOLOGIN")
+        _sql(f"GRANT SELECT, INSERT ON {TABLE} TO {app_role}")
+        _sql(f"GRANT SELECT, UPDATE ON core_auditchain TO {app_role}")
+        for statement in (f"DROP TRIGGER core_auditentry_append_only ON {TABLE}",
+                          f"ALTER TABLE {TABLE} DISABLE TRIGGER USER", f"TRUNCATE {TABLE}",
+                          f"DELETE FROM {TABLE}", "DROP TRIGGER core_auditchain_forward ON core_auditchain"):
+            with pytest.raises(DatabaseError), transaction.atomic():
+                _sql(f"SET LOCAL ROLE {app_role}")
+                _sql(statement)
     else:
         # SQLite (the demo): a deletion gets past the database, and the chain names it.
         _sql(f"DELETE FROM {TABLE} WHERE seq = 2")
@@ -389,3 +403,25 @@ def test_two_bulk_writers_at_once_do_not_fork_the_chain(tmp_path):
     # Each writer's transaction is one unbroken run: the others waited for its commit.
     assert sum(1 for a, b in itertools.pairwise(names) if a != b) == 2
     assert problem is None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The canonical form of an entry being written is the one its stored copy will have.
+
+_json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=5) | st.floats(
+    allow_nan=False, allow_infinity=False)
+_json_values = st.recursive(
+    _json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=3) | st.integers(-9, 9), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(before=_json_values, after=_json_values)
+def test_the_form_computed_before_writing_equals_the_form_read_back(before: object, after: object) -> None:
+    from core.audit.chain import canonical, canonical_fresh
+
+    head = (1, timezone.now(), 3, "张三", "10.0.0.1", "update", "orgs.member", "7", "成员")
+    stored = tuple(None if v is None else json.loads(json.dumps(v)) for v in (before, after))
+    assert canonical_fresh((*head, before, after)) == canonical((*head, *stored))
