@@ -9,7 +9,7 @@ from ninja.responses import Status
 from accounts.api_auth import request_user
 from accounts.models import ApiToken
 from accounts.selectors import api_tokens_of
-from accounts.services import LoginError, api_token_revoke, token_issue
+from accounts.services import LoginError, LoginThrottled, PasswordChangeRequired, api_token_revoke, token_issue
 from core.schemas import ErrorOut
 
 router = Router(tags=["认证"])
@@ -36,14 +36,19 @@ class TokenInfoOut(Schema):
     current: bool  # the token this request was made with
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut}, summary="获取接口令牌")
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+             summary="获取接口令牌")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Check the password (failures are counted and lock the account, like the login page) and return a
     new token, to be sent as `Authorization: Bearer <token>`."""
     try:
         token = token_issue(request=request, username=payload.username, password=payload.password)
+    except LoginThrottled as exc:  # the address failed too often: 429, the password was not checked
+        return Status(429, {"detail": str(exc)})
     except LoginError as exc:
         return Status(401, {"detail": str(exc)})
+    except PasswordChangeRequired as exc:  # a reset or expired password: changed on the pages first
+        return Status(403, {"detail": str(exc)})
     issued = ApiToken.objects.find(token)
     assert issued is not None
     return Status(200, {"token": token, "expires_at": issued.expires_at})

@@ -12,9 +12,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.models import ApiToken, User
+from accounts.passwords import API_REFUSAL, password_change_required
 from core.audit import audit_context
 from core.middleware import client_ip
 
@@ -23,7 +25,12 @@ LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
 def _usable(user: object) -> bool:
-    return isinstance(user, User) and user.is_active and not user.is_locked
+    """Active and unlocked; one who must first change their password on the pages is refused outright (403)."""
+    if not (isinstance(user, User) and user.is_active and not user.is_locked):
+        return False
+    if password_change_required(user):
+        raise HttpError(403, API_REFUSAL)
+    return True
 
 
 class TokenAuth(HttpBearer):

@@ -23,6 +23,10 @@ class User(AbstractUser, AuditedModel):
     )
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    # Set by every set_password; the password expires JYB_PASSWORD_MAX_AGE_DAYS after it (accounts.passwords).
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    # A password someone else chose (the security administrator's reset): changed by its owner before anything else.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
     audit_exclude = ("created_at", "updated_at", "password", "last_login")
@@ -62,6 +66,44 @@ class User(AbstractUser, AuditedModel):
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords (the current one included), so that a new one repeats none of them
+    (accounts.validators.PasswordHistoryValidator writes and reads them; only the latest few are kept)."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码摘要", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, by address and account name as typed, for the lockout and the per-address throttle
+    (accounts.services.user_login). Rows older than a day are pruned; the audit log keeps the history."""
+
+    at = models.DateTimeField("时间", default=timezone.now)
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+    username = models.CharField("账号", max_length=150)
+
+    class Meta:
+        verbose_name = "登录失败"
+        verbose_name_plural = "登录失败"
+        indexes = [models.Index(fields=["ip", "at"]), models.Index(fields=["username", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.ip} {self.username}"
 
 
 def _hash_token(raw: str) -> str:

@@ -3,18 +3,20 @@ audit log) are in administration.views."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.choices import TokenRevocation
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, PasswordChangeForm
+from accounts.http import AuthedRequest
 from accounts.models import User
-from core.forms import refusals
+from accounts.passwords import password_change_reason
+from core.forms import refusals, service_errors
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -59,3 +61,23 @@ def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
         services.api_token_revoke(actor=request.user, token_id=token_id)
     messages.success(request, "令牌已撤销，用它调用接口将被拒绝")
     return redirect("accounts:api_tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: AuthedRequest) -> HttpResponse:
+    """Every signed-in person changes their own password here; one who must (a reset, an expired password) is
+    sent here by accounts.middleware until they have, then lands on their home page."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form):
+            services.password_change(actor=request.user, current_password=form.cleaned_data["current_password"],
+                                     new_password=form.cleaned_data["new_password"])
+        if not form.errors:
+            update_session_auth_hash(request, request.user)  # the session stays signed in
+            messages.success(request, "密码已修改")
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {
+        "form": form, "reason": password_change_reason(request.user),
+        "max_age_days": settings.JYB_PASSWORD_MAX_AGE_DAYS,
+    })

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from accounts.actors import Actor
+from accounts.forms import PASSWORD_RULES
 from accounts.permissions import role_choices
 from orgs.widgets import OrgChoiceField
 
@@ -22,7 +23,7 @@ class UserForm(forms.Form):
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
     password = forms.CharField(label="初始密码", strip=False, required=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text="至少8位，不能全是数字；不填则该账号暂不能登录")
+                               help_text=f"{PASSWORD_RULES}；本人首次登录时须修改；不填则该账号暂不能登录")
 
     def __init__(self, *args: Any, actor: Actor, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,4 +38,5 @@ class UserForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(label="新密码", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text=f"{PASSWORD_RULES}。重置后同时解除锁定，本人登录后须先修改密码。")

@@ -4,15 +4,19 @@ changing them, unlocking them and resetting passwords. Logging in, lockout and A
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.actors import Actor
 from accounts.choices import TokenRevocation
 from accounts.models import User
 from accounts.permissions import grants
-from accounts.services import api_tokens_revoke
+from accounts.services import api_tokens_revoke, login_failures_forget
 from administration.permissions import can_manage_accounts
 from core import audit
+from core.cn import cn_date
 from core.models import AuditEntry
+from core.notify import notify
 from orgs.models import Organization
 
 
@@ -24,13 +28,17 @@ def _check_manages_accounts(actor: Actor) -> None:
 
 @transaction.atomic
 def user_create(*, actor: Actor, username: str, role: str, organization: Organization, password: str | None = None,
-                full_name: str = "", check_password: bool = True) -> User:
+                full_name: str = "", check_password: bool = True, must_change_password: bool = False) -> User:
+    """A new account. `must_change_password`: the password was chosen by someone else (the security administrator's
+    page, manage.py adduser), so its owner changes it at the first login; the demo accounts and fixtures, set up by a
+    system actor with a fresh password, are not forced."""
     _check_manages_accounts(actor)
     if role not in grants():
         raise ValidationError(f"未知角色：{role}（可选：{'、'.join(grants())}）")
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"账号 {username} 已存在")
-    user = User(username=username, role=role, organization=organization, first_name=full_name)
+    user = User(username=username, role=role, organization=organization, first_name=full_name,
+                must_change_password=must_change_password and bool(password))
     if password:
         if check_password:
             validate_password(password, user)
@@ -63,7 +71,18 @@ def user_unlock(*, actor: Actor, user: User) -> User:
     _check_manages_accounts(actor)
     user.failed_logins, user.locked_until = 0, None
     user.save()
+    login_failures_forget(user)  # the failures that locked it no longer count
+    _tell_owner(user, kind="unlock",
+                text="安全管理员于{at}解除了您账号的锁定。如果不是您本人申请的，请立即联系安全管理员。")
     return user
+
+
+def _tell_owner(user: User, *, kind: str, text: str, url: str = "") -> None:
+    """The account's owner learns of what the security administrator did to it (站内提醒, core.notify)."""
+    now = timezone.now()
+    local = timezone.localtime(now)
+    notify(users=[user], key=f"accounts:{kind}:{now.isoformat()}",
+           text=text.format(at=f"{cn_date(local)} {local:%H:%M}"), url=url)
 
 
 @transaction.atomic
@@ -75,7 +94,11 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> User:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.failed_logins, user.locked_until = 0, None
+    user.must_change_password = True  # someone else knows it: its owner changes it at the next login
     user.save()
+    login_failures_forget(user)
+    _tell_owner(user, kind="password_reset", url=reverse("accounts:password_change"),
+                text="安全管理员于{at}重置了您的密码，登录后须先修改密码。如果不是您本人申请的，请立即联系安全管理员。")
     # Snapshots leave the password out, so say here that it changed (never what it is).
     audit.record(AuditEntry.Action.UPDATE, object_type="accounts.user", object_id=str(user.pk),
                  object_repr=user.get_username(), after={"password": "已重置"})

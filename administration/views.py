@@ -50,7 +50,7 @@ def user_new(request: AuthedRequest) -> HttpResponse:
         with service_errors(form):
             user = services.user_create(actor=request.user, username=data["username"], role=data["role"],
                                         organization=data["org_code"], password=data["password"] or None,
-                                        full_name=data["full_name"])
+                                        full_name=data["full_name"], must_change_password=True)
         if not form.errors:
             messages.success(request, f"已创建账号 {user.username}")
             return redirect("accounts:user_edit", user_id=user.pk)

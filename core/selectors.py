@@ -158,9 +158,14 @@ def system_status() -> list[StatusSection]:
                   "" if settings.SESSION_COOKIE_SECURE or settings.DEBUG or settings.DEMO or settings.TESTING
                   else "生产环境应通过HTTPS访问并开启", setting="SESSION_COOKIE_SECURE"),
         StatusRow("登录失败锁定",
-                  f"连续失败{settings.JYB_LOGIN_MAX_FAILURES}次锁定{settings.JYB_LOGIN_LOCK_MINUTES}分钟",
-                  setting="JYB_LOGIN_MAX_FAILURES、JYB_LOGIN_LOCK_MINUTES"),
-        StatusRow("会话有效期", f"{settings.SESSION_COOKIE_AGE // 3600}小时"),
+                  f"{settings.JYB_LOGIN_LOCK_MINUTES}分钟内失败{settings.JYB_LOGIN_MAX_FAILURES}次锁定"
+                  f"{settings.JYB_LOGIN_LOCK_MINUTES}分钟；同一地址失败{settings.JYB_LOGIN_ADDRESS_MAX_FAILURES}次暂停登录",
+                  setting="JYB_LOGIN_MAX_FAILURES、JYB_LOGIN_LOCK_MINUTES、JYB_LOGIN_ADDRESS_MAX_FAILURES"),
+        StatusRow("会话有效期",
+                  f"{settings.JYB_IDLE_MINUTES}分钟无操作退出，最长{settings.SESSION_COOKIE_AGE // 3600}小时",
+                  setting="JYB_IDLE_MINUTES"),
+        StatusRow("密码有效期", f"{settings.JYB_PASSWORD_MAX_AGE_DAYS}天" if settings.JYB_PASSWORD_MAX_AGE_DAYS
+                  else "不过期", setting="JYB_PASSWORD_MAX_AGE_DAYS"),
         StatusRow("导入文件和附件大小上限", f"{settings.JYB_IMPORT_MAX_MB} MB", setting="JYB_IMPORT_MAX_MB"),
         StatusRow("反馈意见书代字", settings.JYB_LETTER_ABBR, setting="JYB_LETTER_ABBR"),
         StatusRow("可信代理", "、".join(sorted(settings.JYB_TRUSTED_PROXIES)) or "无",

@@ -25,9 +25,11 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is None:
         return
+    # A logout the application made (accounts.middleware: the session's idle or absolute limit) says why.
+    reason = getattr(request, "jyb_logout_reason", None)
     with audit.audit_context(user=user, ip=_ip(request)):
         audit.record(AuditEntry.Action.LOGOUT, object_type="accounts.user", object_id=str(user.pk),
-                     object_repr=user.get_username())
+                     object_repr=user.get_username(), after={"reason": reason} if reason else None)
 
 
 @receiver(user_login_failed)

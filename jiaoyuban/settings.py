@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",  # idle and absolute session limits (JYB_IDLE_MINUTES)
+    "accounts.middleware.PasswordChangeRequiredMiddleware",  # a reset or expired password: the change page first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.NoPersonalInfoValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 if TESTING:
     # Tests create many users; the production hasher would spend seconds on each.
@@ -201,6 +206,12 @@ CONTENT_SECURITY_POLICY = {
 # Failed logins before an account is locked, and for how long (minutes).
 JYB_LOGIN_MAX_FAILURES = int(os.environ.get("JYB_LOGIN_MAX_FAILURES", "5"))
 JYB_LOGIN_LOCK_MINUTES = int(os.environ.get("JYB_LOGIN_LOCK_MINUTES", "15"))
+# Failed logins one address may make in JYB_LOGIN_LOCK_MINUTES before it is refused (accounts.services.user_login).
+JYB_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("JYB_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+# A session ends after this many minutes without a request, and SESSION_COOKIE_AGE after the login whatever happens.
+JYB_IDLE_MINUTES = int(os.environ.get("JYB_IDLE_MINUTES", "30"))
+# A password must be changed this many days after it was set (0: never expires).
+JYB_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JYB_PASSWORD_MAX_AGE_DAYS", "90"))
 # Hours an API token stays valid after it is issued (logout, a password change or reset and deactivation revoke
 # it earlier: accounts.services.api_tokens_revoke).
 JYB_API_TOKEN_HOURS = float(os.environ.get("JYB_API_TOKEN_HOURS", "8"))

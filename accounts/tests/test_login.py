@@ -26,12 +26,13 @@ def test_wrong_password_keeps_username_and_says_so(client, users):
 
 
 @override_settings(JYB_LOGIN_MAX_FAILURES=3)
-def test_account_locks_after_repeated_failures(client, users):
-    for _ in range(3):
-        client.post(reverse("accounts:login"), {"username": "office", "password": "nope"})
+def test_account_locks_after_repeated_failures_from_several_addresses(client, users):
+    for n in range(3):
+        client.post(reverse("accounts:login"), {"username": "office", "password": "nope"}, REMOTE_ADDR=f"10.0.0.{n}")
     assert User.objects.get(username="office").is_locked
-    response = client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
-    assert "已锁定" in response.content.decode()
+    response = client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.9")
+    assert "暂时锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -51,8 +51,8 @@ def test_bad_input_keeps_what_was_typed(client, users):
 
 def test_unlock_and_password_reset_are_audited(client, users, settings):
     settings.JYB_LOGIN_MAX_FAILURES = 2
-    for _ in range(2):
-        client.post(reverse("accounts:login"), {"username": "unit", "password": "wrong"})
+    for n in range(2):  # from two addresses: one alone cannot lock an account
+        client.post(reverse("accounts:login"), {"username": "unit", "password": "wrong"}, REMOTE_ADDR=f"10.0.0.{n}")
     assert User.objects.get(username="unit").is_locked
     client.force_login(users["secadmin"])
     client.post(reverse("accounts:user_unlock", kwargs={"user_id": users["unit"].pk}))

@@ -86,8 +86,8 @@ def test_x_real_ip_from_a_trusted_proxy_is_believed_and_checked(client, users, s
 
 def test_attempts_on_a_locked_account_are_recorded(client, users, settings):
     settings.JYB_LOGIN_MAX_FAILURES = 2
-    for _ in range(2):
-        client.post(reverse("accounts:login"), {"username": "office", "password": "wrong"})
+    for n in range(2):  # from two addresses: one alone cannot lock an account
+        client.post(reverse("accounts:login"), {"username": "office", "password": "wrong"}, REMOTE_ADDR=f"10.0.0.{n}")
     before = AuditEntry.objects.filter(action="login_failed").count()
     client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
     locked = AuditEntry.objects.filter(action="login_failed").order_by("id")

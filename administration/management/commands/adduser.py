@@ -31,7 +31,7 @@ class Command(BaseCommand):
         try:
             with audit_context(user=actor):
                 user = user_create(actor=actor, username=opts["username"], role=opts["role"], organization=org,
-                                   password=opts["password"], full_name=opts["name"])
+                                   password=opts["password"], full_name=opts["name"], must_change_password=True)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(f"已创建用户 {user.username}（{user.role_label}，管辖范围：{org.name}）")
