@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -96,15 +96,27 @@ def _entry(action: str, *, object_type: str = "", object_id: str = "", object_re
 _IP_FIELD = AuditEntry._meta.get_field("ip")
 
 
+_HEAD_TABLE = AuditChain._meta.db_table
+
+
+def _lock_head() -> tuple[int, str]:
+    """The head's (seq, chain value), locked until the transaction ends (raw SQL: this runs for every entry)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: BEGIN IMMEDIATE locked
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, head FROM {_HEAD_TABLE} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is None:  # a database flushed by tests: start the chain again
+        AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
+        return _lock_head()
+    return int(row[0]), str(row[1])
+
+
 def _append(entries: list[AuditEntry]) -> None:
-    """Number and chain `entries` after the head, insert them and move the head, under the head's lock."""
+    """Number and chain `entries` after the head, insert them and move the head, under the head's lock. No
+    savepoint of its own: a failed append fails the caller's transaction, as a failed write would."""
     mac = Mac()
-    with transaction.atomic():
-        head = AuditChain.objects.select_for_update().filter(pk=1).first()
-        if head is None:  # a database flushed by tests: start the chain again
-            AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
-            head = AuditChain.objects.select_for_update().get(pk=1)
-        seq, value = head.seq, head.head
+    with transaction.atomic(savepoint=False):
+        seq, value = _lock_head()
         for entry in entries:
             seq += 1
             entry.seq = seq
@@ -113,7 +125,8 @@ def _append(entries: list[AuditEntry]) -> None:
             entries[0].save()
         else:
             AuditEntry.objects.bulk_create(entries)
-        AuditChain.objects.filter(pk=1).update(seq=seq, head=value)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {_HEAD_TABLE} SET seq = %s, head = %s WHERE id = 1", [seq, value])
 
 
 def record(action: str, **kwargs: Any) -> AuditEntry:
