@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, Resolver404, get_resolver, include, path, resolve, reverse
 
 from tests.browser.conftest import DESKTOP, PHONE, CSPWatch, launch
+from tests.browser.test_supervision import METHODS as VISIT_METHODS
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +65,10 @@ def demo_city(transactional_db: None, settings: Any) -> dict[str, Any]:
     the walk reaches only by chance."""
     settings.DEMO = True
     settings.JYB_PUBLIC_URL = "https://pingjia.example.gov.cn"
+    from importlib import import_module
+
+    from django.apps import apps
+
     from accounts.actors import SystemActor
     from demo.accounts import demo_accounts, demo_password
     from demo.parts import PARTS, Run, walk
@@ -71,8 +76,13 @@ def demo_city(transactional_db: None, settings: Any) -> dict[str, Any]:
     from problems.choices import ProblemStatus, Source
     from problems.models import Problem, RectificationStep, Satisfaction
     from supervision.choices import VisitStatus
-    from supervision.models import Finding, Visit
+    from supervision.models import Finding, Visit, VisitMethod
 
+    # The ways of guiding and the guidance profiles come from data migrations, which an earlier transactional test's
+    # flush removed: without them the generator records no visit and no profile page exists.
+    for order, name in enumerate(VISIT_METHODS, start=1):
+        VisitMethod.objects.get_or_create(name=name, defaults={"order": order})
+    import_module("campaigns.migrations.0002_guidance_profile_defaults").load(apps, None)  # only the missing ones
     for _ in walk([p.name for p in PARTS], Run(actor=SystemActor("demo"), seed=1, scale="tiny")):
         pass
     problem = Problem.objects.filter(source=Source.MASSES).order_by("pk").first()  # has a public feedback page
